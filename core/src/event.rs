@@ -1,0 +1,305 @@
+//! Events of the vault log: `GenericKvLogEvent` (one row), its object descriptor, and the signed
+//! envelope every device pushes.
+
+use serde::{Deserialize, Serialize};
+
+use crate::encoding::{Bytes, Hash32};
+use crate::error::{ErrorCode, HasErrorCode};
+use crate::identity::{verify_signature, DeviceId, DeviceInfo, DeviceKeys, IdentityError};
+
+/// A vault's name: its join handle, and the key of its Durable Object.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct VaultName(String);
+
+pub const MAX_VAULT_NAME_LEN: usize = 64;
+
+impl VaultName {
+    pub fn parse(text: &str) -> Result<VaultName, EventError> {
+        let ok_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+        if text.is_empty() || text.len() > MAX_VAULT_NAME_LEN {
+            return Err(EventError::InvalidVaultName("must be 1 to 64 characters"));
+        }
+        if !text.chars().all(ok_char) || text.starts_with('.') {
+            return Err(EventError::InvalidVaultName(
+                "use letters, digits, '-', '_' or '.', not starting with '.'",
+            ));
+        }
+        Ok(VaultName(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for VaultName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        VaultName::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+impl std::fmt::Display for VaultName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Which table (object log) of the vault an event belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "table", content = "id", rename_all = "snake_case")]
+pub enum ObjectDescriptor {
+    /// The vault itself: creation and membership.
+    Vault,
+    /// One secret's log: splits, re-splits and deletion.
+    Secret(String),
+    /// One recovery claim's log: the claim, shares, declines and completion.
+    Recovery(String),
+}
+
+/// One row of the vault commit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum GenericKvLogEvent {
+    /// Genesis: the owner creates the vault and is its first member.
+    VaultCreated {
+        owner: DeviceInfo,
+    },
+    /// A candidate device asks to join; signed by the candidate itself.
+    JoinRequested {
+        candidate: DeviceInfo,
+    },
+    JoinAccepted {
+        device: DeviceId,
+    },
+    JoinDeclined {
+        device: DeviceId,
+    },
+    /// A member lifts a decline so the device may ask again.
+    JoinReopened {
+        device: DeviceId,
+    },
+    DeviceRemoved {
+        device: DeviceId,
+    },
+    DeviceLeft,
+}
+
+impl GenericKvLogEvent {
+    pub fn descriptor(&self) -> ObjectDescriptor {
+        ObjectDescriptor::Vault
+    }
+
+    /// True for events that change who belongs to the vault.
+    pub fn changes_membership(&self) -> bool {
+        matches!(
+            self,
+            GenericKvLogEvent::VaultCreated { .. }
+                | GenericKvLogEvent::JoinAccepted { .. }
+                | GenericKvLogEvent::DeviceRemoved { .. }
+                | GenericKvLogEvent::DeviceLeft
+        )
+    }
+}
+
+/// An event as its author signed it. `(author, author_seq)` is unique in a vault, which makes a
+/// re-push after a lost response idempotent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedEvent {
+    pub vault: VaultName,
+    pub author: DeviceId,
+    pub author_seq: u64,
+    pub event: GenericKvLogEvent,
+    pub signature: Bytes,
+}
+
+#[derive(Serialize)]
+struct SignedPart<'a> {
+    domain: &'static str,
+    vault: &'a VaultName,
+    author: &'a DeviceId,
+    author_seq: u64,
+    event: &'a GenericKvLogEvent,
+}
+
+fn signed_bytes(
+    vault: &VaultName,
+    author: &DeviceId,
+    author_seq: u64,
+    event: &GenericKvLogEvent,
+) -> Vec<u8> {
+    let part = SignedPart {
+        domain: "meta-secret/event/v1",
+        vault,
+        author,
+        author_seq,
+        event,
+    };
+    // Serializing plain structs, enums and strings cannot fail.
+    serde_json::to_vec(&part).unwrap_or_default()
+}
+
+impl SignedEvent {
+    pub fn sign(
+        keys: &DeviceKeys,
+        vault: &VaultName,
+        author_seq: u64,
+        event: GenericKvLogEvent,
+    ) -> SignedEvent {
+        let signature = keys.sign(&signed_bytes(vault, keys.id(), author_seq, &event));
+        SignedEvent {
+            vault: vault.clone(),
+            author: keys.id().clone(),
+            author_seq,
+            event,
+            signature,
+        }
+    }
+
+    pub fn verify(&self, key: &ed25519_dalek::VerifyingKey) -> Result<(), IdentityError> {
+        let message = signed_bytes(&self.vault, &self.author, self.author_seq, &self.event);
+        verify_signature(key, &message, &self.signature.0)
+    }
+
+    /// Digest of the whole signed event, signature included.
+    pub fn digest(&self) -> Hash32 {
+        Hash32::digest(&[&serde_json::to_vec(self).unwrap_or_default()])
+    }
+}
+
+/// Where a log stands: the last commit's seq and hash (seq 0 and a zero hash for an empty log).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Cursor {
+    pub seq: u64,
+    pub hash: Hash32,
+}
+
+impl Cursor {
+    pub const EMPTY: Cursor = Cursor {
+        seq: 0,
+        hash: Hash32::ZERO,
+    };
+}
+
+/// Largest seq a commit may carry, so it stays exact in JavaScript numbers and SQLite.
+pub const MAX_SEQ: u64 = (1 << 53) - 1;
+
+/// A server-ordered row: the Durable Object assigns `seq` and chains it to the previous commit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Commit {
+    pub seq: u64,
+    pub prev_hash: Hash32,
+    pub event: SignedEvent,
+}
+
+impl Commit {
+    pub fn hash(&self) -> Hash32 {
+        let digest = self.event.digest();
+        Hash32::digest(&[
+            b"meta-secret/commit/v1",
+            &self.seq.to_be_bytes(),
+            &self.prev_hash.0,
+            &digest.0,
+        ])
+    }
+
+    pub fn cursor(&self) -> Cursor {
+        Cursor {
+            seq: self.seq,
+            hash: self.hash(),
+        }
+    }
+
+    /// The commit that follows `head`.
+    pub fn after(head: Cursor, event: SignedEvent) -> Commit {
+        Commit {
+            seq: head.seq + 1,
+            prev_hash: head.hash,
+            event,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum EventError {
+    #[error("invalid vault name: {0}")]
+    InvalidVaultName(&'static str),
+}
+
+impl HasErrorCode for EventError {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::InvalidInput
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::identity::DeviceKind;
+
+    fn keys() -> DeviceKeys {
+        DeviceKeys::generate("dev", DeviceKind::Browser).unwrap()
+    }
+
+    #[test]
+    fn vault_names_are_checked() {
+        assert!(VaultName::parse("family-vault_1.x").is_ok());
+        for bad in ["", ".hidden", "a/b", "a b", "ä", &"x".repeat(65)] {
+            assert!(VaultName::parse(bad).is_err(), "{bad:?} accepted");
+        }
+        assert!(serde_json::from_str::<VaultName>("\"a/b\"").is_err());
+    }
+
+    #[test]
+    fn signed_event_round_trips_through_json_and_verifies() {
+        let k = keys();
+        let vault = VaultName::parse("v").unwrap();
+        let event = SignedEvent::sign(
+            &k,
+            &vault,
+            1,
+            GenericKvLogEvent::VaultCreated {
+                owner: k.info().clone(),
+            },
+        );
+        let json = serde_json::to_string(&event).unwrap();
+        let back: SignedEvent = serde_json::from_str(&json).unwrap();
+        back.verify(&k.info().verifying_key().unwrap()).unwrap();
+        assert_eq!(back.digest(), event.digest());
+    }
+
+    #[test]
+    fn any_changed_field_breaks_the_signature() {
+        let k = keys();
+        let vault = VaultName::parse("v").unwrap();
+        let event = SignedEvent::sign(&k, &vault, 7, GenericKvLogEvent::DeviceLeft);
+        let key = k.info().verifying_key().unwrap();
+        let mut e = event.clone();
+        e.author_seq = 8;
+        assert!(e.verify(&key).is_err());
+        let mut e = event.clone();
+        e.vault = VaultName::parse("w").unwrap();
+        assert!(e.verify(&key).is_err());
+        let mut e = event;
+        e.event = GenericKvLogEvent::JoinAccepted {
+            device: k.id().clone(),
+        };
+        assert!(e.verify(&key).is_err());
+    }
+
+    #[test]
+    fn commit_hash_covers_seq_prev_and_event() {
+        let k = keys();
+        let vault = VaultName::parse("v").unwrap();
+        let event = SignedEvent::sign(&k, &vault, 1, GenericKvLogEvent::DeviceLeft);
+        let c = Commit::after(Cursor::EMPTY, event);
+        let mut other = c.clone();
+        other.seq = 2;
+        assert_ne!(c.hash(), other.hash());
+        let mut other = c.clone();
+        other.prev_hash = Hash32([1; 32]);
+        assert_ne!(c.hash(), other.hash());
+        assert_eq!(ObjectDescriptor::Vault, c.event.event.descriptor());
+    }
+}

@@ -1,0 +1,374 @@
+//! Device identity: an Ed25519 signing key, an age X25519 key, and the public `DeviceInfo`.
+
+use std::str::FromStr;
+
+use age::secrecy::ExposeSecret;
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use serde::{Deserialize, Serialize};
+
+use crate::encoding::{Bytes, Hash32};
+use crate::error::{ErrorCode, HasErrorCode};
+
+/// Stable device identifier: the first 16 bytes of SHA-256 over the public signing key, as hex.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DeviceId(String);
+
+impl DeviceId {
+    pub fn from_signing_key(key: &[u8; 32]) -> DeviceId {
+        let digest = Hash32::digest(&[b"meta-secret/device-id/v1", key]);
+        DeviceId(hex::encode(&digest.0[..16]))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Parses a device id given by a user or JS; only the shape is checked.
+    pub fn parse(text: &str) -> Result<DeviceId, IdentityError> {
+        let ok = text.len() == 32 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        ok.then(|| DeviceId(text.to_owned()))
+            .ok_or(IdentityError::Invalid(
+                "device id must be 32 lowercase hex characters",
+            ))
+    }
+}
+
+impl std::fmt::Display for DeviceId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceKind {
+    Browser,
+    Extension,
+    Mobile,
+    Desktop,
+    Paper,
+}
+
+/// The public half of a device, as members see it in the vault log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceInfo {
+    pub id: DeviceId,
+    pub name: String,
+    pub kind: DeviceKind,
+    pub signing_key: Bytes,
+    pub age_recipient: String,
+}
+
+pub const MAX_DEVICE_NAME_CHARS: usize = 64;
+
+fn validate_device_name(name: &str) -> Result<(), IdentityError> {
+    let chars = name.chars().count();
+    if name.trim().is_empty() || chars > MAX_DEVICE_NAME_CHARS {
+        return Err(IdentityError::Invalid(
+            "device name must be 1 to 64 characters",
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(IdentityError::Invalid(
+            "device name must not contain control characters",
+        ));
+    }
+    Ok(())
+}
+
+impl DeviceInfo {
+    /// Checks that the info is self-consistent: the id derives from the key, both keys parse.
+    pub fn validate(&self) -> Result<(), IdentityError> {
+        validate_device_name(&self.name)?;
+        let key = self.verifying_key()?;
+        if DeviceId::from_signing_key(key.as_bytes()) != self.id {
+            return Err(IdentityError::Invalid(
+                "device id does not match its signing key",
+            ));
+        }
+        self.recipient()?;
+        Ok(())
+    }
+
+    pub fn verifying_key(&self) -> Result<VerifyingKey, IdentityError> {
+        parse_verifying_key(&self.signing_key.0)
+    }
+
+    pub fn recipient(&self) -> Result<age::x25519::Recipient, IdentityError> {
+        age::x25519::Recipient::from_str(&self.age_recipient)
+            .map_err(|_| IdentityError::Invalid("age recipient does not parse"))
+    }
+}
+
+pub fn parse_verifying_key(bytes: &[u8]) -> Result<VerifyingKey, IdentityError> {
+    let array: [u8; 32] = bytes
+        .try_into()
+        .map_err(|_| IdentityError::Invalid("signing key must be 32 bytes"))?;
+    VerifyingKey::from_bytes(&array)
+        .map_err(|_| IdentityError::Invalid("signing key is not a valid point"))
+}
+
+/// Verifies an Ed25519 signature strictly (no malleable or small-order keys).
+pub fn verify_signature(
+    key: &VerifyingKey,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), IdentityError> {
+    let signature = Signature::from_slice(signature).map_err(|_| IdentityError::BadSignature)?;
+    key.verify_strict(message, &signature)
+        .map_err(|_| IdentityError::BadSignature)
+}
+
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum IdentityError {
+    #[error("invalid identity: {0}")]
+    Invalid(&'static str),
+    #[error("signature does not verify")]
+    BadSignature,
+    #[error("wrong passphrase for the device keys")]
+    WrongPassphrase,
+    #[error("stored device keys are unreadable")]
+    Corrupt,
+}
+
+impl HasErrorCode for IdentityError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            IdentityError::Invalid(_) | IdentityError::Corrupt => ErrorCode::InvalidInput,
+            IdentityError::BadSignature => ErrorCode::BadSignature,
+            IdentityError::WrongPassphrase => ErrorCode::WrongPassphrase,
+        }
+    }
+}
+
+/// A device's private keys together with its public info.
+pub struct DeviceKeys {
+    signing: SigningKey,
+    age: age::x25519::Identity,
+    info: DeviceInfo,
+}
+
+impl std::fmt::Debug for DeviceKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeviceKeys")
+            .field("id", &self.info.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How exported key material is protected at rest.
+pub enum KeyProtection<'a> {
+    /// age scrypt recipient; `work_factor` is scrypt's log2(N) (age's default is 18).
+    Passphrase {
+        passphrase: &'a str,
+        work_factor: u8,
+    },
+    /// Plain JSON, for demos and tests only.
+    Unprotected,
+}
+
+impl KeyProtection<'_> {
+    pub const DEFAULT_WORK_FACTOR: u8 = 18;
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredKeys {
+    version: u8,
+    name: String,
+    kind: DeviceKind,
+    signing_seed: Bytes,
+    age_identity: String,
+}
+
+const AGE_MAGIC: &[u8] = b"age-encryption.org/v1";
+
+impl DeviceKeys {
+    pub fn generate(name: &str, kind: DeviceKind) -> Result<DeviceKeys, IdentityError> {
+        validate_device_name(name)?;
+        let signing = SigningKey::generate(&mut rand_core::OsRng);
+        Ok(Self::assemble(
+            signing,
+            age::x25519::Identity::generate(),
+            name.to_owned(),
+            kind,
+        ))
+    }
+
+    fn assemble(
+        signing: SigningKey,
+        age: age::x25519::Identity,
+        name: String,
+        kind: DeviceKind,
+    ) -> DeviceKeys {
+        let public = signing.verifying_key().to_bytes();
+        let info = DeviceInfo {
+            id: DeviceId::from_signing_key(&public),
+            name,
+            kind,
+            signing_key: Bytes(public.to_vec()),
+            age_recipient: age.to_public().to_string(),
+        };
+        DeviceKeys { signing, age, info }
+    }
+
+    pub fn id(&self) -> &DeviceId {
+        &self.info.id
+    }
+
+    pub fn info(&self) -> &DeviceInfo {
+        &self.info
+    }
+
+    pub fn sign(&self, message: &[u8]) -> Bytes {
+        Bytes(self.signing.sign(message).to_bytes().to_vec())
+    }
+
+    pub fn age_identity(&self) -> &age::x25519::Identity {
+        &self.age
+    }
+
+    /// Serializes the private keys, encrypted with age's scrypt recipient when given a passphrase.
+    pub fn export(&self, protection: KeyProtection<'_>) -> Result<Vec<u8>, IdentityError> {
+        let stored = StoredKeys {
+            version: 1,
+            name: self.info.name.clone(),
+            kind: self.info.kind,
+            signing_seed: Bytes(self.signing.to_bytes().to_vec()),
+            age_identity: self.age.to_string().expose_secret().to_owned(),
+        };
+        let plain = serde_json::to_vec(&stored).map_err(|_| IdentityError::Corrupt)?;
+        match protection {
+            KeyProtection::Unprotected => Ok(plain),
+            KeyProtection::Passphrase {
+                passphrase,
+                work_factor,
+            } => {
+                if passphrase.is_empty() {
+                    return Err(IdentityError::Invalid("passphrase must not be empty"));
+                }
+                let mut recipient = age::scrypt::Recipient::new(passphrase.to_owned().into());
+                recipient.set_work_factor(work_factor);
+                age::encrypt(&recipient, &plain).map_err(|_| IdentityError::Corrupt)
+            }
+        }
+    }
+
+    /// Reads keys written by [`DeviceKeys::export`]. A protected blob needs the right passphrase;
+    /// an unprotected one refuses a passphrase, so a caller never believes plain keys are protected.
+    pub fn import(bytes: &[u8], passphrase: Option<&str>) -> Result<DeviceKeys, IdentityError> {
+        let plain = match (bytes.starts_with(AGE_MAGIC), passphrase) {
+            (true, Some(passphrase)) => {
+                let identity = age::scrypt::Identity::new(passphrase.to_owned().into());
+                age::decrypt(&identity, bytes).map_err(|_| IdentityError::WrongPassphrase)?
+            }
+            (true, None) => return Err(IdentityError::WrongPassphrase),
+            (false, Some(_)) => {
+                return Err(IdentityError::Invalid(
+                    "keys are stored without a passphrase",
+                ))
+            }
+            (false, None) => bytes.to_vec(),
+        };
+        let stored: StoredKeys =
+            serde_json::from_slice(&plain).map_err(|_| IdentityError::Corrupt)?;
+        let seed: [u8; 32] = stored
+            .signing_seed
+            .0
+            .as_slice()
+            .try_into()
+            .map_err(|_| IdentityError::Corrupt)?;
+        let age = age::x25519::Identity::from_str(&stored.age_identity)
+            .map_err(|_| IdentityError::Corrupt)?;
+        Ok(Self::assemble(
+            SigningKey::from_bytes(&seed),
+            age,
+            stored.name,
+            stored.kind,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn device_info_is_self_consistent() {
+        let keys = DeviceKeys::generate("laptop", DeviceKind::Browser).unwrap();
+        keys.info().validate().unwrap();
+        let mut forged = keys.info().clone();
+        forged.id = DeviceKeys::generate("other", DeviceKind::Browser)
+            .unwrap()
+            .id()
+            .clone();
+        assert_eq!(
+            forged.validate(),
+            Err(IdentityError::Invalid(
+                "device id does not match its signing key"
+            ))
+        );
+    }
+
+    #[test]
+    fn names_are_checked() {
+        assert!(DeviceKeys::generate("", DeviceKind::Browser).is_err());
+        assert!(DeviceKeys::generate("a\nb", DeviceKind::Browser).is_err());
+        assert!(DeviceKeys::generate(&"x".repeat(65), DeviceKind::Browser).is_err());
+        assert!(DeviceKeys::generate("ключ 🔑", DeviceKind::Browser).is_ok());
+    }
+
+    #[test]
+    fn signatures_verify_and_tampering_fails() {
+        let keys = DeviceKeys::generate("a", DeviceKind::Browser).unwrap();
+        let sig = keys.sign(b"hello");
+        let key = keys.info().verifying_key().unwrap();
+        verify_signature(&key, b"hello", &sig.0).unwrap();
+        assert_eq!(
+            verify_signature(&key, b"hellO", &sig.0),
+            Err(IdentityError::BadSignature)
+        );
+        assert_eq!(
+            verify_signature(&key, b"hello", &sig.0[..10]),
+            Err(IdentityError::BadSignature)
+        );
+    }
+
+    #[test]
+    fn unprotected_export_round_trips() {
+        let keys = DeviceKeys::generate("a", DeviceKind::Paper).unwrap();
+        let blob = keys.export(KeyProtection::Unprotected).unwrap();
+        let back = DeviceKeys::import(&blob, None).unwrap();
+        assert_eq!(back.info(), keys.info());
+        assert!(DeviceKeys::import(&blob, Some("pw")).is_err());
+        assert_eq!(
+            DeviceKeys::import(b"{not json", None).unwrap_err(),
+            IdentityError::Corrupt
+        );
+    }
+
+    #[test]
+    fn passphrase_export_is_encrypted_and_checks_the_passphrase() {
+        let keys = DeviceKeys::generate("a", DeviceKind::Browser).unwrap();
+        let protection = KeyProtection::Passphrase {
+            passphrase: "correct horse",
+            work_factor: 10,
+        };
+        let blob = keys.export(protection).unwrap();
+        let seed_b64 = Bytes(keys.signing.to_bytes().to_vec()).to_base64();
+        assert!(
+            !String::from_utf8_lossy(&blob).contains(&seed_b64),
+            "seed must not be in the clear"
+        );
+        let back = DeviceKeys::import(&blob, Some("correct horse")).unwrap();
+        assert_eq!(back.info(), keys.info());
+        assert_eq!(
+            DeviceKeys::import(&blob, Some("wrong")).unwrap_err(),
+            IdentityError::WrongPassphrase
+        );
+        assert_eq!(
+            DeviceKeys::import(&blob, None).unwrap_err(),
+            IdentityError::WrongPassphrase
+        );
+    }
+}

@@ -1,0 +1,143 @@
+//! The vault aggregate: one pure function, [`apply`], folds the commit log into [`VaultState`].
+//! The server runs it before appending; every client runs it over what it pulls.
+
+mod membership;
+mod violation;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::event::{Commit, Cursor, SignedEvent, VaultName, MAX_SEQ};
+use crate::identity::{DeviceId, DeviceInfo};
+
+pub use violation::RuleViolation;
+
+/// Everything the log says about a vault at its head.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VaultState {
+    pub vault: VaultName,
+    pub head: Cursor,
+    pub owner: Option<DeviceId>,
+    pub members: BTreeMap<DeviceId, DeviceInfo>,
+    pub pending: BTreeMap<DeviceId, DeviceInfo>,
+    pub declined: BTreeMap<DeviceId, DeviceInfo>,
+    /// Devices that were removed or left. They may ask to join again like any outsider.
+    pub removed: BTreeMap<DeviceId, DeviceInfo>,
+    /// Highest `author_seq` committed per device; a new event must exceed it.
+    pub author_seqs: BTreeMap<DeviceId, u64>,
+    /// Seq of the last commit that changed the member set.
+    pub membership_seq: u64,
+}
+
+/// A device's standing in a vault, as it may read it even as an outsider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MembershipStatus {
+    NoVault,
+    NotMember,
+    Pending,
+    Declined,
+    Member,
+}
+
+impl VaultState {
+    pub fn empty(vault: VaultName) -> VaultState {
+        VaultState {
+            vault,
+            head: Cursor::EMPTY,
+            owner: None,
+            members: BTreeMap::new(),
+            pending: BTreeMap::new(),
+            declined: BTreeMap::new(),
+            removed: BTreeMap::new(),
+            author_seqs: BTreeMap::new(),
+            membership_seq: 0,
+        }
+    }
+
+    pub fn exists(&self) -> bool {
+        self.head.seq > 0
+    }
+
+    pub fn is_member(&self, device: &DeviceId) -> bool {
+        self.members.contains_key(device)
+    }
+
+    pub fn status_of(&self, device: &DeviceId) -> MembershipStatus {
+        if !self.exists() {
+            MembershipStatus::NoVault
+        } else if self.members.contains_key(device) {
+            MembershipStatus::Member
+        } else if self.pending.contains_key(device) {
+            MembershipStatus::Pending
+        } else if self.declined.contains_key(device) {
+            MembershipStatus::Declined
+        } else {
+            MembershipStatus::NotMember
+        }
+    }
+
+    pub fn last_author_seq(&self, device: &DeviceId) -> u64 {
+        self.author_seqs.get(device).copied().unwrap_or(0)
+    }
+
+    /// Checks that `event` would be valid as the next commit, without changing anything.
+    pub fn check_event(&self, event: &SignedEvent) -> Result<(), RuleViolation> {
+        if event.vault != self.vault {
+            return Err(RuleViolation::WrongVault);
+        }
+        let key = membership::author_key(self, event)?;
+        event
+            .verify(&key)
+            .map_err(|_| RuleViolation::BadSignature)?;
+        let last = self.last_author_seq(&event.author);
+        if event.author_seq <= last {
+            return Err(RuleViolation::AuthorSeqNotIncreasing {
+                last,
+                got: event.author_seq,
+            });
+        }
+        membership::check_rules(self, &event.author, &event.event)
+    }
+
+    /// Validates `commit` against the chain and the rules, then folds it in. On error the state is
+    /// left exactly as it was.
+    pub fn apply_commit(&mut self, commit: &Commit) -> Result<(), RuleViolation> {
+        if commit.seq != self.head.seq + 1 || commit.prev_hash != self.head.hash {
+            return Err(RuleViolation::ChainBroken {
+                expected_seq: self.head.seq + 1,
+                got_seq: commit.seq,
+            });
+        }
+        if commit.seq > MAX_SEQ {
+            return Err(RuleViolation::SeqOverflow);
+        }
+        self.check_event(&commit.event)?;
+        let event = &commit.event;
+        self.author_seqs
+            .insert(event.author.clone(), event.author_seq);
+        if event.event.changes_membership() {
+            self.membership_seq = commit.seq;
+        }
+        membership::fold(self, &event.author, &event.event);
+        self.head = commit.cursor();
+        Ok(())
+    }
+}
+
+/// The pure form of the aggregate: the state after `commit`, or why `commit` is invalid.
+pub fn apply(state: &VaultState, commit: &Commit) -> Result<VaultState, RuleViolation> {
+    let mut next = state.clone();
+    next.apply_commit(commit)?;
+    Ok(next)
+}
+
+/// Folds a run of commits; all or nothing.
+pub fn apply_all(state: &VaultState, commits: &[Commit]) -> Result<VaultState, RuleViolation> {
+    let mut next = state.clone();
+    for commit in commits {
+        next.apply_commit(commit)?;
+    }
+    Ok(next)
+}
