@@ -1,1 +1,217 @@
-//! Shared helpers for meta-secret's scenario tests.
+//! Shared helpers for meta-secret's scenario tests: an in-process network of devices, and
+//! transports that lose or tamper with responses.
+
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
+use meta_secret_core::client::{DeviceSetup, VaultClient};
+use meta_secret_core::clock::ManualClock;
+use meta_secret_core::event::{Cursor, VaultName};
+use meta_secret_core::identity::{DeviceKeys, DeviceKind};
+use meta_secret_core::store::MemoryStore;
+use meta_secret_core::sync::wire::{sync_path, RequestAuth, SyncRequest, SyncResponse};
+use meta_secret_core::sync::{
+    InProcessServer, InProcessTransport, SyncProtocol, TransportError, TransportRequest,
+    TransportResponse,
+};
+
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    futures::executor::block_on(future)
+}
+
+pub type Device = VaultClient<MemoryStore, InProcessTransport>;
+
+/// One in-process server and a shared manual clock.
+pub struct Net {
+    pub server: Arc<InProcessServer>,
+    pub clock: ManualClock,
+}
+
+impl Default for Net {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Net {
+    pub fn new() -> Net {
+        let clock = ManualClock::new(1_790_000_000_000);
+        Net {
+            server: InProcessServer::new(clock.clone()),
+            clock,
+        }
+    }
+
+    pub fn device(&self, name: &str) -> Device {
+        self.device_on(name, self.server.transport())
+    }
+
+    pub fn device_on<T: SyncProtocol>(
+        &self,
+        name: &str,
+        transport: T,
+    ) -> VaultClient<MemoryStore, T> {
+        self.device_with_store(name, transport, MemoryStore::new())
+    }
+
+    pub fn device_with_store<T: SyncProtocol>(
+        &self,
+        name: &str,
+        transport: T,
+        store: MemoryStore,
+    ) -> VaultClient<MemoryStore, T> {
+        let setup = DeviceSetup {
+            name,
+            kind: DeviceKind::Desktop,
+            passphrase: None,
+            work_factor: 10,
+        };
+        block_on(VaultClient::open(
+            store,
+            transport,
+            Box::new(self.clock.clone()),
+            setup,
+        ))
+        .expect("open device")
+    }
+
+    pub fn head(&self, vault: &str) -> Cursor {
+        let vault = VaultName::parse(vault).expect("vault name");
+        block_on(self.server.app(&vault).head()).expect("server head")
+    }
+
+    /// Sends a hand-made sync request signed by `keys` at the clock's current time.
+    pub fn raw_sync(
+        &self,
+        keys: &DeviceKeys,
+        vault: &str,
+        request: &SyncRequest,
+    ) -> TransportResponse {
+        let body = serde_json::to_vec(request).expect("encode");
+        let signed = signed_request(keys, vault, body, self.clock_now());
+        block_on(self.server.handle(&signed))
+    }
+
+    pub fn clock_now(&self) -> u64 {
+        use meta_secret_core::clock::Clock;
+        self.clock.now_ms()
+    }
+}
+
+pub fn signed_request(
+    keys: &DeviceKeys,
+    vault: &str,
+    body: Vec<u8>,
+    timestamp_ms: u64,
+) -> TransportRequest {
+    let path = sync_path(&VaultName::parse(vault).expect("vault name"));
+    let auth = RequestAuth::sign(keys, "POST", &path, timestamp_ms, &body);
+    TransportRequest {
+        method: "POST".into(),
+        path,
+        auth: Some(auth),
+        body,
+    }
+}
+
+pub fn parse_ok(response: &TransportResponse) -> SyncResponse {
+    assert_eq!(
+        response.status,
+        200,
+        "body: {}",
+        String::from_utf8_lossy(&response.body)
+    );
+    serde_json::from_slice(&response.body).expect("sync response")
+}
+
+/// The `{code, message}` of an error response, asserting its status.
+pub fn error_code(response: &TransportResponse, status: u16) -> String {
+    assert_eq!(
+        response.status,
+        status,
+        "body: {}",
+        String::from_utf8_lossy(&response.body)
+    );
+    let body: serde_json::Value = serde_json::from_slice(&response.body).expect("JSON error body");
+    assert!(
+        body["message"].is_string(),
+        "error body has a message: {body}"
+    );
+    body["code"].as_str().expect("code").to_owned()
+}
+
+/// Delivers requests, then loses the next `lose` responses after the server has processed them.
+#[derive(Clone)]
+pub struct LossyTransport {
+    inner: InProcessTransport,
+    lose: Arc<Mutex<u32>>,
+}
+
+impl LossyTransport {
+    pub fn new(inner: InProcessTransport) -> LossyTransport {
+        LossyTransport {
+            inner,
+            lose: Arc::new(Mutex::new(0)),
+        }
+    }
+
+    pub fn lose_next_responses(&self, count: u32) {
+        *self.lose.lock().expect("lock") = count;
+    }
+}
+
+impl SyncProtocol for LossyTransport {
+    async fn send(&self, request: TransportRequest) -> Result<TransportResponse, TransportError> {
+        let response = self.inner.send(request).await?;
+        let mut lose = self.lose.lock().expect("lock");
+        if *lose > 0 {
+            *lose -= 1;
+            return Err(TransportError(
+                "connection reset after the request was sent".into(),
+            ));
+        }
+        Ok(response)
+    }
+}
+
+type Tamper = Box<dyn Fn(&mut SyncResponse) + Send>;
+
+/// A hostile server: passes requests to the honest one, then rewrites successful responses with
+/// the installed function.
+#[derive(Clone)]
+pub struct TamperingTransport {
+    inner: InProcessTransport,
+    tamper: Arc<Mutex<Option<Tamper>>>,
+}
+
+impl TamperingTransport {
+    pub fn new(inner: InProcessTransport) -> TamperingTransport {
+        TamperingTransport {
+            inner,
+            tamper: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    pub fn set(&self, tamper: impl Fn(&mut SyncResponse) + Send + 'static) {
+        *self.tamper.lock().expect("lock") = Some(Box::new(tamper));
+    }
+
+    pub fn clear(&self) {
+        *self.tamper.lock().expect("lock") = None;
+    }
+}
+
+impl SyncProtocol for TamperingTransport {
+    async fn send(&self, request: TransportRequest) -> Result<TransportResponse, TransportError> {
+        let mut response = self.inner.send(request).await?;
+        if let Some(tamper) = self.tamper.lock().expect("lock").as_ref() {
+            if response.status == 200 {
+                let mut parsed: SyncResponse =
+                    serde_json::from_slice(&response.body).expect("honest response");
+                tamper(&mut parsed);
+                response.body = serde_json::to_vec(&parsed).expect("encode");
+            }
+        }
+        Ok(response)
+    }
+}

@@ -1,0 +1,175 @@
+//! The device-side API: one call per flow. Each call queues a signed event and syncs it, so a
+//! flow's result is what the server's copy of the vault aggregate decided.
+
+use crate::clock::Clock;
+use crate::event::{GenericKvLogEvent, VaultName};
+use crate::identity::{DeviceId, DeviceInfo, DeviceKeys, DeviceKind, KeyProtection};
+use crate::store::{LogStore, StoreBatch};
+use crate::sync::{ClientError, SyncGateway, SyncProtocol, SyncReport};
+use crate::vault::{MembershipStatus, VaultState};
+
+const KEYS_KEY: &str = "device/keys";
+
+/// How a device comes into being on first open.
+pub struct DeviceSetup<'a> {
+    pub name: &'a str,
+    pub kind: DeviceKind,
+    /// Encrypts the keys at rest (age scrypt). `None` stores them in the clear, for demos only.
+    pub passphrase: Option<&'a str>,
+    /// scrypt log2(N) for new keys; [`KeyProtection::DEFAULT_WORK_FACTOR`] unless testing.
+    pub work_factor: u8,
+}
+
+/// Loads this device's keys from the store, or creates and stores them on first use.
+pub async fn load_or_create_keys<S: LogStore>(
+    store: &S,
+    setup: &DeviceSetup<'_>,
+) -> Result<DeviceKeys, ClientError> {
+    if let Some(blob) = store.kv_get(KEYS_KEY).await? {
+        return Ok(DeviceKeys::import(&blob, setup.passphrase)?);
+    }
+    let keys = DeviceKeys::generate(setup.name, setup.kind)?;
+    let protection = match setup.passphrase {
+        Some(passphrase) => KeyProtection::Passphrase {
+            passphrase,
+            work_factor: setup.work_factor,
+        },
+        None => KeyProtection::Unprotected,
+    };
+    let mut batch = StoreBatch::default();
+    batch.put(KEYS_KEY, keys.export(protection)?);
+    store.write(batch).await?;
+    Ok(keys)
+}
+
+pub struct VaultClient<S, T> {
+    gateway: SyncGateway<S, T>,
+}
+
+fn vault_name(text: &str) -> Result<VaultName, ClientError> {
+    VaultName::parse(text).map_err(|e| ClientError::InvalidInput(e.to_string()))
+}
+
+impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
+    pub async fn open(
+        store: S,
+        transport: T,
+        clock: Box<dyn Clock>,
+        setup: DeviceSetup<'_>,
+    ) -> Result<Self, ClientError> {
+        let keys = load_or_create_keys(&store, &setup).await?;
+        Ok(VaultClient {
+            gateway: SyncGateway::open(store, transport, clock, keys).await?,
+        })
+    }
+
+    pub fn device(&self) -> &DeviceInfo {
+        self.gateway.keys().info()
+    }
+
+    pub fn gateway(&self) -> &SyncGateway<S, T> {
+        &self.gateway
+    }
+
+    /// Creates `vault` with this device as owner and first member.
+    pub async fn create_vault(&self, vault: &str) -> Result<(), ClientError> {
+        self.gateway.bind(&vault_name(vault)?).await?;
+        self.submit(GenericKvLogEvent::VaultCreated {
+            owner: self.device().clone(),
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// Asks to join `vault`; a member must accept. Returns the standing after the request.
+    pub async fn request_join(&self, vault: &str) -> Result<MembershipStatus, ClientError> {
+        self.gateway.bind(&vault_name(vault)?).await?;
+        let report = self
+            .submit(GenericKvLogEvent::JoinRequested {
+                candidate: self.device().clone(),
+            })
+            .await?;
+        Ok(report.status)
+    }
+
+    /// This device's standing in `vault`, readable by outsiders too.
+    pub async fn status(&self, vault: &str) -> Result<MembershipStatus, ClientError> {
+        self.gateway.probe_status(&vault_name(vault)?).await
+    }
+
+    pub async fn sync(&self) -> Result<SyncReport, ClientError> {
+        self.gateway.sync().await
+    }
+
+    /// The vault as of the last sync (verified commits only).
+    pub async fn state(&self) -> Result<VaultState, ClientError> {
+        self.gateway.state().await
+    }
+
+    pub async fn members(&self) -> Result<Vec<DeviceInfo>, ClientError> {
+        Ok(self.state().await?.members.into_values().collect())
+    }
+
+    /// Syncs, then lists the devices waiting for a member's decision.
+    pub async fn pending_requests(&self) -> Result<Vec<DeviceInfo>, ClientError> {
+        self.sync().await?;
+        Ok(self.state().await?.pending.into_values().collect())
+    }
+
+    pub async fn accept(&self, device: &DeviceId) -> Result<(), ClientError> {
+        self.submit(GenericKvLogEvent::JoinAccepted {
+            device: device.clone(),
+        })
+        .await
+        .map(drop)
+    }
+
+    pub async fn decline(&self, device: &DeviceId) -> Result<(), ClientError> {
+        self.submit(GenericKvLogEvent::JoinDeclined {
+            device: device.clone(),
+        })
+        .await
+        .map(drop)
+    }
+
+    /// Lets a declined device ask again.
+    pub async fn reopen(&self, device: &DeviceId) -> Result<(), ClientError> {
+        self.submit(GenericKvLogEvent::JoinReopened {
+            device: device.clone(),
+        })
+        .await
+        .map(drop)
+    }
+
+    pub async fn remove_device(&self, device: &DeviceId) -> Result<(), ClientError> {
+        self.submit(GenericKvLogEvent::DeviceRemoved {
+            device: device.clone(),
+        })
+        .await
+        .map(drop)
+    }
+
+    pub async fn leave(&self) -> Result<(), ClientError> {
+        self.submit(GenericKvLogEvent::DeviceLeft).await.map(drop)
+    }
+
+    /// Queues `event`, syncs, and reports the server's verdict on it. When the local check fails
+    /// the device may just be behind, so it syncs once and checks again before giving up.
+    pub(crate) async fn submit(&self, event: GenericKvLogEvent) -> Result<SyncReport, ClientError> {
+        let author_seq = match self.gateway.enqueue(event.clone()).await {
+            Err(ClientError::Rule(_)) => {
+                self.gateway.sync().await?;
+                self.gateway.enqueue(event).await?
+            }
+            other => other?,
+        };
+        let report = self.gateway.sync().await?;
+        match report.rejected.iter().find(|r| r.author_seq == author_seq) {
+            Some(rejected) => Err(ClientError::Rejected {
+                code: rejected.code,
+                message: rejected.message.clone(),
+            }),
+            None => Ok(report),
+        }
+    }
+}

@@ -1,0 +1,52 @@
+use crate::error::{ErrorCode, HasErrorCode};
+use crate::identity::IdentityError;
+use crate::store::StoreError;
+use crate::vault::RuleViolation;
+
+use super::transport::TransportError;
+use super::wire::ApiError;
+
+/// Everything a device-side call can fail with. Each maps to one stable [`ErrorCode`].
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum ClientError {
+    /// The server refused the request.
+    #[error("server refused the request: {0}")]
+    Api(ApiError),
+    /// The server accepted the request but rejected this device's event.
+    #[error("event rejected: {code}: {message}")]
+    Rejected { code: ErrorCode, message: String },
+    /// The server sent something that fails verification; nothing was applied.
+    #[error("server misbehaved: {0}")]
+    HostileServer(String),
+    #[error("unexpected HTTP status {0} without an error body")]
+    Http(u16),
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The action is invalid against the vault as this device knows it.
+    #[error("not allowed: {0}")]
+    Rule(#[from] RuleViolation),
+    #[error(transparent)]
+    Identity(#[from] IdentityError),
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+    #[error("this device is not part of a vault yet")]
+    NotBound,
+}
+
+impl HasErrorCode for ClientError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            ClientError::Api(error) => error.code,
+            ClientError::Rejected { code, .. } => *code,
+            ClientError::HostileServer(_) => ErrorCode::HostileServer,
+            ClientError::Http(_) | ClientError::Transport(_) => ErrorCode::Network,
+            ClientError::Store(error) => error.code(),
+            ClientError::Rule(error) => error.code(),
+            ClientError::Identity(error) => error.code(),
+            ClientError::InvalidInput(_) => ErrorCode::InvalidInput,
+            ClientError::NotBound => ErrorCode::NotMember,
+        }
+    }
+}

@@ -1,0 +1,374 @@
+//! `SyncGateway`: the client side of sync. It owns the device's outbox and local log, and makes one
+//! request per sync: push the outbox, pull what follows the cursor, verify, then store atomically.
+
+use futures_util::lock::Mutex;
+use serde::{Deserialize, Serialize};
+
+use super::client_error::ClientError;
+use super::snapshot::{load_state, put_state};
+use super::transport::{SyncProtocol, TransportRequest, TransportResponse};
+use super::wire::{sync_path, ApiError, PushOutcome, RequestAuth, SyncRequest, SyncResponse};
+use crate::clock::Clock;
+use crate::error::ErrorCode;
+use crate::event::{Cursor, GenericKvLogEvent, SignedEvent, VaultName};
+use crate::identity::DeviceKeys;
+use crate::store::{LogStore, StoreBatch};
+use crate::vault::{MembershipStatus, VaultState};
+
+const VAULT_KEY: &str = "vault/name";
+const STATE_KEY: &str = "vault/state";
+const OUTBOX_KEY: &str = "device/outbox";
+const AUTHOR_SEQ_KEY: &str = "device/author-seq";
+const STAMP_KEY: &str = "device/request-stamp";
+
+/// What one sync did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncReport {
+    pub status: MembershipStatus,
+    pub head: Cursor,
+    pub pulled: usize,
+    pub committed: Vec<u64>,
+    pub rejected: Vec<RejectedEvent>,
+    pub requests: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RejectedEvent {
+    pub author_seq: u64,
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+struct Local {
+    vault: Option<VaultName>,
+    state: Option<VaultState>,
+    outbox: Vec<SignedEvent>,
+    last_author_seq: u64,
+    last_stamp: u64,
+}
+
+pub struct SyncGateway<S, T> {
+    store: S,
+    transport: T,
+    clock: Box<dyn Clock>,
+    keys: DeviceKeys,
+    local: Mutex<Local>,
+}
+
+fn read_json<V: for<'de> Deserialize<'de>>(
+    bytes: Option<Vec<u8>>,
+    what: &str,
+) -> Result<Option<V>, ClientError> {
+    bytes
+        .map(|b| serde_json::from_slice(&b))
+        .transpose()
+        .map_err(|e| crate::store::StoreError::Corrupt(format!("{what}: {e}")).into())
+}
+
+fn read_u64(bytes: Option<Vec<u8>>) -> u64 {
+    bytes
+        .and_then(|b| <[u8; 8]>::try_from(b.as_slice()).ok())
+        .map_or(0, u64::from_be_bytes)
+}
+
+impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
+    pub async fn open(
+        store: S,
+        transport: T,
+        clock: Box<dyn Clock>,
+        keys: DeviceKeys,
+    ) -> Result<Self, ClientError> {
+        let vault: Option<VaultName> = read_json(store.kv_get(VAULT_KEY).await?, "vault name")?;
+        let state = match &vault {
+            Some(vault) => Some(load_state(&store, STATE_KEY, vault).await?),
+            None => None,
+        };
+        let outbox = read_json(store.kv_get(OUTBOX_KEY).await?, "outbox")?.unwrap_or_default();
+        let last_author_seq = read_u64(store.kv_get(AUTHOR_SEQ_KEY).await?);
+        let last_stamp = read_u64(store.kv_get(STAMP_KEY).await?);
+        let local = Local {
+            vault,
+            state,
+            outbox,
+            last_author_seq,
+            last_stamp,
+        };
+        Ok(SyncGateway {
+            store,
+            transport,
+            clock,
+            keys,
+            local: Mutex::new(local),
+        })
+    }
+
+    pub fn keys(&self) -> &DeviceKeys {
+        &self.keys
+    }
+
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// The vault this device belongs to or is joining.
+    pub async fn vault(&self) -> Option<VaultName> {
+        self.local.lock().await.vault.clone()
+    }
+
+    /// The verified vault state as of the last sync.
+    pub async fn state(&self) -> Result<VaultState, ClientError> {
+        self.local
+            .lock()
+            .await
+            .state
+            .clone()
+            .ok_or(ClientError::NotBound)
+    }
+
+    pub async fn outbox_len(&self) -> usize {
+        self.local.lock().await.outbox.len()
+    }
+
+    /// Ties this device to `vault`. A device may move to another vault only while it has no log and
+    /// nothing queued (for example after a join to a missing vault failed).
+    pub async fn bind(&self, vault: &VaultName) -> Result<(), ClientError> {
+        let mut local = self.local.lock().await;
+        if let (Some(current), Some(state)) = (&local.vault, &local.state) {
+            if current == vault {
+                return Ok(());
+            }
+            if state.head.seq > 0 || !local.outbox.is_empty() {
+                return Err(ClientError::InvalidInput(format!(
+                    "this device already belongs to vault {current}"
+                )));
+            }
+        }
+        let mut batch = StoreBatch::default();
+        batch.put(VAULT_KEY, serde_json::to_vec(vault).unwrap_or_default());
+        self.store.write(batch).await?;
+        local.vault = Some(vault.clone());
+        local.state = Some(VaultState::empty(vault.clone()));
+        Ok(())
+    }
+
+    /// Signs `event` with the next author_seq and queues it. A member's event is first checked
+    /// against the local state, so an invalid action fails here without a round trip.
+    pub async fn enqueue(&self, event: GenericKvLogEvent) -> Result<u64, ClientError> {
+        let mut local = self.local.lock().await;
+        let (vault, state) = match (&local.vault, &local.state) {
+            (Some(vault), Some(state)) => (vault.clone(), state),
+            _ => return Err(ClientError::NotBound),
+        };
+        let author_seq = local
+            .last_author_seq
+            .max(state.last_author_seq(self.keys.id()))
+            + 1;
+        let signed = SignedEvent::sign(&self.keys, &vault, author_seq, event);
+        if state.is_member(self.keys.id()) {
+            state.check_event(&signed)?;
+        }
+        let mut outbox = local.outbox.clone();
+        outbox.push(signed);
+        let mut batch = StoreBatch::default();
+        batch.put(OUTBOX_KEY, serde_json::to_vec(&outbox).unwrap_or_default());
+        batch.put(AUTHOR_SEQ_KEY, author_seq.to_be_bytes().to_vec());
+        self.store.write(batch).await?;
+        local.outbox = outbox;
+        local.last_author_seq = author_seq;
+        Ok(author_seq)
+    }
+
+    /// Pushes the outbox and pulls new commits: one request, more only while the server pages.
+    pub async fn sync(&self) -> Result<SyncReport, ClientError> {
+        let mut local = self.local.lock().await;
+        let mut report = SyncReport {
+            status: MembershipStatus::NotMember,
+            head: Cursor::EMPTY,
+            pulled: 0,
+            committed: Vec::new(),
+            rejected: Vec::new(),
+            requests: 0,
+        };
+        loop {
+            let more = self.round(&mut local, &mut report).await?;
+            if !more {
+                return Ok(report);
+            }
+        }
+    }
+
+    /// Asks a vault for this device's standing without joining it or touching local state.
+    pub async fn probe_status(&self, vault: &VaultName) -> Result<MembershipStatus, ClientError> {
+        let mut local = self.local.lock().await;
+        if local.vault.as_ref() == Some(vault) {
+            drop(local);
+            return Ok(self.sync().await?.status);
+        }
+        let request = SyncRequest {
+            cursor: Cursor::EMPTY,
+            push: Vec::new(),
+            limit: Some(1),
+        };
+        let response = self.exchange(&mut local, vault, &request).await?;
+        let response = parse_response(response)?;
+        if !response.commits.is_empty() {
+            return Err(ClientError::HostileServer(
+                "sent commits to a status probe".into(),
+            ));
+        }
+        Ok(response.status)
+    }
+
+    async fn exchange(
+        &self,
+        local: &mut Local,
+        vault: &VaultName,
+        request: &SyncRequest,
+    ) -> Result<TransportResponse, ClientError> {
+        let body = serde_json::to_vec(request).unwrap_or_default();
+        // Strictly increasing, so the server can refuse any replay of an earlier request.
+        let stamp = self.clock.now_ms().max(local.last_stamp + 1);
+        local.last_stamp = stamp;
+        let path = sync_path(vault);
+        let auth = RequestAuth::sign(&self.keys, "POST", &path, stamp, &body);
+        let request = TransportRequest {
+            method: "POST".into(),
+            path,
+            auth: Some(auth),
+            body,
+        };
+        Ok(self.transport.send(request).await?)
+    }
+
+    async fn round(&self, local: &mut Local, report: &mut SyncReport) -> Result<bool, ClientError> {
+        let (vault, state) = match (&local.vault, &local.state) {
+            (Some(vault), Some(state)) => (vault.clone(), state.clone()),
+            _ => return Err(ClientError::NotBound),
+        };
+        let request = SyncRequest {
+            cursor: state.head,
+            push: local.outbox.clone(),
+            limit: None,
+        };
+        let response = self.exchange(local, &vault, &request).await?;
+        report.requests += 1;
+        let response = match parse_response(response) {
+            Ok(response) => response,
+            Err(ClientError::Api(error)) => return Err(self.refused(local, error, report).await),
+            Err(other) => return Err(other),
+        };
+
+        let next = verify_pull(&state, &response)?;
+        let mut outbox = local.outbox.clone();
+        for result in &response.results {
+            let Some(position) = outbox
+                .iter()
+                .position(|e| e.author_seq == result.author_seq)
+            else {
+                continue;
+            };
+            match &result.outcome {
+                PushOutcome::Committed { seq } => {
+                    let pulled = response.commits.iter().find(|c| c.seq == *seq);
+                    if pulled.is_some_and(|c| c.event != outbox[position]) {
+                        return Err(ClientError::HostileServer(format!(
+                            "commit {seq} is not the event it acknowledged"
+                        )));
+                    }
+                    report.committed.push(result.author_seq);
+                }
+                PushOutcome::Rejected { code, message } => report.rejected.push(RejectedEvent {
+                    author_seq: result.author_seq,
+                    code: *code,
+                    message: message.clone(),
+                }),
+            }
+            outbox.remove(position);
+        }
+
+        let mut batch = StoreBatch {
+            commits: response.commits.clone(),
+            kv: Vec::new(),
+        };
+        if !batch.commits.is_empty() {
+            put_state(&mut batch, STATE_KEY, &next);
+        }
+        if outbox.len() != local.outbox.len() {
+            batch.put(OUTBOX_KEY, serde_json::to_vec(&outbox).unwrap_or_default());
+        }
+        batch.put(STAMP_KEY, local.last_stamp.to_be_bytes().to_vec());
+        self.store.write(batch).await?;
+
+        report.status = response.status;
+        report.head = next.head;
+        report.pulled += response.commits.len();
+        local.outbox = outbox;
+        local.state = Some(next);
+        Ok(response.more)
+    }
+
+    /// A refused request that names one of our events drops that event, so one bad event can
+    /// never wedge the outbox. The refusal still reaches the caller.
+    async fn refused(
+        &self,
+        local: &mut Local,
+        error: ApiError,
+        report: &mut SyncReport,
+    ) -> ClientError {
+        if let Some(position) = error
+            .author_seq
+            .and_then(|s| local.outbox.iter().position(|e| e.author_seq == s))
+        {
+            let mut outbox = local.outbox.clone();
+            outbox.remove(position);
+            let mut batch = StoreBatch::default();
+            batch.put(OUTBOX_KEY, serde_json::to_vec(&outbox).unwrap_or_default());
+            if let Err(store_error) = self.store.write(batch).await {
+                return store_error.into();
+            }
+            local.outbox = outbox;
+            report.rejected.push(RejectedEvent {
+                author_seq: error.author_seq.unwrap_or_default(),
+                code: error.code,
+                message: error.message.clone(),
+            });
+        }
+        ClientError::Api(error)
+    }
+}
+
+fn parse_response(response: TransportResponse) -> Result<SyncResponse, ClientError> {
+    if response.status != 200 {
+        return Err(match serde_json::from_slice::<ApiError>(&response.body) {
+            Ok(error) => ClientError::Api(error),
+            Err(_) => ClientError::Http(response.status),
+        });
+    }
+    serde_json::from_slice(&response.body)
+        .map_err(|e| ClientError::HostileServer(format!("unreadable sync response: {e}")))
+}
+
+/// Runs the vault aggregate over the pulled commits and checks the server's claimed head.
+/// Any failure means the server lied; nothing is applied.
+fn verify_pull(state: &VaultState, response: &SyncResponse) -> Result<VaultState, ClientError> {
+    let mut next = state.clone();
+    for commit in &response.commits {
+        next.apply_commit(commit).map_err(|violation| {
+            ClientError::HostileServer(format!("commit {}: {violation}", commit.seq))
+        })?;
+    }
+    if let Some(head) = response.head {
+        let consistent = if response.more {
+            head.seq > next.head.seq
+        } else {
+            head == next.head
+        };
+        if !consistent {
+            return Err(ClientError::HostileServer(format!(
+                "server head {} does not follow from the commits (local head {})",
+                head.seq, next.head.seq
+            )));
+        }
+    }
+    Ok(next)
+}

@@ -1,0 +1,15 @@
+//! Sync between devices and the server: wire format, transport seam, both ends.
+
+mod client_error;
+mod gateway;
+mod in_process;
+mod server;
+mod snapshot;
+mod transport;
+pub mod wire;
+
+pub use client_error::ClientError;
+pub use gateway::{RejectedEvent, SyncGateway, SyncReport};
+pub use in_process::{InProcessServer, InProcessTransport};
+pub use server::ServerApp;
+pub use transport::{SyncProtocol, TransportError, TransportRequest, TransportResponse};

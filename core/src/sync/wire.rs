@@ -1,0 +1,317 @@
+//! What travels between a device and the server: routes, signed request headers, bodies, errors.
+
+use serde::{Deserialize, Serialize};
+
+use crate::encoding::{Bytes, Hash32};
+use crate::error::{ErrorCode, HasErrorCode};
+use crate::event::{Commit, Cursor, SignedEvent, VaultName};
+use crate::identity::{parse_verifying_key, verify_signature, DeviceId, DeviceKeys};
+use crate::vault::MembershipStatus;
+
+/// Largest accepted request body.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Most commits one sync response carries; a device asks again while `more` is set.
+pub const MAX_PAGE: u32 = 500;
+pub const DEFAULT_PAGE: u32 = 200;
+/// How far a request timestamp may be from the server's clock.
+pub const MAX_CLOCK_SKEW_MS: u64 = 5 * 60 * 1000;
+
+pub const HEADER_DEVICE_KEY: &str = "x-meta-secret-device-key";
+pub const HEADER_TIMESTAMP: &str = "x-meta-secret-timestamp";
+pub const HEADER_SIGNATURE: &str = "x-meta-secret-signature";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    Sync(VaultName),
+}
+
+/// Parses `/v1/vaults/{name}/sync`; the worker and the in-process server route the same way.
+pub fn route(method: &str, path: &str) -> Result<Route, ApiError> {
+    let rest = path
+        .strip_prefix("/v1/vaults/")
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "unknown route"))?;
+    let (name, action) = rest.rsplit_once('/').unwrap_or((rest, ""));
+    if action != "sync" {
+        return Err(ApiError::new(ErrorCode::NotFound, "unknown route"));
+    }
+    let vault = VaultName::parse(name)
+        .map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))?;
+    if method != "POST" {
+        return Err(ApiError::new(
+            ErrorCode::MethodNotAllowed,
+            "sync takes POST",
+        ));
+    }
+    Ok(Route::Sync(vault))
+}
+
+pub fn sync_path(vault: &VaultName) -> String {
+    format!("/v1/vaults/{vault}/sync")
+}
+
+/// The signature headers of a request: who sends it, when, and their signature over
+/// method, path, timestamp and body hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestAuth {
+    pub device_key: Bytes,
+    pub timestamp_ms: u64,
+    pub signature: Bytes,
+}
+
+fn request_message(method: &str, path: &str, timestamp_ms: u64, body: &[u8]) -> Vec<u8> {
+    let body_hash = Hash32::digest(&[body]);
+    format!("meta-secret/request/v1\n{method}\n{path}\n{timestamp_ms}\n{body_hash}").into_bytes()
+}
+
+impl RequestAuth {
+    pub fn sign(
+        keys: &DeviceKeys,
+        method: &str,
+        path: &str,
+        timestamp_ms: u64,
+        body: &[u8],
+    ) -> RequestAuth {
+        RequestAuth {
+            device_key: keys.info().signing_key.clone(),
+            timestamp_ms,
+            signature: keys.sign(&request_message(method, path, timestamp_ms, body)),
+        }
+    }
+
+    /// Reads the three headers; `header` looks one up by its lowercase name.
+    pub fn from_headers<'a>(
+        header: impl Fn(&str) -> Option<&'a str>,
+    ) -> Result<RequestAuth, ApiError> {
+        let missing = |name: &str| {
+            ApiError::new(
+                ErrorCode::BadSignature,
+                format!("missing or invalid {name} header"),
+            )
+        };
+        let bytes = |name: &str| {
+            header(name)
+                .and_then(Bytes::from_base64)
+                .ok_or_else(|| missing(name))
+        };
+        let timestamp_ms = header(HEADER_TIMESTAMP)
+            .and_then(|t| t.parse().ok())
+            .ok_or_else(|| missing(HEADER_TIMESTAMP))?;
+        Ok(RequestAuth {
+            device_key: bytes(HEADER_DEVICE_KEY)?,
+            timestamp_ms,
+            signature: bytes(HEADER_SIGNATURE)?,
+        })
+    }
+
+    pub fn headers(&self) -> [(&'static str, String); 3] {
+        [
+            (HEADER_DEVICE_KEY, self.device_key.to_base64()),
+            (HEADER_TIMESTAMP, self.timestamp_ms.to_string()),
+            (HEADER_SIGNATURE, self.signature.to_base64()),
+        ]
+    }
+
+    /// Checks the signature and the clock window; returns the sender's device id.
+    pub fn verify(
+        &self,
+        method: &str,
+        path: &str,
+        body: &[u8],
+        now_ms: u64,
+    ) -> Result<DeviceId, ApiError> {
+        let key = parse_verifying_key(&self.device_key.0).map_err(|_| {
+            ApiError::new(
+                ErrorCode::BadSignature,
+                "device key is not a valid Ed25519 key",
+            )
+        })?;
+        verify_signature(
+            &key,
+            &request_message(method, path, self.timestamp_ms, body),
+            &self.signature.0,
+        )
+        .map_err(|_| ApiError::new(ErrorCode::BadSignature, "request signature does not verify"))?;
+        if self.timestamp_ms.abs_diff(now_ms) > MAX_CLOCK_SKEW_MS {
+            return Err(ApiError::new(
+                ErrorCode::StaleRequest,
+                "request timestamp is outside the allowed window",
+            ));
+        }
+        Ok(DeviceId::from_signing_key(key.as_bytes()))
+    }
+}
+
+/// Body of `POST /v1/vaults/{name}/sync`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyncRequest {
+    /// The last commit the device has; the server answers with what follows it.
+    pub cursor: Cursor,
+    /// The device's unacknowledged events, oldest first.
+    #[serde(default)]
+    pub push: Vec<SignedEvent>,
+    /// Page size; capped at [`MAX_PAGE`].
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum PushOutcome {
+    Committed { seq: u64 },
+    Rejected { code: ErrorCode, message: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResult {
+    pub author_seq: u64,
+    #[serde(flatten)]
+    pub outcome: PushOutcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncResponse {
+    /// The requester's standing in the vault.
+    pub status: MembershipStatus,
+    /// One result per pushed event, in push order.
+    pub results: Vec<PushResult>,
+    /// Commits after the request's cursor (members only).
+    pub commits: Vec<Commit>,
+    /// The server's head (members only).
+    pub head: Option<Cursor>,
+    /// More commits follow the last one returned.
+    pub more: bool,
+}
+
+/// The JSON error body of every non-2xx response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+    /// The pushed event the error is about, so its author can drop it from the outbox.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author_seq: Option<u64>,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> ApiError {
+        ApiError {
+            code,
+            message: message.into(),
+            author_seq: None,
+        }
+    }
+
+    pub fn about_event(mut self, author_seq: u64) -> ApiError {
+        self.author_seq = Some(author_seq);
+        self
+    }
+
+    pub fn status(&self) -> u16 {
+        self.code.http_status()
+    }
+
+    pub fn to_json(&self) -> Vec<u8> {
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+}
+
+impl<E: HasErrorCode + std::fmt::Display> From<&E> for ApiError {
+    fn from(error: &E) -> ApiError {
+        ApiError::new(error.code(), error.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::identity::DeviceKind;
+
+    #[test]
+    fn routes() {
+        let v = VaultName::parse("family").unwrap();
+        assert_eq!(route("POST", "/v1/vaults/family/sync"), Ok(Route::Sync(v)));
+        assert_eq!(
+            route("GET", "/v1/vaults/family/sync").unwrap_err().code,
+            ErrorCode::MethodNotAllowed
+        );
+        assert_eq!(
+            route("POST", "/v1/vaults/family/other").unwrap_err().code,
+            ErrorCode::NotFound
+        );
+        assert_eq!(
+            route("POST", "/v2/x").unwrap_err().code,
+            ErrorCode::NotFound
+        );
+        assert_eq!(
+            route("POST", "/v1/vaults//sync").unwrap_err().code,
+            ErrorCode::InvalidInput
+        );
+        let long = format!("/v1/vaults/{}/sync", "a".repeat(65));
+        assert_eq!(
+            route("POST", &long).unwrap_err().code,
+            ErrorCode::InvalidInput
+        );
+        assert_eq!(
+            route("POST", "/v1/vaults/a/b/sync").unwrap_err().code,
+            ErrorCode::InvalidInput
+        );
+    }
+
+    #[test]
+    fn request_signatures_bind_every_part() {
+        let keys = DeviceKeys::generate("d", DeviceKind::Desktop).unwrap();
+        let auth = RequestAuth::sign(&keys, "POST", "/v1/vaults/a/sync", 1000, b"{}");
+        assert_eq!(
+            auth.verify("POST", "/v1/vaults/a/sync", b"{}", 1000)
+                .unwrap(),
+            *keys.id()
+        );
+        let bad = |e: ApiError| e.code;
+        assert_eq!(
+            bad(auth
+                .verify("POST", "/v1/vaults/b/sync", b"{}", 1000)
+                .unwrap_err()),
+            ErrorCode::BadSignature
+        );
+        assert_eq!(
+            bad(auth
+                .verify("POST", "/v1/vaults/a/sync", b"{ }", 1000)
+                .unwrap_err()),
+            ErrorCode::BadSignature
+        );
+        assert_eq!(
+            bad(auth
+                .verify("PUT", "/v1/vaults/a/sync", b"{}", 1000)
+                .unwrap_err()),
+            ErrorCode::BadSignature
+        );
+        let late = 1000 + MAX_CLOCK_SKEW_MS + 1;
+        assert_eq!(
+            bad(auth
+                .verify("POST", "/v1/vaults/a/sync", b"{}", late)
+                .unwrap_err()),
+            ErrorCode::StaleRequest
+        );
+    }
+
+    #[test]
+    fn headers_round_trip_and_missing_ones_are_refused() {
+        let keys = DeviceKeys::generate("d", DeviceKind::Desktop).unwrap();
+        let auth = RequestAuth::sign(&keys, "POST", "/p", 5, b"");
+        let headers = auth.headers();
+        let lookup = |name: &str| {
+            headers
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.as_str())
+        };
+        assert_eq!(RequestAuth::from_headers(lookup).unwrap(), auth);
+        let none = |_: &str| None;
+        assert_eq!(
+            RequestAuth::from_headers(none).unwrap_err().code,
+            ErrorCode::BadSignature
+        );
+    }
+}

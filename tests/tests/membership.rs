@@ -1,0 +1,286 @@
+//! Multi-device membership scenarios over the in-process transport.
+
+use meta_secret_core::client::VaultClient;
+use meta_secret_core::error::HasErrorCode;
+use meta_secret_core::store::MemoryStore;
+use meta_secret_core::vault::MembershipStatus;
+use meta_secret_core::ErrorCode;
+use meta_secret_tests::{block_on, Device, LossyTransport, Net};
+
+fn ids(devices: &[&Device]) -> Vec<String> {
+    let mut ids: Vec<String> = devices.iter().map(|d| d.device().id.to_string()).collect();
+    ids.sort();
+    ids
+}
+
+fn member_ids(device: &Device) -> Vec<String> {
+    block_on(device.members())
+        .unwrap()
+        .into_iter()
+        .map(|d| d.id.to_string())
+        .collect()
+}
+
+fn head_hash<T: meta_secret_core::sync::SyncProtocol>(
+    device: &VaultClient<MemoryStore, T>,
+) -> String {
+    block_on(device.state()).unwrap().head.hash.to_hex()
+}
+
+#[test]
+fn three_devices_create_join_accept_decline_reopen_remove_leave() {
+    let net = Net::new();
+    let (a, b, c) = (net.device("a"), net.device("b"), net.device("c"));
+
+    assert_eq!(
+        block_on(b.status("family")).unwrap(),
+        MembershipStatus::NoVault
+    );
+    block_on(a.create_vault("family")).unwrap();
+    assert_eq!(
+        block_on(a.status("family")).unwrap(),
+        MembershipStatus::Member
+    );
+    assert_eq!(
+        block_on(b.status("family")).unwrap(),
+        MembershipStatus::NotMember
+    );
+
+    assert_eq!(
+        block_on(b.request_join("family")).unwrap(),
+        MembershipStatus::Pending
+    );
+    assert_eq!(
+        block_on(c.request_join("family")).unwrap(),
+        MembershipStatus::Pending
+    );
+    let pending: Vec<String> = block_on(a.pending_requests())
+        .unwrap()
+        .into_iter()
+        .map(|d| d.id.to_string())
+        .collect();
+    assert_eq!(pending, ids(&[&b, &c]));
+
+    block_on(a.accept(&b.device().id)).unwrap();
+    block_on(a.decline(&c.device().id)).unwrap();
+    assert_eq!(
+        block_on(b.status("family")).unwrap(),
+        MembershipStatus::Member
+    );
+    assert_eq!(
+        block_on(c.status("family")).unwrap(),
+        MembershipStatus::Declined
+    );
+    assert_eq!(
+        member_ids(&b),
+        ids(&[&a, &b]),
+        "the new member pulled and verified the whole log"
+    );
+
+    // Declined devices cannot ask again until a member reopens their request.
+    let again = block_on(c.request_join("family")).unwrap_err();
+    assert_eq!(again.code(), ErrorCode::Declined);
+    block_on(b.reopen(&c.device().id)).unwrap();
+    assert_eq!(
+        block_on(c.status("family")).unwrap(),
+        MembershipStatus::NotMember
+    );
+    assert_eq!(
+        block_on(c.request_join("family")).unwrap(),
+        MembershipStatus::Pending
+    );
+    block_on(b.accept(&c.device().id)).unwrap();
+    block_on(c.sync()).unwrap();
+    block_on(a.sync()).unwrap();
+    assert_eq!(member_ids(&a), ids(&[&a, &b, &c]));
+    assert_eq!(head_hash(&a), head_hash(&c));
+
+    // A member cannot act on a device that is not pending.
+    let err = block_on(a.accept(&c.device().id)).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotPending, "{err}");
+
+    block_on(a.remove_device(&c.device().id)).unwrap();
+    assert_eq!(
+        block_on(c.status("family")).unwrap(),
+        MembershipStatus::NotMember
+    );
+    let err = block_on(c.leave()).unwrap_err();
+    assert_eq!(
+        err.code(),
+        ErrorCode::NotMember,
+        "a removed device can no longer act: {err}"
+    );
+    assert_eq!(
+        block_on(c.sync()).unwrap().pulled,
+        0,
+        "a removed device gets nothing new"
+    );
+
+    block_on(b.leave()).unwrap();
+    block_on(a.sync()).unwrap();
+    assert_eq!(member_ids(&a), ids(&[&a]));
+    let removed: Vec<String> = block_on(a.state())
+        .unwrap()
+        .removed
+        .into_keys()
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(removed, ids(&[&b, &c]));
+    let err = block_on(a.leave()).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::LastMember);
+    assert_eq!(head_hash(&a), net.head("family").hash.to_hex());
+}
+
+#[test]
+fn joining_a_missing_vault_fails_clearly_and_leaves_nothing_queued() {
+    let net = Net::new();
+    let d = net.device("d");
+    let err = block_on(d.request_join("nowhere")).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NoVault, "{err}");
+    assert_eq!(block_on(d.gateway().outbox_len()), 0);
+    // The device is free to create or join another vault.
+    block_on(d.create_vault("elsewhere")).unwrap();
+    assert_eq!(
+        block_on(d.status("elsewhere")).unwrap(),
+        MembershipStatus::Member
+    );
+    assert_eq!(
+        block_on(d.status("nowhere")).unwrap(),
+        MembershipStatus::NoVault
+    );
+}
+
+#[test]
+fn a_second_create_of_the_same_name_is_refused() {
+    let net = Net::new();
+    let (a, b) = (net.device("a"), net.device("b"));
+    block_on(a.create_vault("v")).unwrap();
+    let before = net.head("v");
+    assert_eq!(
+        block_on(b.create_vault("v")).unwrap_err().code(),
+        ErrorCode::VaultExists
+    );
+    assert_eq!(net.head("v"), before);
+}
+
+#[test]
+fn concurrent_pushes_converge_to_one_head() {
+    let net = Net::new();
+    let devices: Vec<Device> = (0..4).map(|i| net.device(&format!("m{i}"))).collect();
+    let outsiders: Vec<Device> = (0..3).map(|i| net.device(&format!("o{i}"))).collect();
+    block_on(devices[0].create_vault("v")).unwrap();
+    for d in &devices[1..] {
+        block_on(d.request_join("v")).unwrap();
+        block_on(devices[0].accept(&d.device().id)).unwrap();
+    }
+    for o in &outsiders {
+        block_on(o.request_join("v")).unwrap();
+    }
+    for d in &devices {
+        block_on(d.sync()).unwrap();
+    }
+    // Every member decides on stale local state, then all push in an interleaved order.
+    let gw = |i: usize| devices[i].gateway();
+    use meta_secret_core::event::GenericKvLogEvent::*;
+    block_on(gw(1).enqueue(JoinAccepted {
+        device: outsiders[0].device().id.clone(),
+    }))
+    .unwrap();
+    block_on(gw(2).enqueue(JoinAccepted {
+        device: outsiders[0].device().id.clone(),
+    }))
+    .unwrap();
+    block_on(gw(2).enqueue(JoinDeclined {
+        device: outsiders[1].device().id.clone(),
+    }))
+    .unwrap();
+    block_on(gw(3).enqueue(JoinAccepted {
+        device: outsiders[1].device().id.clone(),
+    }))
+    .unwrap();
+    block_on(gw(3).enqueue(JoinAccepted {
+        device: outsiders[2].device().id.clone(),
+    }))
+    .unwrap();
+    let reports: Vec<_> = [3, 1, 2, 0]
+        .iter()
+        .map(|&i| block_on(devices[i].sync()).unwrap())
+        .collect();
+    // Exactly one of each racing pair won; the loser was told why.
+    let rejected: usize = reports.iter().map(|r| r.rejected.len()).sum();
+    assert_eq!(rejected, 2, "{reports:?}");
+    assert!(reports
+        .iter()
+        .flat_map(|r| &r.rejected)
+        .all(|r| r.code == ErrorCode::NotPending));
+    for d in &devices {
+        block_on(d.sync()).unwrap();
+        assert_eq!(block_on(d.gateway().outbox_len()), 0);
+    }
+    let server_head = net.head("v").hash.to_hex();
+    for d in devices.iter().chain(&outsiders[..1]).chain(&outsiders[2..]) {
+        block_on(d.sync()).unwrap();
+        assert_eq!(head_hash(d), server_head, "{} diverged", d.device().name);
+    }
+}
+
+#[test]
+fn a_lost_response_is_retried_without_a_duplicate() {
+    let net = Net::new();
+    let lossy = LossyTransport::new(net.server.transport());
+    let a = net.device_on("a", lossy.clone());
+    let b = net.device("b");
+
+    lossy.lose_next_responses(1);
+    let err = block_on(a.create_vault("v")).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Network);
+    assert_eq!(
+        net.head("v").seq,
+        1,
+        "the server committed before the response was lost"
+    );
+    assert_eq!(
+        block_on(a.gateway().outbox_len()),
+        1,
+        "the event waits in the outbox"
+    );
+
+    let report = block_on(a.sync()).unwrap();
+    assert_eq!(
+        report.committed,
+        vec![1],
+        "the retry is acknowledged as the same commit"
+    );
+    assert_eq!(net.head("v").seq, 1, "no duplicate");
+    assert_eq!(block_on(a.gateway().outbox_len()), 0);
+
+    block_on(b.request_join("v")).unwrap();
+    block_on(a.sync()).unwrap();
+    lossy.lose_next_responses(2);
+    assert!(block_on(a.accept(&b.device().id)).is_err());
+    assert!(block_on(a.sync()).is_err());
+    let head_after_commit = net.head("v");
+    block_on(a.sync()).unwrap();
+    assert_eq!(
+        net.head("v"),
+        head_after_commit,
+        "two retries still commit once"
+    );
+    assert_eq!(head_after_commit.seq, 3);
+    assert_eq!(head_hash(&a), head_after_commit.hash.to_hex());
+    assert_eq!(block_on(b.status("v")).unwrap(), MembershipStatus::Member);
+}
+
+#[test]
+fn a_reopened_device_keeps_its_state() {
+    let net = Net::new();
+    let store = meta_secret_core::store::MemoryStore::new();
+    let a = net.device_with_store("a", net.server.transport(), store.clone());
+    block_on(a.create_vault("v")).unwrap();
+    let id = a.device().id.clone();
+    drop(a);
+    let again = net.device_with_store("ignored", net.server.transport(), store);
+    assert_eq!(again.device().id, id, "keys persist in the store");
+    assert_eq!(block_on(again.state()).unwrap().head, net.head("v"));
+    assert_eq!(block_on(again.sync()).unwrap().pulled, 0);
+}
