@@ -21,19 +21,13 @@ pub struct DeviceSetup<'a> {
 }
 
 /// Loads this device's keys from the store, or creates and stores them on first use.
-pub async fn load_or_create_keys<S: LogStore>(
-    store: &S,
-    setup: &DeviceSetup<'_>,
-) -> Result<DeviceKeys, ClientError> {
+pub async fn load_or_create_keys<S: LogStore>(store: &S, setup: &DeviceSetup<'_>) -> Result<DeviceKeys, ClientError> {
     if let Some(blob) = store.kv_get(KEYS_KEY).await? {
         return Ok(DeviceKeys::import(&blob, setup.passphrase)?);
     }
     let keys = DeviceKeys::generate(setup.name, setup.kind)?;
     let protection = match setup.passphrase {
-        Some(passphrase) => KeyProtection::Passphrase {
-            passphrase,
-            work_factor: setup.work_factor,
-        },
+        Some(passphrase) => KeyProtection::Passphrase { passphrase, work_factor: setup.work_factor },
         None => KeyProtection::Unprotected,
     };
     let mut batch = StoreBatch::default();
@@ -58,9 +52,7 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         setup: DeviceSetup<'_>,
     ) -> Result<Self, ClientError> {
         let keys = load_or_create_keys(&store, &setup).await?;
-        Ok(VaultClient {
-            gateway: SyncGateway::open(store, transport, clock, keys).await?,
-        })
+        Ok(VaultClient { gateway: SyncGateway::open(store, transport, clock, keys).await? })
     }
 
     pub fn device(&self) -> &DeviceInfo {
@@ -74,21 +66,14 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     /// Creates `vault` with this device as owner and first member.
     pub async fn create_vault(&self, vault: &str) -> Result<(), ClientError> {
         self.gateway.bind(&vault_name(vault)?).await?;
-        self.submit(GenericKvLogEvent::VaultCreated {
-            owner: self.device().clone(),
-        })
-        .await?;
+        self.submit(GenericKvLogEvent::VaultCreated { owner: self.device().clone() }).await?;
         Ok(())
     }
 
     /// Asks to join `vault`; a member must accept. Returns the standing after the request.
     pub async fn request_join(&self, vault: &str) -> Result<MembershipStatus, ClientError> {
         self.gateway.bind(&vault_name(vault)?).await?;
-        let report = self
-            .submit(GenericKvLogEvent::JoinRequested {
-                candidate: self.device().clone(),
-            })
-            .await?;
+        let report = self.submit(GenericKvLogEvent::JoinRequested { candidate: self.device().clone() }).await?;
         Ok(report.status)
     }
 
@@ -117,36 +102,20 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     }
 
     pub async fn accept(&self, device: &DeviceId) -> Result<(), ClientError> {
-        self.submit(GenericKvLogEvent::JoinAccepted {
-            device: device.clone(),
-        })
-        .await
-        .map(drop)
+        self.submit(GenericKvLogEvent::JoinAccepted { device: device.clone() }).await.map(drop)
     }
 
     pub async fn decline(&self, device: &DeviceId) -> Result<(), ClientError> {
-        self.submit(GenericKvLogEvent::JoinDeclined {
-            device: device.clone(),
-        })
-        .await
-        .map(drop)
+        self.submit(GenericKvLogEvent::JoinDeclined { device: device.clone() }).await.map(drop)
     }
 
     /// Lets a declined device ask again.
     pub async fn reopen(&self, device: &DeviceId) -> Result<(), ClientError> {
-        self.submit(GenericKvLogEvent::JoinReopened {
-            device: device.clone(),
-        })
-        .await
-        .map(drop)
+        self.submit(GenericKvLogEvent::JoinReopened { device: device.clone() }).await.map(drop)
     }
 
     pub async fn remove_device(&self, device: &DeviceId) -> Result<(), ClientError> {
-        self.submit(GenericKvLogEvent::DeviceRemoved {
-            device: device.clone(),
-        })
-        .await
-        .map(drop)
+        self.submit(GenericKvLogEvent::DeviceRemoved { device: device.clone() }).await.map(drop)
     }
 
     pub async fn leave(&self) -> Result<(), ClientError> {
@@ -165,10 +134,7 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         };
         let report = self.gateway.sync().await?;
         match report.rejected.iter().find(|r| r.author_seq == author_seq) {
-            Some(rejected) => Err(ClientError::Rejected {
-                code: rejected.code,
-                message: rejected.message.clone(),
-            }),
+            Some(rejected) => Err(ClientError::Rejected { code: rejected.code, message: rejected.message.clone() }),
             None => Ok(report),
         }
     }

@@ -82,8 +82,7 @@ impl<'de> Deserialize<'de> for Hash32 {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
         let mut out = [0u8; 32];
-        hex::decode_to_slice(&text, &mut out)
-            .map_err(|_| serde::de::Error::custom("invalid 32-byte hex hash"))?;
+        hex::decode_to_slice(&text, &mut out).map_err(|_| serde::de::Error::custom("invalid 32-byte hex hash"))?;
         Ok(Hash32(out))
     }
 }
@@ -102,10 +101,7 @@ mod tests {
 
     #[test]
     fn hash_parts_are_length_prefixed() {
-        assert_ne!(
-            Hash32::digest(&[b"ab", b"c"]),
-            Hash32::digest(&[b"a", b"bc"])
-        );
+        assert_ne!(Hash32::digest(&[b"ab", b"c"]), Hash32::digest(&[b"a", b"bc"]));
         let h = Hash32::digest(&[b"x"]);
         let json = serde_json::to_string(&h).unwrap();
         assert_eq!(serde_json::from_str::<Hash32>(&json).unwrap(), h);

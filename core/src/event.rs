@@ -21,9 +21,7 @@ impl VaultName {
             return Err(EventError::InvalidVaultName("must be 1 to 64 characters"));
         }
         if !text.chars().all(ok_char) || text.starts_with('.') {
-            return Err(EventError::InvalidVaultName(
-                "use letters, digits, '-', '_' or '.', not starting with '.'",
-            ));
+            return Err(EventError::InvalidVaultName("use letters, digits, '-', '_' or '.', not starting with '.'"));
         }
         Ok(VaultName(text.to_owned()))
     }
@@ -123,38 +121,16 @@ struct SignedPart<'a> {
     event: &'a GenericKvLogEvent,
 }
 
-fn signed_bytes(
-    vault: &VaultName,
-    author: &DeviceId,
-    author_seq: u64,
-    event: &GenericKvLogEvent,
-) -> Vec<u8> {
-    let part = SignedPart {
-        domain: "meta-secret/event/v1",
-        vault,
-        author,
-        author_seq,
-        event,
-    };
+fn signed_bytes(vault: &VaultName, author: &DeviceId, author_seq: u64, event: &GenericKvLogEvent) -> Vec<u8> {
+    let part = SignedPart { domain: "meta-secret/event/v1", vault, author, author_seq, event };
     // Serializing plain structs, enums and strings cannot fail.
     serde_json::to_vec(&part).unwrap_or_default()
 }
 
 impl SignedEvent {
-    pub fn sign(
-        keys: &DeviceKeys,
-        vault: &VaultName,
-        author_seq: u64,
-        event: GenericKvLogEvent,
-    ) -> SignedEvent {
+    pub fn sign(keys: &DeviceKeys, vault: &VaultName, author_seq: u64, event: GenericKvLogEvent) -> SignedEvent {
         let signature = keys.sign(&signed_bytes(vault, keys.id(), author_seq, &event));
-        SignedEvent {
-            vault: vault.clone(),
-            author: keys.id().clone(),
-            author_seq,
-            event,
-            signature,
-        }
+        SignedEvent { vault: vault.clone(), author: keys.id().clone(), author_seq, event, signature }
     }
 
     pub fn verify(&self, key: &ed25519_dalek::VerifyingKey) -> Result<(), IdentityError> {
@@ -176,10 +152,7 @@ pub struct Cursor {
 }
 
 impl Cursor {
-    pub const EMPTY: Cursor = Cursor {
-        seq: 0,
-        hash: Hash32::ZERO,
-    };
+    pub const EMPTY: Cursor = Cursor { seq: 0, hash: Hash32::ZERO };
 }
 
 /// Largest seq a commit may carry, so it stays exact in JavaScript numbers and SQLite.
@@ -196,28 +169,16 @@ pub struct Commit {
 impl Commit {
     pub fn hash(&self) -> Hash32 {
         let digest = self.event.digest();
-        Hash32::digest(&[
-            b"meta-secret/commit/v1",
-            &self.seq.to_be_bytes(),
-            &self.prev_hash.0,
-            &digest.0,
-        ])
+        Hash32::digest(&[b"meta-secret/commit/v1", &self.seq.to_be_bytes(), &self.prev_hash.0, &digest.0])
     }
 
     pub fn cursor(&self) -> Cursor {
-        Cursor {
-            seq: self.seq,
-            hash: self.hash(),
-        }
+        Cursor { seq: self.seq, hash: self.hash() }
     }
 
     /// The commit that follows `head`.
     pub fn after(head: Cursor, event: SignedEvent) -> Commit {
-        Commit {
-            seq: head.seq + 1,
-            prev_hash: head.hash,
-            event,
-        }
+        Commit { seq: head.seq + 1, prev_hash: head.hash, event }
     }
 }
 
@@ -255,14 +216,7 @@ mod tests {
     fn signed_event_round_trips_through_json_and_verifies() {
         let k = keys();
         let vault = VaultName::parse("v").unwrap();
-        let event = SignedEvent::sign(
-            &k,
-            &vault,
-            1,
-            GenericKvLogEvent::VaultCreated {
-                owner: k.info().clone(),
-            },
-        );
+        let event = SignedEvent::sign(&k, &vault, 1, GenericKvLogEvent::VaultCreated { owner: k.info().clone() });
         let json = serde_json::to_string(&event).unwrap();
         let back: SignedEvent = serde_json::from_str(&json).unwrap();
         back.verify(&k.info().verifying_key().unwrap()).unwrap();
@@ -282,9 +236,7 @@ mod tests {
         e.vault = VaultName::parse("w").unwrap();
         assert!(e.verify(&key).is_err());
         let mut e = event;
-        e.event = GenericKvLogEvent::JoinAccepted {
-            device: k.id().clone(),
-        };
+        e.event = GenericKvLogEvent::JoinAccepted { device: k.id().clone() };
         assert!(e.verify(&key).is_err());
     }
 

@@ -28,9 +28,7 @@ impl DeviceId {
     pub fn parse(text: &str) -> Result<DeviceId, IdentityError> {
         let ok = text.len() == 32 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
         ok.then(|| DeviceId(text.to_owned()))
-            .ok_or(IdentityError::Invalid(
-                "device id must be 32 lowercase hex characters",
-            ))
+            .ok_or(IdentityError::Invalid("device id must be 32 lowercase hex characters"))
     }
 }
 
@@ -65,14 +63,10 @@ pub const MAX_DEVICE_NAME_CHARS: usize = 64;
 fn validate_device_name(name: &str) -> Result<(), IdentityError> {
     let chars = name.chars().count();
     if name.trim().is_empty() || chars > MAX_DEVICE_NAME_CHARS {
-        return Err(IdentityError::Invalid(
-            "device name must be 1 to 64 characters",
-        ));
+        return Err(IdentityError::Invalid("device name must be 1 to 64 characters"));
     }
     if name.chars().any(char::is_control) {
-        return Err(IdentityError::Invalid(
-            "device name must not contain control characters",
-        ));
+        return Err(IdentityError::Invalid("device name must not contain control characters"));
     }
     Ok(())
 }
@@ -83,9 +77,7 @@ impl DeviceInfo {
         validate_device_name(&self.name)?;
         let key = self.verifying_key()?;
         if DeviceId::from_signing_key(key.as_bytes()) != self.id {
-            return Err(IdentityError::Invalid(
-                "device id does not match its signing key",
-            ));
+            return Err(IdentityError::Invalid("device id does not match its signing key"));
         }
         self.recipient()?;
         Ok(())
@@ -102,22 +94,14 @@ impl DeviceInfo {
 }
 
 pub fn parse_verifying_key(bytes: &[u8]) -> Result<VerifyingKey, IdentityError> {
-    let array: [u8; 32] = bytes
-        .try_into()
-        .map_err(|_| IdentityError::Invalid("signing key must be 32 bytes"))?;
-    VerifyingKey::from_bytes(&array)
-        .map_err(|_| IdentityError::Invalid("signing key is not a valid point"))
+    let array: [u8; 32] = bytes.try_into().map_err(|_| IdentityError::Invalid("signing key must be 32 bytes"))?;
+    VerifyingKey::from_bytes(&array).map_err(|_| IdentityError::Invalid("signing key is not a valid point"))
 }
 
 /// Verifies an Ed25519 signature strictly (no malleable or small-order keys).
-pub fn verify_signature(
-    key: &VerifyingKey,
-    message: &[u8],
-    signature: &[u8],
-) -> Result<(), IdentityError> {
+pub fn verify_signature(key: &VerifyingKey, message: &[u8], signature: &[u8]) -> Result<(), IdentityError> {
     let signature = Signature::from_slice(signature).map_err(|_| IdentityError::BadSignature)?;
-    key.verify_strict(message, &signature)
-        .map_err(|_| IdentityError::BadSignature)
+    key.verify_strict(message, &signature).map_err(|_| IdentityError::BadSignature)
 }
 
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
@@ -151,19 +135,14 @@ pub struct DeviceKeys {
 
 impl std::fmt::Debug for DeviceKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DeviceKeys")
-            .field("id", &self.info.id)
-            .finish_non_exhaustive()
+        f.debug_struct("DeviceKeys").field("id", &self.info.id).finish_non_exhaustive()
     }
 }
 
 /// How exported key material is protected at rest.
 pub enum KeyProtection<'a> {
     /// age scrypt recipient; `work_factor` is scrypt's log2(N) (age's default is 18).
-    Passphrase {
-        passphrase: &'a str,
-        work_factor: u8,
-    },
+    Passphrase { passphrase: &'a str, work_factor: u8 },
     /// Plain JSON, for demos and tests only.
     Unprotected,
 }
@@ -187,20 +166,10 @@ impl DeviceKeys {
     pub fn generate(name: &str, kind: DeviceKind) -> Result<DeviceKeys, IdentityError> {
         validate_device_name(name)?;
         let signing = SigningKey::generate(&mut rand_core::OsRng);
-        Ok(Self::assemble(
-            signing,
-            age::x25519::Identity::generate(),
-            name.to_owned(),
-            kind,
-        ))
+        Ok(Self::assemble(signing, age::x25519::Identity::generate(), name.to_owned(), kind))
     }
 
-    fn assemble(
-        signing: SigningKey,
-        age: age::x25519::Identity,
-        name: String,
-        kind: DeviceKind,
-    ) -> DeviceKeys {
+    fn assemble(signing: SigningKey, age: age::x25519::Identity, name: String, kind: DeviceKind) -> DeviceKeys {
         let public = signing.verifying_key().to_bytes();
         let info = DeviceInfo {
             id: DeviceId::from_signing_key(&public),
@@ -240,10 +209,7 @@ impl DeviceKeys {
         let plain = serde_json::to_vec(&stored).map_err(|_| IdentityError::Corrupt)?;
         match protection {
             KeyProtection::Unprotected => Ok(plain),
-            KeyProtection::Passphrase {
-                passphrase,
-                work_factor,
-            } => {
+            KeyProtection::Passphrase { passphrase, work_factor } => {
                 if passphrase.is_empty() {
                     return Err(IdentityError::Invalid("passphrase must not be empty"));
                 }
@@ -263,29 +229,13 @@ impl DeviceKeys {
                 age::decrypt(&identity, bytes).map_err(|_| IdentityError::WrongPassphrase)?
             }
             (true, None) => return Err(IdentityError::WrongPassphrase),
-            (false, Some(_)) => {
-                return Err(IdentityError::Invalid(
-                    "keys are stored without a passphrase",
-                ))
-            }
+            (false, Some(_)) => return Err(IdentityError::Invalid("keys are stored without a passphrase")),
             (false, None) => bytes.to_vec(),
         };
-        let stored: StoredKeys =
-            serde_json::from_slice(&plain).map_err(|_| IdentityError::Corrupt)?;
-        let seed: [u8; 32] = stored
-            .signing_seed
-            .0
-            .as_slice()
-            .try_into()
-            .map_err(|_| IdentityError::Corrupt)?;
-        let age = age::x25519::Identity::from_str(&stored.age_identity)
-            .map_err(|_| IdentityError::Corrupt)?;
-        Ok(Self::assemble(
-            SigningKey::from_bytes(&seed),
-            age,
-            stored.name,
-            stored.kind,
-        ))
+        let stored: StoredKeys = serde_json::from_slice(&plain).map_err(|_| IdentityError::Corrupt)?;
+        let seed: [u8; 32] = stored.signing_seed.0.as_slice().try_into().map_err(|_| IdentityError::Corrupt)?;
+        let age = age::x25519::Identity::from_str(&stored.age_identity).map_err(|_| IdentityError::Corrupt)?;
+        Ok(Self::assemble(SigningKey::from_bytes(&seed), age, stored.name, stored.kind))
     }
 }
 
@@ -298,16 +248,8 @@ mod tests {
         let keys = DeviceKeys::generate("laptop", DeviceKind::Browser).unwrap();
         keys.info().validate().unwrap();
         let mut forged = keys.info().clone();
-        forged.id = DeviceKeys::generate("other", DeviceKind::Browser)
-            .unwrap()
-            .id()
-            .clone();
-        assert_eq!(
-            forged.validate(),
-            Err(IdentityError::Invalid(
-                "device id does not match its signing key"
-            ))
-        );
+        forged.id = DeviceKeys::generate("other", DeviceKind::Browser).unwrap().id().clone();
+        assert_eq!(forged.validate(), Err(IdentityError::Invalid("device id does not match its signing key")));
     }
 
     #[test]
@@ -324,14 +266,8 @@ mod tests {
         let sig = keys.sign(b"hello");
         let key = keys.info().verifying_key().unwrap();
         verify_signature(&key, b"hello", &sig.0).unwrap();
-        assert_eq!(
-            verify_signature(&key, b"hellO", &sig.0),
-            Err(IdentityError::BadSignature)
-        );
-        assert_eq!(
-            verify_signature(&key, b"hello", &sig.0[..10]),
-            Err(IdentityError::BadSignature)
-        );
+        assert_eq!(verify_signature(&key, b"hellO", &sig.0), Err(IdentityError::BadSignature));
+        assert_eq!(verify_signature(&key, b"hello", &sig.0[..10]), Err(IdentityError::BadSignature));
     }
 
     #[test]
@@ -341,34 +277,19 @@ mod tests {
         let back = DeviceKeys::import(&blob, None).unwrap();
         assert_eq!(back.info(), keys.info());
         assert!(DeviceKeys::import(&blob, Some("pw")).is_err());
-        assert_eq!(
-            DeviceKeys::import(b"{not json", None).unwrap_err(),
-            IdentityError::Corrupt
-        );
+        assert_eq!(DeviceKeys::import(b"{not json", None).unwrap_err(), IdentityError::Corrupt);
     }
 
     #[test]
     fn passphrase_export_is_encrypted_and_checks_the_passphrase() {
         let keys = DeviceKeys::generate("a", DeviceKind::Browser).unwrap();
-        let protection = KeyProtection::Passphrase {
-            passphrase: "correct horse",
-            work_factor: 10,
-        };
+        let protection = KeyProtection::Passphrase { passphrase: "correct horse", work_factor: 10 };
         let blob = keys.export(protection).unwrap();
         let seed_b64 = Bytes(keys.signing.to_bytes().to_vec()).to_base64();
-        assert!(
-            !String::from_utf8_lossy(&blob).contains(&seed_b64),
-            "seed must not be in the clear"
-        );
+        assert!(!String::from_utf8_lossy(&blob).contains(&seed_b64), "seed must not be in the clear");
         let back = DeviceKeys::import(&blob, Some("correct horse")).unwrap();
         assert_eq!(back.info(), keys.info());
-        assert_eq!(
-            DeviceKeys::import(&blob, Some("wrong")).unwrap_err(),
-            IdentityError::WrongPassphrase
-        );
-        assert_eq!(
-            DeviceKeys::import(&blob, None).unwrap_err(),
-            IdentityError::WrongPassphrase
-        );
+        assert_eq!(DeviceKeys::import(&blob, Some("wrong")).unwrap_err(), IdentityError::WrongPassphrase);
+        assert_eq!(DeviceKeys::import(&blob, None).unwrap_err(), IdentityError::WrongPassphrase);
     }
 }

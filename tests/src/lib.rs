@@ -11,8 +11,7 @@ use meta_secret_core::identity::{DeviceKeys, DeviceKind};
 use meta_secret_core::store::MemoryStore;
 use meta_secret_core::sync::wire::{sync_path, RequestAuth, SyncRequest, SyncResponse};
 use meta_secret_core::sync::{
-    InProcessServer, InProcessTransport, SyncProtocol, TransportError, TransportRequest,
-    TransportResponse,
+    InProcessServer, InProcessTransport, SyncProtocol, TransportError, TransportRequest, TransportResponse,
 };
 
 pub fn block_on<F: Future>(future: F) -> F::Output {
@@ -36,21 +35,14 @@ impl Default for Net {
 impl Net {
     pub fn new() -> Net {
         let clock = ManualClock::new(1_790_000_000_000);
-        Net {
-            server: InProcessServer::new(clock.clone()),
-            clock,
-        }
+        Net { server: InProcessServer::new(clock.clone()), clock }
     }
 
     pub fn device(&self, name: &str) -> Device {
         self.device_on(name, self.server.transport())
     }
 
-    pub fn device_on<T: SyncProtocol>(
-        &self,
-        name: &str,
-        transport: T,
-    ) -> VaultClient<MemoryStore, T> {
+    pub fn device_on<T: SyncProtocol>(&self, name: &str, transport: T) -> VaultClient<MemoryStore, T> {
         self.device_with_store(name, transport, MemoryStore::new())
     }
 
@@ -60,19 +52,8 @@ impl Net {
         transport: T,
         store: MemoryStore,
     ) -> VaultClient<MemoryStore, T> {
-        let setup = DeviceSetup {
-            name,
-            kind: DeviceKind::Desktop,
-            passphrase: None,
-            work_factor: 10,
-        };
-        block_on(VaultClient::open(
-            store,
-            transport,
-            Box::new(self.clock.clone()),
-            setup,
-        ))
-        .expect("open device")
+        let setup = DeviceSetup { name, kind: DeviceKind::Desktop, passphrase: None, work_factor: 10 };
+        block_on(VaultClient::open(store, transport, Box::new(self.clock.clone()), setup)).expect("open device")
     }
 
     pub fn head(&self, vault: &str) -> Cursor {
@@ -81,12 +62,7 @@ impl Net {
     }
 
     /// Sends a hand-made sync request signed by `keys` at the clock's current time.
-    pub fn raw_sync(
-        &self,
-        keys: &DeviceKeys,
-        vault: &str,
-        request: &SyncRequest,
-    ) -> TransportResponse {
+    pub fn raw_sync(&self, keys: &DeviceKeys, vault: &str, request: &SyncRequest) -> TransportResponse {
         let body = serde_json::to_vec(request).expect("encode");
         let signed = signed_request(keys, vault, body, self.clock_now());
         block_on(self.server.handle(&signed))
@@ -98,45 +74,22 @@ impl Net {
     }
 }
 
-pub fn signed_request(
-    keys: &DeviceKeys,
-    vault: &str,
-    body: Vec<u8>,
-    timestamp_ms: u64,
-) -> TransportRequest {
+pub fn signed_request(keys: &DeviceKeys, vault: &str, body: Vec<u8>, timestamp_ms: u64) -> TransportRequest {
     let path = sync_path(&VaultName::parse(vault).expect("vault name"));
     let auth = RequestAuth::sign(keys, "POST", &path, timestamp_ms, &body);
-    TransportRequest {
-        method: "POST".into(),
-        path,
-        auth: Some(auth),
-        body,
-    }
+    TransportRequest { method: "POST".into(), path, auth: Some(auth), body }
 }
 
 pub fn parse_ok(response: &TransportResponse) -> SyncResponse {
-    assert_eq!(
-        response.status,
-        200,
-        "body: {}",
-        String::from_utf8_lossy(&response.body)
-    );
+    assert_eq!(response.status, 200, "body: {}", String::from_utf8_lossy(&response.body));
     serde_json::from_slice(&response.body).expect("sync response")
 }
 
 /// The `{code, message}` of an error response, asserting its status.
 pub fn error_code(response: &TransportResponse, status: u16) -> String {
-    assert_eq!(
-        response.status,
-        status,
-        "body: {}",
-        String::from_utf8_lossy(&response.body)
-    );
+    assert_eq!(response.status, status, "body: {}", String::from_utf8_lossy(&response.body));
     let body: serde_json::Value = serde_json::from_slice(&response.body).expect("JSON error body");
-    assert!(
-        body["message"].is_string(),
-        "error body has a message: {body}"
-    );
+    assert!(body["message"].is_string(), "error body has a message: {body}");
     body["code"].as_str().expect("code").to_owned()
 }
 
@@ -149,10 +102,7 @@ pub struct LossyTransport {
 
 impl LossyTransport {
     pub fn new(inner: InProcessTransport) -> LossyTransport {
-        LossyTransport {
-            inner,
-            lose: Arc::new(Mutex::new(0)),
-        }
+        LossyTransport { inner, lose: Arc::new(Mutex::new(0)) }
     }
 
     pub fn lose_next_responses(&self, count: u32) {
@@ -166,9 +116,7 @@ impl SyncProtocol for LossyTransport {
         let mut lose = self.lose.lock().expect("lock");
         if *lose > 0 {
             *lose -= 1;
-            return Err(TransportError(
-                "connection reset after the request was sent".into(),
-            ));
+            return Err(TransportError("connection reset after the request was sent".into()));
         }
         Ok(response)
     }
@@ -186,10 +134,7 @@ pub struct TamperingTransport {
 
 impl TamperingTransport {
     pub fn new(inner: InProcessTransport) -> TamperingTransport {
-        TamperingTransport {
-            inner,
-            tamper: Arc::new(Mutex::new(None)),
-        }
+        TamperingTransport { inner, tamper: Arc::new(Mutex::new(None)) }
     }
 
     pub fn set(&self, tamper: impl Fn(&mut SyncResponse) + Send + 'static) {
@@ -206,8 +151,7 @@ impl SyncProtocol for TamperingTransport {
         let mut response = self.inner.send(request).await?;
         if let Some(tamper) = self.tamper.lock().expect("lock").as_ref() {
             if response.status == 200 {
-                let mut parsed: SyncResponse =
-                    serde_json::from_slice(&response.body).expect("honest response");
+                let mut parsed: SyncResponse = serde_json::from_slice(&response.body).expect("honest response");
                 tamper(&mut parsed);
                 response.body = serde_json::to_vec(&parsed).expect("encode");
             }

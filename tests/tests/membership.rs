@@ -14,16 +14,10 @@ fn ids(devices: &[&Device]) -> Vec<String> {
 }
 
 fn member_ids(device: &Device) -> Vec<String> {
-    block_on(device.members())
-        .unwrap()
-        .into_iter()
-        .map(|d| d.id.to_string())
-        .collect()
+    block_on(device.members()).unwrap().into_iter().map(|d| d.id.to_string()).collect()
 }
 
-fn head_hash<T: meta_secret_core::sync::SyncProtocol>(
-    device: &VaultClient<MemoryStore, T>,
-) -> String {
+fn head_hash<T: meta_secret_core::sync::SyncProtocol>(device: &VaultClient<MemoryStore, T>) -> String {
     block_on(device.state()).unwrap().head.hash.to_hex()
 }
 
@@ -32,63 +26,28 @@ fn three_devices_create_join_accept_decline_reopen_remove_leave() {
     let net = Net::new();
     let (a, b, c) = (net.device("a"), net.device("b"), net.device("c"));
 
-    assert_eq!(
-        block_on(b.status("family")).unwrap(),
-        MembershipStatus::NoVault
-    );
+    assert_eq!(block_on(b.status("family")).unwrap(), MembershipStatus::NoVault);
     block_on(a.create_vault("family")).unwrap();
-    assert_eq!(
-        block_on(a.status("family")).unwrap(),
-        MembershipStatus::Member
-    );
-    assert_eq!(
-        block_on(b.status("family")).unwrap(),
-        MembershipStatus::NotMember
-    );
+    assert_eq!(block_on(a.status("family")).unwrap(), MembershipStatus::Member);
+    assert_eq!(block_on(b.status("family")).unwrap(), MembershipStatus::NotMember);
 
-    assert_eq!(
-        block_on(b.request_join("family")).unwrap(),
-        MembershipStatus::Pending
-    );
-    assert_eq!(
-        block_on(c.request_join("family")).unwrap(),
-        MembershipStatus::Pending
-    );
-    let pending: Vec<String> = block_on(a.pending_requests())
-        .unwrap()
-        .into_iter()
-        .map(|d| d.id.to_string())
-        .collect();
+    assert_eq!(block_on(b.request_join("family")).unwrap(), MembershipStatus::Pending);
+    assert_eq!(block_on(c.request_join("family")).unwrap(), MembershipStatus::Pending);
+    let pending: Vec<String> = block_on(a.pending_requests()).unwrap().into_iter().map(|d| d.id.to_string()).collect();
     assert_eq!(pending, ids(&[&b, &c]));
 
     block_on(a.accept(&b.device().id)).unwrap();
     block_on(a.decline(&c.device().id)).unwrap();
-    assert_eq!(
-        block_on(b.status("family")).unwrap(),
-        MembershipStatus::Member
-    );
-    assert_eq!(
-        block_on(c.status("family")).unwrap(),
-        MembershipStatus::Declined
-    );
-    assert_eq!(
-        member_ids(&b),
-        ids(&[&a, &b]),
-        "the new member pulled and verified the whole log"
-    );
+    assert_eq!(block_on(b.status("family")).unwrap(), MembershipStatus::Member);
+    assert_eq!(block_on(c.status("family")).unwrap(), MembershipStatus::Declined);
+    assert_eq!(member_ids(&b), ids(&[&a, &b]), "the new member pulled and verified the whole log");
 
     // Declined devices cannot ask again until a member reopens their request.
     let again = block_on(c.request_join("family")).unwrap_err();
     assert_eq!(again.code(), ErrorCode::Declined);
     block_on(b.reopen(&c.device().id)).unwrap();
-    assert_eq!(
-        block_on(c.status("family")).unwrap(),
-        MembershipStatus::NotMember
-    );
-    assert_eq!(
-        block_on(c.request_join("family")).unwrap(),
-        MembershipStatus::Pending
-    );
+    assert_eq!(block_on(c.status("family")).unwrap(), MembershipStatus::NotMember);
+    assert_eq!(block_on(c.request_join("family")).unwrap(), MembershipStatus::Pending);
     block_on(b.accept(&c.device().id)).unwrap();
     block_on(c.sync()).unwrap();
     block_on(a.sync()).unwrap();
@@ -100,31 +59,15 @@ fn three_devices_create_join_accept_decline_reopen_remove_leave() {
     assert_eq!(err.code(), ErrorCode::NotPending, "{err}");
 
     block_on(a.remove_device(&c.device().id)).unwrap();
-    assert_eq!(
-        block_on(c.status("family")).unwrap(),
-        MembershipStatus::NotMember
-    );
+    assert_eq!(block_on(c.status("family")).unwrap(), MembershipStatus::NotMember);
     let err = block_on(c.leave()).unwrap_err();
-    assert_eq!(
-        err.code(),
-        ErrorCode::NotMember,
-        "a removed device can no longer act: {err}"
-    );
-    assert_eq!(
-        block_on(c.sync()).unwrap().pulled,
-        0,
-        "a removed device gets nothing new"
-    );
+    assert_eq!(err.code(), ErrorCode::NotMember, "a removed device can no longer act: {err}");
+    assert_eq!(block_on(c.sync()).unwrap().pulled, 0, "a removed device gets nothing new");
 
     block_on(b.leave()).unwrap();
     block_on(a.sync()).unwrap();
     assert_eq!(member_ids(&a), ids(&[&a]));
-    let removed: Vec<String> = block_on(a.state())
-        .unwrap()
-        .removed
-        .into_keys()
-        .map(|d| d.to_string())
-        .collect();
+    let removed: Vec<String> = block_on(a.state()).unwrap().removed.into_keys().map(|d| d.to_string()).collect();
     assert_eq!(removed, ids(&[&b, &c]));
     let err = block_on(a.leave()).unwrap_err();
     assert_eq!(err.code(), ErrorCode::LastMember);
@@ -140,14 +83,8 @@ fn joining_a_missing_vault_fails_clearly_and_leaves_nothing_queued() {
     assert_eq!(block_on(d.gateway().outbox_len()), 0);
     // The device is free to create or join another vault.
     block_on(d.create_vault("elsewhere")).unwrap();
-    assert_eq!(
-        block_on(d.status("elsewhere")).unwrap(),
-        MembershipStatus::Member
-    );
-    assert_eq!(
-        block_on(d.status("nowhere")).unwrap(),
-        MembershipStatus::NoVault
-    );
+    assert_eq!(block_on(d.status("elsewhere")).unwrap(), MembershipStatus::Member);
+    assert_eq!(block_on(d.status("nowhere")).unwrap(), MembershipStatus::NoVault);
 }
 
 #[test]
@@ -156,10 +93,7 @@ fn a_second_create_of_the_same_name_is_refused() {
     let (a, b) = (net.device("a"), net.device("b"));
     block_on(a.create_vault("v")).unwrap();
     let before = net.head("v");
-    assert_eq!(
-        block_on(b.create_vault("v")).unwrap_err().code(),
-        ErrorCode::VaultExists
-    );
+    assert_eq!(block_on(b.create_vault("v")).unwrap_err().code(), ErrorCode::VaultExists);
     assert_eq!(net.head("v"), before);
 }
 
@@ -182,37 +116,16 @@ fn concurrent_pushes_converge_to_one_head() {
     // Every member decides on stale local state, then all push in an interleaved order.
     let gw = |i: usize| devices[i].gateway();
     use meta_secret_core::event::GenericKvLogEvent::*;
-    block_on(gw(1).enqueue(JoinAccepted {
-        device: outsiders[0].device().id.clone(),
-    }))
-    .unwrap();
-    block_on(gw(2).enqueue(JoinAccepted {
-        device: outsiders[0].device().id.clone(),
-    }))
-    .unwrap();
-    block_on(gw(2).enqueue(JoinDeclined {
-        device: outsiders[1].device().id.clone(),
-    }))
-    .unwrap();
-    block_on(gw(3).enqueue(JoinAccepted {
-        device: outsiders[1].device().id.clone(),
-    }))
-    .unwrap();
-    block_on(gw(3).enqueue(JoinAccepted {
-        device: outsiders[2].device().id.clone(),
-    }))
-    .unwrap();
-    let reports: Vec<_> = [3, 1, 2, 0]
-        .iter()
-        .map(|&i| block_on(devices[i].sync()).unwrap())
-        .collect();
+    block_on(gw(1).enqueue(JoinAccepted { device: outsiders[0].device().id.clone() })).unwrap();
+    block_on(gw(2).enqueue(JoinAccepted { device: outsiders[0].device().id.clone() })).unwrap();
+    block_on(gw(2).enqueue(JoinDeclined { device: outsiders[1].device().id.clone() })).unwrap();
+    block_on(gw(3).enqueue(JoinAccepted { device: outsiders[1].device().id.clone() })).unwrap();
+    block_on(gw(3).enqueue(JoinAccepted { device: outsiders[2].device().id.clone() })).unwrap();
+    let reports: Vec<_> = [3, 1, 2, 0].iter().map(|&i| block_on(devices[i].sync()).unwrap()).collect();
     // Exactly one of each racing pair won; the loser was told why.
     let rejected: usize = reports.iter().map(|r| r.rejected.len()).sum();
     assert_eq!(rejected, 2, "{reports:?}");
-    assert!(reports
-        .iter()
-        .flat_map(|r| &r.rejected)
-        .all(|r| r.code == ErrorCode::NotPending));
+    assert!(reports.iter().flat_map(|r| &r.rejected).all(|r| r.code == ErrorCode::NotPending));
     for d in &devices {
         block_on(d.sync()).unwrap();
         assert_eq!(block_on(d.gateway().outbox_len()), 0);
@@ -234,23 +147,11 @@ fn a_lost_response_is_retried_without_a_duplicate() {
     lossy.lose_next_responses(1);
     let err = block_on(a.create_vault("v")).unwrap_err();
     assert_eq!(err.code(), ErrorCode::Network);
-    assert_eq!(
-        net.head("v").seq,
-        1,
-        "the server committed before the response was lost"
-    );
-    assert_eq!(
-        block_on(a.gateway().outbox_len()),
-        1,
-        "the event waits in the outbox"
-    );
+    assert_eq!(net.head("v").seq, 1, "the server committed before the response was lost");
+    assert_eq!(block_on(a.gateway().outbox_len()), 1, "the event waits in the outbox");
 
     let report = block_on(a.sync()).unwrap();
-    assert_eq!(
-        report.committed,
-        vec![1],
-        "the retry is acknowledged as the same commit"
-    );
+    assert_eq!(report.committed, vec![1], "the retry is acknowledged as the same commit");
     assert_eq!(net.head("v").seq, 1, "no duplicate");
     assert_eq!(block_on(a.gateway().outbox_len()), 0);
 
@@ -261,11 +162,7 @@ fn a_lost_response_is_retried_without_a_duplicate() {
     assert!(block_on(a.sync()).is_err());
     let head_after_commit = net.head("v");
     block_on(a.sync()).unwrap();
-    assert_eq!(
-        net.head("v"),
-        head_after_commit,
-        "two retries still commit once"
-    );
+    assert_eq!(net.head("v"), head_after_commit, "two retries still commit once");
     assert_eq!(head_after_commit.seq, 3);
     assert_eq!(head_hash(&a), head_after_commit.hash.to_hex());
     assert_eq!(block_on(b.status("v")).unwrap(), MembershipStatus::Member);

@@ -48,23 +48,12 @@ fn fail<T: fmt::Debug>(what: &str) -> impl FnOnce(T) -> String + '_ {
 
 /// Builds `count` chained commits after `head`, signed by `keys` (store tests don't need valid
 /// vault rules, only real, distinct, chained rows).
-pub fn chained_commits(
-    keys: &DeviceKeys,
-    head: Cursor,
-    first_author_seq: u64,
-    count: usize,
-) -> Vec<Commit> {
-    let vault =
-        VaultName::parse("conformance").unwrap_or_else(|_| unreachable!("constant name is valid"));
+pub fn chained_commits(keys: &DeviceKeys, head: Cursor, first_author_seq: u64, count: usize) -> Vec<Commit> {
+    let vault = VaultName::parse("conformance").unwrap_or_else(|_| unreachable!("constant name is valid"));
     let mut head = head;
     (0..count as u64)
         .map(|i| {
-            let event = SignedEvent::sign(
-                keys,
-                &vault,
-                first_author_seq + i,
-                GenericKvLogEvent::DeviceLeft,
-            );
+            let event = SignedEvent::sign(keys, &vault, first_author_seq + i, GenericKvLogEvent::DeviceLeft);
             let commit = Commit::after(head, event);
             head = commit.cursor();
             commit
@@ -73,22 +62,14 @@ pub fn chained_commits(
 }
 
 fn batch_of(commits: &[Commit]) -> StoreBatch {
-    StoreBatch {
-        commits: commits.to_vec(),
-        kv: Vec::new(),
-    }
+    StoreBatch { commits: commits.to_vec(), kv: Vec::new() }
 }
 
 /// Runs every case on fresh stores from `factory` and reports each failure by case name.
 pub async fn run_conformance<F: StoreFactory>(factory: &mut F) -> ConformanceReport {
     let keys = match DeviceKeys::generate("conformance", DeviceKind::Desktop) {
         Ok(keys) => keys,
-        Err(e) => {
-            return ConformanceReport {
-                passed: 0,
-                failures: vec![("setup", e.to_string())],
-            }
-        }
+        Err(e) => return ConformanceReport { passed: 0, failures: vec![("setup", e.to_string())] },
     };
     let mut report = ConformanceReport::default();
     macro_rules! case {
@@ -120,181 +101,62 @@ pub async fn run_conformance<F: StoreFactory>(factory: &mut F) -> ConformanceRep
 }
 
 async fn empty_store_has_nothing<S: LogStore>(store: &S, keys: &DeviceKeys) -> CaseResult {
-    ensure_eq!(
-        store.head().await.map_err(fail("head"))?,
-        Cursor::EMPTY,
-        "head of empty store"
-    );
-    ensure_eq!(
-        store.read_after(0, 10).await.map_err(fail("read"))?.len(),
-        0,
-        "commits in empty store"
-    );
-    ensure_eq!(
-        store.commit_at(1).await.map_err(fail("commit_at"))?,
-        None,
-        "commit 1"
-    );
-    ensure_eq!(
-        store.kv_get("missing").await.map_err(fail("kv_get"))?,
-        None,
-        "missing key"
-    );
-    ensure_eq!(
-        store
-            .find_by_author(keys.id(), 1)
-            .await
-            .map_err(fail("find"))?,
-        None,
-        "find in empty store"
-    );
+    ensure_eq!(store.head().await.map_err(fail("head"))?, Cursor::EMPTY, "head of empty store");
+    ensure_eq!(store.read_after(0, 10).await.map_err(fail("read"))?.len(), 0, "commits in empty store");
+    ensure_eq!(store.commit_at(1).await.map_err(fail("commit_at"))?, None, "commit 1");
+    ensure_eq!(store.kv_get("missing").await.map_err(fail("kv_get"))?, None, "missing key");
+    ensure_eq!(store.find_by_author(keys.id(), 1).await.map_err(fail("find"))?, None, "find in empty store");
     Ok(())
 }
 
-async fn appended_commits_read_back_in_order<S: LogStore>(
-    store: &S,
-    keys: &DeviceKeys,
-) -> CaseResult {
+async fn appended_commits_read_back_in_order<S: LogStore>(store: &S, keys: &DeviceKeys) -> CaseResult {
     let commits = chained_commits(keys, Cursor::EMPTY, 1, 5);
-    store
-        .write(batch_of(&commits))
-        .await
-        .map_err(fail("write"))?;
-    ensure_eq!(
-        store.head().await.map_err(fail("head"))?,
-        commits[4].cursor(),
-        "head"
-    );
-    ensure_eq!(
-        store.read_after(0, 10).await.map_err(fail("read"))?,
-        commits,
-        "all commits"
-    );
-    ensure_eq!(
-        store.read_after(2, 2).await.map_err(fail("read"))?,
-        commits[2..4].to_vec(),
-        "page 3..4"
-    );
-    ensure_eq!(
-        store.read_after(5, 10).await.map_err(fail("read"))?.len(),
-        0,
-        "after the head"
-    );
-    ensure_eq!(
-        store.read_after(99, 10).await.map_err(fail("read"))?.len(),
-        0,
-        "far after the head"
-    );
-    ensure_eq!(
-        store.commit_at(3).await.map_err(fail("commit_at"))?,
-        Some(commits[2].clone()),
-        "commit 3"
-    );
-    ensure_eq!(
-        store.commit_at(0).await.map_err(fail("commit_at"))?,
-        None,
-        "commit 0"
-    );
-    ensure_eq!(
-        store.commit_at(6).await.map_err(fail("commit_at"))?,
-        None,
-        "commit 6"
-    );
+    store.write(batch_of(&commits)).await.map_err(fail("write"))?;
+    ensure_eq!(store.head().await.map_err(fail("head"))?, commits[4].cursor(), "head");
+    ensure_eq!(store.read_after(0, 10).await.map_err(fail("read"))?, commits, "all commits");
+    ensure_eq!(store.read_after(2, 2).await.map_err(fail("read"))?, commits[2..4].to_vec(), "page 3..4");
+    ensure_eq!(store.read_after(5, 10).await.map_err(fail("read"))?.len(), 0, "after the head");
+    ensure_eq!(store.read_after(99, 10).await.map_err(fail("read"))?.len(), 0, "far after the head");
+    ensure_eq!(store.commit_at(3).await.map_err(fail("commit_at"))?, Some(commits[2].clone()), "commit 3");
+    ensure_eq!(store.commit_at(0).await.map_err(fail("commit_at"))?, None, "commit 0");
+    ensure_eq!(store.commit_at(6).await.map_err(fail("commit_at"))?, None, "commit 6");
     Ok(())
 }
 
 async fn appends_continue_the_head<S: LogStore>(store: &S, keys: &DeviceKeys) -> CaseResult {
     let commits = chained_commits(keys, Cursor::EMPTY, 1, 5);
-    store
-        .write(batch_of(&commits[..3]))
-        .await
-        .map_err(fail("first write"))?;
-    store
-        .write(batch_of(&commits[3..]))
-        .await
-        .map_err(fail("second write"))?;
-    ensure_eq!(
-        store.read_after(0, 10).await.map_err(fail("read"))?,
-        commits,
-        "all commits"
-    );
+    store.write(batch_of(&commits[..3])).await.map_err(fail("first write"))?;
+    store.write(batch_of(&commits[3..])).await.map_err(fail("second write"))?;
+    ensure_eq!(store.read_after(0, 10).await.map_err(fail("read"))?, commits, "all commits");
     Ok(())
 }
 
-async fn a_gap_is_refused_and_changes_nothing<S: LogStore>(
-    store: &S,
-    keys: &DeviceKeys,
-) -> CaseResult {
+async fn a_gap_is_refused_and_changes_nothing<S: LogStore>(store: &S, keys: &DeviceKeys) -> CaseResult {
     let commits = chained_commits(keys, Cursor::EMPTY, 1, 5);
-    store
-        .write(batch_of(&commits[..3]))
-        .await
-        .map_err(fail("write"))?;
+    store.write(batch_of(&commits[..3])).await.map_err(fail("write"))?;
     let refused = store.write(batch_of(&commits[4..])).await;
-    ensure_eq!(
-        refused,
-        Err(StoreError::Conflict {
-            expected_seq: 4,
-            got_seq: 5
-        }),
-        "gap write"
-    );
-    ensure_eq!(
-        store.head().await.map_err(fail("head"))?,
-        commits[2].cursor(),
-        "head after refused write"
-    );
+    ensure_eq!(refused, Err(StoreError::Conflict { expected_seq: 4, got_seq: 5 }), "gap write");
+    ensure_eq!(store.head().await.map_err(fail("head"))?, commits[2].cursor(), "head after refused write");
     Ok(())
 }
 
-async fn an_overlap_is_refused_and_changes_nothing<S: LogStore>(
-    store: &S,
-    keys: &DeviceKeys,
-) -> CaseResult {
+async fn an_overlap_is_refused_and_changes_nothing<S: LogStore>(store: &S, keys: &DeviceKeys) -> CaseResult {
     let commits = chained_commits(keys, Cursor::EMPTY, 1, 5);
-    store
-        .write(batch_of(&commits[..3]))
-        .await
-        .map_err(fail("write"))?;
+    store.write(batch_of(&commits[..3])).await.map_err(fail("write"))?;
     let refused = store.write(batch_of(&commits[2..])).await;
-    ensure_eq!(
-        refused,
-        Err(StoreError::Conflict {
-            expected_seq: 4,
-            got_seq: 3
-        }),
-        "overlapping write"
-    );
-    ensure_eq!(
-        store.read_after(0, 10).await.map_err(fail("read"))?,
-        commits[..3].to_vec(),
-        "log after refused write"
-    );
+    ensure_eq!(refused, Err(StoreError::Conflict { expected_seq: 4, got_seq: 3 }), "overlapping write");
+    ensure_eq!(store.read_after(0, 10).await.map_err(fail("read"))?, commits[..3].to_vec(), "log after refused write");
     Ok(())
 }
 
 async fn a_wrong_prev_hash_is_refused<S: LogStore>(store: &S, keys: &DeviceKeys) -> CaseResult {
     let commits = chained_commits(keys, Cursor::EMPTY, 1, 2);
-    store
-        .write(batch_of(&commits[..1]))
-        .await
-        .map_err(fail("write"))?;
+    store.write(batch_of(&commits[..1])).await.map_err(fail("write"))?;
     let mut forged = commits[1].clone();
     forged.prev_hash.0[0] ^= 1;
     let refused = store.write(batch_of(&[forged])).await;
-    ensure_eq!(
-        refused,
-        Err(StoreError::Conflict {
-            expected_seq: 2,
-            got_seq: 2
-        }),
-        "forked write"
-    );
-    ensure_eq!(
-        store.head().await.map_err(fail("head"))?,
-        commits[0].cursor(),
-        "head"
-    );
+    ensure_eq!(refused, Err(StoreError::Conflict { expected_seq: 2, got_seq: 2 }), "forked write");
+    ensure_eq!(store.head().await.map_err(fail("head"))?, commits[0].cursor(), "head");
     Ok(())
 }
 
@@ -303,36 +165,16 @@ async fn kv_puts_overwrites_and_deletes<S: LogStore>(store: &S, _keys: &DeviceKe
     batch.put("a", b"one".to_vec());
     batch.put("b", vec![0, 255, 0]);
     store.write(batch).await.map_err(fail("write"))?;
-    ensure_eq!(
-        store.kv_get("a").await.map_err(fail("get"))?,
-        Some(b"one".to_vec()),
-        "a"
-    );
-    ensure_eq!(
-        store.kv_get("b").await.map_err(fail("get"))?,
-        Some(vec![0, 255, 0]),
-        "binary b"
-    );
+    ensure_eq!(store.kv_get("a").await.map_err(fail("get"))?, Some(b"one".to_vec()), "a");
+    ensure_eq!(store.kv_get("b").await.map_err(fail("get"))?, Some(vec![0, 255, 0]), "binary b");
     let mut batch = StoreBatch::default();
     batch.put("a", b"two".to_vec());
     batch.delete("b");
     batch.delete("never-set");
     store.write(batch).await.map_err(fail("write"))?;
-    ensure_eq!(
-        store.kv_get("a").await.map_err(fail("get"))?,
-        Some(b"two".to_vec()),
-        "overwritten a"
-    );
-    ensure_eq!(
-        store.kv_get("b").await.map_err(fail("get"))?,
-        None,
-        "deleted b"
-    );
-    ensure_eq!(
-        store.head().await.map_err(fail("head"))?,
-        Cursor::EMPTY,
-        "kv writes leave the log alone"
-    );
+    ensure_eq!(store.kv_get("a").await.map_err(fail("get"))?, Some(b"two".to_vec()), "overwritten a");
+    ensure_eq!(store.kv_get("b").await.map_err(fail("get"))?, None, "deleted b");
+    ensure_eq!(store.head().await.map_err(fail("head"))?, Cursor::EMPTY, "kv writes leave the log alone");
     Ok(())
 }
 
@@ -342,17 +184,10 @@ async fn a_refused_batch_writes_no_kv<S: LogStore>(store: &S, keys: &DeviceKeys)
     batch.put("state", b"should not land".to_vec());
     ensure_eq!(
         store.write(batch).await,
-        Err(StoreError::Conflict {
-            expected_seq: 1,
-            got_seq: 2
-        }),
+        Err(StoreError::Conflict { expected_seq: 1, got_seq: 2 }),
         "batch that skips seq 1"
     );
-    ensure_eq!(
-        store.kv_get("state").await.map_err(fail("get"))?,
-        None,
-        "kv of refused batch"
-    );
+    ensure_eq!(store.kv_get("state").await.map_err(fail("get"))?, None, "kv of refused batch");
     Ok(())
 }
 
@@ -362,42 +197,18 @@ async fn commits_and_kv_land_together<S: LogStore>(store: &S, keys: &DeviceKeys)
     batch.put("state", b"at seq 2".to_vec());
     store.write(batch).await.map_err(fail("write"))?;
     ensure_eq!(store.head().await.map_err(fail("head"))?.seq, 2, "head seq");
-    ensure_eq!(
-        store.kv_get("state").await.map_err(fail("get"))?,
-        Some(b"at seq 2".to_vec()),
-        "state"
-    );
+    ensure_eq!(store.kv_get("state").await.map_err(fail("get"))?, Some(b"at seq 2".to_vec()), "state");
     Ok(())
 }
 
 async fn find_by_author_locates_commits<S: LogStore>(store: &S, keys: &DeviceKeys) -> CaseResult {
     let commits = chained_commits(keys, Cursor::EMPTY, 10, 3);
-    store
-        .write(batch_of(&commits))
-        .await
-        .map_err(fail("write"))?;
-    let found = store
-        .find_by_author(keys.id(), 11)
-        .await
-        .map_err(fail("find"))?;
+    store.write(batch_of(&commits)).await.map_err(fail("write"))?;
+    let found = store.find_by_author(keys.id(), 11).await.map_err(fail("find"))?;
     ensure_eq!(found, Some(commits[1].clone()), "author_seq 11");
-    ensure_eq!(
-        store
-            .find_by_author(keys.id(), 9)
-            .await
-            .map_err(fail("find"))?,
-        None,
-        "author_seq 9"
-    );
+    ensure_eq!(store.find_by_author(keys.id(), 9).await.map_err(fail("find"))?, None, "author_seq 9");
     let stranger = DeviceKeys::generate("stranger", DeviceKind::Desktop).map_err(fail("keys"))?;
-    ensure_eq!(
-        store
-            .find_by_author(stranger.id(), 10)
-            .await
-            .map_err(fail("find"))?,
-        None,
-        "other author"
-    );
+    ensure_eq!(store.find_by_author(stranger.id(), 10).await.map_err(fail("find"))?, None, "other author");
     Ok(())
 }
 
@@ -406,26 +217,16 @@ async fn large_values_round_trip<S: LogStore>(store: &S, _keys: &DeviceKeys) -> 
     let mut batch = StoreBatch::default();
     batch.put("big", big.clone());
     store.write(batch).await.map_err(fail("write"))?;
-    ensure_eq!(
-        store.kv_get("big").await.map_err(fail("get"))?,
-        Some(big),
-        "256 KiB value"
-    );
+    ensure_eq!(store.kv_get("big").await.map_err(fail("get"))?, Some(big), "256 KiB value");
     Ok(())
 }
 
 async fn pages_of_a_long_log<S: LogStore>(store: &S, keys: &DeviceKeys) -> CaseResult {
     let commits = chained_commits(keys, Cursor::EMPTY, 1, 300);
-    store
-        .write(batch_of(&commits))
-        .await
-        .map_err(fail("write"))?;
+    store.write(batch_of(&commits)).await.map_err(fail("write"))?;
     let mut seen = Vec::new();
     loop {
-        let page = store
-            .read_after(seen.len() as u64, 100)
-            .await
-            .map_err(fail("read"))?;
+        let page = store.read_after(seen.len() as u64, 100).await.map_err(fail("read"))?;
         if page.is_empty() {
             break;
         }
@@ -438,10 +239,7 @@ async fn pages_of_a_long_log<S: LogStore>(store: &S, keys: &DeviceKeys) -> CaseR
     Ok(())
 }
 
-async fn reopen_sees_earlier_writes<F: StoreFactory>(
-    factory: &mut F,
-    keys: &DeviceKeys,
-) -> CaseResult {
+async fn reopen_sees_earlier_writes<F: StoreFactory>(factory: &mut F, keys: &DeviceKeys) -> CaseResult {
     let commits = chained_commits(keys, Cursor::EMPTY, 1, 3);
     {
         let store = factory.open("reopen_sees_earlier_writes").await;
@@ -450,26 +248,11 @@ async fn reopen_sees_earlier_writes<F: StoreFactory>(
         store.write(batch).await.map_err(fail("write"))?;
     }
     let store = factory.open("reopen_sees_earlier_writes").await;
+    ensure_eq!(store.head().await.map_err(fail("head"))?, commits[2].cursor(), "head after reopen");
+    ensure_eq!(store.read_after(0, 10).await.map_err(fail("read"))?, commits, "log after reopen");
+    ensure_eq!(store.kv_get("device/keys").await.map_err(fail("get"))?, Some(b"k".to_vec()), "kv after reopen");
     ensure_eq!(
-        store.head().await.map_err(fail("head"))?,
-        commits[2].cursor(),
-        "head after reopen"
-    );
-    ensure_eq!(
-        store.read_after(0, 10).await.map_err(fail("read"))?,
-        commits,
-        "log after reopen"
-    );
-    ensure_eq!(
-        store.kv_get("device/keys").await.map_err(fail("get"))?,
-        Some(b"k".to_vec()),
-        "kv after reopen"
-    );
-    ensure_eq!(
-        store
-            .find_by_author(keys.id(), 2)
-            .await
-            .map_err(fail("find"))?,
+        store.find_by_author(keys.id(), 2).await.map_err(fail("find"))?,
         Some(commits[1].clone()),
         "index after reopen"
     );

@@ -26,16 +26,13 @@ impl MemoryStore {
     }
 
     fn lock(&self) -> Result<MutexGuard<'_, MemoryData>, StoreError> {
-        self.data
-            .lock()
-            .map_err(|_| StoreError::Backend("memory store lock poisoned".into()))
+        self.data.lock().map_err(|_| StoreError::Backend("memory store lock poisoned".into()))
     }
 
     /// Every byte the store holds, for tests that scan for leaked plaintext.
     pub fn dump(&self) -> Result<Vec<u8>, StoreError> {
         let data = self.lock()?;
-        let mut out =
-            serde_json::to_vec(&data.commits).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let mut out = serde_json::to_vec(&data.commits).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         for (key, value) in &data.kv {
             out.extend_from_slice(key.as_bytes());
             out.extend_from_slice(value);
@@ -49,10 +46,7 @@ impl LogStore for MemoryStore {
         let mut data = self.lock()?;
         let head = check_continuity(data.head, &batch.commits)?;
         for commit in batch.commits {
-            data.by_author.insert(
-                (commit.event.author.clone(), commit.event.author_seq),
-                commit.seq,
-            );
+            data.by_author.insert((commit.event.author.clone(), commit.event.author_seq), commit.seq);
             data.commits.push(commit);
         }
         data.head = head;
@@ -72,9 +66,7 @@ impl LogStore for MemoryStore {
     async fn read_after(&self, after_seq: u64, limit: usize) -> Result<Vec<Commit>, StoreError> {
         let data = self.lock()?;
         // Commit seq n sits at index n - 1.
-        let start = usize::try_from(after_seq)
-            .unwrap_or(usize::MAX)
-            .min(data.commits.len());
+        let start = usize::try_from(after_seq).unwrap_or(usize::MAX).min(data.commits.len());
         Ok(data.commits[start..].iter().take(limit).cloned().collect())
     }
 
@@ -84,11 +76,7 @@ impl LogStore for MemoryStore {
         Ok(index.and_then(|i| data.commits.get(i)).cloned())
     }
 
-    async fn find_by_author(
-        &self,
-        author: &DeviceId,
-        author_seq: u64,
-    ) -> Result<Option<Commit>, StoreError> {
+    async fn find_by_author(&self, author: &DeviceId, author_seq: u64) -> Result<Option<Commit>, StoreError> {
         let data = self.lock()?;
         let seq = data.by_author.get(&(author.clone(), author_seq)).copied();
         Ok(seq.and_then(|s| data.commits.get(s as usize - 1)).cloned())

@@ -38,10 +38,7 @@ pub fn check_continuity(head: Cursor, commits: &[Commit]) -> Result<Cursor, Stor
     let mut head = head;
     for commit in commits {
         if commit.seq != head.seq + 1 || commit.prev_hash != head.hash {
-            return Err(StoreError::Conflict {
-                expected_seq: head.seq + 1,
-                got_seq: commit.seq,
-            });
+            return Err(StoreError::Conflict { expected_seq: head.seq + 1, got_seq: commit.seq });
         }
         head = commit.cursor();
     }
@@ -58,11 +55,7 @@ pub trait LogStore {
     async fn read_after(&self, after_seq: u64, limit: usize) -> Result<Vec<Commit>, StoreError>;
     async fn commit_at(&self, seq: u64) -> Result<Option<Commit>, StoreError>;
     /// The commit holding `author`'s event number `author_seq`, if any.
-    async fn find_by_author(
-        &self,
-        author: &DeviceId,
-        author_seq: u64,
-    ) -> Result<Option<Commit>, StoreError>;
+    async fn find_by_author(&self, author: &DeviceId, author_seq: u64) -> Result<Option<Commit>, StoreError>;
     async fn kv_get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError>;
 }
 

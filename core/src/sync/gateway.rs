@@ -55,10 +55,7 @@ pub struct SyncGateway<S, T> {
     local: Mutex<Local>,
 }
 
-fn read_json<V: for<'de> Deserialize<'de>>(
-    bytes: Option<Vec<u8>>,
-    what: &str,
-) -> Result<Option<V>, ClientError> {
+fn read_json<V: for<'de> Deserialize<'de>>(bytes: Option<Vec<u8>>, what: &str) -> Result<Option<V>, ClientError> {
     bytes
         .map(|b| serde_json::from_slice(&b))
         .transpose()
@@ -66,18 +63,11 @@ fn read_json<V: for<'de> Deserialize<'de>>(
 }
 
 fn read_u64(bytes: Option<Vec<u8>>) -> u64 {
-    bytes
-        .and_then(|b| <[u8; 8]>::try_from(b.as_slice()).ok())
-        .map_or(0, u64::from_be_bytes)
+    bytes.and_then(|b| <[u8; 8]>::try_from(b.as_slice()).ok()).map_or(0, u64::from_be_bytes)
 }
 
 impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
-    pub async fn open(
-        store: S,
-        transport: T,
-        clock: Box<dyn Clock>,
-        keys: DeviceKeys,
-    ) -> Result<Self, ClientError> {
+    pub async fn open(store: S, transport: T, clock: Box<dyn Clock>, keys: DeviceKeys) -> Result<Self, ClientError> {
         let vault: Option<VaultName> = read_json(store.kv_get(VAULT_KEY).await?, "vault name")?;
         let state = match &vault {
             Some(vault) => Some(load_state(&store, STATE_KEY, vault).await?),
@@ -86,20 +76,8 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         let outbox = read_json(store.kv_get(OUTBOX_KEY).await?, "outbox")?.unwrap_or_default();
         let last_author_seq = read_u64(store.kv_get(AUTHOR_SEQ_KEY).await?);
         let last_stamp = read_u64(store.kv_get(STAMP_KEY).await?);
-        let local = Local {
-            vault,
-            state,
-            outbox,
-            last_author_seq,
-            last_stamp,
-        };
-        Ok(SyncGateway {
-            store,
-            transport,
-            clock,
-            keys,
-            local: Mutex::new(local),
-        })
+        let local = Local { vault, state, outbox, last_author_seq, last_stamp };
+        Ok(SyncGateway { store, transport, clock, keys, local: Mutex::new(local) })
     }
 
     pub fn keys(&self) -> &DeviceKeys {
@@ -117,12 +95,7 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
 
     /// The verified vault state as of the last sync.
     pub async fn state(&self) -> Result<VaultState, ClientError> {
-        self.local
-            .lock()
-            .await
-            .state
-            .clone()
-            .ok_or(ClientError::NotBound)
+        self.local.lock().await.state.clone().ok_or(ClientError::NotBound)
     }
 
     pub async fn outbox_len(&self) -> usize {
@@ -138,9 +111,7 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
                 return Ok(());
             }
             if state.head.seq > 0 || !local.outbox.is_empty() {
-                return Err(ClientError::InvalidInput(format!(
-                    "this device already belongs to vault {current}"
-                )));
+                return Err(ClientError::InvalidInput(format!("this device already belongs to vault {current}")));
             }
         }
         let mut batch = StoreBatch::default();
@@ -159,10 +130,7 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
             (Some(vault), Some(state)) => (vault.clone(), state),
             _ => return Err(ClientError::NotBound),
         };
-        let author_seq = local
-            .last_author_seq
-            .max(state.last_author_seq(self.keys.id()))
-            + 1;
+        let author_seq = local.last_author_seq.max(state.last_author_seq(self.keys.id())) + 1;
         let signed = SignedEvent::sign(&self.keys, &vault, author_seq, event);
         if state.is_member(self.keys.id()) {
             state.check_event(&signed)?;
@@ -204,17 +172,11 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
             drop(local);
             return Ok(self.sync().await?.status);
         }
-        let request = SyncRequest {
-            cursor: Cursor::EMPTY,
-            push: Vec::new(),
-            limit: Some(1),
-        };
+        let request = SyncRequest { cursor: Cursor::EMPTY, push: Vec::new(), limit: Some(1) };
         let response = self.exchange(&mut local, vault, &request).await?;
         let response = parse_response(response)?;
         if !response.commits.is_empty() {
-            return Err(ClientError::HostileServer(
-                "sent commits to a status probe".into(),
-            ));
+            return Err(ClientError::HostileServer("sent commits to a status probe".into()));
         }
         Ok(response.status)
     }
@@ -231,12 +193,7 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         local.last_stamp = stamp;
         let path = sync_path(vault);
         let auth = RequestAuth::sign(&self.keys, "POST", &path, stamp, &body);
-        let request = TransportRequest {
-            method: "POST".into(),
-            path,
-            auth: Some(auth),
-            body,
-        };
+        let request = TransportRequest { method: "POST".into(), path, auth: Some(auth), body };
         Ok(self.transport.send(request).await?)
     }
 
@@ -245,11 +202,7 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
             (Some(vault), Some(state)) => (vault.clone(), state.clone()),
             _ => return Err(ClientError::NotBound),
         };
-        let request = SyncRequest {
-            cursor: state.head,
-            push: local.outbox.clone(),
-            limit: None,
-        };
+        let request = SyncRequest { cursor: state.head, push: local.outbox.clone(), limit: None };
         let response = self.exchange(local, &vault, &request).await?;
         report.requests += 1;
         let response = match parse_response(response) {
@@ -261,10 +214,7 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         let next = verify_pull(&state, &response)?;
         let mut outbox = local.outbox.clone();
         for result in &response.results {
-            let Some(position) = outbox
-                .iter()
-                .position(|e| e.author_seq == result.author_seq)
-            else {
+            let Some(position) = outbox.iter().position(|e| e.author_seq == result.author_seq) else {
                 continue;
             };
             match &result.outcome {
@@ -286,10 +236,7 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
             outbox.remove(position);
         }
 
-        let mut batch = StoreBatch {
-            commits: response.commits.clone(),
-            kv: Vec::new(),
-        };
+        let mut batch = StoreBatch { commits: response.commits.clone(), kv: Vec::new() };
         if !batch.commits.is_empty() {
             put_state(&mut batch, STATE_KEY, &next);
         }
@@ -309,16 +256,8 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
 
     /// A refused request that names one of our events drops that event, so one bad event can
     /// never wedge the outbox. The refusal still reaches the caller.
-    async fn refused(
-        &self,
-        local: &mut Local,
-        error: ApiError,
-        report: &mut SyncReport,
-    ) -> ClientError {
-        if let Some(position) = error
-            .author_seq
-            .and_then(|s| local.outbox.iter().position(|e| e.author_seq == s))
-        {
+    async fn refused(&self, local: &mut Local, error: ApiError, report: &mut SyncReport) -> ClientError {
+        if let Some(position) = error.author_seq.and_then(|s| local.outbox.iter().position(|e| e.author_seq == s)) {
             let mut outbox = local.outbox.clone();
             outbox.remove(position);
             let mut batch = StoreBatch::default();
@@ -353,16 +292,11 @@ fn parse_response(response: TransportResponse) -> Result<SyncResponse, ClientErr
 fn verify_pull(state: &VaultState, response: &SyncResponse) -> Result<VaultState, ClientError> {
     let mut next = state.clone();
     for commit in &response.commits {
-        next.apply_commit(commit).map_err(|violation| {
-            ClientError::HostileServer(format!("commit {}: {violation}", commit.seq))
-        })?;
+        next.apply_commit(commit)
+            .map_err(|violation| ClientError::HostileServer(format!("commit {}: {violation}", commit.seq)))?;
     }
     if let Some(head) = response.head {
-        let consistent = if response.more {
-            head.seq > next.head.seq
-        } else {
-            head == next.head
-        };
+        let consistent = if response.more { head.seq > next.head.seq } else { head == next.head };
         if !consistent {
             return Err(ClientError::HostileServer(format!(
                 "server head {} does not follow from the commits (local head {})",

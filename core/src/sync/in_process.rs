@@ -18,18 +18,12 @@ pub struct InProcessServer {
 
 impl InProcessServer {
     pub fn new(clock: impl Clock + Send + Sync + 'static) -> Arc<InProcessServer> {
-        Arc::new(InProcessServer {
-            vaults: Mutex::new(BTreeMap::new()),
-            clock: Box::new(clock),
-        })
+        Arc::new(InProcessServer { vaults: Mutex::new(BTreeMap::new()), clock: Box::new(clock) })
     }
 
     /// The server for `vault`, created on first use like a Durable Object.
     pub fn app(&self, vault: &VaultName) -> Arc<ServerApp<MemoryStore>> {
-        let mut vaults = self
-            .vaults
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut vaults = self.vaults.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         vaults
             .entry(vault.clone())
             .or_insert_with(|| Arc::new(ServerApp::new(vault.clone(), MemoryStore::new())))
@@ -38,20 +32,14 @@ impl InProcessServer {
 
     /// Every vault's store, for tests that inspect what the server holds.
     pub fn stores(&self) -> Vec<MemoryStore> {
-        let vaults = self
-            .vaults
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let vaults = self.vaults.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         vaults.values().map(|app| app.store().clone()).collect()
     }
 
     pub async fn handle(&self, request: &TransportRequest) -> TransportResponse {
         match route(&request.method, &request.path) {
             Ok(Route::Sync(vault)) => self.app(&vault).handle(request, self.clock.now_ms()).await,
-            Err(error) => TransportResponse {
-                status: error.status(),
-                body: error.to_json(),
-            },
+            Err(error) => TransportResponse { status: error.status(), body: error.to_json() },
         }
     }
 

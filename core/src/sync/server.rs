@@ -7,8 +7,7 @@ use futures_util::lock::Mutex;
 use super::snapshot::{load_state, put_state};
 use super::transport::{TransportRequest, TransportResponse};
 use super::wire::{
-    route, ApiError, PushOutcome, PushResult, Route, SyncRequest, SyncResponse, DEFAULT_PAGE,
-    MAX_BODY_BYTES, MAX_PAGE,
+    route, ApiError, PushOutcome, PushResult, Route, SyncRequest, SyncResponse, DEFAULT_PAGE, MAX_BODY_BYTES, MAX_PAGE,
 };
 use crate::error::{ErrorCode, HasErrorCode};
 use crate::event::{Commit, Cursor, SignedEvent, VaultName};
@@ -31,11 +30,7 @@ pub struct ServerApp<S> {
 
 impl<S: LogStore> ServerApp<S> {
     pub fn new(vault: VaultName, store: S) -> ServerApp<S> {
-        ServerApp {
-            vault,
-            store,
-            state: Mutex::new(None),
-        }
+        ServerApp { vault, store, state: Mutex::new(None) }
     }
 
     pub fn vault(&self) -> &VaultName {
@@ -49,14 +44,8 @@ impl<S: LogStore> ServerApp<S> {
     /// Answers one HTTP-shaped request. Every failure becomes a JSON `{code, message}` body.
     pub async fn handle(&self, request: &TransportRequest, now_ms: u64) -> TransportResponse {
         match self.handle_sync(request, now_ms).await {
-            Ok(response) => TransportResponse {
-                status: 200,
-                body: serde_json::to_vec(&response).unwrap_or_default(),
-            },
-            Err(error) => TransportResponse {
-                status: error.status(),
-                body: error.to_json(),
-            },
+            Ok(response) => TransportResponse { status: 200, body: serde_json::to_vec(&response).unwrap_or_default() },
+            Err(error) => TransportResponse { status: error.status(), body: error.to_json() },
         }
     }
 
@@ -65,43 +54,26 @@ impl<S: LogStore> ServerApp<S> {
         self.store.head().await
     }
 
-    async fn handle_sync(
-        &self,
-        request: &TransportRequest,
-        now_ms: u64,
-    ) -> Result<SyncResponse, ApiError> {
+    async fn handle_sync(&self, request: &TransportRequest, now_ms: u64) -> Result<SyncResponse, ApiError> {
         let Route::Sync(vault) = route(&request.method, &request.path)?;
         if vault != self.vault {
-            return Err(ApiError::new(
-                ErrorCode::WrongVault,
-                "request reached another vault's server",
-            ));
+            return Err(ApiError::new(ErrorCode::WrongVault, "request reached another vault's server"));
         }
         if request.body.len() > MAX_BODY_BYTES {
-            return Err(ApiError::new(
-                ErrorCode::TooLarge,
-                "request body exceeds 1 MiB",
-            ));
+            return Err(ApiError::new(ErrorCode::TooLarge, "request body exceeds 1 MiB"));
         }
-        let auth = request
-            .auth
-            .as_ref()
-            .ok_or_else(|| ApiError::new(ErrorCode::BadSignature, "request is not signed"))?;
+        let auth =
+            request.auth.as_ref().ok_or_else(|| ApiError::new(ErrorCode::BadSignature, "request is not signed"))?;
         let requester = auth.verify(&request.method, &request.path, &request.body, now_ms)?;
-        let sync: SyncRequest = serde_json::from_slice(&request.body).map_err(|e| {
-            ApiError::new(ErrorCode::Malformed, format!("invalid sync request: {e}"))
-        })?;
+        let sync: SyncRequest = serde_json::from_slice(&request.body)
+            .map_err(|e| ApiError::new(ErrorCode::Malformed, format!("invalid sync request: {e}")))?;
 
         let mut cached = self.state.lock().await;
         let mut state = match cached.take() {
             Some(state) => state,
-            None => load_state(&self.store, STATE_KEY, &self.vault)
-                .await
-                .map_err(internal)?,
+            None => load_state(&self.store, STATE_KEY, &self.vault).await.map_err(internal)?,
         };
-        let outcome = self
-            .process(&mut state, &requester, auth.timestamp_ms, &sync)
-            .await;
+        let outcome = self.process(&mut state, &requester, auth.timestamp_ms, &sync).await;
         // Keep the cache only when it matches the store; otherwise reload next time.
         if outcome.is_ok() {
             *cached = Some(state);
@@ -118,10 +90,7 @@ impl<S: LogStore> ServerApp<S> {
     ) -> Result<SyncResponse, ApiError> {
         let last_request = self.last_request_ms(requester).await?;
         if timestamp_ms <= last_request {
-            return Err(ApiError::new(
-                ErrorCode::Replayed,
-                "request timestamp was already used",
-            ));
+            return Err(ApiError::new(ErrorCode::Replayed, "request timestamp was already used"));
         }
         let is_member = state.is_member(requester);
         if is_member {
@@ -132,19 +101,11 @@ impl<S: LogStore> ServerApp<S> {
         let mut new_commits = Vec::new();
         let mut results = Vec::with_capacity(sync.push.len());
         for event in &sync.push {
-            let outcome = self
-                .admit(&mut next, requester, event, &mut new_commits)
-                .await?;
-            results.push(PushResult {
-                author_seq: event.author_seq,
-                outcome,
-            });
+            let outcome = self.admit(&mut next, requester, event, &mut new_commits).await?;
+            results.push(PushResult { author_seq: event.author_seq, outcome });
         }
 
-        let mut batch = StoreBatch {
-            commits: new_commits,
-            kv: Vec::new(),
-        };
+        let mut batch = StoreBatch { commits: new_commits, kv: Vec::new() };
         if !batch.commits.is_empty() {
             put_state(&mut batch, STATE_KEY, &next);
         }
@@ -164,14 +125,9 @@ impl<S: LogStore> ServerApp<S> {
         event: &SignedEvent,
         new_commits: &mut Vec<Commit>,
     ) -> Result<PushOutcome, ApiError> {
-        let refuse = |code: ErrorCode, message: &str| {
-            Err(ApiError::new(code, message).about_event(event.author_seq))
-        };
+        let refuse = |code: ErrorCode, message: &str| Err(ApiError::new(code, message).about_event(event.author_seq));
         if &event.author != requester {
-            return refuse(
-                ErrorCode::Impersonation,
-                "a device may only push its own events",
-            );
+            return refuse(ErrorCode::Impersonation, "a device may only push its own events");
         }
         if event.vault != self.vault {
             return refuse(ErrorCode::WrongVault, "event belongs to another vault");
@@ -189,50 +145,28 @@ impl<S: LogStore> ServerApp<S> {
             Err(violation) if violation.code().refuses_request() => {
                 Err(ApiError::from(&violation).about_event(event.author_seq))
             }
-            Err(violation) => Ok(PushOutcome::Rejected {
-                code: violation.code(),
-                message: violation.to_string(),
-            }),
+            Err(violation) => Ok(PushOutcome::Rejected { code: violation.code(), message: violation.to_string() }),
         }
     }
 
     /// An event whose author_seq is already used: the same event again is acknowledged (a retry
     /// after a lost response); a different one is a conflict.
-    async fn repeated(
-        &self,
-        event: &SignedEvent,
-        new_commits: &[Commit],
-    ) -> Result<PushOutcome, ApiError> {
-        let earlier = match new_commits
-            .iter()
-            .find(|c| c.event.author_seq == event.author_seq)
-        {
+    async fn repeated(&self, event: &SignedEvent, new_commits: &[Commit]) -> Result<PushOutcome, ApiError> {
+        let earlier = match new_commits.iter().find(|c| c.event.author_seq == event.author_seq) {
             Some(commit) => Some(commit.clone()),
-            None => self
-                .store
-                .find_by_author(&event.author, event.author_seq)
-                .await
-                .map_err(internal)?,
+            None => self.store.find_by_author(&event.author, event.author_seq).await.map_err(internal)?,
         };
         Ok(match earlier {
             Some(commit) if &commit.event == event => PushOutcome::Committed { seq: commit.seq },
             _ => PushOutcome::Rejected {
                 code: ErrorCode::Conflict,
-                message: format!(
-                    "author_seq {} is already used by another event",
-                    event.author_seq
-                ),
+                message: format!("author_seq {} is already used by another event", event.author_seq),
             },
         })
     }
 
     async fn check_cursor(&self, state: &VaultState, cursor: Cursor) -> Result<(), ApiError> {
-        let mismatch = || {
-            ApiError::new(
-                ErrorCode::CursorMismatch,
-                "cursor is not on this vault's log",
-            )
-        };
+        let mismatch = || ApiError::new(ErrorCode::CursorMismatch, "cursor is not on this vault's log");
         if cursor.seq > state.head.seq {
             return Err(mismatch());
         }
@@ -256,46 +190,21 @@ impl<S: LogStore> ServerApp<S> {
         let status = state.status_of(requester);
         if !state.is_member(requester) {
             // Outsiders learn their own standing and the fate of their pushes, nothing else.
-            return Ok(SyncResponse {
-                status,
-                results,
-                commits: Vec::new(),
-                head: None,
-                more: false,
-            });
+            return Ok(SyncResponse { status, results, commits: Vec::new(), head: None, more: false });
         }
         let limit = sync.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE) as usize;
-        let commits = self
-            .store
-            .read_after(sync.cursor.seq, limit)
-            .await
-            .map_err(internal)?;
+        let commits = self.store.read_after(sync.cursor.seq, limit).await.map_err(internal)?;
         let more = commits.last().is_some_and(|c| c.seq < state.head.seq);
-        Ok(SyncResponse {
-            status,
-            results,
-            commits,
-            head: Some(state.head),
-            more,
-        })
+        Ok(SyncResponse { status, results, commits, head: Some(state.head), more })
     }
 
     async fn last_request_ms(&self, device: &DeviceId) -> Result<u64, ApiError> {
-        let stored = self
-            .store
-            .kv_get(&replay_key(device))
-            .await
-            .map_err(internal)?;
-        Ok(stored
-            .and_then(|b| <[u8; 8]>::try_from(b.as_slice()).ok())
-            .map_or(0, u64::from_be_bytes))
+        let stored = self.store.kv_get(&replay_key(device)).await.map_err(internal)?;
+        Ok(stored.and_then(|b| <[u8; 8]>::try_from(b.as_slice()).ok()).map_or(0, u64::from_be_bytes))
     }
 }
 
 /// Storage failures are bugs or outages; callers get no backend details.
 fn internal(_: StoreError) -> ApiError {
-    ApiError::new(
-        ErrorCode::Internal,
-        "the server could not read or write its storage",
-    )
+    ApiError::new(ErrorCode::Internal, "the server could not read or write its storage")
 }

@@ -8,21 +8,14 @@ use crate::vault::VaultState;
 const FOLD_PAGE: usize = 500;
 
 /// Loads the snapshot under `key` and folds any commits the store holds beyond it.
-pub async fn load_state<S: LogStore>(
-    store: &S,
-    key: &str,
-    vault: &VaultName,
-) -> Result<VaultState, StoreError> {
+pub async fn load_state<S: LogStore>(store: &S, key: &str, vault: &VaultName) -> Result<VaultState, StoreError> {
     let mut state = match store.kv_get(key).await? {
         Some(bytes) => serde_json::from_slice::<VaultState>(&bytes)
             .map_err(|e| StoreError::Corrupt(format!("state snapshot: {e}")))?,
         None => VaultState::empty(vault.clone()),
     };
     if &state.vault != vault {
-        return Err(StoreError::Corrupt(format!(
-            "store holds vault {}, not {vault}",
-            state.vault
-        )));
+        return Err(StoreError::Corrupt(format!("store holds vault {}, not {vault}", state.vault)));
     }
     let head = store.head().await?;
     while state.head.seq < head.seq {
@@ -37,9 +30,7 @@ pub async fn load_state<S: LogStore>(
         }
     }
     if state.head != head {
-        return Err(StoreError::Corrupt(
-            "state snapshot is ahead of or forked from the log".into(),
-        ));
+        return Err(StoreError::Corrupt("state snapshot is ahead of or forked from the log".into()));
     }
     Ok(state)
 }

@@ -27,20 +27,14 @@ pub enum Route {
 
 /// Parses `/v1/vaults/{name}/sync`; the worker and the in-process server route the same way.
 pub fn route(method: &str, path: &str) -> Result<Route, ApiError> {
-    let rest = path
-        .strip_prefix("/v1/vaults/")
-        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "unknown route"))?;
+    let rest = path.strip_prefix("/v1/vaults/").ok_or_else(|| ApiError::new(ErrorCode::NotFound, "unknown route"))?;
     let (name, action) = rest.rsplit_once('/').unwrap_or((rest, ""));
     if action != "sync" {
         return Err(ApiError::new(ErrorCode::NotFound, "unknown route"));
     }
-    let vault = VaultName::parse(name)
-        .map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))?;
+    let vault = VaultName::parse(name).map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))?;
     if method != "POST" {
-        return Err(ApiError::new(
-            ErrorCode::MethodNotAllowed,
-            "sync takes POST",
-        ));
+        return Err(ApiError::new(ErrorCode::MethodNotAllowed, "sync takes POST"));
     }
     Ok(Route::Sync(vault))
 }
@@ -64,13 +58,7 @@ fn request_message(method: &str, path: &str, timestamp_ms: u64, body: &[u8]) -> 
 }
 
 impl RequestAuth {
-    pub fn sign(
-        keys: &DeviceKeys,
-        method: &str,
-        path: &str,
-        timestamp_ms: u64,
-        body: &[u8],
-    ) -> RequestAuth {
+    pub fn sign(keys: &DeviceKeys, method: &str, path: &str, timestamp_ms: u64, body: &[u8]) -> RequestAuth {
         RequestAuth {
             device_key: keys.info().signing_key.clone(),
             timestamp_ms,
@@ -79,28 +67,12 @@ impl RequestAuth {
     }
 
     /// Reads the three headers; `header` looks one up by its lowercase name.
-    pub fn from_headers<'a>(
-        header: impl Fn(&str) -> Option<&'a str>,
-    ) -> Result<RequestAuth, ApiError> {
-        let missing = |name: &str| {
-            ApiError::new(
-                ErrorCode::BadSignature,
-                format!("missing or invalid {name} header"),
-            )
-        };
-        let bytes = |name: &str| {
-            header(name)
-                .and_then(Bytes::from_base64)
-                .ok_or_else(|| missing(name))
-        };
-        let timestamp_ms = header(HEADER_TIMESTAMP)
-            .and_then(|t| t.parse().ok())
-            .ok_or_else(|| missing(HEADER_TIMESTAMP))?;
-        Ok(RequestAuth {
-            device_key: bytes(HEADER_DEVICE_KEY)?,
-            timestamp_ms,
-            signature: bytes(HEADER_SIGNATURE)?,
-        })
+    pub fn from_headers<'a>(header: impl Fn(&str) -> Option<&'a str>) -> Result<RequestAuth, ApiError> {
+        let missing = |name: &str| ApiError::new(ErrorCode::BadSignature, format!("missing or invalid {name} header"));
+        let bytes = |name: &str| header(name).and_then(Bytes::from_base64).ok_or_else(|| missing(name));
+        let timestamp_ms =
+            header(HEADER_TIMESTAMP).and_then(|t| t.parse().ok()).ok_or_else(|| missing(HEADER_TIMESTAMP))?;
+        Ok(RequestAuth { device_key: bytes(HEADER_DEVICE_KEY)?, timestamp_ms, signature: bytes(HEADER_SIGNATURE)? })
     }
 
     pub fn headers(&self) -> [(&'static str, String); 3] {
@@ -112,30 +84,13 @@ impl RequestAuth {
     }
 
     /// Checks the signature and the clock window; returns the sender's device id.
-    pub fn verify(
-        &self,
-        method: &str,
-        path: &str,
-        body: &[u8],
-        now_ms: u64,
-    ) -> Result<DeviceId, ApiError> {
-        let key = parse_verifying_key(&self.device_key.0).map_err(|_| {
-            ApiError::new(
-                ErrorCode::BadSignature,
-                "device key is not a valid Ed25519 key",
-            )
-        })?;
-        verify_signature(
-            &key,
-            &request_message(method, path, self.timestamp_ms, body),
-            &self.signature.0,
-        )
-        .map_err(|_| ApiError::new(ErrorCode::BadSignature, "request signature does not verify"))?;
+    pub fn verify(&self, method: &str, path: &str, body: &[u8], now_ms: u64) -> Result<DeviceId, ApiError> {
+        let key = parse_verifying_key(&self.device_key.0)
+            .map_err(|_| ApiError::new(ErrorCode::BadSignature, "device key is not a valid Ed25519 key"))?;
+        verify_signature(&key, &request_message(method, path, self.timestamp_ms, body), &self.signature.0)
+            .map_err(|_| ApiError::new(ErrorCode::BadSignature, "request signature does not verify"))?;
         if self.timestamp_ms.abs_diff(now_ms) > MAX_CLOCK_SKEW_MS {
-            return Err(ApiError::new(
-                ErrorCode::StaleRequest,
-                "request timestamp is outside the allowed window",
-            ));
+            return Err(ApiError::new(ErrorCode::StaleRequest, "request timestamp is outside the allowed window"));
         }
         Ok(DeviceId::from_signing_key(key.as_bytes()))
     }
@@ -196,11 +151,7 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> ApiError {
-        ApiError {
-            code,
-            message: message.into(),
-            author_seq: None,
-        }
+        ApiError { code, message: message.into(), author_seq: None }
     }
 
     pub fn about_event(mut self, author_seq: u64) -> ApiError {
@@ -232,68 +183,26 @@ mod tests {
     fn routes() {
         let v = VaultName::parse("family").unwrap();
         assert_eq!(route("POST", "/v1/vaults/family/sync"), Ok(Route::Sync(v)));
-        assert_eq!(
-            route("GET", "/v1/vaults/family/sync").unwrap_err().code,
-            ErrorCode::MethodNotAllowed
-        );
-        assert_eq!(
-            route("POST", "/v1/vaults/family/other").unwrap_err().code,
-            ErrorCode::NotFound
-        );
-        assert_eq!(
-            route("POST", "/v2/x").unwrap_err().code,
-            ErrorCode::NotFound
-        );
-        assert_eq!(
-            route("POST", "/v1/vaults//sync").unwrap_err().code,
-            ErrorCode::InvalidInput
-        );
+        assert_eq!(route("GET", "/v1/vaults/family/sync").unwrap_err().code, ErrorCode::MethodNotAllowed);
+        assert_eq!(route("POST", "/v1/vaults/family/other").unwrap_err().code, ErrorCode::NotFound);
+        assert_eq!(route("POST", "/v2/x").unwrap_err().code, ErrorCode::NotFound);
+        assert_eq!(route("POST", "/v1/vaults//sync").unwrap_err().code, ErrorCode::InvalidInput);
         let long = format!("/v1/vaults/{}/sync", "a".repeat(65));
-        assert_eq!(
-            route("POST", &long).unwrap_err().code,
-            ErrorCode::InvalidInput
-        );
-        assert_eq!(
-            route("POST", "/v1/vaults/a/b/sync").unwrap_err().code,
-            ErrorCode::InvalidInput
-        );
+        assert_eq!(route("POST", &long).unwrap_err().code, ErrorCode::InvalidInput);
+        assert_eq!(route("POST", "/v1/vaults/a/b/sync").unwrap_err().code, ErrorCode::InvalidInput);
     }
 
     #[test]
     fn request_signatures_bind_every_part() {
         let keys = DeviceKeys::generate("d", DeviceKind::Desktop).unwrap();
         let auth = RequestAuth::sign(&keys, "POST", "/v1/vaults/a/sync", 1000, b"{}");
-        assert_eq!(
-            auth.verify("POST", "/v1/vaults/a/sync", b"{}", 1000)
-                .unwrap(),
-            *keys.id()
-        );
+        assert_eq!(auth.verify("POST", "/v1/vaults/a/sync", b"{}", 1000).unwrap(), *keys.id());
         let bad = |e: ApiError| e.code;
-        assert_eq!(
-            bad(auth
-                .verify("POST", "/v1/vaults/b/sync", b"{}", 1000)
-                .unwrap_err()),
-            ErrorCode::BadSignature
-        );
-        assert_eq!(
-            bad(auth
-                .verify("POST", "/v1/vaults/a/sync", b"{ }", 1000)
-                .unwrap_err()),
-            ErrorCode::BadSignature
-        );
-        assert_eq!(
-            bad(auth
-                .verify("PUT", "/v1/vaults/a/sync", b"{}", 1000)
-                .unwrap_err()),
-            ErrorCode::BadSignature
-        );
+        assert_eq!(bad(auth.verify("POST", "/v1/vaults/b/sync", b"{}", 1000).unwrap_err()), ErrorCode::BadSignature);
+        assert_eq!(bad(auth.verify("POST", "/v1/vaults/a/sync", b"{ }", 1000).unwrap_err()), ErrorCode::BadSignature);
+        assert_eq!(bad(auth.verify("PUT", "/v1/vaults/a/sync", b"{}", 1000).unwrap_err()), ErrorCode::BadSignature);
         let late = 1000 + MAX_CLOCK_SKEW_MS + 1;
-        assert_eq!(
-            bad(auth
-                .verify("POST", "/v1/vaults/a/sync", b"{}", late)
-                .unwrap_err()),
-            ErrorCode::StaleRequest
-        );
+        assert_eq!(bad(auth.verify("POST", "/v1/vaults/a/sync", b"{}", late).unwrap_err()), ErrorCode::StaleRequest);
     }
 
     #[test]
@@ -301,17 +210,9 @@ mod tests {
         let keys = DeviceKeys::generate("d", DeviceKind::Desktop).unwrap();
         let auth = RequestAuth::sign(&keys, "POST", "/p", 5, b"");
         let headers = auth.headers();
-        let lookup = |name: &str| {
-            headers
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, v)| v.as_str())
-        };
+        let lookup = |name: &str| headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str());
         assert_eq!(RequestAuth::from_headers(lookup).unwrap(), auth);
         let none = |_: &str| None;
-        assert_eq!(
-            RequestAuth::from_headers(none).unwrap_err().code,
-            ErrorCode::BadSignature
-        );
+        assert_eq!(RequestAuth::from_headers(none).unwrap_err().code, ErrorCode::BadSignature);
     }
 }

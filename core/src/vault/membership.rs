@@ -8,26 +8,18 @@ use crate::identity::{DeviceId, DeviceInfo};
 
 /// The key that must have signed `event`: a member's, or, for the two events an outsider may sign
 /// (genesis and its own join request), the key the event itself introduces.
-pub(super) fn author_key(
-    state: &VaultState,
-    event: &SignedEvent,
-) -> Result<VerifyingKey, RuleViolation> {
+pub(super) fn author_key(state: &VaultState, event: &SignedEvent) -> Result<VerifyingKey, RuleViolation> {
     if let Some(member) = state.members.get(&event.author) {
         return member.verifying_key().map_err(RuleViolation::InvalidDevice);
     }
     match &event.event {
         GenericKvLogEvent::VaultCreated { owner: introduced }
-        | GenericKvLogEvent::JoinRequested {
-            candidate: introduced,
-        } => self_introduced_key(introduced, &event.author),
+        | GenericKvLogEvent::JoinRequested { candidate: introduced } => self_introduced_key(introduced, &event.author),
         _ => Err(RuleViolation::NotMember),
     }
 }
 
-fn self_introduced_key(
-    info: &DeviceInfo,
-    author: &DeviceId,
-) -> Result<VerifyingKey, RuleViolation> {
+fn self_introduced_key(info: &DeviceInfo, author: &DeviceId) -> Result<VerifyingKey, RuleViolation> {
     info.validate().map_err(RuleViolation::InvalidDevice)?;
     if &info.id != author {
         return Err(RuleViolation::Impersonation);
@@ -42,9 +34,7 @@ pub(super) fn check_rules(
 ) -> Result<(), RuleViolation> {
     use GenericKvLogEvent::*;
     match event {
-        VaultCreated { .. } => (!state.exists())
-            .then_some(())
-            .ok_or(RuleViolation::VaultExists),
+        VaultCreated { .. } => (!state.exists()).then_some(()).ok_or(RuleViolation::VaultExists),
         _ if !state.exists() => Err(RuleViolation::NoVault),
         JoinRequested { candidate } => {
             if state.members.contains_key(&candidate.id) {
@@ -58,25 +48,15 @@ pub(super) fn check_rules(
             }
         }
         _ if !state.is_member(author) => Err(RuleViolation::NotMember),
-        JoinAccepted { device } | JoinDeclined { device } => state
-            .pending
-            .contains_key(device)
-            .then_some(())
-            .ok_or(RuleViolation::NotPending),
-        JoinReopened { device } => state
-            .declined
-            .contains_key(device)
-            .then_some(())
-            .ok_or(RuleViolation::NotDeclined),
+        JoinAccepted { device } | JoinDeclined { device } => {
+            state.pending.contains_key(device).then_some(()).ok_or(RuleViolation::NotPending)
+        }
+        JoinReopened { device } => state.declined.contains_key(device).then_some(()).ok_or(RuleViolation::NotDeclined),
         DeviceRemoved { device } if device == author => Err(RuleViolation::CannotRemoveSelf),
-        DeviceRemoved { device } => state
-            .members
-            .contains_key(device)
-            .then_some(())
-            .ok_or(RuleViolation::UnknownDevice),
-        DeviceLeft => (state.members.len() > 1)
-            .then_some(())
-            .ok_or(RuleViolation::LastMember),
+        DeviceRemoved { device } => {
+            state.members.contains_key(device).then_some(()).ok_or(RuleViolation::UnknownDevice)
+        }
+        DeviceLeft => (state.members.len() > 1).then_some(()).ok_or(RuleViolation::LastMember),
     }
 }
 
@@ -90,9 +70,7 @@ pub(super) fn fold(state: &mut VaultState, author: &DeviceId, event: &GenericKvL
         }
         JoinRequested { candidate } => {
             state.removed.remove(&candidate.id);
-            state
-                .pending
-                .insert(candidate.id.clone(), candidate.clone());
+            state.pending.insert(candidate.id.clone(), candidate.clone());
         }
         JoinAccepted { device } => move_device(&mut state.pending, &mut state.members, device),
         JoinDeclined { device } => move_device(&mut state.pending, &mut state.declined, device),

@@ -88,15 +88,10 @@ impl VaultState {
             return Err(RuleViolation::WrongVault);
         }
         let key = membership::author_key(self, event)?;
-        event
-            .verify(&key)
-            .map_err(|_| RuleViolation::BadSignature)?;
+        event.verify(&key).map_err(|_| RuleViolation::BadSignature)?;
         let last = self.last_author_seq(&event.author);
         if event.author_seq <= last {
-            return Err(RuleViolation::AuthorSeqNotIncreasing {
-                last,
-                got: event.author_seq,
-            });
+            return Err(RuleViolation::AuthorSeqNotIncreasing { last, got: event.author_seq });
         }
         membership::check_rules(self, &event.author, &event.event)
     }
@@ -105,18 +100,14 @@ impl VaultState {
     /// left exactly as it was.
     pub fn apply_commit(&mut self, commit: &Commit) -> Result<(), RuleViolation> {
         if commit.seq != self.head.seq + 1 || commit.prev_hash != self.head.hash {
-            return Err(RuleViolation::ChainBroken {
-                expected_seq: self.head.seq + 1,
-                got_seq: commit.seq,
-            });
+            return Err(RuleViolation::ChainBroken { expected_seq: self.head.seq + 1, got_seq: commit.seq });
         }
         if commit.seq > MAX_SEQ {
             return Err(RuleViolation::SeqOverflow);
         }
         self.check_event(&commit.event)?;
         let event = &commit.event;
-        self.author_seqs
-            .insert(event.author.clone(), event.author_seq);
+        self.author_seqs.insert(event.author.clone(), event.author_seq);
         if event.event.changes_membership() {
             self.membership_seq = commit.seq;
         }

@@ -45,17 +45,13 @@ pub enum RuleViolation {
 impl HasErrorCode for RuleViolation {
     fn code(&self) -> ErrorCode {
         match self {
-            RuleViolation::ChainBroken { .. } | RuleViolation::AuthorSeqNotIncreasing { .. } => {
-                ErrorCode::Conflict
-            }
+            RuleViolation::ChainBroken { .. } | RuleViolation::AuthorSeqNotIncreasing { .. } => ErrorCode::Conflict,
             RuleViolation::SeqOverflow => ErrorCode::Conflict,
             RuleViolation::WrongVault => ErrorCode::WrongVault,
             RuleViolation::NotMember => ErrorCode::NotMember,
             RuleViolation::Impersonation => ErrorCode::Impersonation,
             RuleViolation::BadSignature => ErrorCode::BadSignature,
-            RuleViolation::InvalidDevice(_) | RuleViolation::CannotRemoveSelf => {
-                ErrorCode::InvalidInput
-            }
+            RuleViolation::InvalidDevice(_) | RuleViolation::CannotRemoveSelf => ErrorCode::InvalidInput,
             RuleViolation::VaultExists => ErrorCode::VaultExists,
             RuleViolation::NoVault => ErrorCode::NoVault,
             RuleViolation::AlreadyMember => ErrorCode::AlreadyMember,

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Every test of the project, in the order CI runs them. Fails on the first red step.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "format"
+cargo fmt --all -- --check
+
+step "clippy (native)"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "clippy (wasm32 core)"
+cargo clippy -p meta-secret-core --target wasm32-unknown-unknown -- -D warnings
+
+step "core builds for wasm32"
+cargo build -p meta-secret-core --target wasm32-unknown-unknown
+
+step "core has no wasm/worker dependency"
+if cargo tree -p meta-secret-core -e normal --target wasm32-unknown-unknown | grep -E '(wasm-bindgen|web-sys|js-sys|rexie|worker) v'; then
+  echo "core must not depend on the crates above" >&2
+  exit 1
+fi
+
+step "tests (native)"
+cargo test --workspace --release

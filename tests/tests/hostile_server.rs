@@ -1,0 +1,152 @@
+//! A server that lies: every device must detect it and refuse to advance.
+
+use meta_secret_core::client::VaultClient;
+use meta_secret_core::encoding::{Bytes, Hash32};
+use meta_secret_core::error::HasErrorCode;
+use meta_secret_core::event::{Commit, Cursor, GenericKvLogEvent, SignedEvent, VaultName};
+use meta_secret_core::identity::{DeviceKeys, DeviceKind};
+use meta_secret_core::store::{LogStore, MemoryStore};
+use meta_secret_core::sync::wire::{PushOutcome, SyncResponse};
+use meta_secret_core::ErrorCode;
+use meta_secret_tests::{block_on, Net, TamperingTransport};
+
+struct Scene {
+    net: Net,
+    victim: VaultClient<MemoryStore, TamperingTransport>,
+    victim_store: MemoryStore,
+    hostile: TamperingTransport,
+    head_before: Cursor,
+}
+
+/// a and b are members; b's server is hostile. Two honest commits wait for b to pull.
+fn scene() -> Scene {
+    let net = Net::new();
+    let hostile = TamperingTransport::new(net.server.transport());
+    let victim_store = MemoryStore::new();
+    let a = net.device("a");
+    let victim = net.device_with_store("b", hostile.clone(), victim_store.clone());
+    let c = net.device("c");
+    block_on(a.create_vault("v")).unwrap();
+    block_on(victim.request_join("v")).unwrap();
+    block_on(a.accept(&victim.device().id)).unwrap();
+    block_on(victim.sync()).unwrap();
+    let head_before = block_on(victim.state()).unwrap().head;
+    assert_eq!(head_before.seq, 3);
+    block_on(c.request_join("v")).unwrap();
+    block_on(a.accept(&c.device().id)).unwrap();
+    Scene { net, victim, victim_store, hostile, head_before }
+}
+
+fn assert_refused(scene: &Scene, what: &str, tamper: impl Fn(&mut SyncResponse) + Send + 'static) {
+    scene.hostile.set(tamper);
+    let err = block_on(scene.victim.sync()).expect_err(what);
+    assert_eq!(err.code(), ErrorCode::HostileServer, "{what}: {err}");
+    assert_eq!(block_on(scene.victim.state()).unwrap().head, scene.head_before, "{what}: state advanced");
+    assert_eq!(block_on(scene.victim_store.head()).unwrap(), scene.head_before, "{what}: log advanced");
+    scene.hostile.clear();
+}
+
+fn set_head_to_last(response: &mut SyncResponse) {
+    response.head = response.commits.last().map(Commit::cursor);
+}
+
+fn vault() -> VaultName {
+    VaultName::parse("v").unwrap()
+}
+
+#[test]
+fn every_lie_is_detected_and_the_device_recovers_with_an_honest_server() {
+    let scene = scene();
+    let a_id = block_on(scene.victim.state()).unwrap().owner.unwrap();
+    let victim_id = scene.victim.device().id.clone();
+
+    let forged_by_a = {
+        let victim_id = victim_id.clone();
+        move |response: &mut SyncResponse| {
+            let event = SignedEvent {
+                vault: vault(),
+                author: a_id.clone(),
+                author_seq: 99,
+                event: GenericKvLogEvent::DeviceRemoved { device: victim_id.clone() },
+                signature: Bytes(vec![7; 64]),
+            };
+            let last = response.commits.last().unwrap().cursor();
+            response.commits.push(Commit::after(last, event));
+            set_head_to_last(response);
+        }
+    };
+    assert_refused(&scene, "unsigned event injected", forged_by_a);
+
+    let outsider = DeviceKeys::generate("mallory", DeviceKind::Desktop).unwrap();
+    assert_refused(&scene, "membership change forged by an outsider", move |response| {
+        let event = SignedEvent::sign(
+            &outsider,
+            &vault(),
+            1,
+            GenericKvLogEvent::JoinAccepted { device: outsider.id().clone() },
+        );
+        let last = response.commits.last().unwrap().cursor();
+        response.commits.push(Commit::after(last, event));
+        set_head_to_last(response);
+    });
+
+    assert_refused(&scene, "commits reordered", |response| {
+        response.commits.swap(0, 1);
+    });
+
+    assert_refused(&scene, "a commit dropped", |response| {
+        response.commits.remove(0);
+    });
+
+    assert_refused(&scene, "history rewritten under the cursor", |response| {
+        response.commits[0].prev_hash = Hash32([9; 32]);
+    });
+
+    assert_refused(&scene, "an old event replayed at a new seq", |response| {
+        let replayed = response.commits[0].event.clone();
+        let last = response.commits.last().unwrap().cursor();
+        response.commits.push(Commit::after(last, replayed));
+        set_head_to_last(response);
+    });
+
+    assert_refused(&scene, "head that does not follow from the commits", |response| {
+        response.head = Some(Cursor { seq: 5, hash: Hash32([1; 32]) });
+    });
+
+    assert_refused(&scene, "rolled back to an earlier head", |response| {
+        response.commits.clear();
+        response.head = Some(Cursor { seq: 2, hash: Hash32([2; 32]) });
+    });
+
+    assert_refused(&scene, "seq numbers shifted", |response| {
+        for commit in &mut response.commits {
+            commit.seq += 1;
+        }
+    });
+
+    // The same device, talking to an honest server again, catches up normally.
+    let report = block_on(scene.victim.sync()).unwrap();
+    assert_eq!(report.pulled, 2);
+    assert_eq!(block_on(scene.victim.state()).unwrap().head, scene.net.head("v"));
+}
+
+#[test]
+fn an_acknowledgement_pointing_at_another_commit_is_detected() {
+    let scene = scene();
+    let (d, e) = (scene.net.device("d"), scene.net.device("e"));
+    block_on(d.request_join("v")).unwrap();
+    block_on(scene.victim.sync()).unwrap();
+    block_on(e.request_join("v")).unwrap();
+    let decline = GenericKvLogEvent::JoinDeclined { device: d.device().id.clone() };
+    block_on(scene.victim.gateway().enqueue(decline)).unwrap();
+    // The response pulls e's request and then our decline; the server points our ack at e's commit.
+    scene.hostile.set(|response| {
+        let others = response.commits[0].seq;
+        response.results[0].outcome = PushOutcome::Committed { seq: others };
+    });
+    let before = block_on(scene.victim.state()).unwrap().head;
+    let err = block_on(scene.victim.sync()).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::HostileServer, "{err}");
+    assert_eq!(block_on(scene.victim.state()).unwrap().head, before);
+    assert_eq!(block_on(scene.victim.gateway().outbox_len()), 1, "the event stays queued");
+}
