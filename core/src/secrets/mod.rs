@@ -1,0 +1,7 @@
+//! Secrets: the Shamir envelope, sealing to devices, and the secret/recovery events.
+
+pub mod envelope;
+#[cfg(test)]
+mod envelope_tests;
+
+pub use envelope::{combine, split, ShareEnvelope, ShareError};
