@@ -48,6 +48,8 @@ error_codes! {
     LastMember = ("LAST_MEMBER", 409),
     UnknownSecret = ("UNKNOWN_SECRET", 409),
     UnknownClaim = ("UNKNOWN_CLAIM", 409),
+    NoShare = ("NO_SHARE", 409),
+    AlreadyResponded = ("ALREADY_RESPONDED", 409),
     ClaimClosed = ("CLAIM_CLOSED", 409),
     ClaimFailed = ("CLAIM_FAILED", 409),
     InsufficientShares = ("INSUFFICIENT_SHARES", 409),

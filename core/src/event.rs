@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::encoding::{Bytes, Hash32};
 use crate::error::{ErrorCode, HasErrorCode};
 use crate::identity::{verify_signature, DeviceId, DeviceInfo, DeviceKeys, IdentityError};
+use crate::secrets::events::{RecoveryRequest, SecretSplit};
 
 /// A vault's name: its join handle, and the key of its Durable Object.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -82,11 +83,37 @@ pub enum GenericKvLogEvent {
         device: DeviceId,
     },
     DeviceLeft,
+    /// A secret split k-of-n to the members (new, or re-split at version + 1).
+    SecretSplit(SecretSplit),
+    SecretDeleted {
+        secret_id: String,
+    },
+    RecoveryRequested(RecoveryRequest),
+    /// An approver's share envelope, re-sealed to the claim's ephemeral key.
+    RecoveryShare {
+        claim_id: String,
+        sealed: Bytes,
+    },
+    RecoveryDeclined {
+        claim_id: String,
+    },
+    RecoveryCompleted {
+        claim_id: String,
+    },
 }
 
 impl GenericKvLogEvent {
     pub fn descriptor(&self) -> ObjectDescriptor {
-        ObjectDescriptor::Vault
+        use GenericKvLogEvent as E;
+        match self {
+            E::SecretSplit(split) => ObjectDescriptor::Secret(split.secret_id.clone()),
+            E::SecretDeleted { secret_id } => ObjectDescriptor::Secret(secret_id.clone()),
+            E::RecoveryRequested(request) => ObjectDescriptor::Recovery(request.claim_id.clone()),
+            E::RecoveryShare { claim_id, .. }
+            | E::RecoveryDeclined { claim_id }
+            | E::RecoveryCompleted { claim_id } => ObjectDescriptor::Recovery(claim_id.clone()),
+            _ => ObjectDescriptor::Vault,
+        }
     }
 
     /// True for events that change who belongs to the vault.

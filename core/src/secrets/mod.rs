@@ -3,5 +3,6 @@
 pub mod envelope;
 #[cfg(test)]
 mod envelope_tests;
+pub mod events;
 
 pub use envelope::{combine, split, ShareEnvelope, ShareError};

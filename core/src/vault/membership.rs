@@ -57,6 +57,8 @@ pub(super) fn check_rules(
             state.members.contains_key(device).then_some(()).ok_or(RuleViolation::UnknownDevice)
         }
         DeviceLeft => (state.members.len() > 1).then_some(()).ok_or(RuleViolation::LastMember),
+        // Secret and recovery events: members only (checked above); their own rules follow.
+        _ => Ok(()),
     }
 }
 
@@ -80,6 +82,7 @@ pub(super) fn fold(state: &mut VaultState, author: &DeviceId, event: &GenericKvL
         }
         DeviceRemoved { device } => move_device(&mut state.members, &mut state.removed, device),
         DeviceLeft => move_device(&mut state.members, &mut state.removed, author),
+        _ => {}
     }
 }
 

@@ -2,15 +2,17 @@
 //! The server runs it before appending; every client runs it over what it pulls.
 
 mod membership;
+mod secrets;
 mod violation;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::event::{Commit, Cursor, SignedEvent, VaultName, MAX_SEQ};
+use crate::event::{Commit, Cursor, GenericKvLogEvent, SignedEvent, VaultName, MAX_SEQ};
 use crate::identity::{DeviceId, DeviceInfo};
 
+pub use secrets::{ClaimRecord, ClaimStatus, SecretRecord};
 pub use violation::RuleViolation;
 
 /// Everything the log says about a vault at its head.
@@ -28,6 +30,12 @@ pub struct VaultState {
     pub author_seqs: BTreeMap<DeviceId, u64>,
     /// Seq of the last commit that changed the member set.
     pub membership_seq: u64,
+    /// Current version of every live secret.
+    pub secrets: BTreeMap<String, SecretRecord>,
+    /// Ids of deleted secrets, never reused.
+    pub deleted_secrets: BTreeSet<String>,
+    /// Recovery claims by claim id.
+    pub claims: BTreeMap<String, ClaimRecord>,
 }
 
 /// A device's standing in a vault, as it may read it even as an outsider.
@@ -53,6 +61,9 @@ impl VaultState {
             removed: BTreeMap::new(),
             author_seqs: BTreeMap::new(),
             membership_seq: 0,
+            secrets: BTreeMap::new(),
+            deleted_secrets: BTreeSet::new(),
+            claims: BTreeMap::new(),
         }
     }
 
@@ -93,7 +104,8 @@ impl VaultState {
         if event.author_seq <= last {
             return Err(RuleViolation::AuthorSeqNotIncreasing { last, got: event.author_seq });
         }
-        membership::check_rules(self, &event.author, &event.event)
+        membership::check_rules(self, &event.author, &event.event)?;
+        secrets::check_rules(self, &event.author, &event.event)
     }
 
     /// Validates `commit` against the chain and the rules, then folds it in. On error the state is
@@ -112,6 +124,12 @@ impl VaultState {
             self.membership_seq = commit.seq;
         }
         membership::fold(self, &event.author, &event.event);
+        secrets::fold(self, &event.author, &event.event);
+        match &event.event {
+            GenericKvLogEvent::DeviceRemoved { device } => secrets::on_member_gone(self, device),
+            GenericKvLogEvent::DeviceLeft => secrets::on_member_gone(self, &event.author),
+            _ => {}
+        }
         self.head = commit.cursor();
         Ok(())
     }

@@ -40,6 +40,22 @@ pub enum RuleViolation {
     CannotRemoveSelf,
     #[error("the last member cannot leave the vault")]
     LastMember,
+    #[error("invalid secret event: {0}")]
+    InvalidSecret(&'static str),
+    #[error("no such secret")]
+    UnknownSecret,
+    #[error("secret version {got} does not follow the current version {current}")]
+    SecretVersion { current: u32, got: u32 },
+    #[error("the device holds no share of the secret's current version")]
+    NoShare,
+    #[error("no such recovery claim")]
+    UnknownClaim,
+    #[error("the recovery claim is closed")]
+    ClaimClosed,
+    #[error("the device already approved or declined this claim")]
+    AlreadyResponded,
+    #[error("a claim id or secret id is already in use")]
+    IdInUse,
 }
 
 impl HasErrorCode for RuleViolation {
@@ -61,6 +77,13 @@ impl HasErrorCode for RuleViolation {
             RuleViolation::NotDeclined => ErrorCode::NotDeclined,
             RuleViolation::UnknownDevice => ErrorCode::UnknownDevice,
             RuleViolation::LastMember => ErrorCode::LastMember,
+            RuleViolation::InvalidSecret(_) => ErrorCode::InvalidInput,
+            RuleViolation::UnknownSecret => ErrorCode::UnknownSecret,
+            RuleViolation::SecretVersion { .. } | RuleViolation::IdInUse => ErrorCode::Conflict,
+            RuleViolation::NoShare => ErrorCode::NoShare,
+            RuleViolation::UnknownClaim => ErrorCode::UnknownClaim,
+            RuleViolation::ClaimClosed => ErrorCode::ClaimClosed,
+            RuleViolation::AlreadyResponded => ErrorCode::AlreadyResponded,
         }
     }
 }
