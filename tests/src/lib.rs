@@ -159,3 +159,31 @@ impl SyncProtocol for TamperingTransport {
         Ok(response)
     }
 }
+
+/// Creates `vault` on a fresh device and joins `count - 1` more, each accepted by the first.
+pub fn vault_of(net: &Net, vault: &str, count: usize) -> Vec<Device> {
+    let devices: Vec<Device> = (0..count).map(|i| net.device(&format!("device-{i}"))).collect();
+    block_on(devices[0].create_vault(vault)).expect("create");
+    for device in &devices[1..] {
+        block_on(device.request_join(vault)).expect("join");
+        block_on(devices[0].accept(&device.device().id)).expect("accept");
+    }
+    settle(&devices);
+    devices
+}
+
+/// Lets every device sync (and run its orchestrator) until nothing changes.
+pub fn settle<T: SyncProtocol>(devices: &[VaultClient<MemoryStore, T>]) {
+    for _ in 0..6 {
+        let before: Vec<Cursor> =
+            devices.iter().map(|d| block_on(d.state()).map(|s| s.head).unwrap_or_default()).collect();
+        for device in devices {
+            block_on(device.sync()).expect("sync");
+        }
+        let after: Vec<Cursor> =
+            devices.iter().map(|d| block_on(d.state()).map(|s| s.head).unwrap_or_default()).collect();
+        if before == after {
+            return;
+        }
+    }
+}

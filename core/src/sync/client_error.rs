@@ -1,5 +1,6 @@
 use crate::error::{ErrorCode, HasErrorCode};
 use crate::identity::IdentityError;
+use crate::secrets::SecretError;
 use crate::store::StoreError;
 use crate::vault::RuleViolation;
 
@@ -33,6 +34,10 @@ pub enum ClientError {
     InvalidInput(String),
     #[error("this device is not part of a vault yet")]
     NotBound,
+    #[error(transparent)]
+    Secret(#[from] SecretError),
+    #[error("the recovery claim failed: too many members declined")]
+    ClaimFailed,
 }
 
 impl HasErrorCode for ClientError {
@@ -47,6 +52,8 @@ impl HasErrorCode for ClientError {
             ClientError::Identity(error) => error.code(),
             ClientError::InvalidInput(_) => ErrorCode::InvalidInput,
             ClientError::NotBound => ErrorCode::NotMember,
+            ClientError::Secret(error) => error.code(),
+            ClientError::ClaimFailed => ErrorCode::ClaimFailed,
         }
     }
 }

@@ -1,6 +1,12 @@
 //! The device-side API: one call per flow. Each call queues a signed event and syncs it, so a
 //! flow's result is what the server's copy of the vault aggregate decided.
 
+mod orchestrator;
+mod secrets;
+
+pub use orchestrator::OrchestratorReport;
+pub use secrets::{ClaimInfo, SecretInfo, MAX_SECRET_NAME_CHARS};
+
 use crate::clock::Clock;
 use crate::event::{GenericKvLogEvent, VaultName};
 use crate::identity::{DeviceId, DeviceInfo, DeviceKeys, DeviceKind, KeyProtection};
@@ -82,8 +88,13 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         self.gateway.probe_status(&vault_name(vault)?).await
     }
 
+    /// Syncs, then lets the orchestrator keep secrets shared over the current members.
     pub async fn sync(&self) -> Result<SyncReport, ClientError> {
-        self.gateway.sync().await
+        let report = self.gateway.sync().await?;
+        if report.status == MembershipStatus::Member {
+            self.orchestrate().await?;
+        }
+        Ok(report)
     }
 
     /// The vault as of the last sync (verified commits only).

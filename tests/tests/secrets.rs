@@ -1,0 +1,211 @@
+//! Secrets end to end over the in-process transport: split, recovery by approval, re-split on
+//! membership change, and what the server and devices hold afterwards.
+
+use meta_secret_core::error::HasErrorCode;
+use meta_secret_core::secrets::{combine, MetaEncryptor, ShareEnvelope};
+use meta_secret_core::vault::ClaimStatus;
+use meta_secret_core::ErrorCode;
+use meta_secret_tests::{block_on, settle, vault_of, Device, Net};
+
+fn own_envelope(device: &Device, secret_id: &str) -> ShareEnvelope {
+    let state = block_on(device.state()).unwrap();
+    let sealed = &state.secrets[secret_id].shares[&device.device().id];
+    let plain = MetaEncryptor::open(sealed, device.gateway().keys().age_identity()).unwrap();
+    serde_json::from_slice(&plain).unwrap()
+}
+
+fn claim_status(device: &Device, claim_id: &str) -> ClaimStatus {
+    block_on(device.recovery_claims()).unwrap().into_iter().find(|c| c.id == claim_id).unwrap().status
+}
+
+#[test]
+fn five_devices_three_of_five_recover_with_three_and_fail_with_two() {
+    let net = Net::new();
+    let d = vault_of(&net, "five", 5);
+    let secret = "correct horse battery staple";
+    let info = block_on(d[0].add_secret("bank", secret.as_bytes(), 3)).unwrap();
+    assert_eq!((info.k, info.n, info.version), (3, 5, 1));
+    settle(&d);
+    for device in &d {
+        let listed = block_on(device.secrets()).unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].name.as_deref(), Some("bank"), "every member decrypts the name locally");
+    }
+
+    let claim = block_on(d[1].request_recovery(&info.id)).unwrap();
+    block_on(d[2].approve(&claim)).unwrap();
+    let short = block_on(d[1].reveal(&claim)).unwrap_err();
+    assert_eq!(short.code(), ErrorCode::InsufficientShares, "own share + 1 approval is 2 of 3: {short}");
+    block_on(d[3].approve(&claim)).unwrap();
+    assert_eq!(block_on(d[1].reveal(&claim)).unwrap(), secret.as_bytes());
+    assert_eq!(claim_status(&d[4], &claim), ClaimStatus::Completed);
+    let again = block_on(d[4].approve(&claim)).unwrap_err();
+    assert_eq!(again.code(), ErrorCode::ClaimClosed, "{again}");
+
+    // Declines: 4 possible approvers, 2 needed; the third decline makes it unreachable.
+    let claim = block_on(d[4].request_recovery(&info.id)).unwrap();
+    block_on(d[0].decline_claim(&claim)).unwrap();
+    block_on(d[1].decline_claim(&claim)).unwrap();
+    assert_eq!(claim_status(&d[4], &claim), ClaimStatus::Open);
+    block_on(d[2].approve(&claim)).unwrap();
+    block_on(d[3].decline_claim(&claim)).unwrap();
+    assert_eq!(claim_status(&d[4], &claim), ClaimStatus::Failed);
+    assert_eq!(block_on(d[4].reveal(&claim)).unwrap_err().code(), ErrorCode::ClaimFailed);
+    let listed = block_on(d[0].recovery_claims()).unwrap();
+    let failed = listed.iter().find(|c| c.id == claim).unwrap();
+    assert_eq!((failed.approvals, failed.declines, failed.needed), (1, 3, 2));
+}
+
+#[test]
+fn thresholds_are_checked() {
+    let net = Net::new();
+    let d = vault_of(&net, "t", 3);
+    for k in [0, 1, 4] {
+        let err = block_on(d[0].add_secret("x", b"y", k)).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidInput, "k = {k}: {err}");
+    }
+    assert_eq!(block_on(d[0].add_secret("", b"y", 2)).unwrap_err().code(), ErrorCode::InvalidInput);
+    let solo = vault_of(&Net::new(), "solo", 1);
+    let info = block_on(solo[0].add_secret("only me", b"y", 1)).unwrap();
+    let claim = block_on(solo[0].request_recovery(&info.id)).unwrap();
+    assert_eq!(block_on(solo[0].reveal(&claim)).unwrap(), b"y", "k = 1 needs no approvals");
+    assert_eq!(block_on(d[0].reveal("0".repeat(32).as_str())).unwrap_err().code(), ErrorCode::UnknownClaim);
+}
+
+#[test]
+fn a_device_that_joins_after_the_split_receives_a_share_and_helps_recover() {
+    let net = Net::new();
+    let mut d = vault_of(&net, "j", 3);
+    let info = block_on(d[0].add_secret("wifi", "hunter2 ✓".as_bytes(), 2)).unwrap();
+    settle(&d);
+
+    let newcomer = net.device("newcomer");
+    block_on(newcomer.request_join("j")).unwrap();
+    block_on(d[1].accept(&newcomer.device().id)).unwrap();
+    d.push(newcomer);
+    settle(&d);
+
+    let listed = block_on(d[3].secrets()).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!((listed[0].name.as_deref(), listed[0].k, listed[0].n, listed[0].version), (Some("wifi"), 2, 4, 2));
+    let state = block_on(d[0].state()).unwrap();
+    assert_eq!(state.secrets[&info.id].shares.len(), 4, "every member holds a version-2 share");
+    assert!(state.claims.values().all(|c| c.status != ClaimStatus::Open), "the re-split claim closed");
+
+    let claim = block_on(d[0].request_recovery(&info.id)).unwrap();
+    block_on(d[3].approve(&claim)).unwrap();
+    assert_eq!(block_on(d[0].reveal(&claim)).unwrap(), "hunter2 ✓".as_bytes());
+}
+
+#[test]
+fn a_removed_devices_old_share_cannot_mix_with_current_shares() {
+    let net = Net::new();
+    let d = vault_of(&net, "r", 4);
+    let info = block_on(d[0].add_secret("vpn", b"s3cr3t", 2)).unwrap();
+    settle(&d);
+    let old = own_envelope(&d[2], &info.id);
+
+    block_on(d[0].remove_device(&d[2].device().id)).unwrap();
+    let remaining = [&d[0], &d[1], &d[3]];
+    for _ in 0..4 {
+        for device in remaining {
+            block_on(device.sync()).unwrap();
+        }
+    }
+    let state = block_on(d[0].state()).unwrap();
+    let record = &state.secrets[&info.id];
+    assert_eq!((record.version, record.n), (2, 3));
+    assert!(!record.shares.contains_key(&d[2].device().id));
+
+    let current = own_envelope(&d[1], &info.id);
+    assert_eq!(
+        combine(&[old.clone(), current]).unwrap_err().to_string(),
+        "shares belong to different secrets, versions or parameters"
+    );
+    let claim = block_on(d[1].request_recovery(&info.id)).unwrap();
+    let err = block_on(d[2].approve(&claim)).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotMember, "{err}");
+    block_on(d[3].approve(&claim)).unwrap();
+    assert_eq!(block_on(d[1].reveal(&claim)).unwrap(), b"s3cr3t");
+}
+
+#[test]
+fn a_long_multibyte_secret_round_trips() {
+    let net = Net::new();
+    let d = vault_of(&net, "u", 3);
+    let text = "Пароль: 秘密の鍵 🔐 — ünïcødé ".repeat(150);
+    assert!(text.len() > 6_000);
+    let info = block_on(d[0].add_secret("notes ✍", text.as_bytes(), 2)).unwrap();
+    let claim = block_on(d[2].request_recovery(&info.id)).unwrap();
+    block_on(d[1].approve(&claim)).unwrap();
+    assert_eq!(String::from_utf8(block_on(d[2].reveal(&claim)).unwrap()).unwrap(), text);
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    needle.len() >= 8 && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+fn encodings(bytes: &[u8]) -> Vec<Vec<u8>> {
+    use meta_secret_core::encoding::Bytes;
+    vec![bytes.to_vec(), Bytes(bytes.to_vec()).to_base64().into_bytes()]
+}
+
+#[test]
+fn the_server_never_holds_a_plaintext_secret_a_share_or_a_name_and_devices_keep_no_foreign_shares() {
+    let net = Net::new();
+    let mut d = vault_of(&net, "scan", 3);
+    let secret = "plaintext-Zq9-never-on-the-server";
+    let name = "name-Xk7-never-on-the-server";
+    let info = block_on(d[0].add_secret(name, secret.as_bytes(), 2)).unwrap();
+    let claim = block_on(d[1].request_recovery(&info.id)).unwrap();
+    block_on(d[2].approve(&claim)).unwrap();
+    assert_eq!(block_on(d[1].reveal(&claim)).unwrap(), secret.as_bytes());
+    let late = net.device("late");
+    block_on(late.request_join("scan")).unwrap();
+    block_on(d[0].accept(&late.device().id)).unwrap();
+    d.push(late);
+    settle(&d);
+
+    let mut needles: Vec<(String, Vec<u8>)> = Vec::new();
+    for form in encodings(secret.as_bytes()).into_iter().chain(encodings(name.as_bytes())) {
+        needles.push(("secret or name".into(), form));
+    }
+    for device in &d {
+        let envelope = own_envelope(device, &info.id);
+        for form in encodings(&envelope.share.0) {
+            needles.push((format!("share of {}", device.device().name), form));
+        }
+    }
+    let stores = net.server.stores();
+    assert!(!stores.is_empty());
+    for store in stores {
+        let dump = store.dump().unwrap();
+        assert!(dump.len() > 1000, "the scan reads real data");
+        for (what, needle) in &needles {
+            assert!(!contains(&dump, needle), "server store holds a {what}");
+        }
+    }
+
+    // Devices: no ephemeral key is left, and nobody can open a share sealed to someone else,
+    // nor any approval sealed to the discarded ephemeral key.
+    let state = block_on(d[0].state()).unwrap();
+    for device in &d {
+        assert_eq!(
+            block_on(meta_secret_core::store::LogStore::kv_get(device.gateway().store(), "recovery/keys")).unwrap(),
+            None
+        );
+        let identity = device.gateway().keys().age_identity();
+        for (holder, sealed) in &state.secrets[&info.id].shares {
+            assert_eq!(MetaEncryptor::open(sealed, identity).is_ok(), holder == &device.device().id);
+        }
+        for claim in state.claims.values() {
+            for sealed in claim.shares.values() {
+                assert!(
+                    MetaEncryptor::open(sealed, identity).is_err(),
+                    "{} can open an approval",
+                    device.device().name
+                );
+            }
+        }
+    }
+}
