@@ -209,3 +209,38 @@ fn the_server_never_holds_a_plaintext_secret_a_share_or_a_name_and_devices_keep_
         }
     }
 }
+
+#[test]
+fn two_holders_racing_to_resplit_end_with_one_resplit_and_no_error() {
+    let net = Net::new();
+    let mut d = vault_of(&net, "race", 3);
+    let info = block_on(d[0].add_secret("shared", b"value", 2)).unwrap();
+    settle(&d);
+    let newcomer = net.device("newcomer");
+    block_on(newcomer.request_join("race")).unwrap();
+    block_on(d[0].accept(&newcomer.device().id)).unwrap();
+    // Two holders learn of the join and both open a re-split claim before seeing the other's.
+    block_on(d[1].gateway().sync()).unwrap();
+    block_on(d[2].gateway().sync()).unwrap();
+    let first = block_on(d[1].orchestrate()).unwrap();
+    let second = block_on(d[2].orchestrate()).unwrap();
+    assert_eq!(first.requested.len() + second.requested.len(), 2, "{first:?} {second:?}");
+    // The third holder approves both; then both requesters act on the same stale view.
+    block_on(d[0].sync()).unwrap();
+    block_on(d[1].gateway().sync()).unwrap();
+    block_on(d[2].gateway().sync()).unwrap();
+    let winner = block_on(d[1].orchestrate()).unwrap();
+    assert_eq!(winner.resplit, vec![info.id.clone()]);
+    let loser = block_on(d[2].orchestrate()).expect("losing the race is not an error");
+    assert!(loser.resplit.is_empty(), "{loser:?}");
+    d.push(newcomer);
+    settle(&d);
+    for device in &d {
+        let listed = block_on(device.secrets()).unwrap();
+        assert_eq!((listed[0].version, listed[0].n), (2, 4), "exactly one re-split happened");
+    }
+    let claim = block_on(d[3].request_recovery(&info.id)).unwrap();
+    block_on(d[1].approve(&claim)).unwrap();
+    assert_eq!(block_on(d[3].reveal(&claim)).unwrap(), b"value");
+    assert!(block_on(d[0].state()).unwrap().claims.values().all(|c| c.status != ClaimStatus::Open));
+}

@@ -33,6 +33,16 @@ impl OrchestratorReport {
     }
 }
 
+/// Another device's concurrent step can overtake ours (two holders re-splitting at once); such a
+/// rejection is skipped and the next pass sees the new state. Anything else is a real error.
+fn tolerate_race(result: Result<(), ClientError>) -> Result<bool, ClientError> {
+    match result {
+        Ok(()) => Ok(true),
+        Err(ClientError::Rejected { .. } | ClientError::Rule(_)) => Ok(false),
+        Err(other) => Err(other),
+    }
+}
+
 fn needs_resplit(state: &VaultState, secret_id: &str) -> bool {
     state.secrets.get(secret_id).is_some_and(|s| !s.holders().eq(state.members.keys()))
 }
@@ -57,8 +67,7 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
                     && current.is_some_and(|s| s.version == claim.request.version && s.shares.contains_key(&me))
                     && !claim.shares.contains_key(&me)
                     && !claim.declines.contains(&me);
-                if answerable {
-                    self.approve(claim_id).await?;
+                if answerable && tolerate_race(self.approve(claim_id).await)? {
                     pass.approved.push(claim_id.clone());
                 }
             }
@@ -67,8 +76,11 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
                     && claim.status == ClaimStatus::Open
                     && matches!(claim.request.purpose, RecoveryPurpose::Resplit { .. });
                 let enough = state.claim_threshold(claim).is_some_and(|k| claim.shares.len() + 1 >= usize::from(k));
-                if own_open_resplit && enough && needs_resplit(&state, &claim.request.secret_id) {
-                    self.resplit(&state, claim_id).await?;
+                if own_open_resplit
+                    && enough
+                    && needs_resplit(&state, &claim.request.secret_id)
+                    && tolerate_race(self.resplit(&state, claim_id).await)?
+                {
                     pass.resplit.push(claim.request.secret_id.clone());
                 }
             }
@@ -80,7 +92,10 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
                 });
                 if !claimed && record.shares.contains_key(&me) && needs_resplit(&state, secret_id) {
                     let purpose = RecoveryPurpose::Resplit { membership_seq: state.membership_seq };
-                    pass.requested.push(self.open_claim(secret_id, purpose).await?);
+                    match self.open_claim(secret_id, purpose).await {
+                        Ok(claim_id) => pass.requested.push(claim_id),
+                        Err(error) => drop(tolerate_race(Err(error))?),
+                    }
                 }
             }
             let done = pass.is_empty();

@@ -73,11 +73,9 @@ impl<S: LogStore> ServerApp<S> {
             Some(state) => state,
             None => load_state(&self.store, STATE_KEY, &self.vault).await.map_err(internal)?,
         };
+        // `process` changes `state` only after its store write succeeded, so the cache stays exact.
         let outcome = self.process(&mut state, &requester, auth.timestamp_ms, &sync).await;
-        // Keep the cache only when it matches the store; otherwise reload next time.
-        if outcome.is_ok() {
-            *cached = Some(state);
-        }
+        *cached = Some(state);
         outcome
     }
 
