@@ -181,3 +181,23 @@ fn a_reopened_device_keeps_its_state() {
     assert_eq!(block_on(again.state()).unwrap().head, net.head("v"));
     assert_eq!(block_on(again.sync()).unwrap().pulled, 0);
 }
+
+#[test]
+fn a_long_log_is_pulled_in_pages_and_verified_whole() {
+    let net = Net::new();
+    let owner = net.device("owner");
+    block_on(owner.create_vault("big")).unwrap();
+    for i in 0..230 {
+        block_on(net.device(&format!("candidate {i}")).request_join("big")).unwrap();
+    }
+    let late = net.device("late");
+    block_on(late.request_join("big")).unwrap();
+    block_on(owner.accept(&late.device().id)).unwrap();
+    let report = block_on(late.sync()).unwrap();
+    assert_eq!(report.pulled, 233);
+    assert!(report.requests >= 2, "233 commits need more than one page of 200: {report:?}");
+    assert_eq!(head_hash(&late), net.head("big").hash.to_hex());
+    assert_eq!(block_on(late.state()).unwrap().pending.len(), 230);
+    let idle = block_on(late.sync()).unwrap();
+    assert_eq!((idle.pulled, idle.requests), (0, 1), "an idle sync is one request");
+}

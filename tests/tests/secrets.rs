@@ -33,12 +33,14 @@ fn five_devices_three_of_five_recover_with_three_and_fail_with_two() {
     }
 
     let claim = block_on(d[1].request_recovery(&info.id)).unwrap();
+    let duplicate_claim = block_on(d[1].request_recovery(&info.id)).unwrap();
     block_on(d[2].approve(&claim)).unwrap();
     let short = block_on(d[1].reveal(&claim)).unwrap_err();
     assert_eq!(short.code(), ErrorCode::InsufficientShares, "own share + 1 approval is 2 of 3: {short}");
     block_on(d[3].approve(&claim)).unwrap();
     assert_eq!(block_on(d[1].reveal(&claim)).unwrap(), secret.as_bytes());
     assert_eq!(claim_status(&d[4], &claim), ClaimStatus::Completed);
+    assert_eq!(claim_status(&d[4], &duplicate_claim), ClaimStatus::Completed, "the requester's other claim closed too");
     let again = block_on(d[4].approve(&claim)).unwrap_err();
     assert_eq!(again.code(), ErrorCode::ClaimClosed, "{again}");
 
@@ -127,6 +129,36 @@ fn a_removed_devices_old_share_cannot_mix_with_current_shares() {
     assert_eq!(err.code(), ErrorCode::NotMember, "{err}");
     block_on(d[3].approve(&claim)).unwrap();
     assert_eq!(block_on(d[1].reveal(&claim)).unwrap(), b"s3cr3t");
+
+    // A device that leaves is re-split away too.
+    block_on(d[3].leave()).unwrap();
+    for _ in 0..4 {
+        block_on(d[0].sync()).unwrap();
+        block_on(d[1].sync()).unwrap();
+    }
+    let record = &block_on(d[0].state()).unwrap().secrets[&info.id];
+    assert_eq!((record.version, record.k, record.n), (3, 2, 2));
+    assert!(!record.shares.contains_key(&d[3].device().id));
+    let claim = block_on(d[0].request_recovery(&info.id)).unwrap();
+    block_on(d[1].approve(&claim)).unwrap();
+    assert_eq!(block_on(d[0].reveal(&claim)).unwrap(), b"s3cr3t");
+}
+
+#[test]
+fn deleting_a_secret_removes_it_and_closes_its_claims() {
+    let net = Net::new();
+    let d = vault_of(&net, "del", 2);
+    let keep = block_on(d[0].add_secret("keep", b"1", 2)).unwrap();
+    let gone = block_on(d[0].add_secret("gone", b"2", 2)).unwrap();
+    let claim = block_on(d[1].request_recovery(&gone.id)).unwrap();
+    block_on(d[0].delete_secret(&gone.id)).unwrap();
+    block_on(d[1].sync()).unwrap();
+    let names: Vec<_> = block_on(d[1].secrets()).unwrap().into_iter().map(|s| s.name).collect();
+    assert_eq!(names, vec![Some("keep".to_owned())]);
+    assert_eq!(claim_status(&d[1], &claim), ClaimStatus::Stale);
+    assert_eq!(block_on(d[1].reveal(&claim)).unwrap_err().code(), ErrorCode::ClaimClosed);
+    assert_eq!(block_on(d[1].request_recovery(&gone.id)).unwrap_err().code(), ErrorCode::UnknownSecret);
+    assert_eq!(block_on(d[0].secrets()).unwrap()[0].id, keep.id);
 }
 
 #[test]
