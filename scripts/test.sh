@@ -11,8 +11,8 @@ cargo fmt --all -- --check
 step "clippy (native)"
 cargo clippy --workspace --all-targets -- -D warnings
 
-step "clippy (wasm32 core)"
-cargo clippy -p meta-secret-core --target wasm32-unknown-unknown -- -D warnings
+step "clippy (wasm32 core and worker)"
+cargo clippy -p meta-secret-core -p meta-secret-worker --target wasm32-unknown-unknown -- -D warnings
 
 step "core builds for wasm32"
 cargo build -p meta-secret-core --target wasm32-unknown-unknown
@@ -23,5 +23,5 @@ if cargo tree -p meta-secret-core -e normal --target wasm32-unknown-unknown | gr
   exit 1
 fi
 
-step "tests (native)"
+step "tests (native, including end to end against wrangler dev)"
 cargo test --workspace --release

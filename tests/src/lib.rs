@@ -1,5 +1,9 @@
 //! Shared helpers for meta-secret's scenario tests: an in-process network of devices, and
-//! transports that lose or tamper with responses.
+//! transports that lose or tamper with responses, a native HTTP transport and a `wrangler dev`
+//! harness.
+
+pub mod http;
+pub mod wrangler;
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -186,4 +190,27 @@ pub fn settle<T: SyncProtocol>(devices: &[VaultClient<MemoryStore, T>]) {
             return;
         }
     }
+}
+
+/// Wall-clock time for devices talking to a real server.
+#[derive(Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl meta_secret_core::clock::Clock for SystemClock {
+    fn now_ms(&self) -> u64 {
+        let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        since.as_millis() as u64
+    }
+}
+
+pub type HttpDevice = VaultClient<MemoryStore, http::HttpTransport>;
+
+/// A device with its own memory store, talking HTTP to `base_url`.
+pub fn http_device(base_url: &str, name: &str) -> HttpDevice {
+    http_device_with_store(base_url, name, MemoryStore::new())
+}
+
+pub fn http_device_with_store(base_url: &str, name: &str, store: MemoryStore) -> HttpDevice {
+    let setup = DeviceSetup { name, kind: DeviceKind::Desktop, passphrase: None, work_factor: 10 };
+    block_on(VaultClient::open(store, http::HttpTransport::new(base_url), Box::new(SystemClock), setup)).expect("open")
 }

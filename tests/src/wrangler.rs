@@ -1,0 +1,135 @@
+//! Starts the real worker under `wrangler dev` for end-to-end tests: a free port on 127.0.0.1, a
+//! temporary `--persist-to`, its own process group, stopped (always) by the guard's Drop.
+
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("repo root").to_path_buf()
+}
+
+/// Builds the worker once per test process; wrangler is then told to skip its build step.
+fn build_worker_once() {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let status = Command::new("bash")
+            .arg(repo_root().join("scripts/build-worker.sh"))
+            .status()
+            .expect("run scripts/build-worker.sh");
+        assert!(status.success(), "worker build failed");
+    });
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+}
+
+pub struct WranglerDev {
+    child: Option<Child>,
+    pub port: u16,
+    pub persist_dir: PathBuf,
+    log: PathBuf,
+}
+
+impl WranglerDev {
+    pub fn start(persist_dir: &Path) -> WranglerDev {
+        build_worker_once();
+        let port = free_port();
+        let log = persist_dir.with_extension(format!("{port}.log"));
+        let log_file = std::fs::File::create(&log).expect("log file");
+        let wrangler = repo_root().join("node_modules/.bin/wrangler");
+        assert!(wrangler.exists(), "wrangler is not installed: run `npm install` at the repository root");
+        let child = Command::new(wrangler)
+            .current_dir(repo_root())
+            .args(["dev", "--local", "--ip", "127.0.0.1", "--port", &port.to_string()])
+            // Parallel tests each need their own inspector port (wrangler's default is 9229).
+            .args(["--inspector-port", &free_port().to_string(), "--persist-to"])
+            .arg(persist_dir)
+            .env("META_SECRET_SKIP_BUILD", "1")
+            .env("WRANGLER_SEND_METRICS", "false")
+            .env("WRANGLER_SEND_ERROR_REPORTS", "false")
+            .env("CLOUDFLARE_CF_FETCH_ENABLED", "false")
+            .stdin(Stdio::null())
+            .stdout(log_file.try_clone().expect("log"))
+            .stderr(log_file)
+            .process_group(0)
+            .spawn()
+            .expect("spawn wrangler dev");
+        let mut dev = WranglerDev { child: Some(child), port, persist_dir: persist_dir.to_path_buf(), log };
+        dev.wait_ready();
+        dev
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn wait_ready(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(90);
+        let probe = crate::http::HttpTransport::new(&self.url());
+        while Instant::now() < deadline {
+            let request = meta_secret_core::sync::TransportRequest {
+                method: "GET".into(),
+                path: "/ready-probe".into(),
+                auth: None,
+                body: Vec::new(),
+            };
+            if matches!(probe.send_blocking(&request), Ok(response) if response.status == 404) {
+                return;
+            }
+            if let Some(Ok(Some(status))) = self.child.as_mut().map(Child::try_wait) {
+                panic!("wrangler dev exited with {status}: {}", self.log_tail());
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        panic!("wrangler dev did not answer within 90 s: {}", self.log_tail());
+    }
+
+    pub fn log_tail(&self) -> String {
+        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        text.lines().rev().take(30).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n")
+    }
+
+    /// Kills the whole process group (wrangler, workerd) and waits for the port to close.
+    pub fn stop(&mut self) {
+        let Some(mut child) = self.child.take() else { return };
+        let pgid = child.id() as i32;
+        // Guard against kill(-1) / kill(0): only ever signal our own child's group.
+        if pgid > 1 {
+            unsafe {
+                libc::kill(-pgid, libc::SIGTERM);
+            }
+        }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline && matches!(child.try_wait(), Ok(None)) {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        if matches!(child.try_wait(), Ok(None)) && pgid > 1 {
+            unsafe {
+                libc::kill(-pgid, libc::SIGKILL);
+            }
+        }
+        let _ = child.wait();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline && TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for WranglerDev {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// A fresh temporary directory for `--persist-to`.
+pub fn temp_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("meta-secret-{tag}-{}-{}", std::process::id(), free_port()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}

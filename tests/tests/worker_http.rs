@@ -1,0 +1,79 @@
+//! End to end against the real worker in `wrangler dev` (workerd, SQLite Durable Objects).
+
+use meta_secret_core::error::HasErrorCode;
+use meta_secret_core::store::MemoryStore;
+use meta_secret_core::vault::MembershipStatus;
+use meta_secret_core::ErrorCode;
+use meta_secret_tests::wrangler::{temp_dir, WranglerDev};
+use meta_secret_tests::{block_on, http_device, http_device_with_store, HttpDevice};
+
+fn settle(devices: &[&HttpDevice]) {
+    for _ in 0..4 {
+        for device in devices {
+            block_on(device.sync()).expect("sync");
+        }
+    }
+}
+
+fn head_hash(device: &HttpDevice) -> String {
+    block_on(device.state()).unwrap().head.hash.to_hex()
+}
+
+#[test]
+fn membership_secrets_and_recovery_over_http_survive_a_restart() {
+    let persist = temp_dir("e2e");
+    let mut dev = WranglerDev::start(&persist);
+    let url = dev.url();
+    let (a_store, b_store, c_store) = (MemoryStore::new(), MemoryStore::new(), MemoryStore::new());
+    let a = http_device_with_store(&url, "a", a_store.clone());
+    let b = http_device_with_store(&url, "b", b_store.clone());
+    let c = http_device_with_store(&url, "c", c_store.clone());
+
+    assert_eq!(block_on(a.status("family")).unwrap(), MembershipStatus::NoVault);
+    block_on(a.create_vault("family")).unwrap();
+    assert_eq!(block_on(b.request_join("family")).unwrap(), MembershipStatus::Pending);
+    assert_eq!(block_on(c.request_join("family")).unwrap(), MembershipStatus::Pending);
+    block_on(a.accept(&b.device().id)).unwrap();
+    block_on(a.decline(&c.device().id)).unwrap();
+    assert_eq!(block_on(c.status("family")).unwrap(), MembershipStatus::Declined);
+    assert_eq!(block_on(c.request_join("family")).unwrap_err().code(), ErrorCode::Declined);
+    block_on(b.reopen(&c.device().id)).unwrap();
+    assert_eq!(block_on(c.request_join("family")).unwrap(), MembershipStatus::Pending);
+    block_on(b.accept(&c.device().id)).unwrap();
+    settle(&[&a, &b, &c]);
+    assert_eq!(block_on(a.members()).unwrap().len(), 3);
+
+    let secret = "Geheimnis: 秘密 🔐 over HTTP";
+    let info = block_on(a.add_secret("bank", secret.as_bytes(), 2)).unwrap();
+    let claim = block_on(c.request_recovery(&info.id)).unwrap();
+    block_on(b.approve(&claim)).unwrap();
+    assert_eq!(block_on(c.reveal(&claim)).unwrap(), secret.as_bytes());
+    settle(&[&a, &b, &c]);
+    let head_before = head_hash(&a);
+    assert_eq!(head_hash(&b), head_before);
+    assert_eq!(head_hash(&c), head_before);
+
+    // Kill the server and restart it on the same state: every acknowledged event is still there.
+    dev.stop();
+    let dev = WranglerDev::start(&persist);
+    let url = dev.url();
+    let a = http_device_with_store(&url, "a", a_store);
+    let b = http_device_with_store(&url, "b", b_store);
+    let report = block_on(a.sync()).unwrap();
+    assert_eq!((report.status, report.pulled), (MembershipStatus::Member, 0));
+    assert_eq!(head_hash(&a), head_before, "the server's head survived the restart");
+    block_on(b.remove_device(&c.device().id)).unwrap();
+    settle(&[&a, &b]);
+    assert_eq!(head_hash(&a), head_hash(&b));
+    let listed = block_on(a.secrets()).unwrap();
+    assert_eq!((listed[0].version, listed[0].n), (2, 2), "re-split without the removed device");
+    let c = http_device_with_store(&url, "c", c_store);
+    assert_eq!(block_on(c.status("family")).unwrap(), MembershipStatus::NotMember);
+}
+
+#[test]
+fn a_join_to_a_missing_vault_fails_with_no_vault() {
+    let dev = WranglerDev::start(&temp_dir("missing"));
+    let d = http_device(&dev.url(), "d");
+    assert_eq!(block_on(d.request_join("nowhere")).unwrap_err().code(), ErrorCode::NoVault);
+}

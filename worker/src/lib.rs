@@ -1,0 +1,54 @@
+//! meta-secret worker: routes `/v1/vaults/{name}/…` to the vault's Durable Object (one per vault
+//! name) and answers errors as JSON. All sync logic lives in the core's `ServerApp`.
+
+mod random;
+mod sql_store;
+mod vault_object;
+
+use meta_secret_core::sync::wire::{route, ApiError, HEADER_DEVICE_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP};
+use meta_secret_core::sync::TransportResponse;
+use worker::{event, Context, Env, Headers, Method, Request, Response, Result};
+
+pub use vault_object::VaultObject;
+
+const VAULTS_BINDING: &str = "VAULTS";
+
+/// CORS: any origin may call the API; authentication is by request signature, never cookies.
+fn cors_headers() -> Headers {
+    let headers = Headers::new();
+    let allowed = format!("content-type, {HEADER_DEVICE_KEY}, {HEADER_TIMESTAMP}, {HEADER_SIGNATURE}");
+    for (name, value) in [
+        ("access-control-allow-origin", "*"),
+        ("access-control-allow-methods", "POST, GET, OPTIONS"),
+        ("access-control-allow-headers", allowed.as_str()),
+        ("access-control-max-age", "86400"),
+    ] {
+        let _ = headers.set(name, value);
+    }
+    headers
+}
+
+pub(crate) fn json_response(response: TransportResponse) -> Result<Response> {
+    let headers = cors_headers();
+    headers.set("content-type", "application/json")?;
+    Ok(Response::from_bytes(response.body)?.with_status(response.status).with_headers(headers))
+}
+
+fn error_response(error: &ApiError) -> Result<Response> {
+    json_response(TransportResponse { status: error.status(), body: error.to_json() })
+}
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    if req.method() == Method::Options {
+        return Ok(Response::empty()?.with_status(204).with_headers(cors_headers()));
+    }
+    let path = req.path();
+    let vault = match route(req.method().as_ref(), &path) {
+        Ok(meta_secret_core::sync::wire::Route::Sync(vault)) => vault,
+        Err(error) => return error_response(&error),
+    };
+    let stub = env.durable_object(VAULTS_BINDING)?.id_from_name(vault.as_str())?.get_stub()?;
+    let response = stub.fetch_with_request(req).await?;
+    Ok(response.with_headers(cors_headers()))
+}

@@ -1,0 +1,138 @@
+//! The core store trait on Durable Object SQLite. Every write runs synchronously with no `await`
+//! between statements, so the Durable Object commits it atomically.
+
+use meta_secret_core::encoding::{Bytes, Hash32};
+use meta_secret_core::event::{Commit, Cursor};
+use meta_secret_core::identity::DeviceId;
+use meta_secret_core::store::{check_continuity, LogStore, StoreBatch, StoreError};
+use serde::Deserialize;
+use worker::{SqlStorage, SqlStorageValue};
+
+pub struct SqlStore {
+    sql: SqlStorage,
+}
+
+#[derive(Deserialize)]
+struct BodyRow {
+    body: String,
+}
+
+#[derive(Deserialize)]
+struct HeadRow {
+    seq: f64,
+    hash: String,
+}
+
+#[derive(Deserialize)]
+struct ValueRow {
+    value: String,
+}
+
+fn backend(error: worker::Error) -> StoreError {
+    StoreError::Backend(error.to_string())
+}
+
+fn int(value: u64) -> Result<SqlStorageValue, StoreError> {
+    let value = i64::try_from(value).map_err(|_| StoreError::Backend("seq out of range".into()))?;
+    SqlStorageValue::try_from_i64(value).map_err(backend)
+}
+
+impl SqlStore {
+    pub fn open(sql: SqlStorage) -> Result<SqlStore, StoreError> {
+        sql.exec(
+            "CREATE TABLE IF NOT EXISTS commits (seq INTEGER PRIMARY KEY, author TEXT NOT NULL, \
+             author_seq INTEGER NOT NULL, hash TEXT NOT NULL, body TEXT NOT NULL, UNIQUE (author, author_seq))",
+            None,
+        )
+        .map_err(backend)?;
+        sql.exec("CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)", None).map_err(backend)?;
+        Ok(SqlStore { sql })
+    }
+
+    fn commits(&self, query: &str, bindings: Vec<SqlStorageValue>) -> Result<Vec<Commit>, StoreError> {
+        let rows: Vec<BodyRow> = self.sql.exec(query, bindings).and_then(|c| c.to_array()).map_err(backend)?;
+        rows.iter()
+            .map(|row| serde_json::from_str(&row.body).map_err(|e| StoreError::Corrupt(format!("commit row: {e}"))))
+            .collect()
+    }
+
+    fn head_now(&self) -> Result<Cursor, StoreError> {
+        let rows: Vec<HeadRow> = self
+            .sql
+            .exec("SELECT seq, hash FROM commits ORDER BY seq DESC LIMIT 1", None)
+            .and_then(|c| c.to_array())
+            .map_err(backend)?;
+        let Some(row) = rows.first() else { return Ok(Cursor::EMPTY) };
+        let mut hash = [0u8; 32];
+        hex::decode_to_slice(&row.hash, &mut hash).map_err(|_| StoreError::Corrupt("head hash".into()))?;
+        Ok(Cursor { seq: row.seq as u64, hash: Hash32(hash) })
+    }
+}
+
+impl LogStore for SqlStore {
+    async fn write(&self, batch: StoreBatch) -> Result<(), StoreError> {
+        // Validate everything before the first statement, so a refused batch writes nothing.
+        check_continuity(self.head_now()?, &batch.commits)?;
+        let mut rows = Vec::with_capacity(batch.commits.len());
+        for commit in &batch.commits {
+            let body = serde_json::to_string(commit).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            rows.push((
+                int(commit.seq)?,
+                commit.event.author.to_string(),
+                int(commit.event.author_seq)?,
+                commit.hash().to_hex(),
+                body,
+            ));
+        }
+        for (seq, author, author_seq, hash, body) in rows {
+            self.sql
+                .exec(
+                    "INSERT INTO commits (seq, author, author_seq, hash, body) VALUES (?, ?, ?, ?, ?)",
+                    vec![seq, author.into(), author_seq, hash.into(), body.into()],
+                )
+                .map_err(backend)?;
+        }
+        for (key, value) in batch.kv {
+            match value {
+                Some(value) => self.sql.exec(
+                    "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    vec![key.into(), Bytes(value).to_base64().into()],
+                ),
+                None => self.sql.exec("DELETE FROM kv WHERE key = ?", vec![key.into()]),
+            }
+            .map_err(backend)?;
+        }
+        Ok(())
+    }
+
+    async fn head(&self) -> Result<Cursor, StoreError> {
+        self.head_now()
+    }
+
+    async fn read_after(&self, after_seq: u64, limit: usize) -> Result<Vec<Commit>, StoreError> {
+        let limit = int(limit as u64)?;
+        self.commits("SELECT body FROM commits WHERE seq > ? ORDER BY seq LIMIT ?", vec![int(after_seq)?, limit])
+    }
+
+    async fn commit_at(&self, seq: u64) -> Result<Option<Commit>, StoreError> {
+        Ok(self.commits("SELECT body FROM commits WHERE seq = ?", vec![int(seq)?])?.pop())
+    }
+
+    async fn find_by_author(&self, author: &DeviceId, author_seq: u64) -> Result<Option<Commit>, StoreError> {
+        let bindings = vec![author.to_string().into(), int(author_seq)?];
+        Ok(self.commits("SELECT body FROM commits WHERE author = ? AND author_seq = ?", bindings)?.pop())
+    }
+
+    async fn kv_get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let rows: Vec<ValueRow> = self
+            .sql
+            .exec("SELECT value FROM kv WHERE key = ?", vec![key.into()])
+            .and_then(|c| c.to_array())
+            .map_err(backend)?;
+        rows.first()
+            .map(|row| {
+                Bytes::from_base64(&row.value).map(|b| b.0).ok_or_else(|| StoreError::Corrupt("kv value".into()))
+            })
+            .transpose()
+    }
+}
