@@ -77,3 +77,89 @@ fn a_join_to_a_missing_vault_fails_with_no_vault() {
     let d = http_device(&dev.url(), "d");
     assert_eq!(block_on(d.request_join("nowhere")).unwrap_err().code(), ErrorCode::NoVault);
 }
+
+#[test]
+fn ten_devices_push_fifty_events_each_at_once_and_converge() {
+    use meta_secret_core::event::GenericKvLogEvent;
+    use meta_secret_core::secrets::events::new_object_id;
+    use meta_secret_core::secrets::{MetaDistributor, SecretMetadata};
+
+    let dev = WranglerDev::start(&temp_dir("concurrency"));
+    let url = dev.url();
+    let stores: Vec<MemoryStore> = (0..10).map(|_| MemoryStore::new()).collect();
+    {
+        let devices: Vec<HttpDevice> =
+            stores.iter().enumerate().map(|(i, s)| http_device_with_store(&url, &format!("d{i}"), s.clone())).collect();
+        block_on(devices[0].create_vault("busy")).unwrap();
+        for d in &devices[1..] {
+            block_on(d.request_join("busy")).unwrap();
+            block_on(devices[0].accept(&d.device().id)).unwrap();
+        }
+        // Every device queues 50 secrets (one signed event each) before anyone pushes.
+        for d in &devices {
+            block_on(d.gateway().sync()).unwrap();
+            let members = block_on(d.state()).unwrap().members;
+            for i in 0..50 {
+                let metadata = SecretMetadata { name: format!("{} #{i}", d.device().name) };
+                let split = MetaDistributor::new(&members).distribute(&new_object_id(), 1, 2, b"x", &metadata).unwrap();
+                block_on(d.gateway().enqueue(GenericKvLogEvent::SecretSplit(split))).unwrap();
+            }
+        }
+    }
+    let base = block_on(http_device_with_store(&url, "d0", stores[0].clone()).state()).unwrap().head.seq;
+    let barrier = std::sync::Barrier::new(10);
+    std::thread::scope(|scope| {
+        for (i, store) in stores.iter().enumerate() {
+            let (url, barrier) = (&url, &barrier);
+            scope.spawn(move || {
+                let device = http_device_with_store(url, &format!("d{i}"), store.clone());
+                barrier.wait();
+                let report = block_on(device.gateway().sync()).expect("concurrent sync");
+                assert_eq!(report.committed.len(), 50, "device {i}: {report:?}");
+            });
+        }
+    });
+    let devices: Vec<HttpDevice> =
+        stores.iter().enumerate().map(|(i, s)| http_device_with_store(&url, &format!("d{i}"), s.clone())).collect();
+    let heads: Vec<String> = devices
+        .iter()
+        .map(|d| {
+            block_on(d.gateway().sync()).unwrap();
+            head_hash(d)
+        })
+        .collect();
+    assert!(heads.iter().all(|h| h == &heads[0]), "devices diverged: {heads:?}");
+    let state = block_on(devices[3].state()).unwrap();
+    assert_eq!(state.head.seq, base + 500, "all 500 events stored exactly once");
+    assert_eq!(state.secrets.len(), 500);
+}
+
+#[test]
+fn a_response_lost_when_the_server_dies_is_retried_without_a_duplicate() {
+    let persist = temp_dir("lost");
+    let mut dev = WranglerDev::start(&persist);
+    let store = MemoryStore::new();
+    let a = http_device_with_store(&dev.url(), "a", store.clone());
+    let b = http_device(&dev.url(), "b");
+    block_on(a.create_vault("crash")).unwrap();
+    block_on(b.request_join("crash")).unwrap();
+    block_on(a.sync()).unwrap();
+    // The event is queued; the server dies before the device hears back.
+    block_on(
+        a.gateway().enqueue(meta_secret_core::event::GenericKvLogEvent::JoinAccepted { device: b.device().id.clone() }),
+    )
+    .unwrap();
+    dev.stop();
+    let err = block_on(a.gateway().sync()).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Network);
+    let dev = WranglerDev::start(&persist);
+    let a = http_device_with_store(&dev.url(), "a", store);
+    let first = block_on(a.gateway().sync()).unwrap();
+    assert_eq!(first.committed.len(), 1);
+    let head = block_on(a.state()).unwrap().head;
+    assert_eq!(head.seq, 3);
+    // Push the same event again as a device would after a lost response: acknowledged, not duplicated.
+    let retried = block_on(a.gateway().sync()).unwrap();
+    assert_eq!(retried.pulled, 0);
+    assert_eq!(block_on(a.state()).unwrap().head, head);
+}

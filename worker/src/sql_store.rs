@@ -8,6 +8,14 @@ use meta_secret_core::store::{check_continuity, LogStore, StoreBatch, StoreError
 use serde::Deserialize;
 use worker::{SqlStorage, SqlStorageValue};
 
+/// Characters of base64 per kv row; well under the per-value limit.
+const KV_CHUNK_CHARS: usize = 512 * 1024;
+
+fn chunked(text: &str, size: usize) -> Vec<&str> {
+    // base64 is ASCII, so byte offsets are character boundaries.
+    text.as_bytes().chunks(size).map(|c| std::str::from_utf8(c).unwrap_or_default()).collect()
+}
+
 pub struct SqlStore {
     sql: SqlStorage,
 }
@@ -45,7 +53,12 @@ impl SqlStore {
             None,
         )
         .map_err(backend)?;
-        sql.exec("CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)", None).map_err(backend)?;
+        sql.exec(
+            "CREATE TABLE IF NOT EXISTS kv (key TEXT NOT NULL, chunk INTEGER NOT NULL, value TEXT NOT NULL, \
+             PRIMARY KEY (key, chunk))",
+            None,
+        )
+        .map_err(backend)?;
         Ok(SqlStore { sql })
     }
 
@@ -93,14 +106,19 @@ impl LogStore for SqlStore {
                 .map_err(backend)?;
         }
         for (key, value) in batch.kv {
-            match value {
-                Some(value) => self.sql.exec(
-                    "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    vec![key.into(), Bytes(value).to_base64().into()],
-                ),
-                None => self.sql.exec("DELETE FROM kv WHERE key = ?", vec![key.into()]),
+            self.sql.exec("DELETE FROM kv WHERE key = ?", vec![key.as_str().into()]).map_err(backend)?;
+            let Some(value) = value else { continue };
+            // SQLite values in a Durable Object are capped (~2 MB): store large values in chunks.
+            let text = Bytes(value).to_base64();
+            let chunks: Vec<&str> = if text.is_empty() { vec![""] } else { chunked(&text, KV_CHUNK_CHARS) };
+            for (index, chunk) in chunks.into_iter().enumerate() {
+                self.sql
+                    .exec(
+                        "INSERT INTO kv (key, chunk, value) VALUES (?, ?, ?)",
+                        vec![key.as_str().into(), int(index as u64)?, chunk.into()],
+                    )
+                    .map_err(backend)?;
             }
-            .map_err(backend)?;
         }
         Ok(())
     }

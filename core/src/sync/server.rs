@@ -73,9 +73,11 @@ impl<S: LogStore> ServerApp<S> {
             Some(state) => state,
             None => load_state(&self.store, STATE_KEY, &self.vault).await.map_err(internal)?,
         };
-        // `process` changes `state` only after its store write succeeded, so the cache stays exact.
         let outcome = self.process(&mut state, &requester, auth.timestamp_ms, &sync).await;
-        *cached = Some(state);
+        // After a storage failure the store may hold part of a write the state does not know of;
+        // reloading folds whatever landed, so the vault heals instead of wedging.
+        let storage_failed = matches!(&outcome, Err(error) if error.code == ErrorCode::Internal);
+        *cached = (!storage_failed).then_some(state);
         outcome
     }
 
