@@ -9,4 +9,8 @@ if [ "${META_SECRET_SKIP_BUILD:-}" = 1 ] && [ -f "$root/worker/build/worker/shim
   exit 0
 fi
 cd "$root/worker"
-"$HOME/.cargo/bin/worker-build" --release
+features=()
+if [ "${META_SECRET_TEST_BUILD:-}" = 1 ]; then
+  features=(--features conformance)
+fi
+"$HOME/.cargo/bin/worker-build" --release "${features[@]}"

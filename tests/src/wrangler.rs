@@ -18,6 +18,7 @@ fn build_worker_once() {
     BUILT.get_or_init(|| {
         let status = Command::new("bash")
             .arg(repo_root().join("scripts/build-worker.sh"))
+            .env("META_SECRET_TEST_BUILD", "1")
             .status()
             .expect("run scripts/build-worker.sh");
         assert!(status.success(), "worker build failed");

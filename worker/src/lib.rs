@@ -1,6 +1,8 @@
 //! meta-secret worker: routes `/v1/vaults/{name}/…` to the vault's Durable Object (one per vault
 //! name) and answers errors as JSON. All sync logic lives in the core's `ServerApp`.
 
+#[cfg(feature = "conformance")]
+mod conformance;
 mod random;
 mod sql_store;
 mod vault_object;
@@ -44,6 +46,11 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         return Ok(Response::empty()?.with_status(204).with_headers(cors_headers()));
     }
     let path = req.path();
+    #[cfg(feature = "conformance")]
+    if path.starts_with("/__conformance/") {
+        let stub = env.durable_object(VAULTS_BINDING)?.id_from_name(&path)?.get_stub()?;
+        return stub.fetch_with_request(req).await;
+    }
     let vault = match route(req.method().as_ref(), &path) {
         Ok(meta_secret_core::sync::wire::Route::Sync(vault)) => vault,
         Err(error) => return error_response(&error),

@@ -18,6 +18,8 @@ fn chunked(text: &str, size: usize) -> Vec<&str> {
 
 pub struct SqlStore {
     sql: SqlStorage,
+    /// Table name prefix: empty for the vault, distinct per case in the conformance route.
+    prefix: String,
 }
 
 #[derive(Deserialize)]
@@ -47,23 +49,34 @@ fn int(value: u64) -> Result<SqlStorageValue, StoreError> {
 
 impl SqlStore {
     pub fn open(sql: SqlStorage) -> Result<SqlStore, StoreError> {
-        sql.exec(
-            "CREATE TABLE IF NOT EXISTS commits (seq INTEGER PRIMARY KEY, author TEXT NOT NULL, \
+        Self::open_prefixed(sql, "")
+    }
+
+    /// `prefix` must be a constant or `[a-z_]` only: it is spliced into table names.
+    pub fn open_prefixed(sql: SqlStorage, prefix: &str) -> Result<SqlStore, StoreError> {
+        if !prefix.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+            return Err(StoreError::Backend("invalid table prefix".into()));
+        }
+        let store = SqlStore { sql, prefix: prefix.to_owned() };
+        store.exec(
+            "CREATE TABLE IF NOT EXISTS {p}commits (seq INTEGER PRIMARY KEY, author TEXT NOT NULL, \
              author_seq INTEGER NOT NULL, hash TEXT NOT NULL, body TEXT NOT NULL, UNIQUE (author, author_seq))",
-            None,
-        )
-        .map_err(backend)?;
-        sql.exec(
-            "CREATE TABLE IF NOT EXISTS kv (key TEXT NOT NULL, chunk INTEGER NOT NULL, value TEXT NOT NULL, \
+            vec![],
+        )?;
+        store.exec(
+            "CREATE TABLE IF NOT EXISTS {p}kv (key TEXT NOT NULL, chunk INTEGER NOT NULL, value TEXT NOT NULL, \
              PRIMARY KEY (key, chunk))",
-            None,
-        )
-        .map_err(backend)?;
-        Ok(SqlStore { sql })
+            vec![],
+        )?;
+        Ok(store)
+    }
+
+    fn exec(&self, query: &str, bindings: Vec<SqlStorageValue>) -> Result<worker::SqlCursor, StoreError> {
+        self.sql.exec(&query.replace("{p}", &self.prefix), bindings).map_err(backend)
     }
 
     fn commits(&self, query: &str, bindings: Vec<SqlStorageValue>) -> Result<Vec<Commit>, StoreError> {
-        let rows: Vec<BodyRow> = self.sql.exec(query, bindings).and_then(|c| c.to_array()).map_err(backend)?;
+        let rows: Vec<BodyRow> = self.exec(query, bindings)?.to_array().map_err(backend)?;
         rows.iter()
             .map(|row| serde_json::from_str(&row.body).map_err(|e| StoreError::Corrupt(format!("commit row: {e}"))))
             .collect()
@@ -71,9 +84,8 @@ impl SqlStore {
 
     fn head_now(&self) -> Result<Cursor, StoreError> {
         let rows: Vec<HeadRow> = self
-            .sql
-            .exec("SELECT seq, hash FROM commits ORDER BY seq DESC LIMIT 1", None)
-            .and_then(|c| c.to_array())
+            .exec("SELECT seq, hash FROM {p}commits ORDER BY seq DESC LIMIT 1", vec![])?
+            .to_array()
             .map_err(backend)?;
         let Some(row) = rows.first() else { return Ok(Cursor::EMPTY) };
         let mut hash = [0u8; 32];
@@ -98,26 +110,22 @@ impl LogStore for SqlStore {
             ));
         }
         for (seq, author, author_seq, hash, body) in rows {
-            self.sql
-                .exec(
-                    "INSERT INTO commits (seq, author, author_seq, hash, body) VALUES (?, ?, ?, ?, ?)",
-                    vec![seq, author.into(), author_seq, hash.into(), body.into()],
-                )
-                .map_err(backend)?;
+            self.exec(
+                "INSERT INTO {p}commits (seq, author, author_seq, hash, body) VALUES (?, ?, ?, ?, ?)",
+                vec![seq, author.into(), author_seq, hash.into(), body.into()],
+            )?;
         }
         for (key, value) in batch.kv {
-            self.sql.exec("DELETE FROM kv WHERE key = ?", vec![key.as_str().into()]).map_err(backend)?;
+            self.exec("DELETE FROM {p}kv WHERE key = ?", vec![key.as_str().into()])?;
             let Some(value) = value else { continue };
             // SQLite values in a Durable Object are capped (~2 MB): store large values in chunks.
             let text = Bytes(value).to_base64();
             let chunks: Vec<&str> = if text.is_empty() { vec![""] } else { chunked(&text, KV_CHUNK_CHARS) };
             for (index, chunk) in chunks.into_iter().enumerate() {
-                self.sql
-                    .exec(
-                        "INSERT INTO kv (key, chunk, value) VALUES (?, ?, ?)",
-                        vec![key.as_str().into(), int(index as u64)?, chunk.into()],
-                    )
-                    .map_err(backend)?;
+                self.exec(
+                    "INSERT INTO {p}kv (key, chunk, value) VALUES (?, ?, ?)",
+                    vec![key.as_str().into(), int(index as u64)?, chunk.into()],
+                )?;
             }
         }
         Ok(())
@@ -129,28 +137,27 @@ impl LogStore for SqlStore {
 
     async fn read_after(&self, after_seq: u64, limit: usize) -> Result<Vec<Commit>, StoreError> {
         let limit = int(limit as u64)?;
-        self.commits("SELECT body FROM commits WHERE seq > ? ORDER BY seq LIMIT ?", vec![int(after_seq)?, limit])
+        self.commits("SELECT body FROM {p}commits WHERE seq > ? ORDER BY seq LIMIT ?", vec![int(after_seq)?, limit])
     }
 
     async fn commit_at(&self, seq: u64) -> Result<Option<Commit>, StoreError> {
-        Ok(self.commits("SELECT body FROM commits WHERE seq = ?", vec![int(seq)?])?.pop())
+        Ok(self.commits("SELECT body FROM {p}commits WHERE seq = ?", vec![int(seq)?])?.pop())
     }
 
     async fn find_by_author(&self, author: &DeviceId, author_seq: u64) -> Result<Option<Commit>, StoreError> {
         let bindings = vec![author.to_string().into(), int(author_seq)?];
-        Ok(self.commits("SELECT body FROM commits WHERE author = ? AND author_seq = ?", bindings)?.pop())
+        Ok(self.commits("SELECT body FROM {p}commits WHERE author = ? AND author_seq = ?", bindings)?.pop())
     }
 
     async fn kv_get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let rows: Vec<ValueRow> = self
-            .sql
-            .exec("SELECT value FROM kv WHERE key = ?", vec![key.into()])
-            .and_then(|c| c.to_array())
+            .exec("SELECT value FROM {p}kv WHERE key = ? ORDER BY chunk", vec![key.into()])?
+            .to_array()
             .map_err(backend)?;
-        rows.first()
-            .map(|row| {
-                Bytes::from_base64(&row.value).map(|b| b.0).ok_or_else(|| StoreError::Corrupt("kv value".into()))
-            })
-            .transpose()
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        let text: String = rows.iter().map(|row| row.value.as_str()).collect();
+        Bytes::from_base64(&text).map(|b| Some(b.0)).ok_or_else(|| StoreError::Corrupt("kv value".into()))
     }
 }

@@ -53,6 +53,10 @@ impl DurableObject for VaultObject {
     }
 
     async fn fetch(&self, req: Request) -> Result<Response> {
+        #[cfg(feature = "conformance")]
+        if req.path().starts_with("/__conformance/") {
+            return json_response(crate::conformance::run(&self.state).await);
+        }
         match self.answer(req).await {
             Ok(response) => json_response(response),
             Err(error) => json_response(TransportResponse { status: error.status(), body: error.to_json() }),
