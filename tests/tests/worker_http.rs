@@ -163,3 +163,34 @@ fn a_response_lost_when_the_server_dies_is_retried_without_a_duplicate() {
     assert_eq!(retried.pulled, 0);
     assert_eq!(block_on(a.state()).unwrap().head, head);
 }
+
+#[test]
+fn five_devices_three_of_five_over_http() {
+    use meta_secret_core::vault::ClaimStatus;
+
+    let dev = WranglerDev::start(&temp_dir("five"));
+    let url = dev.url();
+    let d: Vec<HttpDevice> = (0..5).map(|i| http_device(&url, &format!("d{i}"))).collect();
+    block_on(d[0].create_vault("five")).unwrap();
+    for device in &d[1..] {
+        block_on(device.request_join("five")).unwrap();
+        block_on(d[0].accept(&device.device().id)).unwrap();
+    }
+    settle(&d.iter().collect::<Vec<_>>());
+    let info = block_on(d[0].add_secret("bank", "🔑 3-of-5".as_bytes(), 3)).unwrap();
+    assert_eq!((info.k, info.n), (3, 5));
+
+    let claim = block_on(d[1].request_recovery(&info.id)).unwrap();
+    block_on(d[2].approve(&claim)).unwrap();
+    assert_eq!(block_on(d[1].reveal(&claim)).unwrap_err().code(), ErrorCode::InsufficientShares);
+    block_on(d[3].approve(&claim)).unwrap();
+    assert_eq!(block_on(d[1].reveal(&claim)).unwrap(), "🔑 3-of-5".as_bytes());
+
+    let doomed = block_on(d[4].request_recovery(&info.id)).unwrap();
+    for decliner in [&d[0], &d[1], &d[2]] {
+        block_on(decliner.decline_claim(&doomed)).unwrap();
+    }
+    let claims = block_on(d[4].recovery_claims()).unwrap();
+    assert_eq!(claims.iter().find(|c| c.id == doomed).unwrap().status, ClaimStatus::Failed);
+    assert_eq!(block_on(d[4].reveal(&doomed)).unwrap_err().code(), ErrorCode::ClaimFailed);
+}
