@@ -214,3 +214,27 @@ pub fn http_device_with_store(base_url: &str, name: &str, store: MemoryStore) ->
     let setup = DeviceSetup { name, kind: DeviceKind::Desktop, passphrase: None, work_factor: 10 };
     block_on(VaultClient::open(store, http::HttpTransport::new(base_url), Box::new(SystemClock), setup)).expect("open")
 }
+
+/// Counts the requests that pass through it, for tests and benchmarks that count round trips.
+#[derive(Clone)]
+pub struct CountingTransport<T> {
+    inner: T,
+    count: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<T> CountingTransport<T> {
+    pub fn new(inner: T) -> CountingTransport<T> {
+        CountingTransport { inner, count: Arc::default() }
+    }
+
+    pub fn count(&self) -> u64 {
+        self.count.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl<T: SyncProtocol> SyncProtocol for CountingTransport<T> {
+    async fn send(&self, request: TransportRequest) -> Result<TransportResponse, TransportError> {
+        self.count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.inner.send(request).await
+    }
+}

@@ -11,7 +11,8 @@ use crate::clock::Clock;
 use crate::event::{GenericKvLogEvent, VaultName};
 use crate::identity::{DeviceId, DeviceInfo, DeviceKeys, DeviceKind, KeyProtection};
 use crate::store::{LogStore, StoreBatch};
-use crate::sync::{ClientError, SyncGateway, SyncProtocol, SyncReport};
+use crate::sync::live::Wake;
+use crate::sync::{ClientError, SyncGateway, SyncProtocol, SyncReport, TransportRequest};
 use crate::vault::{MembershipStatus, VaultState};
 
 const KEYS_KEY: &str = "device/keys";
@@ -95,6 +96,24 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
             self.orchestrate().await?;
         }
         Ok(report)
+    }
+
+    /// Reacts to a live poke or a polling tick; both end in the same sync (and orchestration).
+    /// A poke for a head this device already has does nothing. Returns the sync's report, if any.
+    pub async fn on_wake(&self, wake: Wake) -> Result<Option<SyncReport>, ClientError> {
+        let report = match wake {
+            Wake::Poke { head } => self.gateway.sync_if_behind(head).await?,
+            Wake::Tick => Some(self.gateway.sync().await?),
+        };
+        if report.as_ref().is_some_and(|r| r.status == MembershipStatus::Member) {
+            self.orchestrate().await?;
+        }
+        Ok(report)
+    }
+
+    /// A signed handshake for the vault's live socket; see [`crate::sync::live`].
+    pub async fn live_request(&self) -> Result<TransportRequest, ClientError> {
+        self.gateway.live_request().await
     }
 
     /// The vault as of the last sync (verified commits only).

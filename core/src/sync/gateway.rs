@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::client_error::ClientError;
 use super::snapshot::{load_state, put_state};
 use super::transport::{SyncProtocol, TransportRequest, TransportResponse};
-use super::wire::{sync_path, ApiError, PushOutcome, RequestAuth, SyncRequest, SyncResponse};
+use super::wire::{live_path, sync_path, ApiError, PushOutcome, RequestAuth, SyncRequest, SyncResponse};
 use crate::clock::Clock;
 use crate::error::ErrorCode;
 use crate::event::{Cursor, GenericKvLogEvent, SignedEvent, VaultName};
@@ -149,6 +149,49 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
     /// Pushes the outbox and pulls new commits: one request, more only while the server pages.
     pub async fn sync(&self) -> Result<SyncReport, ClientError> {
         let mut local = self.local.lock().await;
+        self.sync_locked(&mut local).await
+    }
+
+    /// Syncs only if the local head is behind `head` (a live poke) or events wait to be pushed.
+    /// Checked under the sync lock, so a poke for a commit this device just pulled costs nothing.
+    pub async fn sync_if_behind(&self, head: Cursor) -> Result<Option<SyncReport>, ClientError> {
+        let mut local = self.local.lock().await;
+        let local_head = local.state.as_ref().map(|state| state.head);
+        let caught_up = local_head.is_some_and(|mine| mine == head || mine.seq > head.seq);
+        if caught_up && local.outbox.is_empty() {
+            return Ok(None);
+        }
+        self.sync_locked(&mut local).await.map(Some)
+    }
+
+    /// A signed handshake for this vault's live socket (`GET`, empty body, fresh timestamp).
+    pub async fn live_request(&self) -> Result<TransportRequest, ClientError> {
+        let mut local = self.local.lock().await;
+        let vault = local.vault.clone().ok_or(ClientError::NotBound)?;
+        let stamp = self.next_stamp(&mut local).await?;
+        let path = live_path(&vault);
+        let auth = RequestAuth::sign(&self.keys, "GET", &path, stamp, b"");
+        Ok(TransportRequest { method: "GET".into(), path, auth: Some(auth), body: Vec::new() })
+    }
+
+    /// Strictly increasing, so the server can refuse any replay of an earlier request. Kept in
+    /// memory here; a sync round persists it with its batch.
+    fn bump_stamp(&self, local: &mut Local) -> u64 {
+        let stamp = self.clock.now_ms().max(local.last_stamp + 1);
+        local.last_stamp = stamp;
+        stamp
+    }
+
+    /// [`Self::bump_stamp`], persisted at once for requests that write nothing else.
+    async fn next_stamp(&self, local: &mut Local) -> Result<u64, ClientError> {
+        let stamp = self.bump_stamp(local);
+        let mut batch = StoreBatch::default();
+        batch.put(STAMP_KEY, stamp.to_be_bytes().to_vec());
+        self.store.write(batch).await?;
+        Ok(stamp)
+    }
+
+    async fn sync_locked(&self, local: &mut Local) -> Result<SyncReport, ClientError> {
         let mut report = SyncReport {
             status: MembershipStatus::NotMember,
             head: Cursor::EMPTY,
@@ -158,7 +201,7 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
             requests: 0,
         };
         loop {
-            let more = self.round(&mut local, &mut report).await?;
+            let more = self.round(local, &mut report).await?;
             if !more {
                 return Ok(report);
             }
@@ -169,8 +212,7 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
     pub async fn probe_status(&self, vault: &VaultName) -> Result<MembershipStatus, ClientError> {
         let mut local = self.local.lock().await;
         if local.vault.as_ref() == Some(vault) {
-            drop(local);
-            return Ok(self.sync().await?.status);
+            return Ok(self.sync_locked(&mut local).await?.status);
         }
         let request = SyncRequest { cursor: Cursor::EMPTY, push: Vec::new(), limit: Some(1) };
         let response = self.exchange(&mut local, vault, &request).await?;
@@ -188,9 +230,7 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         request: &SyncRequest,
     ) -> Result<TransportResponse, ClientError> {
         let body = serde_json::to_vec(request).unwrap_or_default();
-        // Strictly increasing, so the server can refuse any replay of an earlier request.
-        let stamp = self.clock.now_ms().max(local.last_stamp + 1);
-        local.last_stamp = stamp;
+        let stamp = self.bump_stamp(local);
         let path = sync_path(vault);
         let auth = RequestAuth::sign(&self.keys, "POST", &path, stamp, &body);
         let request = TransportRequest { method: "POST".into(), path, auth: Some(auth), body };

@@ -3,6 +3,7 @@
 mod client_error;
 mod gateway;
 mod in_process;
+pub mod live;
 mod server;
 mod snapshot;
 mod transport;
@@ -10,6 +11,6 @@ pub mod wire;
 
 pub use client_error::ClientError;
 pub use gateway::{RejectedEvent, SyncGateway, SyncReport};
-pub use in_process::{InProcessServer, InProcessTransport};
-pub use server::ServerApp;
+pub use in_process::{InProcessServer, InProcessTransport, LiveFrame, LiveInbox};
+pub use server::{Handled, ServerApp};
 pub use transport::{SyncProtocol, TransportError, TransportRequest, TransportResponse};

@@ -4,6 +4,7 @@
 
 use futures_util::lock::Mutex;
 
+use super::live::{LiveAction, LiveMessage, CLOSE_NOT_MEMBER};
 use super::snapshot::{load_state, put_state};
 use super::transport::{TransportRequest, TransportResponse};
 use super::wire::{
@@ -13,12 +14,19 @@ use crate::error::{ErrorCode, HasErrorCode};
 use crate::event::{Commit, Cursor, SignedEvent, VaultName};
 use crate::identity::DeviceId;
 use crate::store::{LogStore, StoreBatch, StoreError};
-use crate::vault::VaultState;
+use crate::vault::{MembershipStatus, VaultState};
 
 const STATE_KEY: &str = "server/state";
 
 fn replay_key(device: &DeviceId) -> String {
     format!("server/last-request/{device}")
+}
+
+/// A handled request: its response, and whether it moved the head (live sockets need a poke).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Handled {
+    pub response: TransportResponse,
+    pub head_moved: bool,
 }
 
 pub struct ServerApp<S> {
@@ -43,9 +51,83 @@ impl<S: LogStore> ServerApp<S> {
 
     /// Answers one HTTP-shaped request. Every failure becomes a JSON `{code, message}` body.
     pub async fn handle(&self, request: &TransportRequest, now_ms: u64) -> TransportResponse {
+        self.handle_request(request, now_ms).await.response
+    }
+
+    /// [`ServerApp::handle`], also telling whether the head moved.
+    pub async fn handle_request(&self, request: &TransportRequest, now_ms: u64) -> Handled {
         match self.handle_sync(request, now_ms).await {
-            Ok(response) => TransportResponse { status: 200, body: serde_json::to_vec(&response).unwrap_or_default() },
-            Err(error) => TransportResponse { status: error.status(), body: error.to_json() },
+            Ok((response, head_moved)) => Handled {
+                response: TransportResponse { status: 200, body: serde_json::to_vec(&response).unwrap_or_default() },
+                head_moved,
+            },
+            Err(error) => Handled {
+                response: TransportResponse { status: error.status(), body: error.to_json() },
+                head_moved: false,
+            },
+        }
+    }
+
+    /// Authorizes a live socket: a fresh, signed `GET` of this vault's live path by a current
+    /// member. Returns the member's device id; the caller tags the socket with it.
+    pub async fn authorize_live(&self, request: &TransportRequest, now_ms: u64) -> Result<DeviceId, ApiError> {
+        let Route::Live(vault) = route(&request.method, &request.path)? else {
+            return Err(ApiError::new(ErrorCode::NotFound, "not a live route"));
+        };
+        self.check_vault(&vault)?;
+        let auth =
+            request.auth.as_ref().ok_or_else(|| ApiError::new(ErrorCode::BadSignature, "request is not signed"))?;
+        let requester = auth.verify(&request.method, &request.path, &request.body, now_ms)?;
+        let mut cached = self.state.lock().await;
+        let state = self.take_state(&mut cached).await?;
+        let outcome = self.admit_live(&state, &requester, auth.timestamp_ms).await;
+        *cached = Some(state);
+        outcome.map(|()| requester)
+    }
+
+    async fn admit_live(&self, state: &VaultState, requester: &DeviceId, timestamp_ms: u64) -> Result<(), ApiError> {
+        match state.status_of(requester) {
+            MembershipStatus::Member => {}
+            MembershipStatus::NoVault => return Err(ApiError::new(ErrorCode::NoVault, "no such vault")),
+            _ => return Err(ApiError::new(ErrorCode::NotMember, "only members may listen to a vault")),
+        }
+        if timestamp_ms <= self.last_request_ms(requester).await? {
+            return Err(ApiError::new(ErrorCode::Replayed, "request timestamp was already used"));
+        }
+        let mut batch = StoreBatch::default();
+        batch.put(&replay_key(requester), timestamp_ms.to_be_bytes().to_vec());
+        self.store.write(batch).await.map_err(internal)
+    }
+
+    /// What to do with each connected live socket (named by its device) after the head moved:
+    /// members get a poke, sockets of devices that are no longer members are closed.
+    pub async fn live_actions(&self, connected: &[DeviceId]) -> Result<Vec<LiveAction>, ApiError> {
+        let mut cached = self.state.lock().await;
+        let state = self.take_state(&mut cached).await?;
+        let poke = LiveMessage::HeadChanged { head: state.head }.to_json();
+        let actions = connected
+            .iter()
+            .map(|device| match state.is_member(device) {
+                true => LiveAction::Send(poke.clone()),
+                false => LiveAction::Close { code: CLOSE_NOT_MEMBER, reason: "no longer a member of this vault" },
+            })
+            .collect();
+        *cached = Some(state);
+        Ok(actions)
+    }
+
+    /// The cached state, or the stored one after a restart or a storage failure.
+    async fn take_state(&self, cached: &mut Option<VaultState>) -> Result<VaultState, ApiError> {
+        match cached.take() {
+            Some(state) => Ok(state),
+            None => load_state(&self.store, STATE_KEY, &self.vault).await.map_err(internal),
+        }
+    }
+
+    fn check_vault(&self, vault: &VaultName) -> Result<(), ApiError> {
+        match vault == &self.vault {
+            true => Ok(()),
+            false => Err(ApiError::new(ErrorCode::WrongVault, "request reached another vault's server")),
         }
     }
 
@@ -54,11 +136,11 @@ impl<S: LogStore> ServerApp<S> {
         self.store.head().await
     }
 
-    async fn handle_sync(&self, request: &TransportRequest, now_ms: u64) -> Result<SyncResponse, ApiError> {
-        let Route::Sync(vault) = route(&request.method, &request.path)?;
-        if vault != self.vault {
-            return Err(ApiError::new(ErrorCode::WrongVault, "request reached another vault's server"));
-        }
+    async fn handle_sync(&self, request: &TransportRequest, now_ms: u64) -> Result<(SyncResponse, bool), ApiError> {
+        let Route::Sync(vault) = route(&request.method, &request.path)? else {
+            return Err(ApiError::new(ErrorCode::UpgradeRequired, "live takes a WebSocket upgrade"));
+        };
+        self.check_vault(&vault)?;
         if request.body.len() > MAX_BODY_BYTES {
             return Err(ApiError::new(ErrorCode::TooLarge, "request body exceeds 1 MiB"));
         }
@@ -69,16 +151,15 @@ impl<S: LogStore> ServerApp<S> {
             .map_err(|e| ApiError::new(ErrorCode::Malformed, format!("invalid sync request: {e}")))?;
 
         let mut cached = self.state.lock().await;
-        let mut state = match cached.take() {
-            Some(state) => state,
-            None => load_state(&self.store, STATE_KEY, &self.vault).await.map_err(internal)?,
-        };
+        let mut state = self.take_state(&mut cached).await?;
+        let head_before = state.head;
         let outcome = self.process(&mut state, &requester, auth.timestamp_ms, &sync).await;
+        let head_moved = state.head != head_before;
         // After a storage failure the store may hold part of a write the state does not know of;
         // reloading folds whatever landed, so the vault heals instead of wedging.
         let storage_failed = matches!(&outcome, Err(error) if error.code == ErrorCode::Internal);
         *cached = (!storage_failed).then_some(state);
-        outcome
+        outcome.map(|response| (response, head_moved))
     }
 
     async fn process(

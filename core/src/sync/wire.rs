@@ -19,28 +19,42 @@ pub const MAX_CLOCK_SKEW_MS: u64 = 5 * 60 * 1000;
 pub const HEADER_DEVICE_KEY: &str = "x-meta-secret-device-key";
 pub const HEADER_TIMESTAMP: &str = "x-meta-secret-timestamp";
 pub const HEADER_SIGNATURE: &str = "x-meta-secret-signature";
+/// Query parameters carrying the same three values where headers cannot be set (a browser's
+/// WebSocket handshake).
+pub const QUERY_DEVICE_KEY: &str = "device_key";
+pub const QUERY_TIMESTAMP: &str = "timestamp";
+pub const QUERY_SIGNATURE: &str = "signature";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
+    /// `POST /v1/vaults/{name}/sync`
     Sync(VaultName),
+    /// `GET /v1/vaults/{name}/live`, a WebSocket upgrade (see [`super::live`]).
+    Live(VaultName),
 }
 
-/// Parses `/v1/vaults/{name}/sync`; the worker and the in-process server route the same way.
+/// Parses `/v1/vaults/{name}/{sync|live}`; the worker and the in-process server route the same way.
 pub fn route(method: &str, path: &str) -> Result<Route, ApiError> {
     let rest = path.strip_prefix("/v1/vaults/").ok_or_else(|| ApiError::new(ErrorCode::NotFound, "unknown route"))?;
     let (name, action) = rest.rsplit_once('/').unwrap_or((rest, ""));
-    if action != "sync" {
-        return Err(ApiError::new(ErrorCode::NotFound, "unknown route"));
-    }
+    let expected_method = match action {
+        "sync" => "POST",
+        "live" => "GET",
+        _ => return Err(ApiError::new(ErrorCode::NotFound, "unknown route")),
+    };
     let vault = VaultName::parse(name).map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))?;
-    if method != "POST" {
-        return Err(ApiError::new(ErrorCode::MethodNotAllowed, "sync takes POST"));
+    if method != expected_method {
+        return Err(ApiError::new(ErrorCode::MethodNotAllowed, format!("{action} takes {expected_method}")));
     }
-    Ok(Route::Sync(vault))
+    Ok(if action == "sync" { Route::Sync(vault) } else { Route::Live(vault) })
 }
 
 pub fn sync_path(vault: &VaultName) -> String {
     format!("/v1/vaults/{vault}/sync")
+}
+
+pub fn live_path(vault: &VaultName) -> String {
+    format!("/v1/vaults/{vault}/live")
 }
 
 /// The signature headers of a request: who sends it, when, and their signature over
@@ -73,6 +87,26 @@ impl RequestAuth {
         let timestamp_ms =
             header(HEADER_TIMESTAMP).and_then(|t| t.parse().ok()).ok_or_else(|| missing(HEADER_TIMESTAMP))?;
         Ok(RequestAuth { device_key: bytes(HEADER_DEVICE_KEY)?, timestamp_ms, signature: bytes(HEADER_SIGNATURE)? })
+    }
+
+    /// Reads the three query parameters of a live handshake; `param` looks one up by name.
+    pub fn from_query<'a>(param: impl Fn(&str) -> Option<&'a str>) -> Result<RequestAuth, ApiError> {
+        let names = [
+            (HEADER_DEVICE_KEY, QUERY_DEVICE_KEY),
+            (HEADER_TIMESTAMP, QUERY_TIMESTAMP),
+            (HEADER_SIGNATURE, QUERY_SIGNATURE),
+        ];
+        Self::from_headers(|header| names.iter().find(|(h, _)| *h == header).and_then(|(_, query)| param(query)))
+    }
+
+    /// The query string for [`RequestAuth::from_query`]; base64url values need no escaping.
+    pub fn to_query(&self) -> String {
+        format!(
+            "{QUERY_DEVICE_KEY}={}&{QUERY_TIMESTAMP}={}&{QUERY_SIGNATURE}={}",
+            self.device_key.to_base64(),
+            self.timestamp_ms,
+            self.signature.to_base64()
+        )
     }
 
     pub fn headers(&self) -> [(&'static str, String); 3] {
@@ -184,6 +218,8 @@ mod tests {
         let v = VaultName::parse("family").unwrap();
         assert_eq!(route("POST", "/v1/vaults/family/sync"), Ok(Route::Sync(v)));
         assert_eq!(route("GET", "/v1/vaults/family/sync").unwrap_err().code, ErrorCode::MethodNotAllowed);
+        assert_eq!(route("GET", "/v1/vaults/family/live"), Ok(Route::Live(VaultName::parse("family").unwrap())));
+        assert_eq!(route("POST", "/v1/vaults/family/live").unwrap_err().code, ErrorCode::MethodNotAllowed);
         assert_eq!(route("POST", "/v1/vaults/family/other").unwrap_err().code, ErrorCode::NotFound);
         assert_eq!(route("POST", "/v2/x").unwrap_err().code, ErrorCode::NotFound);
         assert_eq!(route("POST", "/v1/vaults//sync").unwrap_err().code, ErrorCode::InvalidInput);
@@ -214,5 +250,11 @@ mod tests {
         assert_eq!(RequestAuth::from_headers(lookup).unwrap(), auth);
         let none = |_: &str| None;
         assert_eq!(RequestAuth::from_headers(none).unwrap_err().code, ErrorCode::BadSignature);
+
+        let query = auth.to_query();
+        let pairs: Vec<(&str, &str)> = query.split('&').filter_map(|pair| pair.split_once('=')).collect();
+        let param = |name: &str| pairs.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
+        assert_eq!(RequestAuth::from_query(param).unwrap(), auth);
+        assert_eq!(RequestAuth::from_query(none).unwrap_err().code, ErrorCode::BadSignature);
     }
 }
