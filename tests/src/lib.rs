@@ -3,6 +3,7 @@
 //! harness.
 
 pub mod http;
+pub mod live_socket;
 pub mod wrangler;
 
 use std::future::Future;
@@ -211,8 +212,13 @@ pub fn http_device(base_url: &str, name: &str) -> HttpDevice {
 }
 
 pub fn http_device_with_store(base_url: &str, name: &str, store: MemoryStore) -> HttpDevice {
+    device_over(http::HttpTransport::new(base_url), name, store)
+}
+
+/// A device on wall-clock time over any transport (for example a counting one around HTTP).
+pub fn device_over<T: SyncProtocol>(transport: T, name: &str, store: MemoryStore) -> VaultClient<MemoryStore, T> {
     let setup = DeviceSetup { name, kind: DeviceKind::Desktop, passphrase: None, work_factor: 10 };
-    block_on(VaultClient::open(store, http::HttpTransport::new(base_url), Box::new(SystemClock), setup)).expect("open")
+    block_on(VaultClient::open(store, transport, Box::new(SystemClock), setup)).expect("open")
 }
 
 /// Counts the requests that pass through it, for tests and benchmarks that count round trips.

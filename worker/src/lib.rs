@@ -3,11 +3,12 @@
 
 #[cfg(feature = "conformance")]
 mod conformance;
+mod live;
 mod random;
 mod sql_store;
 mod vault_object;
 
-use meta_secret_core::sync::wire::{route, ApiError, HEADER_DEVICE_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP};
+use meta_secret_core::sync::wire::{route, ApiError, Route, HEADER_DEVICE_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP};
 use meta_secret_core::sync::TransportResponse;
 use worker::{event, Context, Env, Headers, Method, Request, Response, Result};
 
@@ -51,11 +52,13 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         let stub = env.durable_object(VAULTS_BINDING)?.id_from_name(&path)?.get_stub()?;
         return stub.fetch_with_request(req).await;
     }
-    let vault = match route(req.method().as_ref(), &path) {
-        Ok(meta_secret_core::sync::wire::Route::Sync(vault)) => vault,
+    let (vault, is_live) = match route(req.method().as_ref(), &path) {
+        Ok(Route::Sync(vault)) => (vault, false),
+        Ok(Route::Live(vault)) => (vault, true),
         Err(error) => return error_response(&error),
     };
     let stub = env.durable_object(VAULTS_BINDING)?.id_from_name(vault.as_str())?.get_stub()?;
     let response = stub.fetch_with_request(req).await?;
-    Ok(response.with_headers(cors_headers()))
+    // A 101 carries the socket itself; every other answer gets the CORS headers.
+    Ok(if is_live && response.status_code() == 101 { response } else { response.with_headers(cors_headers()) })
 }

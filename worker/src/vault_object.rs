@@ -6,9 +6,11 @@ use meta_secret_core::event::VaultName;
 use meta_secret_core::sync::wire::{
     route, ApiError, RequestAuth, Route, HEADER_DEVICE_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP,
 };
-use meta_secret_core::sync::{ServerApp, TransportRequest, TransportResponse};
+use meta_secret_core::sync::{Handled, ServerApp, TransportRequest, TransportResponse};
 use meta_secret_core::ErrorCode;
-use worker::{durable_object, DurableObject, Env, Request, Response, Result, State};
+use worker::{
+    durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage,
+};
 
 use crate::json_response;
 use crate::sql_store::SqlStore;
@@ -29,10 +31,31 @@ impl VaultObject {
         Ok(self.app.get_or_init(|| ServerApp::new(vault.clone(), store)))
     }
 
-    async fn answer(&self, mut req: Request) -> std::result::Result<TransportResponse, ApiError> {
+    async fn serve(&self, req: Request) -> std::result::Result<Response, ApiError> {
         let path = req.path();
+        let now_ms = worker::Date::now().as_millis();
+        match route(req.method().as_ref(), &path)? {
+            Route::Live(vault) => crate::live::open(&self.state, self.app(&vault)?, &req, path, now_ms).await,
+            Route::Sync(vault) => {
+                let app = self.app(&vault)?;
+                let handled = self.sync(app, req, path, now_ms).await?;
+                if handled.head_moved {
+                    crate::live::poke(&self.state, app).await;
+                }
+                json_response(handled.response)
+                    .map_err(|_| ApiError::new(ErrorCode::Internal, "the server could not build a response"))
+            }
+        }
+    }
+
+    async fn sync(
+        &self,
+        app: &ServerApp<SqlStore>,
+        mut req: Request,
+        path: String,
+        now_ms: u64,
+    ) -> std::result::Result<Handled, ApiError> {
         let method = req.method().to_string();
-        let Route::Sync(vault) = route(&method, &path)?;
         let headers: Vec<(&str, String)> = [HEADER_DEVICE_KEY, HEADER_TIMESTAMP, HEADER_SIGNATURE]
             .into_iter()
             .filter_map(|name| req.headers().get(name).ok().flatten().map(|value| (name, value)))
@@ -42,8 +65,7 @@ impl VaultObject {
             RequestAuth::from_headers(|name| headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())).ok();
         let body = req.bytes().await.map_err(|_| ApiError::new(ErrorCode::Malformed, "unreadable request body"))?;
         let request = TransportRequest { method, path, auth, body };
-        let now_ms = worker::Date::now().as_millis();
-        Ok(self.app(&vault)?.handle(&request, now_ms).await)
+        Ok(app.handle_request(&request, now_ms).await)
     }
 }
 
@@ -57,9 +79,24 @@ impl DurableObject for VaultObject {
         if req.path().starts_with("/__conformance/") {
             return json_response(crate::conformance::run(&self.state).await);
         }
-        match self.answer(req).await {
-            Ok(response) => json_response(response),
+        match self.serve(req).await {
+            Ok(response) => Ok(response),
             Err(error) => json_response(TransportResponse { status: error.status(), body: error.to_json() }),
         }
+    }
+
+    async fn websocket_message(&self, _socket: WebSocket, _message: WebSocketIncomingMessage) -> Result<()> {
+        // Devices only listen; anything they send (besides the auto-answered ping) is ignored.
+        Ok(())
+    }
+
+    async fn websocket_close(&self, socket: WebSocket, _code: usize, _reason: String, _clean: bool) -> Result<()> {
+        // Completes the closing handshake; the socket may already be gone.
+        let _ = socket.close(Some(1000), Some("bye"));
+        Ok(())
+    }
+
+    async fn websocket_error(&self, _socket: WebSocket, _error: worker::Error) -> Result<()> {
+        Ok(())
     }
 }
