@@ -1,0 +1,292 @@
+//! `MetaSecret`, the JS API. Every method reads its inputs, calls one core flow and converts the
+//! result; failures reject with a `MetaSecretError` carrying a stable `code`.
+
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::rc::{Rc, Weak};
+
+use js_sys::{Function, Promise, Uint8Array};
+use meta_secret_core::client::{DeviceSetup, VaultClient};
+use meta_secret_core::identity::{DeviceId, DeviceKind, KeyProtection};
+use meta_secret_core::sync::ClientError;
+use serde::Serialize;
+use tsify::Ts;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use crate::fetch_transport::FetchTransport;
+use crate::idb_store::IdbStore;
+use crate::js_error::{client_error, invalid_input, js_error, CLOSED};
+use crate::live::{Subscription, Subscriptions};
+use crate::timer::JsClock;
+use crate::types::{AddSecretOptions, Claim, Device, OpenOptions, Secret, SyncResult, VaultStatus};
+
+pub type Client = VaultClient<IdbStore, FetchTransport>;
+
+pub struct Inner {
+    pub client: Client,
+    pub server_url: String,
+    closed: Cell<bool>,
+    subscriptions: RefCell<Subscriptions>,
+}
+
+/// One device: its keys and log in IndexedDB, syncing with the server at `serverUrl`.
+#[wasm_bindgen]
+pub struct MetaSecret {
+    inner: Rc<Inner>,
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let serializer = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
+    value.serialize(&serializer).map_err(|e| js_error("INTERNAL", e))
+}
+
+fn device_id(text: &str) -> Result<DeviceId, JsValue> {
+    DeviceId::parse(text).map_err(|e| invalid_input(format!("not a device id: {e}")))
+}
+
+fn secret_bytes(secret: &JsValue) -> Result<Vec<u8>, JsValue> {
+    if let Some(text) = secret.as_string() {
+        return Ok(text.into_bytes());
+    }
+    match secret.dyn_ref::<Uint8Array>() {
+        Some(bytes) => Ok(bytes.to_vec()),
+        None => Err(invalid_input("a secret is a string or a Uint8Array")),
+    }
+}
+
+#[wasm_bindgen]
+impl MetaSecret {
+    /// Opens (or creates, on first use) this device in the IndexedDB database `dbName`.
+    pub async fn open(options: Ts<OpenOptions>) -> Result<MetaSecret, JsValue> {
+        console_error_panic_hook::set_once();
+        let options = options.to_rust().map_err(|e| invalid_input(format!("open options: {e}")))?;
+        if options.server_url.is_empty() || options.db_name.is_empty() {
+            return Err(invalid_input("serverUrl and dbName must not be empty"));
+        }
+        let store = IdbStore::open(&options.db_name).await.map_err(|e| client_error(e.into()))?;
+        let setup = DeviceSetup {
+            name: &options.device_name,
+            kind: options.device_kind.map_or(DeviceKind::Browser, Into::into),
+            passphrase: options.passphrase.as_deref(),
+            work_factor: options.key_work_factor.unwrap_or(KeyProtection::DEFAULT_WORK_FACTOR),
+        };
+        let transport = FetchTransport::new(&options.server_url);
+        let client = match VaultClient::open(store, transport, Box::new(JsClock), setup).await {
+            Ok(client) => client,
+            Err(error) => return Err(client_error(error)),
+        };
+        let inner = Inner {
+            client,
+            server_url: options.server_url,
+            closed: Cell::new(false),
+            subscriptions: RefCell::new(Subscriptions::default()),
+        };
+        Ok(MetaSecret { inner: Rc::new(inner) })
+    }
+
+    fn run<F, Fut>(&self, call: F) -> Promise
+    where
+        F: FnOnce(Rc<Inner>) -> Fut + 'static,
+        Fut: Future<Output = Result<JsValue, JsValue>> + 'static,
+    {
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            if inner.closed.get() {
+                return Err(js_error(CLOSED, "this MetaSecret was closed"));
+            }
+            call(inner).await
+        })
+    }
+
+    /// This device.
+    #[wasm_bindgen(getter, unchecked_return_type = "Device")]
+    pub fn device(&self) -> JsValue {
+        to_js(&Device::from(self.inner.client.device())).unwrap_or(JsValue::NULL)
+    }
+
+    #[wasm_bindgen(js_name = createVault, unchecked_return_type = "Promise<void>")]
+    pub fn create_vault(&self, name: String) -> Promise {
+        self.run(|inner| async move { done(inner.client.create_vault(&name).await) })
+    }
+
+    /// Asks to join `name`; resolves with this device's status (normally `"pending"`).
+    #[wasm_bindgen(js_name = requestJoin, unchecked_return_type = "Promise<VaultStatus>")]
+    pub fn request_join(&self, name: String) -> Promise {
+        self.run(|inner| async move {
+            to_js(&VaultStatus::from(inner.client.request_join(&name).await.map_err(client_error)?))
+        })
+    }
+
+    /// This device's standing in `name`, readable without being a member.
+    #[wasm_bindgen(unchecked_return_type = "Promise<VaultStatus>")]
+    pub fn status(&self, name: String) -> Promise {
+        self.run(
+            |inner| async move { to_js(&VaultStatus::from(inner.client.status(&name).await.map_err(client_error)?)) },
+        )
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "Promise<Device[]>")]
+    pub fn members(&self) -> Promise {
+        self.run(|inner| async move { devices(inner.client.members().await) })
+    }
+
+    #[wasm_bindgen(js_name = pendingRequests, unchecked_return_type = "Promise<Device[]>")]
+    pub fn pending_requests(&self) -> Promise {
+        self.run(|inner| async move { devices(inner.client.pending_requests().await) })
+    }
+
+    /// Devices that were removed or left (they can never come back under the same keys).
+    #[wasm_bindgen(js_name = removedDevices, unchecked_return_type = "Promise<Device[]>")]
+    pub fn removed_devices(&self) -> Promise {
+        self.run(|inner| async move {
+            devices(inner.client.state().await.map(|state| state.removed.values().cloned().collect()))
+        })
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn accept(&self, device: String) -> Promise {
+        self.run(|inner| async move { done(inner.client.accept(&device_id(&device)?).await) })
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn decline(&self, device: String) -> Promise {
+        self.run(|inner| async move { done(inner.client.decline(&device_id(&device)?).await) })
+    }
+
+    #[wasm_bindgen(js_name = removeDevice, unchecked_return_type = "Promise<void>")]
+    pub fn remove_device(&self, device: String) -> Promise {
+        self.run(|inner| async move { done(inner.client.remove_device(&device_id(&device)?).await) })
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn leave(&self) -> Promise {
+        self.run(|inner| async move { done(inner.client.leave().await) })
+    }
+
+    /// Splits `secret` k-of-n over the members, k = `options.threshold`.
+    #[wasm_bindgen(js_name = addSecret, unchecked_return_type = "Promise<Secret>")]
+    pub fn add_secret(
+        &self,
+        name: String,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] secret: JsValue,
+        options: Ts<AddSecretOptions>,
+    ) -> Promise {
+        self.run(|inner| async move {
+            let bytes = secret_bytes(&secret)?;
+            let options = options.to_rust().map_err(|e| invalid_input(format!("addSecret options: {e}")))?;
+            let info = inner.client.add_secret(&name, &bytes, options.threshold).await.map_err(client_error)?;
+            to_js(&Secret::from(info))
+        })
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "Promise<Secret[]>")]
+    pub fn secrets(&self) -> Promise {
+        self.run(|inner| async move {
+            let secrets: Vec<Secret> =
+                inner.client.secrets().await.map_err(client_error)?.into_iter().map(Secret::from).collect();
+            to_js(&secrets)
+        })
+    }
+
+    #[wasm_bindgen(js_name = deleteSecret, unchecked_return_type = "Promise<void>")]
+    pub fn delete_secret(&self, secret_id: String) -> Promise {
+        self.run(|inner| async move { done(inner.client.delete_secret(&secret_id).await) })
+    }
+
+    /// Opens a recovery claim for a secret; resolves with the claim id.
+    #[wasm_bindgen(js_name = requestRecovery, unchecked_return_type = "Promise<string>")]
+    pub fn request_recovery(&self, secret_id: String) -> Promise {
+        self.run(|inner| async move {
+            Ok(JsValue::from_str(&inner.client.request_recovery(&secret_id).await.map_err(client_error)?))
+        })
+    }
+
+    #[wasm_bindgen(js_name = recoveryClaims, unchecked_return_type = "Promise<Claim[]>")]
+    pub fn recovery_claims(&self) -> Promise {
+        self.run(|inner| async move {
+            let me = inner.client.device().id.to_string();
+            let claims = inner.client.recovery_claims().await.map_err(client_error)?;
+            to_js(&claims.into_iter().map(|c| Claim::from_info(c, &me)).collect::<Vec<_>>())
+        })
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn approve(&self, claim_id: String) -> Promise {
+        self.run(|inner| async move { done(inner.client.approve(&claim_id).await) })
+    }
+
+    #[wasm_bindgen(js_name = declineClaim, unchecked_return_type = "Promise<void>")]
+    pub fn decline_claim(&self, claim_id: String) -> Promise {
+        self.run(|inner| async move { done(inner.client.decline_claim(&claim_id).await) })
+    }
+
+    /// Combines this device's share with the approvals of its claim; resolves with the bytes.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Uint8Array>")]
+    pub fn reveal(&self, claim_id: String) -> Promise {
+        self.run(|inner| async move {
+            let bytes = inner.client.reveal(&claim_id).await.map_err(client_error)?;
+            Ok(Uint8Array::from(bytes.as_slice()).into())
+        })
+    }
+
+    /// [`MetaSecret::reveal`] for text secrets; rejects with `INVALID_INPUT` if not UTF-8.
+    #[wasm_bindgen(js_name = revealText, unchecked_return_type = "Promise<string>")]
+    pub fn reveal_text(&self, claim_id: String) -> Promise {
+        self.run(|inner| async move {
+            let bytes = inner.client.reveal(&claim_id).await.map_err(client_error)?;
+            let text = String::from_utf8(bytes).map_err(|_| invalid_input("the secret is not UTF-8 text"))?;
+            Ok(JsValue::from_str(&text))
+        })
+    }
+
+    /// Pushes queued events and pulls new commits (one request unless paged).
+    #[wasm_bindgen(unchecked_return_type = "Promise<SyncResult>")]
+    pub fn sync(&self) -> Promise {
+        self.run(|inner| async move { to_js(&SyncResult::from(&inner.client.sync().await.map_err(client_error)?)) })
+    }
+
+    /// Keeps this device in sync: a live WebSocket poke triggers a sync at once, and a timer polls
+    /// while the socket is down. `callback` gets every change, connection state and error.
+    pub fn subscribe(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "(event: LiveEvent) => void")] callback: Function,
+    ) -> Result<Subscription, JsValue> {
+        if self.inner.closed.get() {
+            return Err(js_error(CLOSED, "this MetaSecret was closed"));
+        }
+        let subscription = Subscription::start(Rc::downgrade(&self.inner), callback);
+        self.inner.subscriptions.borrow_mut().add(&subscription);
+        Ok(subscription)
+    }
+
+    /// Stops every subscription and closes the database; later calls reject with `CLOSED`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn close(&self) -> Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            inner.closed.set(true);
+            let subscriptions = std::mem::take(&mut *inner.subscriptions.borrow_mut());
+            subscriptions.stop_all();
+            inner.client.gateway().store().close();
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+}
+
+impl Inner {
+    pub fn is_closed(&self) -> bool {
+        self.closed.get()
+    }
+}
+
+pub type WeakInner = Weak<Inner>;
+
+fn done(result: Result<impl Sized, ClientError>) -> Result<JsValue, JsValue> {
+    result.map(|_| JsValue::UNDEFINED).map_err(client_error)
+}
+
+fn devices(result: Result<Vec<meta_secret_core::identity::DeviceInfo>, ClientError>) -> Result<JsValue, JsValue> {
+    let devices: Vec<Device> = result.map_err(client_error)?.iter().map(Device::from).collect();
+    to_js(&devices)
+}

@@ -1,0 +1,180 @@
+//! The core store trait on IndexedDB (rexie). Each batch is one readwrite transaction over both
+//! object stores, and nothing but IndexedDB requests is awaited inside it, so the browser commits
+//! the whole batch or nothing.
+
+use std::cell::RefCell;
+
+use js_sys::{Array, Uint8Array};
+use meta_secret_core::event::{Commit, Cursor};
+use meta_secret_core::identity::DeviceId;
+use meta_secret_core::store::{check_continuity, LogStore, StoreBatch, StoreError};
+use rexie::{Direction, Index, KeyRange, ObjectStore, Rexie, Store, Transaction, TransactionMode};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::{JsCast, JsValue};
+
+const COMMITS: &str = "commits";
+const KV: &str = "kv";
+const BY_AUTHOR: &str = "by_author";
+const SCHEMA_VERSION: u32 = 1;
+
+/// A commit row: the indexed fields beside the commit's own JSON, which stays the source of truth.
+#[derive(Serialize, Deserialize)]
+struct CommitRow {
+    seq: f64,
+    author: String,
+    author_seq: f64,
+    body: String,
+}
+
+pub struct IdbStore {
+    /// `None` once closed; every call then fails with a storage error instead of touching a
+    /// closed connection.
+    db: RefCell<Option<Rexie>>,
+}
+
+fn backend(error: impl std::fmt::Display) -> StoreError {
+    StoreError::Backend(error.to_string())
+}
+
+fn corrupt(error: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(error.to_string())
+}
+
+/// IndexedDB keys are JS numbers; seqs stay below 2^53 by design, so the conversion is exact.
+fn seq_key(seq: u64) -> JsValue {
+    JsValue::from_f64(seq as f64)
+}
+
+fn to_row(commit: &Commit) -> Result<JsValue, StoreError> {
+    let row = CommitRow {
+        seq: commit.seq as f64,
+        author: commit.event.author.to_string(),
+        author_seq: commit.event.author_seq as f64,
+        body: serde_json::to_string(commit).map_err(corrupt)?,
+    };
+    serde_wasm_bindgen::to_value(&row).map_err(backend)
+}
+
+fn from_row(value: JsValue) -> Result<Commit, StoreError> {
+    let row: CommitRow = serde_wasm_bindgen::from_value(value).map_err(corrupt)?;
+    let commit: Commit = serde_json::from_str(&row.body).map_err(corrupt)?;
+    if commit.seq as f64 != row.seq {
+        return Err(StoreError::Corrupt(format!("row {} holds commit {}", row.seq, commit.seq)));
+    }
+    Ok(commit)
+}
+
+async fn last_commit(commits: &Store) -> Result<Option<Commit>, StoreError> {
+    let last = commits.scan(None, Some(1), None, Some(Direction::Prev)).await.map_err(backend)?;
+    last.into_iter().next().map(|(_, value)| from_row(value)).transpose()
+}
+
+impl IdbStore {
+    /// Opens (creating on first use) the database called `name`.
+    pub async fn open(name: &str) -> Result<IdbStore, StoreError> {
+        let db = Rexie::builder(name)
+            .version(SCHEMA_VERSION)
+            .add_object_store(
+                ObjectStore::new(COMMITS)
+                    .key_path("seq")
+                    .add_index(Index::new_array(BY_AUTHOR, ["author", "author_seq"]).unique(true)),
+            )
+            .add_object_store(ObjectStore::new(KV))
+            .build()
+            .await
+            .map_err(backend)?;
+        Ok(IdbStore { db: RefCell::new(Some(db)) })
+    }
+
+    /// Closes the connection; the data stays for the next `open`.
+    pub fn close(&self) {
+        if let Some(db) = self.db.borrow_mut().take() {
+            db.close();
+        }
+    }
+
+    /// Starts a transaction. The borrow ends before anything is awaited.
+    fn transaction(&self, stores: &[&str], mode: TransactionMode) -> Result<Transaction, StoreError> {
+        let db = self.db.borrow();
+        let db = db.as_ref().ok_or_else(|| StoreError::Backend("the database is closed".into()))?;
+        db.transaction(stores, mode).map_err(backend)
+    }
+
+    /// Deletes the database called `name` and everything in it.
+    pub async fn delete(name: &str) -> Result<(), StoreError> {
+        Rexie::delete(name).await.map_err(backend)
+    }
+
+    fn reader(&self, store: &str) -> Result<(Transaction, Store), StoreError> {
+        let transaction = self.transaction(&[store], TransactionMode::ReadOnly)?;
+        let handle = transaction.store(store).map_err(backend)?;
+        Ok((transaction, handle))
+    }
+}
+
+impl LogStore for IdbStore {
+    async fn write(&self, batch: StoreBatch) -> Result<(), StoreError> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let transaction = self.transaction(&[COMMITS, KV], TransactionMode::ReadWrite)?;
+        let commits = transaction.store(COMMITS).map_err(backend)?;
+        let kv = transaction.store(KV).map_err(backend)?;
+        if !batch.commits.is_empty() {
+            // Read the head inside the same transaction, so two tabs cannot both append seq n+1.
+            let head = last_commit(&commits).await?.map_or(Cursor::EMPTY, |c| c.cursor());
+            if let Err(conflict) = check_continuity(head, &batch.commits) {
+                let _ = transaction.abort().await;
+                return Err(conflict);
+            }
+            let rows = batch.commits.iter().map(|c| to_row(c).map(|row| (row, None))).collect::<Result<Vec<_>, _>>()?;
+            commits.put_all(rows.into_iter()).await.map_err(backend)?;
+        }
+        for (key, value) in &batch.kv {
+            let key = JsValue::from_str(key);
+            match value {
+                Some(bytes) => kv.put(&Uint8Array::from(bytes.as_slice()).into(), Some(&key)).await.map(drop),
+                None => kv.delete(key).await,
+            }
+            .map_err(backend)?;
+        }
+        transaction.done().await.map_err(backend)?;
+        Ok(())
+    }
+
+    async fn head(&self) -> Result<Cursor, StoreError> {
+        let (_transaction, commits) = self.reader(COMMITS)?;
+        Ok(last_commit(&commits).await?.map_or(Cursor::EMPTY, |c| c.cursor()))
+    }
+
+    async fn read_after(&self, after_seq: u64, limit: usize) -> Result<Vec<Commit>, StoreError> {
+        let (_transaction, commits) = self.reader(COMMITS)?;
+        let range = KeyRange::lower_bound(&seq_key(after_seq), Some(true)).map_err(backend)?;
+        let limit = u32::try_from(limit).unwrap_or(u32::MAX);
+        let rows = commits.get_all(Some(range), Some(limit)).await.map_err(backend)?;
+        rows.into_iter().map(from_row).collect()
+    }
+
+    async fn commit_at(&self, seq: u64) -> Result<Option<Commit>, StoreError> {
+        let (_transaction, commits) = self.reader(COMMITS)?;
+        commits.get(seq_key(seq)).await.map_err(backend)?.map(from_row).transpose()
+    }
+
+    async fn find_by_author(&self, author: &DeviceId, author_seq: u64) -> Result<Option<Commit>, StoreError> {
+        let (_transaction, commits) = self.reader(COMMITS)?;
+        let index = commits.index(BY_AUTHOR).map_err(backend)?;
+        let key = Array::of2(&JsValue::from_str(author.as_str()), &seq_key(author_seq));
+        index.get(key.into()).await.map_err(backend)?.map(from_row).transpose()
+    }
+
+    async fn kv_get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let (_transaction, kv) = self.reader(KV)?;
+        let value = kv.get(JsValue::from_str(key)).await.map_err(backend)?;
+        value
+            .map(|value| match value.dyn_into::<Uint8Array>() {
+                Ok(bytes) => Ok(bytes.to_vec()),
+                Err(_) => Err(StoreError::Corrupt(format!("kv {key} is not bytes"))),
+            })
+            .transpose()
+    }
+}

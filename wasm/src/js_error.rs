@@ -1,0 +1,64 @@
+//! Errors as JS sees them: an `Error` named `MetaSecretError` with a stable `code`.
+
+use std::fmt::Display;
+
+use meta_secret_core::error::HasErrorCode;
+use meta_secret_core::sync::ClientError;
+use meta_secret_core::ErrorCode;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const ERROR_TYPES: &str = r#"
+/** Every `code` a rejected promise's error may carry. */
+export type ErrorCode =
+  | "INVALID_INPUT" | "MALFORMED" | "WRONG_VAULT" | "BAD_SIGNATURE" | "STALE_REQUEST" | "REPLAYED"
+  | "NOT_MEMBER" | "IMPERSONATION" | "NOT_FOUND" | "NO_VAULT" | "METHOD_NOT_ALLOWED" | "CONFLICT"
+  | "CURSOR_MISMATCH" | "VAULT_EXISTS" | "ALREADY_MEMBER" | "ALREADY_PENDING" | "DECLINED"
+  | "NOT_PENDING" | "NOT_DECLINED" | "UNKNOWN_DEVICE" | "LAST_MEMBER" | "UNKNOWN_SECRET"
+  | "UNKNOWN_CLAIM" | "NO_SHARE" | "ALREADY_RESPONDED" | "CLAIM_CLOSED" | "CLAIM_FAILED"
+  | "INSUFFICIENT_SHARES" | "INVALID_SHARES" | "TOO_LARGE" | "UPGRADE_REQUIRED" | "WRONG_PASSPHRASE"
+  | "CRYPTO" | "HOSTILE_SERVER" | "NETWORK" | "STORAGE" | "INTERNAL" | "CLOSED";
+
+/** What every method rejects with. */
+export interface MetaSecretError extends Error {
+  name: "MetaSecretError";
+  code: ErrorCode;
+}
+"#;
+
+/// Thrown after `close()`; not a core code because only the JS handle can be closed.
+pub const CLOSED: &str = "CLOSED";
+
+pub fn js_error(code: &str, message: impl Display) -> JsValue {
+    let error = js_sys::Error::new(&message.to_string());
+    error.set_name("MetaSecretError");
+    let _ = js_sys::Reflect::set(&error, &JsValue::from_str("code"), &JsValue::from_str(code));
+    error.into()
+}
+
+pub fn coded(code: ErrorCode, message: impl Display) -> JsValue {
+    js_error(code.as_str(), message)
+}
+
+pub fn client_error(error: ClientError) -> JsValue {
+    coded(error.code(), error)
+}
+
+pub fn invalid_input(message: impl Display) -> JsValue {
+    coded(ErrorCode::InvalidInput, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_typescript_union_lists_every_code() {
+        // The custom section is consumed by the macro, so read it from the source.
+        const ERROR_TYPES: &str = include_str!("js_error.rs");
+        for code in ErrorCode::ALL {
+            assert!(ERROR_TYPES.contains(&format!("\"{}\"", code.as_str())), "{code} missing from ErrorCode");
+        }
+        assert!(ERROR_TYPES.contains(&format!("\"{CLOSED}\"")));
+    }
+}

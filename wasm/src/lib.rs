@@ -1,0 +1,17 @@
+//! meta-secret for the browser: the core in WebAssembly behind a small, typed JS API.
+//! This crate stays thin: storage (`IdbStore`), transport (`FetchTransport`), live sockets and JS
+//! conversions. Every decision is the core's.
+
+mod api;
+mod fetch_transport;
+mod idb_store;
+mod js_error;
+mod live;
+mod random;
+mod timer;
+mod types;
+
+pub use api::MetaSecret;
+pub use fetch_transport::FetchTransport;
+pub use idb_store::IdbStore;
+pub use live::Subscription;

@@ -1,0 +1,223 @@
+//! `subscribe`: a live WebSocket to the vault's Durable Object, with polling as the fallback. A
+//! poke and a poll both end in `VaultClient::on_wake`, so the socket only makes syncs sooner.
+
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+use js_sys::Function;
+use meta_secret_core::error::HasErrorCode;
+use meta_secret_core::sync::live::{Wake, POLL_INTERVAL_CONNECTED_MS, POLL_INTERVAL_DISCONNECTED_MS};
+use meta_secret_core::sync::ClientError;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
+
+use crate::api::{Inner, WeakInner};
+use crate::timer::sleep;
+use crate::types::{LiveEvent, SyncResult};
+
+/// `http(s)://host` → `ws(s)://host`.
+pub fn websocket_base(server_url: &str) -> String {
+    match server_url.split_once("://") {
+        Some(("https", rest)) => format!("wss://{rest}"),
+        Some((_, rest)) => format!("ws://{rest}"),
+        None => format!("ws://{server_url}"),
+    }
+}
+
+struct Socket {
+    socket: WebSocket,
+    // Kept alive as long as the socket uses them.
+    _on_open: Closure<dyn FnMut(Event)>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_close: Closure<dyn FnMut(CloseEvent)>,
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        self.socket.set_onopen(None);
+        self.socket.set_onmessage(None);
+        self.socket.set_onclose(None);
+        let _ = self.socket.close();
+    }
+}
+
+struct LiveState {
+    inner: WeakInner,
+    callback: Function,
+    socket: RefCell<Option<Socket>>,
+    connected: Cell<bool>,
+    stopped: Cell<bool>,
+}
+
+/// A running subscription; `unsubscribe()` stops it.
+#[wasm_bindgen]
+pub struct Subscription {
+    state: Rc<LiveState>,
+}
+
+#[wasm_bindgen]
+impl Subscription {
+    /// Closes the socket and stops polling.
+    pub fn unsubscribe(&self) {
+        self.state.stop();
+    }
+
+    /// Whether the live socket is open right now (otherwise the device is polling).
+    #[wasm_bindgen(getter)]
+    pub fn live(&self) -> bool {
+        self.state.connected.get()
+    }
+}
+
+/// The subscriptions of one `MetaSecret`, stopped together by `close()`.
+#[derive(Default)]
+pub struct Subscriptions(Vec<Weak<LiveState>>);
+
+impl Subscriptions {
+    pub fn add(&mut self, subscription: &Subscription) {
+        self.0.retain(|state| state.strong_count() > 0);
+        self.0.push(Rc::downgrade(&subscription.state));
+    }
+
+    pub fn stop_all(self) {
+        for state in self.0.iter().filter_map(Weak::upgrade) {
+            state.stop();
+        }
+    }
+}
+
+impl Subscription {
+    pub fn start(inner: WeakInner, callback: Function) -> Subscription {
+        let state = Rc::new(LiveState {
+            inner,
+            callback,
+            socket: RefCell::new(None),
+            connected: Cell::new(false),
+            stopped: Cell::new(false),
+        });
+        spawn_local(run(state.clone()));
+        Subscription { state }
+    }
+}
+
+impl LiveState {
+    fn stop(&self) {
+        self.stopped.set(true);
+        self.connected.set(false);
+        self.socket.borrow_mut().take();
+    }
+
+    fn client(&self) -> Option<Rc<Inner>> {
+        self.inner.upgrade().filter(|inner| !inner.is_closed())
+    }
+
+    fn emit(&self, event: &LiveEvent) {
+        let serializer = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
+        if let Ok(value) = event.serialize(&serializer) {
+            // A throwing callback is the page's bug; it must not stop the subscription.
+            let _ = self.callback.call1(&JsValue::NULL, &value);
+        }
+    }
+
+    fn emit_error(&self, error: &ClientError) {
+        self.emit(&LiveEvent::Error { code: error.code().as_str().to_owned(), message: error.to_string() });
+    }
+}
+
+/// The polling loop; it also (re)opens the socket whenever it is down.
+async fn run(state: Rc<LiveState>) {
+    let ticks_per_poll_when_live = (POLL_INTERVAL_CONNECTED_MS / POLL_INTERVAL_DISCONNECTED_MS).max(1);
+    let mut ticks = 0u64;
+    wake(&state, Wake::Tick).await;
+    while !state.stopped.get() && state.client().is_some() {
+        if state.socket.borrow().is_none() {
+            connect(&state).await;
+        }
+        sleep(POLL_INTERVAL_DISCONNECTED_MS).await;
+        ticks += 1;
+        if state.stopped.get() {
+            break;
+        }
+        if !state.connected.get() || ticks.is_multiple_of(ticks_per_poll_when_live) {
+            wake(&state, Wake::Tick).await;
+        }
+    }
+}
+
+async fn wake(state: &Rc<LiveState>, wake: Wake) {
+    let Some(inner) = state.client() else {
+        return;
+    };
+    match inner.client.on_wake(wake).await {
+        Ok(Some(report)) if report.pulled > 0 || !report.committed.is_empty() || !report.rejected.is_empty() => {
+            state.emit(&LiveEvent::Synced { sync: SyncResult::from(&report) });
+        }
+        Ok(_) => {}
+        Err(error) => state.emit_error(&error),
+    }
+}
+
+async fn connect(state: &Rc<LiveState>) {
+    let Some(inner) = state.client() else {
+        return;
+    };
+    // Only members may listen; others keep polling until they are accepted.
+    if !matches!(inner.client.state().await, Ok(vault) if vault.is_member(&inner.client.device().id)) {
+        return;
+    }
+    let request = match inner.client.live_request().await {
+        Ok(request) => request,
+        Err(error) => return state.emit_error(&error),
+    };
+    let query = request.auth.as_ref().map(|auth| auth.to_query()).unwrap_or_default();
+    let url = format!("{}{}?{query}", websocket_base(&inner.server_url), request.path);
+    let Ok(socket) = WebSocket::new(&url) else {
+        return;
+    };
+
+    let opened = Rc::downgrade(state);
+    let on_open = Closure::<dyn FnMut(Event)>::new(move |_: Event| {
+        if let Some(state) = opened.upgrade() {
+            state.connected.set(true);
+            state.emit(&LiveEvent::Connection { live: true });
+        }
+    });
+    let poked = Rc::downgrade(state);
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        if let Some(state) = poked.upgrade() {
+            let text = event.data().as_string().unwrap_or_default();
+            spawn_local(async move { wake(&state, Wake::from_message(&text)).await });
+        }
+    });
+    let closed = Rc::downgrade(state);
+    let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |_: CloseEvent| {
+        if let Some(state) = closed.upgrade() {
+            let was_live = state.connected.replace(false);
+            // Dropping the socket here would free this very closure while it runs; defer it.
+            spawn_local(async move {
+                state.socket.borrow_mut().take();
+                if was_live && !state.stopped.get() {
+                    state.emit(&LiveEvent::Connection { live: false });
+                }
+            });
+        }
+    });
+    socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+    *state.socket.borrow_mut() =
+        Some(Socket { socket, _on_open: on_open, _on_message: on_message, _on_close: on_close });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::websocket_base;
+
+    #[test]
+    fn websocket_urls_follow_the_server_scheme() {
+        assert_eq!(websocket_base("http://127.0.0.1:8787"), "ws://127.0.0.1:8787");
+        assert_eq!(websocket_base("https://vault.example"), "wss://vault.example");
+    }
+}
