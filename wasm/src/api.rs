@@ -45,6 +45,20 @@ fn device_id(text: &str) -> Result<DeviceId, JsValue> {
     DeviceId::parse(text).map_err(|e| invalid_input(format!("not a device id: {e}")))
 }
 
+/// serde-wasm-bindgen reads only the fields a struct names, so `deny_unknown_fields` never fires;
+/// a misspelt option must still be refused rather than silently ignored.
+fn refuse_unknown_keys(value: &JsValue, known: &[&str], what: &str) -> Result<(), JsValue> {
+    let Some(object) = value.dyn_ref::<js_sys::Object>() else {
+        return Ok(()); // not an object: deserialization reports the type error
+    };
+    for key in js_sys::Object::keys(object).iter().filter_map(|key| key.as_string()) {
+        if !known.contains(&key.as_str()) {
+            return Err(invalid_input(format!("{what}: unknown option `{key}`")));
+        }
+    }
+    Ok(())
+}
+
 fn secret_bytes(secret: &JsValue) -> Result<Vec<u8>, JsValue> {
     if let Some(text) = secret.as_string() {
         return Ok(text.into_bytes());
@@ -60,6 +74,7 @@ impl MetaSecret {
     /// Opens (or creates, on first use) this device in the IndexedDB database `dbName`.
     pub async fn open(options: Ts<OpenOptions>) -> Result<MetaSecret, JsValue> {
         console_error_panic_hook::set_once();
+        refuse_unknown_keys(&options.js_value(), OpenOptions::KEYS, "open options")?;
         let options = options.to_rust().map_err(|e| invalid_input(format!("open options: {e}")))?;
         if options.server_url.is_empty() || options.db_name.is_empty() {
             return Err(invalid_input("serverUrl and dbName must not be empty"));
@@ -174,6 +189,7 @@ impl MetaSecret {
     ) -> Promise {
         self.run(|inner| async move {
             let bytes = secret_bytes(&secret)?;
+            refuse_unknown_keys(&options.js_value(), AddSecretOptions::KEYS, "addSecret options")?;
             let options = options.to_rust().map_err(|e| invalid_input(format!("addSecret options: {e}")))?;
             let info = inner.client.add_secret(&name, &bytes, options.threshold).await.map_err(client_error)?;
             to_js(&Secret::from(info))

@@ -15,3 +15,4 @@ pub use api::MetaSecret;
 pub use fetch_transport::FetchTransport;
 pub use idb_store::IdbStore;
 pub use live::Subscription;
+pub use types::{AddSecretOptions, OpenOptions};

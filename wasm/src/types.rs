@@ -29,6 +29,11 @@ pub struct OpenOptions {
     pub key_work_factor: Option<u8>,
 }
 
+impl OpenOptions {
+    pub const KEYS: &'static [&'static str] =
+        &["serverUrl", "dbName", "deviceName", "passphrase", "deviceKind", "keyWorkFactor"];
+}
+
 #[derive(Debug, Clone, Copy, Tsify, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeviceKindName {
@@ -69,6 +74,10 @@ impl From<DeviceKind> for DeviceKindName {
 pub struct AddSecretOptions {
     /// k: how many devices must cooperate to reveal it (1 ≤ k ≤ members; 1 only when alone).
     pub threshold: u8,
+}
+
+impl AddSecretOptions {
+    pub const KEYS: &'static [&'static str] = &["threshold"];
 }
 
 /// A device as members see it.

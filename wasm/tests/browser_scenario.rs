@@ -1,0 +1,171 @@
+//! The JS API in headless Chromium against a real `wrangler dev`: three devices, each with its own
+//! IndexedDB database, create → join → accept → 2-of-3 secret → recovery → approve → reveal; live
+//! pokes; and bad input with the right codes.
+
+mod common;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use common::*;
+use js_sys::Function;
+use meta_secret_wasm::MetaSecret;
+use serde_json::json;
+use tsify::Ts;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn threshold(k: u8) -> Ts<meta_secret_wasm::AddSecretOptions> {
+    Ts::new_unchecked(js(&json!({ "threshold": k })))
+}
+
+async fn vault_of_three(vault: &str) -> (MetaSecret, MetaSecret, MetaSecret) {
+    let (a, b, c) = (device("a").await, device("b").await, device("c").await);
+    call(a.create_vault(vault.into())).await.expect("create");
+    for joiner in [&b, &c] {
+        let status = call(joiner.request_join(vault.into())).await.expect("join");
+        assert_eq!(status.as_string().as_deref(), Some("pending"));
+    }
+    let pending: Vec<String> =
+        array(call(a.pending_requests()).await.unwrap()).iter().map(|d| string(d, "id")).collect();
+    assert_eq!(pending.len(), 2);
+    call(a.accept(device_id(&b))).await.expect("accept b");
+    call(a.accept(device_id(&c))).await.expect("accept c");
+    for device in [&b, &c] {
+        call(device.sync()).await.expect("sync");
+        assert_eq!(call(device.status(vault.into())).await.unwrap().as_string().as_deref(), Some("member"));
+    }
+    (a, b, c)
+}
+
+#[wasm_bindgen_test]
+async fn three_devices_share_and_recover_a_two_of_three_secret() {
+    let vault = unique("family");
+    let (a, b, c) = vault_of_three(&vault).await;
+    assert_eq!(array(call(c.members()).await.unwrap()).len(), 3);
+
+    let text = "Пароль: 秘密 🔐 — browser";
+    let secret = call(a.add_secret("bank".into(), JsValue::from_str(text), threshold(2))).await.expect("add");
+    assert_eq!((number(&secret, "k"), number(&secret, "n")), (2.0, 3.0));
+    let secret_id = string(&secret, "id");
+    call(b.sync()).await.unwrap();
+    let listed = array(call(b.secrets()).await.unwrap());
+    assert_eq!(string(&listed[0], "name"), "bank");
+
+    let claim_id = call(b.request_recovery(secret_id.clone())).await.expect("request").as_string().unwrap();
+    call(c.sync()).await.unwrap();
+    let claims = array(call(c.recovery_claims()).await.unwrap());
+    let claim = claims.iter().find(|claim| string(claim, "id") == claim_id).expect("c sees the claim");
+    assert_eq!((number(claim, "approvals"), number(claim, "needed")), (0.0, 1.0));
+    call(c.approve(claim_id.clone())).await.expect("approve");
+    let revealed = call(b.reveal_text(claim_id.clone())).await.expect("reveal");
+    assert_eq!(revealed.as_string().as_deref(), Some(text));
+    assert_eq!(expect_code(b.reveal(claim_id)).await, "CLAIM_CLOSED", "a claim reveals once");
+
+    // A second round, revealing raw bytes on another device.
+    let claim_id = call(a.request_recovery(secret_id.clone())).await.unwrap().as_string().unwrap();
+    call(b.sync()).await.unwrap();
+    call(b.approve(claim_id.clone())).await.expect("approve");
+    let bytes = call(a.reveal(claim_id)).await.expect("reveal bytes");
+    assert_eq!(js_sys::Uint8Array::new(&bytes).to_vec(), text.as_bytes());
+
+    call(a.delete_secret(secret_id)).await.expect("delete");
+    assert!(array(call(a.secrets()).await.unwrap()).is_empty());
+    call(c.leave()).await.expect("leave");
+    call(a.sync()).await.unwrap();
+    let removed = array(call(a.removed_devices()).await.unwrap());
+    assert_eq!(removed.iter().map(|d| string(d, "id")).collect::<Vec<_>>(), vec![device_id(&c)]);
+    for device in [a, b, c] {
+        call(device.close()).await.unwrap();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_subscribed_device_is_poked_and_syncs_without_polling() {
+    let vault = unique("live");
+    let (a, b, c) = vault_of_three(&vault).await;
+    let events: Rc<RefCell<Vec<JsValue>>> = Rc::default();
+    let sink = events.clone();
+    let callback = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| sink.borrow_mut().push(event));
+    let subscription = b.subscribe(callback.as_ref().unchecked_ref::<Function>().clone()).expect("subscribe");
+    for _ in 0..100 {
+        if subscription.live() {
+            break;
+        }
+        sleep_ms(100).await;
+    }
+    assert!(subscription.live(), "the live socket opened: {:?}", events.borrow());
+    events.borrow_mut().clear();
+
+    // While the socket is up b polls only once a minute, so a sync within 15 s came from a poke.
+    call(a.add_secret("wifi".into(), JsValue::from_str("hunter2"), threshold(2))).await.unwrap();
+    let synced = |events: &[JsValue]| events.iter().any(|e| string(e, "type") == "synced");
+    for _ in 0..150 {
+        if synced(&events.borrow()) {
+            break;
+        }
+        sleep_ms(100).await;
+    }
+    assert!(synced(&events.borrow()), "no poke-driven sync: {:?}", events.borrow());
+    let listed = array(call(b.secrets()).await.unwrap());
+    assert_eq!(string(&listed[0], "name"), "wifi");
+
+    subscription.unsubscribe();
+    assert!(!subscription.live());
+    for device in [a, b, c] {
+        call(device.close()).await.unwrap();
+    }
+    drop(callback);
+}
+
+#[wasm_bindgen_test]
+async fn bad_input_is_rejected_with_stable_codes_and_the_device_stays_usable() {
+    // Wrong types for the options object.
+    let error = MetaSecret::open(Ts::new_unchecked(JsValue::from_f64(42.0))).await.err().expect("refused");
+    assert_eq!(code(error), "INVALID_INPUT");
+    let error = open_with(json!({ "serverUrl": server_url(), "dbName": 7, "deviceName": "x" })).await.err().unwrap();
+    assert_eq!(code(error), "INVALID_INPUT");
+    let error = open_with(json!({ "serverUrl": server_url(), "dbName": "d", "deviceName": "x", "typo": 1 }))
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(code(error), "INVALID_INPUT", "unknown options are refused, not ignored");
+
+    let a = device("solo").await;
+    assert_eq!(expect_code(a.create_vault(String::new())).await, "INVALID_INPUT");
+    let vault = unique("bad-input");
+    call(a.create_vault(vault.clone())).await.expect("create after a refused call");
+    assert_eq!(expect_code(a.add_secret("x".into(), JsValue::from_f64(1.0), threshold(1))).await, "INVALID_INPUT");
+    let bad_options = Ts::new_unchecked(js(&json!({ "threshold": "two" })));
+    assert_eq!(expect_code(a.add_secret("x".into(), JsValue::from_str("s"), bad_options)).await, "INVALID_INPUT");
+    let too_high = expect_code(a.add_secret("x".into(), JsValue::from_str("s"), threshold(2))).await;
+    assert_eq!(too_high, "INVALID_INPUT", "k greater than n");
+    assert_eq!(expect_code(a.approve("no-such-claim".into())).await, "UNKNOWN_CLAIM");
+    assert_eq!(expect_code(a.reveal("no-such-claim".into())).await, "UNKNOWN_CLAIM");
+    assert_eq!(expect_code(a.accept("not-a-device-id".into())).await, "INVALID_INPUT");
+    let other = device("outsider").await;
+    assert_eq!(expect_code(other.members()).await, "NOT_MEMBER");
+
+    // After all of that, normal calls still work.
+    let secret = call(a.add_secret("ok".into(), JsValue::from_str("fine"), threshold(1))).await.expect("add");
+    let claim = call(a.request_recovery(string(&secret, "id"))).await.unwrap().as_string().unwrap();
+    assert_eq!(call(a.reveal_text(claim)).await.unwrap().as_string().as_deref(), Some("fine"));
+
+    call(a.close()).await.unwrap();
+    assert_eq!(expect_code(a.secrets()).await, "CLOSED");
+}
+
+#[wasm_bindgen_test]
+async fn keys_are_protected_by_the_passphrase() {
+    let db = unique("protected");
+    let options = |passphrase: &str| json!({ "serverUrl": server_url(), "dbName": db, "deviceName": "p", "passphrase": passphrase, "keyWorkFactor": 10 });
+    let first = open_with(options("correct horse")).await.expect("create protected keys");
+    let id = device_id(&first);
+    call(first.close()).await.unwrap();
+    let error = open_with(options("wrong")).await.err().expect("wrong passphrase refused");
+    assert_eq!(code(error), "WRONG_PASSPHRASE");
+    let again = open_with(options("correct horse")).await.expect("right passphrase");
+    assert_eq!(device_id(&again), id);
+}
