@@ -11,8 +11,9 @@ cargo fmt --all -- --check
 step "clippy (native)"
 cargo clippy --workspace --all-targets -- -D warnings
 
-step "clippy (wasm32 core and worker)"
-cargo clippy -p meta-secret-core -p meta-secret-worker --target wasm32-unknown-unknown -- -D warnings
+step "clippy (wasm32 core, wasm and worker)"
+cargo clippy -p meta-secret-core -p meta-secret-wasm -p meta-secret-worker --target wasm32-unknown-unknown \
+  --all-targets -- -D warnings
 
 step "core builds for wasm32"
 cargo build -p meta-secret-core --target wasm32-unknown-unknown
@@ -25,6 +26,13 @@ fi
 
 step "tests (native, including end to end against wrangler dev)"
 cargo test --workspace --release
+
+step "browser tests (headless Chromium: IndexedDB conformance, page and worker scope, full scenario vs wrangler dev)"
+./scripts/test-browser.sh
+
+step "npm package (release, wasm-opt) and its smoke test in Chromium"
+./scripts/build-npm.sh
+node tests/browser/release-smoke.mjs
 
 step "wrangler deploy --dry-run (rebuilds without test features, as an operator deploys)"
 WRANGLER_SEND_METRICS=false WRANGLER_SEND_ERROR_REPORTS=false \

@@ -37,8 +37,8 @@ pub struct MetaSecret {
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    let serializer = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
-    value.serialize(&serializer).map_err(|e| js_error("INTERNAL", e))
+    // Absent optionals become `undefined`, as the generated TypeScript says.
+    value.serialize(&serde_wasm_bindgen::Serializer::new()).map_err(|e| js_error("INTERNAL", e))
 }
 
 fn device_id(text: &str) -> Result<DeviceId, JsValue> {
@@ -160,17 +160,17 @@ impl MetaSecret {
     }
 
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn accept(&self, device: String) -> Promise {
+    pub fn accept(&self, #[wasm_bindgen(js_name = deviceId)] device: String) -> Promise {
         self.run(|inner| async move { done(inner.client.accept(&device_id(&device)?).await) })
     }
 
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn decline(&self, device: String) -> Promise {
+    pub fn decline(&self, #[wasm_bindgen(js_name = deviceId)] device: String) -> Promise {
         self.run(|inner| async move { done(inner.client.decline(&device_id(&device)?).await) })
     }
 
     #[wasm_bindgen(js_name = removeDevice, unchecked_return_type = "Promise<void>")]
-    pub fn remove_device(&self, device: String) -> Promise {
+    pub fn remove_device(&self, #[wasm_bindgen(js_name = deviceId)] device: String) -> Promise {
         self.run(|inner| async move { done(inner.client.remove_device(&device_id(&device)?).await) })
     }
 
@@ -206,13 +206,13 @@ impl MetaSecret {
     }
 
     #[wasm_bindgen(js_name = deleteSecret, unchecked_return_type = "Promise<void>")]
-    pub fn delete_secret(&self, secret_id: String) -> Promise {
+    pub fn delete_secret(&self, #[wasm_bindgen(js_name = secretId)] secret_id: String) -> Promise {
         self.run(|inner| async move { done(inner.client.delete_secret(&secret_id).await) })
     }
 
     /// Opens a recovery claim for a secret; resolves with the claim id.
     #[wasm_bindgen(js_name = requestRecovery, unchecked_return_type = "Promise<string>")]
-    pub fn request_recovery(&self, secret_id: String) -> Promise {
+    pub fn request_recovery(&self, #[wasm_bindgen(js_name = secretId)] secret_id: String) -> Promise {
         self.run(|inner| async move {
             Ok(JsValue::from_str(&inner.client.request_recovery(&secret_id).await.map_err(client_error)?))
         })
@@ -228,27 +228,27 @@ impl MetaSecret {
     }
 
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn approve(&self, claim_id: String) -> Promise {
+    pub fn approve(&self, #[wasm_bindgen(js_name = claimId)] claim_id: String) -> Promise {
         self.run(|inner| async move { done(inner.client.approve(&claim_id).await) })
     }
 
     #[wasm_bindgen(js_name = declineClaim, unchecked_return_type = "Promise<void>")]
-    pub fn decline_claim(&self, claim_id: String) -> Promise {
+    pub fn decline_claim(&self, #[wasm_bindgen(js_name = claimId)] claim_id: String) -> Promise {
         self.run(|inner| async move { done(inner.client.decline_claim(&claim_id).await) })
     }
 
     /// Combines this device's share with the approvals of its claim; resolves with the bytes.
     #[wasm_bindgen(unchecked_return_type = "Promise<Uint8Array>")]
-    pub fn reveal(&self, claim_id: String) -> Promise {
+    pub fn reveal(&self, #[wasm_bindgen(js_name = claimId)] claim_id: String) -> Promise {
         self.run(|inner| async move {
             let bytes = inner.client.reveal(&claim_id).await.map_err(client_error)?;
             Ok(Uint8Array::from(bytes.as_slice()).into())
         })
     }
 
-    /// [`MetaSecret::reveal`] for text secrets; rejects with `INVALID_INPUT` if not UTF-8.
+    /// `reveal` for text secrets; rejects with `INVALID_INPUT` if not UTF-8.
     #[wasm_bindgen(js_name = revealText, unchecked_return_type = "Promise<string>")]
-    pub fn reveal_text(&self, claim_id: String) -> Promise {
+    pub fn reveal_text(&self, #[wasm_bindgen(js_name = claimId)] claim_id: String) -> Promise {
         self.run(|inner| async move {
             let bytes = inner.client.reveal(&claim_id).await.map_err(client_error)?;
             let text = String::from_utf8(bytes).map_err(|_| invalid_input("the secret is not UTF-8 text"))?;

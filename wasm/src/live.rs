@@ -114,8 +114,7 @@ impl LiveState {
     }
 
     fn emit(&self, event: &LiveEvent) {
-        let serializer = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
-        if let Ok(value) = event.serialize(&serializer) {
+        if let Ok(value) = event.serialize(&serde_wasm_bindgen::Serializer::new()) {
             // A throwing callback is the page's bug; it must not stop the subscription.
             let _ = self.callback.call1(&JsValue::NULL, &value);
         }

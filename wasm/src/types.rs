@@ -187,6 +187,7 @@ impl Claim {
 #[derive(Debug, Clone, Tsify, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Rejection {
+    #[tsify(type = "ErrorCode")]
     pub code: String,
     pub message: String,
 }
@@ -233,5 +234,9 @@ pub enum LiveEvent {
     /// The live socket opened (`live: true`) or closed; while closed the device polls.
     Connection { live: bool },
     /// A background sync failed; the next poke or poll retries.
-    Error { code: String, message: String },
+    Error {
+        #[tsify(type = "ErrorCode")]
+        code: String,
+        message: String,
+    },
 }

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Builds the npm package into wasm/pkg: release wasm, wasm-bindgen (ES module), wasm-opt from npm
+# binaryen 132 (never Debian's: see ../shared/TOOLCHAIN.md), then reports the sizes.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+pkg="$root/wasm/pkg"
+
+cargo build -p meta-secret-wasm --target wasm32-unknown-unknown --profile wasm-release
+rm -rf "$pkg"
+"$HOME/.cargo/bin/wasm-bindgen" --target web --out-dir "$pkg" --out-name meta_secret \
+  "$root/target/wasm32-unknown-unknown/wasm-release/meta_secret_wasm.wasm"
+"$root/node_modules/.bin/wasm-opt" -Oz \
+  --enable-bulk-memory --enable-reference-types --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals --enable-multivalue \
+  "$pkg/meta_secret_bg.wasm" -o "$pkg/meta_secret_bg.wasm"
+cp "$root/wasm/npm/package.json" "$root/wasm/npm/README.md" "$pkg/"
+
+raw=$(wc -c < "$pkg/meta_secret_bg.wasm")
+gz=$(gzip -9 -c "$pkg/meta_secret_bg.wasm" | wc -c)
+echo "wasm/pkg/meta_secret_bg.wasm: $raw bytes raw, $gz bytes gzip -9"

@@ -1,0 +1,77 @@
+// Loads the release (wasm-opt'd) npm package from wasm/pkg in headless Chromium and runs one
+// create → add → reveal cycle against a fresh wrangler dev. Also checks the package's typings.
+//   npm run build && node tests/browser/release-smoke.mjs
+import assert from "node:assert/strict";
+import { readFileSync, statSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { startWrangler } from "../../scripts/with-wrangler.mjs";
+import { serveStatic } from "./static-server.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
+const pkg = join(root, "wasm/pkg");
+
+function checkPackage() {
+  const manifest = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8"));
+  assert.equal(manifest.name, "meta-secret");
+  assert.equal(manifest.type, "module");
+  for (const file of manifest.files) statSync(join(pkg, file));
+  const dts = readFileSync(join(pkg, manifest.types), "utf8");
+  // wasm-bindgen's raw `InitOutput` exports are untyped by nature; everything before them is ours.
+  const publicApi = dts.split("export type InitInput")[0];
+  assert.doesNotMatch(publicApi, /\bany\b/, "the public typings must not use `any`");
+  for (const name of ["createVault", "requestJoin", "addSecret", "recoveryClaims", "revealText", "subscribe"]) {
+    assert.match(publicApi, new RegExp(`\\b${name}\\(`), `typings declare ${name}`);
+  }
+}
+
+const PAGE = `<!doctype html><meta charset="utf-8"><title>smoke</title>
+<script type="module">
+  import init, { MetaSecret } from "/pkg/meta_secret.js";
+  window.smoke = async (serverUrl) => {
+    await init();
+    const device = await MetaSecret.open({ serverUrl, dbName: "smoke-" + Date.now(), deviceName: "smoke", keyWorkFactor: 10 });
+    await device.createVault("smoke-" + Date.now());
+    const secret = await device.addSecret("note", "release ✓ 秘密", { threshold: 1 });
+    const claimId = await device.requestRecovery(secret.id);
+    const text = await device.revealText(claimId);
+    let code;
+    try { await device.approve("missing"); } catch (error) { code = error.code; }
+    await device.close();
+    return { text, code, k: secret.k, n: secret.n };
+  };
+  window.ready = true;
+</script>`;
+
+async function main() {
+  checkPackage();
+  const server = await startWrangler();
+  const site = await serveStatic({ routes: { "/pkg/": pkg }, pages: { "/": PAGE } });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update"],
+  });
+  try {
+    const page = await browser.newPage();
+    const wasmBytes = [];
+    page.on("response", async (response) => {
+      if (response.url().endsWith("/pkg/meta_secret_bg.wasm")) wasmBytes.push((await response.body()).length);
+    });
+    await page.goto(site.url + "/");
+    await page.waitForFunction(() => window.ready === true);
+    const result = await page.evaluate((url) => window.smoke(url), server.url);
+    assert.deepEqual(result, { text: "release ✓ 秘密", code: "UNKNOWN_CLAIM", k: 1, n: 1 });
+    assert.deepEqual(wasmBytes, [statSync(join(pkg, "meta_secret_bg.wasm")).size], "the release wasm was loaded");
+    console.log(`release smoke test passed (${wasmBytes[0]} bytes of wasm)`);
+  } finally {
+    await browser.close();
+    await site.close();
+    await server.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
