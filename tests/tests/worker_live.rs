@@ -83,6 +83,11 @@ fn live_handshakes_are_authenticated_like_sync_requests() {
     block_on(pending.request_join("guarded")).unwrap();
     let outsider = DeviceKeys::generate("outsider", DeviceKind::Desktop).unwrap();
 
+    // The health route (the benchmarks' baseline) answers without a Durable Object.
+    let health = TransportRequest { method: "GET".into(), path: "/v1/health".into(), auth: None, body: Vec::new() };
+    let health = HttpTransport::new(&url).send_blocking(&health).unwrap();
+    assert_eq!((health.status, health.body.as_slice()), (200, br#"{"ok":true}"#.as_slice()));
+
     // Without the upgrade the route answers 426 with a JSON error.
     let plain = HttpTransport::new(&url).send_blocking(&live_request_by(a.gateway().keys(), "guarded", now_ms()));
     assert_eq!(meta_secret_tests::error_code(&plain.unwrap(), 426), "UPGRADE_REQUIRED");

@@ -15,6 +15,7 @@ use worker::{event, Context, Env, Headers, Method, Request, Response, Result};
 pub use vault_object::VaultObject;
 
 const VAULTS_BINDING: &str = "VAULTS";
+const HEALTH_PATH: &str = "/v1/health";
 
 /// CORS: any origin may call the API; authentication is by request signature, never cookies.
 fn cors_headers() -> Headers {
@@ -47,6 +48,10 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         return Ok(Response::empty()?.with_status(204).with_headers(cors_headers()));
     }
     let path = req.path();
+    if path == HEALTH_PATH && req.method() == Method::Get {
+        // Liveness for operators and the benchmarks' baseline; touches no Durable Object.
+        return json_response(TransportResponse { status: 200, body: br#"{"ok":true}"#.to_vec() });
+    }
     #[cfg(feature = "conformance")]
     if path.starts_with("/__conformance/") {
         let stub = env.durable_object(VAULTS_BINDING)?.id_from_name(&path)?.get_stub()?;

@@ -1,0 +1,134 @@
+//! `cargo run --release -p meta-secret-tests --bin bench [-- --quick]`: measures the figures in
+//! BENCHMARKS.md and prints one table. Ratios compare workloads taken in the same run.
+
+mod churn;
+mod native;
+mod timing;
+mod worker;
+
+use meta_secret_tests::wrangler::{temp_dir, WranglerDev};
+use timing::format_seconds;
+
+pub struct Row {
+    id: String,
+    what: String,
+    measured: String,
+    baseline: String,
+    result: String,
+    goal: String,
+    met: bool,
+}
+
+impl Row {
+    pub fn ratio(id: &str, what: &str, measured: f64, baseline: f64, goal: f64) -> Row {
+        let ratio = measured / baseline;
+        Row {
+            id: id.into(),
+            what: what.into(),
+            measured: format_seconds(measured),
+            baseline: format_seconds(baseline),
+            result: format!("{ratio:.2}×"),
+            goal: format!("≤ {goal}×"),
+            met: ratio <= goal,
+        }
+    }
+
+    pub fn count(id: &str, what: &str, count: u64, goal: u64) -> Row {
+        Row {
+            id: id.into(),
+            what: what.into(),
+            measured: count.to_string(),
+            baseline: "—".into(),
+            result: count.to_string(),
+            goal: format!("≤ {goal}"),
+            met: count <= goal,
+        }
+    }
+
+    pub fn latency(id: &str, what: &str, p50: f64, p95: f64, goal_p95: f64) -> Row {
+        Row {
+            id: id.into(),
+            what: what.into(),
+            measured: format!("p50 {}", format_seconds(p50)),
+            baseline: "—".into(),
+            result: format!("p95 {}", format_seconds(p95)),
+            goal: format!("p95 ≤ {}", format_seconds(goal_p95)),
+            met: p95 <= goal_p95,
+        }
+    }
+
+    pub fn throughput(id: &str, what: &str, measured: f64, baseline: f64, goal: f64) -> Row {
+        let ratio = measured / baseline;
+        Row {
+            id: id.into(),
+            what: what.into(),
+            measured: format!("{measured:.0}/s"),
+            baseline: format!("{baseline:.0}/s"),
+            result: format!("{ratio:.2}×"),
+            goal: format!("≥ {goal}×"),
+            met: ratio >= goal,
+        }
+    }
+
+    pub fn size(id: &str, what: &str, raw: u64, gzip: u64, goal: u64) -> Row {
+        Row {
+            id: id.into(),
+            what: what.into(),
+            measured: format!("{raw} B raw"),
+            baseline: "—".into(),
+            result: format!("{gzip} B gzip"),
+            goal: format!("gzip ≤ {goal} B"),
+            met: gzip <= goal,
+        }
+    }
+}
+
+fn print_table(rows: &[Row]) {
+    println!("| # | figure | measured | baseline | result | goal | met |");
+    println!("|---|---|---|---|---|---|---|");
+    for row in rows {
+        let met = if row.met { "yes" } else { "**no**" };
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            row.id, row.what, row.measured, row.baseline, row.result, row.goal, met
+        );
+    }
+}
+
+/// 8. The npm package's wasm, if `npm run build` has produced it.
+fn wasm_size() -> Option<Row> {
+    let path = meta_secret_tests::wrangler::repo_root().join("wasm/pkg/meta_secret_bg.wasm");
+    let raw = std::fs::metadata(&path).ok()?.len();
+    let output = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("gzip -9 -c '{}' | wc -c", path.display()))
+        .output()
+        .ok()?;
+    let gzip = String::from_utf8_lossy(&output.stdout).trim().parse().ok()?;
+    Some(Row::size("8", "client .wasm after wasm-opt -Oz (wasm/pkg)", raw, gzip, 400 * 1024))
+}
+
+fn main() {
+    let quick = std::env::args().any(|arg| arg == "--quick");
+    let (rounds, trials, live_trials, seconds) = if quick { (5, 20, 50, 2.0) } else { (15, 100, 200, 5.0) };
+    let mut rows = vec![native::split_vs_age(rounds)];
+    eprintln!("1 done; building a 10,000-event log in process…");
+    rows.push(native::pull_in_process(trials));
+
+    eprintln!("starting wrangler dev…");
+    let dev = WranglerDev::start(&temp_dir("bench"));
+    let url = dev.url();
+    eprintln!("building a 10,000-event log on the Durable Object…");
+    rows.push(worker::pull_on_worker(&url, trials));
+    rows.extend(worker::requests_per_sync(&url));
+    eprintln!("live latency…");
+    rows.push(worker::live_latency(&url, live_trials));
+    eprintln!("throughput…");
+    rows.push(worker::throughput(&url, 8, seconds));
+    drop(dev);
+    match wasm_size() {
+        Some(row) => rows.push(row),
+        None => eprintln!("8: wasm/pkg not built; run `npm run build` first"),
+    }
+    print_table(&rows);
+}

@@ -1,0 +1,102 @@
+//! Figures measured without a server process: crypto (1), in-process pull cost (2) and request
+//! counts (3).
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use meta_secret_core::client::VaultClient;
+use meta_secret_core::identity::{DeviceInfo, DeviceKeys, DeviceKind, KeyProtection};
+use meta_secret_core::secrets::{MetaDistributor, MetaEncryptor, SecretMetadata};
+use meta_secret_core::store::MemoryStore;
+use meta_secret_core::sync::SyncProtocol;
+use meta_secret_tests::{block_on, Net};
+
+use crate::churn::{Churn, Send};
+use crate::timing::{compare, median};
+use crate::Row;
+
+/// 1. Split 3-of-5 and seal five shares, against age-encrypting the same bytes to five recipients.
+pub fn split_vs_age(rounds: usize) -> Row {
+    let members: BTreeMap<_, DeviceInfo> = (0..5)
+        .map(|i| {
+            let keys = DeviceKeys::generate(&format!("d{i}"), DeviceKind::Desktop).expect("keys");
+            (keys.id().clone(), keys.info().clone())
+        })
+        .collect();
+    let recipients: Vec<_> = members.values().map(|m| m.recipient().expect("recipient")).collect();
+    let secret = b"correct horse battery staple, 64 bytes of password-ish text....";
+    let metadata = SecretMetadata { name: "bank".into() };
+    let distributor = MetaDistributor::new(&members);
+    let (split, age) = compare(
+        rounds,
+        50,
+        &mut || {
+            distributor.distribute("bench", 1, 3, secret, &metadata).expect("split");
+        },
+        &mut || {
+            MetaEncryptor::seal(secret, &recipients).expect("seal");
+        },
+    );
+    Row::ratio("1", "split 3-of-5 + seal 5 shares vs age to 5 recipients (64 B)", split, age, 1.25)
+}
+
+pub fn copy_keys(keys: &DeviceKeys) -> DeviceKeys {
+    let exported = keys.export(KeyProtection::Unprotected).expect("export");
+    DeviceKeys::import(&exported, None).expect("import")
+}
+
+/// A vault of `events` commits with a member `observer` synced to its head, and a churn to add more.
+pub struct PullVault<T> {
+    pub observer: VaultClient<MemoryStore, T>,
+    pub churn: Churn,
+}
+
+pub fn pull_vault<T: SyncProtocol>(
+    vault: &str,
+    events: usize,
+    owner: VaultClient<MemoryStore, T>,
+    observer: VaultClient<MemoryStore, T>,
+    send: Send,
+    now_ms: u64,
+) -> PullVault<T> {
+    block_on(owner.create_vault(vault)).expect("create");
+    block_on(observer.request_join(vault)).expect("join");
+    block_on(owner.accept(&observer.device().id)).expect("accept");
+    let state = block_on(owner.state()).expect("state");
+    let keys = copy_keys(owner.gateway().keys());
+    let mut churn = Churn::new(vault, keys, state.last_author_seq(&owner.device().id), now_ms);
+    churn.append(send, events.saturating_sub(state.head.seq as usize));
+    block_on(observer.sync()).expect("sync");
+    PullVault { observer, churn }
+}
+
+/// Median seconds for the observer to pull one new event, for the small and the big vault.
+pub fn pull_one<T: SyncProtocol>(
+    small: &mut PullVault<T>,
+    big: &mut PullVault<T>,
+    send: Send,
+    trials: usize,
+) -> (f64, f64) {
+    let (mut small_times, mut big_times) = (Vec::new(), Vec::new());
+    for _ in 0..trials {
+        for (vault, times) in [(&mut *small, &mut small_times), (&mut *big, &mut big_times)] {
+            vault.churn.append(send, 1);
+            let start = Instant::now();
+            let report = block_on(vault.observer.sync()).expect("sync");
+            times.push(start.elapsed().as_secs_f64());
+            assert_eq!(report.pulled, 1, "exactly one new event");
+        }
+    }
+    (median(small_times), median(big_times))
+}
+
+/// 2. (in-process) Pulling 1 new event from a 10,000-event log against from a 10-event log.
+pub fn pull_in_process(trials: usize) -> Row {
+    let net = Net::new();
+    let send = |request| block_on(net.server.handle(&request));
+    let now = net.clock_now();
+    let mut small = pull_vault("small", 10, net.device("o1"), net.device("x1"), &send, now + 1000);
+    let mut big = pull_vault("big", 10_000, net.device("o2"), net.device("x2"), &send, now + 1000);
+    let (small_time, big_time) = pull_one(&mut small, &mut big, &send, trials);
+    Row::ratio("2a", "pull 1 new event: 10,000-event log vs 10 (in-process)", big_time, small_time, 1.5)
+}

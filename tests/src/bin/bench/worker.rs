@@ -1,0 +1,170 @@
+//! Figures against the real worker in `wrangler dev`: pull cost on the Durable Object (2b),
+//! requests per sync (3), live poke latency (6) and Durable Object throughput (7).
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use meta_secret_core::event::GenericKvLogEvent;
+use meta_secret_core::secrets::events::new_object_id;
+use meta_secret_core::secrets::{MetaDistributor, SecretMetadata};
+use meta_secret_core::store::MemoryStore;
+use meta_secret_core::sync::live::Wake;
+use meta_secret_core::sync::TransportRequest;
+use meta_secret_tests::http::HttpTransport;
+use meta_secret_tests::live_socket::{LiveSocket, Received};
+use meta_secret_tests::{block_on, device_over, http_device, http_device_with_store, CountingTransport, SystemClock};
+
+use crate::native::{pull_one, pull_vault};
+use crate::timing::percentile;
+use crate::Row;
+
+fn now_ms() -> u64 {
+    meta_secret_core::clock::Clock::now_ms(&SystemClock)
+}
+
+/// 2b. Pull cost on the Durable Object.
+pub fn pull_on_worker(url: &str, trials: usize) -> Row {
+    let http = HttpTransport::new(url);
+    let send = |request: TransportRequest| http.send_blocking(&request).expect("http");
+    let tag = now_ms();
+    let mut small =
+        pull_vault(&format!("small-{tag}"), 10, http_device(url, "o1"), http_device(url, "x1"), &send, now_ms() + 1000);
+    let mut big = pull_vault(
+        &format!("big-{tag}"),
+        10_000,
+        http_device(url, "o2"),
+        http_device(url, "x2"),
+        &send,
+        now_ms() + 1000,
+    );
+    let (small_time, big_time) = pull_one(&mut small, &mut big, &send, trials);
+    Row::ratio("2b", "pull 1 new event: 10,000-event log vs 10 (Durable Object)", big_time, small_time, 1.5)
+}
+
+/// 3. HTTP requests per sync, counted: idle, and with two queued events.
+pub fn requests_per_sync(url: &str) -> Vec<Row> {
+    let counter = CountingTransport::new(HttpTransport::new(url));
+    let device = device_over(counter.clone(), "counted", MemoryStore::new());
+    block_on(device.create_vault(&format!("count-{}", now_ms()))).expect("create");
+    let before = counter.count();
+    block_on(device.sync()).expect("sync");
+    let idle = counter.count() - before;
+
+    let state = block_on(device.state()).expect("state");
+    for i in 0..2 {
+        let metadata = SecretMetadata { name: format!("s{i}") };
+        let split =
+            MetaDistributor::new(&state.members).distribute(&new_object_id(), 1, 1, b"x", &metadata).expect("split");
+        block_on(device.gateway().enqueue(GenericKvLogEvent::SecretSplit(split))).expect("enqueue");
+    }
+    let before = counter.count();
+    let report = block_on(device.sync()).expect("sync");
+    let pushing = counter.count() - before;
+    assert_eq!(report.committed.len(), 2);
+    vec![
+        Row::count("3a", "HTTP requests per idle sync", idle, 1),
+        Row::count("3b", "HTTP requests per sync pushing 2 events", pushing, 2),
+    ]
+}
+
+/// 6. Device A pushes; device B, poked over /live, has it applied. p50 and p95.
+pub fn live_latency(url: &str, trials: usize) -> Row {
+    let a = http_device(url, "a");
+    let b = http_device(url, "b");
+    let vault = format!("live-{}", now_ms());
+    block_on(a.create_vault(&vault)).expect("create");
+    block_on(b.request_join(&vault)).expect("join");
+    block_on(a.accept(&b.device().id)).expect("accept");
+    block_on(b.sync()).expect("sync");
+    let mut socket = LiveSocket::connect(url, &block_on(b.live_request()).expect("live")).expect("listen");
+    let state = block_on(a.state()).expect("state");
+    let mut samples = Vec::with_capacity(trials);
+    for i in 0..trials {
+        let metadata = SecretMetadata { name: format!("s{i}") };
+        let split =
+            MetaDistributor::new(&state.members).distribute(&new_object_id(), 1, 2, b"x", &metadata).expect("split");
+        let start = Instant::now();
+        block_on(a.gateway().enqueue(GenericKvLogEvent::SecretSplit(split))).expect("enqueue");
+        block_on(a.gateway().sync()).expect("push");
+        let head = block_on(a.state()).expect("state").head;
+        loop {
+            match socket.receive(Duration::from_secs(10)) {
+                Received::Text(text) => {
+                    let wake = Wake::from_message(&text);
+                    block_on(b.gateway().sync_if_behind(match wake {
+                        Wake::Poke { head } => head,
+                        Wake::Tick => head,
+                    }))
+                    .expect("sync");
+                    if block_on(b.state()).expect("state").head == head {
+                        break;
+                    }
+                }
+                other => panic!("no poke: {other:?}"),
+            }
+        }
+        samples.push(start.elapsed().as_secs_f64());
+    }
+    let p50 = percentile(samples.clone(), 0.5);
+    let p95 = percentile(samples, 0.95);
+    Row::latency("6", &format!("live poke: A pushes → B applied ({trials} trials)"), p50, p95, 0.100)
+}
+
+/// 7. Vault sync requests per second against a trivial route, same load (threads × duration).
+pub fn throughput(url: &str, threads: usize, seconds: f64) -> Row {
+    let owner = http_device(url, "owner");
+    let vault = format!("load-{}", now_ms());
+    block_on(owner.create_vault(&vault)).expect("create");
+    // Clients are reopened per thread from their stores (a client is not Send).
+    let stores: Vec<MemoryStore> = (0..threads)
+        .map(|i| {
+            let store = MemoryStore::new();
+            let device = http_device_with_store(url, &format!("load-{i}"), store.clone());
+            block_on(device.request_join(&vault)).expect("join");
+            block_on(owner.accept(&device.device().id)).expect("accept");
+            block_on(device.sync()).expect("sync");
+            store
+        })
+        .collect();
+    let (mut syncs, mut pings) = (0u64, 0u64);
+    for _ in 0..2 {
+        syncs += run_for(seconds, &stores, |store, stop| {
+            let device = http_device_with_store(url, "load", store.clone());
+            let mut done = 0;
+            while !stop.load(Ordering::Relaxed) {
+                block_on(device.sync()).expect("sync");
+                done += 1;
+            }
+            done
+        });
+        pings += run_for(seconds, &stores, |_, stop| {
+            let probe = HttpTransport::new(url);
+            let request =
+                TransportRequest { method: "GET".into(), path: "/v1/health".into(), auth: None, body: Vec::new() };
+            let mut done = 0;
+            while !stop.load(Ordering::Relaxed) {
+                assert_eq!(probe.send_blocking(&request).expect("health").status, 200);
+                done += 1;
+            }
+            done
+        });
+    }
+    let sync_rps = syncs as f64 / (2.0 * seconds);
+    let ping_rps = pings as f64 / (2.0 * seconds);
+    Row::throughput("7", &format!("vault DO syncs/s vs trivial route, {threads} clients"), sync_rps, ping_rps, 0.5)
+}
+
+/// Runs `work` for every item, each in its own thread, until `seconds` pass; sums what they did.
+fn run_for<T: Sync>(seconds: f64, items: &[T], work: impl Fn(&T, &AtomicBool) -> u64 + Sync) -> u64 {
+    let done = AtomicU64::new(0);
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        for item in items {
+            let (done, stop, work) = (&done, &stop, &work);
+            scope.spawn(move || done.fetch_add(work(item, stop), Ordering::Relaxed));
+        }
+        std::thread::sleep(Duration::from_secs_f64(seconds));
+        stop.store(true, Ordering::Relaxed);
+    });
+    done.load(Ordering::Relaxed)
+}
