@@ -8,7 +8,8 @@ pkg="$root/wasm/pkg"
 
 cargo build -p meta-secret-wasm --target wasm32-unknown-unknown --profile wasm-release
 rm -rf "$pkg"
-"$HOME/.cargo/bin/wasm-bindgen" --target web --out-dir "$pkg" --out-name meta_secret \
+"$HOME/.cargo/bin/wasm-bindgen" --target web --remove-name-section --remove-producers-section \
+  --out-dir "$pkg" --out-name meta_secret \
   "$root/target/wasm32-unknown-unknown/wasm-release/meta_secret_wasm.wasm"
 "$root/node_modules/.bin/wasm-opt" -Oz \
   --enable-bulk-memory --enable-reference-types --enable-nontrapping-float-to-int \
