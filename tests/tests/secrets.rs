@@ -2,7 +2,7 @@
 //! membership change, and what the server and devices hold afterwards.
 
 use meta_secret_core::error::HasErrorCode;
-use meta_secret_core::secrets::{combine, MetaEncryptor, ShareEnvelope};
+use meta_secret_core::secrets::{combine, MetaEncryptor, ShareEnvelope, SharePayload};
 use meta_secret_core::vault::ClaimStatus;
 use meta_secret_core::ErrorCode;
 use meta_secret_tests::{block_on, settle, vault_of, Device, Net};
@@ -11,7 +11,7 @@ fn own_envelope(device: &Device, secret_id: &str) -> ShareEnvelope {
     let state = block_on(device.state()).unwrap();
     let sealed = &state.secrets[secret_id].shares[&device.device().id];
     let plain = MetaEncryptor::open(sealed, device.gateway().keys().age_identity()).unwrap();
-    serde_json::from_slice(&plain).unwrap()
+    SharePayload::parse(&plain).unwrap().envelope
 }
 
 fn claim_status(device: &Device, claim_id: &str) -> ClaimStatus {

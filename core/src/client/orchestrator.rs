@@ -12,7 +12,7 @@ use super::VaultClient;
 use crate::event::GenericKvLogEvent;
 use crate::secrets::distributor::resplit_threshold;
 use crate::secrets::events::RecoveryPurpose;
-use crate::secrets::{MetaDistributor, MetaEncryptor, SecretMetadata};
+use crate::secrets::MetaDistributor;
 use crate::store::LogStore;
 use crate::sync::{ClientError, SyncProtocol};
 use crate::vault::{ClaimStatus, VaultState};
@@ -115,9 +115,7 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         let secret_id = &claim.request.secret_id;
         let record = &state.secrets[secret_id];
         let secret = self.recover(state, claim_id, claim).await?;
-        let metadata = MetaEncryptor::open(&record.metadata, self.gateway.keys().age_identity())?;
-        let metadata: SecretMetadata =
-            serde_json::from_slice(&metadata).map_err(|_| crate::secrets::SecretError::Open)?;
+        let metadata = self.own_payload(state, secret_id)?.metadata;
         let k = resplit_threshold(record.k, state.members.len());
         let split =
             MetaDistributor::new(&state.members).distribute(secret_id, record.version + 1, k, &secret, &metadata)?;

@@ -11,7 +11,9 @@ use crate::encoding::Bytes;
 use crate::event::GenericKvLogEvent;
 use crate::identity::DeviceId;
 use crate::secrets::events::{new_object_id, RecoveryPurpose, RecoveryRequest};
-use crate::secrets::{combine, MetaDistributor, MetaEncryptor, SecretError, SecretMetadata, ShareEnvelope};
+use crate::secrets::{
+    combine, MetaDistributor, MetaEncryptor, SecretError, SecretMetadata, ShareEnvelope, SharePayload,
+};
 use crate::store::{LogStore, StoreBatch};
 use crate::sync::{ClientError, SyncProtocol};
 use crate::vault::{ClaimRecord, ClaimStatus, MembershipStatus, RuleViolation, VaultState};
@@ -65,15 +67,11 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     /// Every live secret, names decrypted on this device.
     pub async fn secrets(&self) -> Result<Vec<SecretInfo>, ClientError> {
         let state = self.state().await?;
-        let identity = self.gateway.keys().age_identity();
         Ok(state
             .secrets
             .iter()
             .map(|(id, record)| {
-                let name = MetaEncryptor::open(&record.metadata, identity)
-                    .ok()
-                    .and_then(|plain| serde_json::from_slice::<SecretMetadata>(&plain).ok())
-                    .map(|m| m.name);
+                let name = self.own_payload(&state, id).ok().map(|payload| payload.metadata.name);
                 SecretInfo { id: id.clone(), name, k: record.k, n: record.n, version: record.version }
             })
             .collect())
@@ -192,6 +190,11 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         Ok(())
     }
 
+    /// This device's share of `secret_id` with the secret's metadata.
+    pub(super) fn own_payload(&self, state: &VaultState, secret_id: &str) -> Result<SharePayload, ClientError> {
+        Ok(SharePayload::parse(&self.own_share_bytes(state, secret_id)?)?)
+    }
+
     fn own_share_bytes(&self, state: &VaultState, secret_id: &str) -> Result<Vec<u8>, ClientError> {
         let record = state.secrets.get(secret_id).ok_or(RuleViolation::UnknownSecret)?;
         let sealed = record.shares.get(self.gateway.keys().id()).ok_or(RuleViolation::NoShare)?;
@@ -243,7 +246,7 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
 }
 
 fn parse_envelope(bytes: &[u8]) -> Result<ShareEnvelope, ClientError> {
-    serde_json::from_slice(bytes).map_err(|_| SecretError::Open.into())
+    Ok(SharePayload::parse(bytes)?.envelope)
 }
 
 fn claim_info(state: &VaultState, id: &str, claim: &ClaimRecord) -> ClaimInfo {

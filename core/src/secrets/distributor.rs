@@ -1,12 +1,13 @@
 //! `MetaEncryptor` seals bytes to devices with age; `MetaDistributor` turns a secret into one
-//! `SecretSplit` event: k-of-n envelopes, each sealed to one member, metadata sealed to all.
+//! `SecretSplit` event: k-of-n envelopes, each sealed with the secret's metadata to one member.
+//! Carrying the metadata inside each share keeps a split at one age wrap per member.
 
 use std::collections::BTreeMap;
 use std::io::Write;
 
 use serde::{Deserialize, Serialize};
 
-use super::envelope::{split, ShareError};
+use super::envelope::{split, ShareEnvelope, ShareError};
 use super::events::{SealedShare, SecretSplit};
 use crate::encoding::Bytes;
 use crate::error::{ErrorCode, HasErrorCode};
@@ -59,6 +60,19 @@ impl MetaEncryptor {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecretMetadata {
     pub name: String,
+}
+
+/// What one member's sealed share holds: its envelope and the secret's metadata (its name).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharePayload {
+    pub envelope: ShareEnvelope,
+    pub metadata: SecretMetadata,
+}
+
+impl SharePayload {
+    pub fn parse(bytes: &[u8]) -> Result<SharePayload, SecretError> {
+        serde_json::from_slice(bytes).map_err(|_| SecretError::Open)
+    }
 }
 
 /// The threshold a secret keeps after a membership change: unchanged when possible, at least 2
@@ -114,13 +128,12 @@ impl<'a> MetaDistributor<'a> {
             .zip(&recipients)
             .zip(&envelopes)
             .map(|((device, recipient), envelope)| {
-                let plain = serde_json::to_vec(envelope).map_err(|_| SecretError::Seal)?;
+                let payload = SharePayload { envelope: envelope.clone(), metadata: metadata.clone() };
+                let plain = serde_json::to_vec(&payload).map_err(|_| SecretError::Seal)?;
                 let sealed = MetaEncryptor::seal(&plain, std::slice::from_ref(recipient))?;
                 Ok(SealedShare { device: device.clone(), sealed })
             })
             .collect::<Result<_, SecretError>>()?;
-        let metadata = serde_json::to_vec(metadata).map_err(|_| SecretError::Seal)?;
-        let metadata = MetaEncryptor::seal(&metadata, &recipients)?;
-        Ok(SecretSplit { secret_id: secret_id.to_owned(), version, k, n, metadata, shares })
+        Ok(SecretSplit { secret_id: secret_id.to_owned(), version, k, n, shares })
     }
 }

@@ -19,8 +19,7 @@ pub struct SecretSplit {
     pub version: u32,
     pub k: u8,
     pub n: u8,
-    /// Name and other metadata, sealed to every member; the server never sees them.
-    pub metadata: Bytes,
+    /// One sealed share per member; each also carries the name, which the server never sees.
     pub shares: Vec<SealedShare>,
 }
 

@@ -6,5 +6,5 @@ pub mod envelope;
 mod envelope_tests;
 pub mod events;
 
-pub use distributor::{MetaDistributor, MetaEncryptor, SecretError, SecretMetadata};
+pub use distributor::{MetaDistributor, MetaEncryptor, SecretError, SecretMetadata, SharePayload};
 pub use envelope::{combine, split, ShareEnvelope, ShareError};

@@ -11,13 +11,12 @@ use crate::event::GenericKvLogEvent;
 use crate::identity::DeviceId;
 use crate::secrets::events::{valid_object_id, RecoveryPurpose, RecoveryRequest, SecretSplit};
 
-/// The current version of a secret: parameters, sealed metadata, and one sealed share per holder.
+/// The current version of a secret: parameters and one sealed share (with metadata) per holder.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecretRecord {
     pub version: u32,
     pub k: u8,
     pub n: u8,
-    pub metadata: Bytes,
     pub shares: BTreeMap<DeviceId, Bytes>,
 }
 
@@ -103,8 +102,8 @@ fn check_split(state: &VaultState, split: &SecretSplit) -> Result<(), RuleViolat
     if split.k == 0 || split.k > split.n || (split.k == 1 && split.n > 1) {
         return Err(RuleViolation::InvalidSecret("threshold must be 1 <= k <= n, and k = 1 only for one device"));
     }
-    if split.metadata.0.is_empty() || split.shares.iter().any(|s| s.sealed.0.is_empty()) {
-        return Err(RuleViolation::InvalidSecret("metadata and shares must be sealed"));
+    if split.shares.iter().any(|s| s.sealed.0.is_empty()) {
+        return Err(RuleViolation::InvalidSecret("shares must be sealed"));
     }
     match state.secrets.get(&split.secret_id) {
         Some(current) if split.version != current.version + 1 => {
@@ -186,13 +185,7 @@ pub(super) fn fold(state: &mut VaultState, author: &DeviceId, event: &GenericKvL
     match event {
         E::SecretSplit(split) => {
             let shares = split.shares.iter().map(|s| (s.device.clone(), s.sealed.clone())).collect();
-            let record = SecretRecord {
-                version: split.version,
-                k: split.k,
-                n: split.n,
-                metadata: split.metadata.clone(),
-                shares,
-            };
+            let record = SecretRecord { version: split.version, k: split.k, n: split.n, shares };
             state.secrets.insert(split.secret_id.clone(), record);
             // The re-splitter's own claim is fulfilled by the split; everyone else's is outdated.
             let id = &split.secret_id;

@@ -1,4 +1,4 @@
-//! `cargo run --release -p meta-secret-tests --bin bench [-- --quick]`: measures the figures in
+//! `cargo run --release -p meta-secret-tests --bin bench [-- --quick] [--native]`: measures the figures in
 //! BENCHMARKS.md and prints one table. Ratios compare workloads taken in the same run.
 
 mod churn;
@@ -110,22 +110,25 @@ fn wasm_size() -> Option<Row> {
 
 fn main() {
     let quick = std::env::args().any(|arg| arg == "--quick");
+    // `--native`: only the figures that need no server (1, 2a, 8).
+    let native_only = std::env::args().any(|arg| arg == "--native");
     let (rounds, trials, live_trials, seconds) = if quick { (5, 20, 50, 2.0) } else { (15, 100, 200, 5.0) };
     let mut rows = vec![native::split_vs_age(rounds)];
     eprintln!("1 done; building a 10,000-event log in process…");
     rows.push(native::pull_in_process(trials));
 
-    eprintln!("starting wrangler dev…");
-    let dev = WranglerDev::start(&temp_dir("bench"));
-    let url = dev.url();
-    eprintln!("building a 10,000-event log on the Durable Object…");
-    rows.push(worker::pull_on_worker(&url, trials));
-    rows.extend(worker::requests_per_sync(&url));
-    eprintln!("live latency…");
-    rows.push(worker::live_latency(&url, live_trials));
-    eprintln!("throughput…");
-    rows.push(worker::throughput(&url, 8, seconds));
-    drop(dev);
+    if !native_only {
+        eprintln!("starting wrangler dev…");
+        let dev = WranglerDev::start(&temp_dir("bench"));
+        let url = dev.url();
+        eprintln!("building a 10,000-event log on the Durable Object…");
+        rows.push(worker::pull_on_worker(&url, trials));
+        rows.extend(worker::requests_per_sync(&url));
+        eprintln!("live latency…");
+        rows.push(worker::live_latency(&url, live_trials));
+        eprintln!("throughput…");
+        rows.push(worker::throughput(&url, 8, seconds));
+    }
     match wasm_size() {
         Some(row) => rows.push(row),
         None => eprintln!("8: wasm/pkg not built; run `npm run build` first"),
