@@ -4,9 +4,14 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-pkg="$root/wasm/pkg"
+# META_SECRET_PKG_DIR / META_SECRET_FEATURES: the benchmarks build a `bench` variant elsewhere.
+pkg="${META_SECRET_PKG_DIR:-$root/wasm/pkg}"
+features=()
+if [ -n "${META_SECRET_FEATURES:-}" ]; then
+  features=(--features "$META_SECRET_FEATURES")
+fi
 
-cargo build -p meta-secret-wasm --target wasm32-unknown-unknown --profile wasm-release
+cargo build -p meta-secret-wasm --target wasm32-unknown-unknown --profile wasm-release "${features[@]}"
 rm -rf "$pkg"
 "$HOME/.cargo/bin/wasm-bindgen" --target web --remove-name-section --remove-producers-section \
   --out-dir "$pkg" --out-name meta_secret \
@@ -19,4 +24,4 @@ cp "$root/wasm/npm/package.json" "$root/wasm/npm/README.md" "$pkg/"
 
 raw=$(wc -c < "$pkg/meta_secret_bg.wasm")
 gz=$(gzip -9 -c "$pkg/meta_secret_bg.wasm" | wc -c)
-echo "wasm/pkg/meta_secret_bg.wasm: $raw bytes raw, $gz bytes gzip -9"
+echo "$pkg/meta_secret_bg.wasm: $raw bytes raw, $gz bytes gzip -9"

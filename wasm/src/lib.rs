@@ -3,6 +3,8 @@
 //! conversions. Every decision is the core's.
 
 mod api;
+#[cfg(feature = "bench")]
+mod bench;
 mod fetch_transport;
 mod idb_store;
 mod js_error;

@@ -1,6 +1,7 @@
 //! `cargo run --release -p meta-secret-tests --bin bench [-- --quick] [--native]`: measures the figures in
 //! BENCHMARKS.md and prints one table. Ratios compare workloads taken in the same run.
 
+mod browser;
 mod churn;
 mod native;
 mod timing;
@@ -110,7 +111,7 @@ fn wasm_size() -> Option<Row> {
 
 fn main() {
     let quick = std::env::args().any(|arg| arg == "--quick");
-    // `--native`: only the figures that need no server (1, 2a, 8).
+    // `--native`: only the figures that need no server or browser (1, 2a, 8).
     let native_only = std::env::args().any(|arg| arg == "--native");
     let (rounds, trials, live_trials, seconds) = if quick { (5, 20, 50, 2.0) } else { (15, 100, 200, 5.0) };
     let mut rows = vec![native::split_vs_age(rounds)];
@@ -128,6 +129,10 @@ fn main() {
         rows.push(worker::live_latency(&url, live_trials));
         eprintln!("throughput…");
         rows.push(worker::throughput(&url, 8, seconds));
+    }
+    if !native_only {
+        eprintln!("browser figures…");
+        rows.extend(browser::figures(rounds.min(9)));
     }
     match wasm_size() {
         Some(row) => rows.push(row),

@@ -15,17 +15,42 @@ use crate::churn::{Churn, Send};
 use crate::timing::{compare, median};
 use crate::Row;
 
-/// 1. Split 3-of-5 and seal five shares, against age-encrypting the same bytes to five recipients.
-pub fn split_vs_age(rounds: usize) -> Row {
-    let members: BTreeMap<_, DeviceInfo> = (0..5)
+struct SplitWorkload {
+    members: BTreeMap<meta_secret_core::identity::DeviceId, DeviceInfo>,
+    metadata: SecretMetadata,
+}
+
+const SECRET: &[u8; 64] = b"correct horse battery staple, 64 bytes of password-ish text.....";
+
+fn split_workload() -> SplitWorkload {
+    let members = (0..5)
         .map(|i| {
             let keys = DeviceKeys::generate(&format!("d{i}"), DeviceKind::Desktop).expect("keys");
             (keys.id().clone(), keys.info().clone())
         })
         .collect();
+    SplitWorkload { members, metadata: SecretMetadata { name: "bank".into() } }
+}
+
+/// Median seconds per 3-of-5 split of 64 bytes (the workload of figures 1 and 4).
+pub fn split_seconds(rounds: usize) -> f64 {
+    let workload = split_workload();
+    let distributor = MetaDistributor::new(&workload.members);
+    let samples = (0..rounds)
+        .map(|_| {
+            crate::timing::per_call(50, &mut || {
+                distributor.distribute("bench", 1, 3, SECRET, &workload.metadata).expect("split");
+            })
+        })
+        .collect();
+    median(samples)
+}
+
+/// 1. Split 3-of-5 and seal five shares, against age-encrypting the same bytes to five recipients.
+pub fn split_vs_age(rounds: usize) -> Row {
+    let SplitWorkload { members, metadata } = split_workload();
     let recipients: Vec<_> = members.values().map(|m| m.recipient().expect("recipient")).collect();
-    let secret = b"correct horse battery staple, 64 bytes of password-ish text....";
-    let metadata = SecretMetadata { name: "bank".into() };
+    let secret = SECRET;
     let distributor = MetaDistributor::new(&members);
     let (split, age) = compare(
         rounds,

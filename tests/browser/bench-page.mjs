@@ -1,0 +1,47 @@
+// BENCHMARKS.md figures 4 and 5 in headless Chromium: loads the `bench` build of the wasm package
+// (scripts/build-npm.sh with META_SECRET_FEATURES=bench) and prints one JSON line of medians.
+//   node tests/browser/bench-page.mjs <pkg dir> [rounds]
+import { chromium } from "playwright-core";
+import { serveStatic } from "./static-server.mjs";
+
+const [pkgDir, roundsArg] = process.argv.slice(2);
+const rounds = Number(roundsArg ?? 7);
+if (!pkgDir) {
+  console.error("usage: node tests/browser/bench-page.mjs <pkg dir> [rounds]");
+  process.exit(2);
+}
+
+const PAGE = `<!doctype html><meta charset="utf-8"><title>bench</title>
+<script type="module">
+  import init, { benchSplit, benchIdbApply } from "/pkg/meta_secret.js";
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  window.bench = async (rounds) => {
+    await init();
+    benchSplit(5); // warm-up
+    const split = [], age = [], apply = [], raw = [];
+    for (let round = 0; round < rounds; round++) {
+      const [s, a] = benchSplit(50);
+      split.push(s); age.push(a);
+      const [ap, rp] = await benchIdbApply("bench-" + Date.now() + "-" + round, 1000);
+      apply.push(ap); raw.push(rp);
+    }
+    return { split_ms: median(split), age_ms: median(age), idb_apply_ms: median(apply), idb_raw_ms: median(raw) };
+  };
+  window.ready = true;
+</script>`;
+
+const site = await serveStatic({ routes: { "/pkg/": pkgDir }, pages: { "/": PAGE } });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update"],
+});
+try {
+  const page = await browser.newPage();
+  await page.goto(site.url + "/");
+  await page.waitForFunction(() => window.ready === true);
+  const result = await page.evaluate((n) => window.bench(n), rounds);
+  console.log(JSON.stringify(result));
+} finally {
+  await browser.close();
+  await site.close();
+}
