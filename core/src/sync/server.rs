@@ -248,6 +248,9 @@ impl<S: LogStore> ServerApp<S> {
 
     async fn check_cursor(&self, state: &VaultState, cursor: Cursor) -> Result<(), ApiError> {
         let mismatch = || ApiError::new(ErrorCode::CursorMismatch, "cursor is not on this vault's log");
+        if cursor == state.head {
+            return Ok(()); // the common idle case needs no storage read
+        }
         if cursor.seq > state.head.seq {
             return Err(mismatch());
         }
@@ -274,7 +277,10 @@ impl<S: LogStore> ServerApp<S> {
             return Ok(SyncResponse { status, results, commits: Vec::new(), head: None, more: false });
         }
         let limit = sync.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE) as usize;
-        let commits = self.store.read_after(sync.cursor.seq, limit).await.map_err(internal)?;
+        let commits = match sync.cursor == state.head {
+            true => Vec::new(),
+            false => self.store.read_after(sync.cursor.seq, limit).await.map_err(internal)?,
+        };
         let more = commits.last().is_some_and(|c| c.seq < state.head.seq);
         Ok(SyncResponse { status, results, commits, head: Some(state.head), more })
     }
