@@ -120,6 +120,14 @@ impl MetaSecret {
         to_js(&Device::from(self.inner.client.device())).unwrap_or(JsValue::NULL)
     }
 
+    /// The vault this device belongs to or asked to join, if any (kept across reloads).
+    #[wasm_bindgen(js_name = vaultName, unchecked_return_type = "Promise<string | undefined>")]
+    pub fn vault_name(&self) -> Promise {
+        self.run(|inner| async move {
+            Ok(inner.client.gateway().vault().await.map_or(JsValue::UNDEFINED, |v| JsValue::from_str(v.as_str())))
+        })
+    }
+
     #[wasm_bindgen(js_name = createVault, unchecked_return_type = "Promise<void>")]
     pub fn create_vault(&self, name: String) -> Promise {
         self.run(|inner| async move { done(inner.client.create_vault(&name).await) })

@@ -8,6 +8,7 @@ use js_sys::Function;
 use meta_secret_core::error::HasErrorCode;
 use meta_secret_core::sync::live::{Wake, POLL_INTERVAL_CONNECTED_MS, POLL_INTERVAL_DISCONNECTED_MS};
 use meta_secret_core::sync::ClientError;
+use meta_secret_core::vault::MembershipStatus;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
@@ -49,6 +50,9 @@ struct LiveState {
     socket: RefCell<Option<Socket>>,
     connected: Cell<bool>,
     stopped: Cell<bool>,
+    /// The standing after the last sync, so a change (accepted, declined) is reported even when
+    /// nothing was pulled.
+    last_status: Cell<Option<MembershipStatus>>,
 }
 
 /// A running subscription; `unsubscribe()` stops it.
@@ -96,6 +100,7 @@ impl Subscription {
             socket: RefCell::new(None),
             connected: Cell::new(false),
             stopped: Cell::new(false),
+            last_status: Cell::new(None),
         });
         spawn_local(run(state.clone()));
         Subscription { state }
@@ -150,10 +155,13 @@ async fn wake(state: &Rc<LiveState>, wake: Wake) {
         return;
     };
     match inner.client.on_wake(wake).await {
-        Ok(Some(report)) if report.pulled > 0 || !report.committed.is_empty() || !report.rejected.is_empty() => {
-            state.emit(&LiveEvent::Synced { sync: SyncResult::from(&report) });
+        Ok(Some(report)) => {
+            let status_changed = state.last_status.replace(Some(report.status)) != Some(report.status);
+            if status_changed || report.pulled > 0 || !report.committed.is_empty() || !report.rejected.is_empty() {
+                state.emit(&LiveEvent::Synced { sync: SyncResult::from(&report) });
+            }
         }
-        Ok(_) => {}
+        Ok(None) => {}
         Err(error) => state.emit_error(&error),
     }
 }

@@ -1,0 +1,155 @@
+// The demo end to end: runs `npm start` (as a newcomer would) on a free port in its own process
+// group, waits for the page and the API, then drives three browser contexts — three devices —
+// through Playwright with Debian's Chromium. Screenshots go to tests/browser/screenshots/.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { freePort } from "../../scripts/with-wrangler.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
+const shots = join(root, "tests/browser/screenshots");
+const SECRET = "Пароль: 秘密 🔐 über alles";
+const WAIT = 30_000;
+
+async function startDemo() {
+  const port = await freePort();
+  const persistTo = mkdtempSync(join(tmpdir(), "meta-secret-demo-"));
+  const child = spawn("npm", ["start"], {
+    cwd: root,
+    detached: true, // own process group: npm, node, wrangler and workerd stop together
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, PORT: String(port), INSPECTOR_PORT: String(await freePort()), PERSIST_TO: persistTo },
+  });
+  let log = "";
+  child.stdout.on("data", (chunk) => (log += chunk));
+  child.stderr.on("data", (chunk) => (log += chunk));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.pid > 1 && child.exitCode === null) {
+      try { process.kill(-child.pid, "SIGTERM"); } catch { /* gone */ }
+      await Promise.race([new Promise((r) => child.once("exit", r)), new Promise((r) => setTimeout(r, 10_000))]);
+      try { process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ }
+    }
+    rmSync(persistTo, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 15 * 60_000; // a cold build may compile for minutes
+  while (Date.now() < deadline && child.exitCode === null) {
+    try {
+      const [page, api] = await Promise.all([fetch(`${url}/`), fetch(`${url}/v1/health`)]);
+      const html = await page.text();
+      if (page.ok && html.includes("meta-secret") && api.ok) {
+        assert.ok(log.includes(`running at ${url}`), "npm start prints its URL");
+        return { url, stop };
+      }
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  await stop();
+  throw new Error(`npm start did not serve the page and API:\n${log.slice(-4000)}`);
+}
+
+const panel = (page, slot = "device") => page.locator(`section.device[data-slot="${slot}"]`);
+
+async function openDevice(page, name, slot = "device") {
+  const p = panel(page, slot);
+  await p.getByLabel("Device name").fill(name);
+  await p.getByRole("button", { name: "Open device" }).click();
+  await p.locator(".vault-form").waitFor({ state: "visible", timeout: WAIT });
+}
+
+async function vaultAction(page, vault, action, slot = "device") {
+  const p = panel(page, slot);
+  await p.getByLabel("Vault name").fill(vault);
+  await p.getByRole("button", { name: action }).click();
+}
+
+async function main() {
+  mkdirSync(shots, { recursive: true });
+  const demo = await startDemo();
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update"],
+  });
+  try {
+    const pages = [];
+    for (let i = 0; i < 3; i++) {
+      const context = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
+      const page = await context.newPage();
+      page.on("pageerror", (error) => console.error(`page ${i}: ${error}`));
+      await page.goto(demo.url + "/");
+      await page.locator("#boot", { hasText: "Ready" }).waitFor({ timeout: WAIT });
+      pages.push(page);
+    }
+    const [alice, bob, carol] = pages;
+    const vault = `family-${Date.now()}`;
+
+    await openDevice(alice, "alice");
+    await vaultAction(alice, vault, "Create vault");
+    await panel(alice).locator(".members", { hasText: "alice" }).waitFor({ timeout: WAIT });
+
+    for (const [page, name] of [[bob, "bob"], [carol, "carol"]]) {
+      await openDevice(page, name);
+      await vaultAction(page, vault, "Ask to join");
+      await panel(page).locator(".status-text", { hasText: "Waiting" }).waitFor({ timeout: WAIT });
+      // Alice sees the request arrive live (no reload), then accepts it.
+      const request = panel(alice).locator(".pending li", { hasText: name });
+      await request.waitFor({ timeout: WAIT });
+      await request.getByRole("button", { name: "Accept" }).click();
+      await panel(page).locator(".members", { hasText: "alice" }).waitFor({ timeout: WAIT });
+    }
+    await alice.screenshot({ path: join(shots, "1-alice-three-members.png"), fullPage: true });
+
+    const add = panel(alice).locator(".add-secret");
+    await add.getByLabel("Name").fill("bank");
+    await add.getByLabel("Secret").fill(SECRET);
+    await add.getByLabel(/Devices needed/).fill("2");
+    await add.getByRole("button", { name: "Add secret" }).click();
+    await panel(alice).locator(".secrets li", { hasText: "2 of 3" }).waitFor({ timeout: WAIT });
+
+    // Bob sees the secret live and asks to recover it; Carol approves; Bob reveals.
+    const bobSecret = panel(bob).locator(".secrets li", { hasText: "bank" });
+    await bobSecret.waitFor({ timeout: WAIT });
+    await bobSecret.getByRole("button", { name: "Request recovery" }).click();
+    const carolClaim = panel(carol).locator(".claims li", { hasText: "asked by bob" });
+    await carolClaim.locator(".progress", { hasText: "0 of 1 approvals" }).waitFor({ timeout: WAIT });
+    await carol.screenshot({ path: join(shots, "2-carol-claim.png"), fullPage: true });
+    await carolClaim.getByRole("button", { name: "Approve" }).click();
+    const bobClaim = panel(bob).locator(".claims li", { hasText: "1 of 1 approvals" });
+    await bobClaim.waitFor({ timeout: WAIT });
+    await bobClaim.getByRole("button", { name: "Reveal" }).click();
+    await panel(bob).locator(".revealed").waitFor({ state: "visible", timeout: WAIT });
+    assert.equal(await panel(bob).locator(".revealed-text").inputValue().catch(() => null) ??
+      await panel(bob).locator(".revealed-text").textContent(), SECRET);
+    await bob.screenshot({ path: join(shots, "3-bob-revealed.png"), fullPage: true });
+
+    // Playground: a simulated device on Alice's page asks to join and is declined.
+    await alice.getByRole("button", { name: /simulated device/ }).click();
+    await openDevice(alice, "dave", "sim-1");
+    await vaultAction(alice, vault, "Ask to join", "sim-1");
+    const daveRequest = panel(alice).locator(".pending li", { hasText: "dave" });
+    await daveRequest.waitFor({ timeout: WAIT });
+    await daveRequest.getByRole("button", { name: "Decline" }).click();
+    await panel(alice, "sim-1").locator(".status-text", { hasText: "declined" }).waitFor({ timeout: WAIT });
+    await alice.screenshot({ path: join(shots, "4-playground-declined.png"), fullPage: true });
+
+    // An error path: joining a vault that does not exist shows a readable error.
+    await carol.getByRole("button", { name: /simulated device/ }).click();
+    await openDevice(carol, "erin", "sim-1");
+    await vaultAction(carol, `no-such-vault-${Date.now()}`, "Ask to join", "sim-1");
+    await panel(carol, "sim-1").locator(".error", { hasText: "NO_VAULT" }).waitFor({ timeout: WAIT });
+    await carol.screenshot({ path: join(shots, "5-error-no-vault.png"), fullPage: true });
+    console.log(`demo end-to-end test passed; screenshots in ${shots}`);
+  } finally {
+    await browser.close();
+    await demo.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,287 @@
+// The meta-secret demo: each panel is one device with its own IndexedDB database. The first panel
+// is this browser; the playground adds simulated devices side by side so one person can try the
+// whole flow. Everything shown from other devices goes through textContent, never HTML.
+import init, { MetaSecret } from "./pkg/meta_secret.js";
+
+const SERVER = location.origin;
+const SIMULATED_KEY = "meta-secret-demo-simulated";
+const NAME_KEY = (slot) => `meta-secret-demo-name-${slot}`;
+
+function el(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+function button(label, onClick, className) {
+  const node = el("button", label, className);
+  node.type = "button";
+  node.addEventListener("click", onClick);
+  return node;
+}
+
+function shortId(id) {
+  return id.slice(0, 8);
+}
+
+function describeError(error) {
+  if (error && error.code) return `${error.code}: ${error.message}`;
+  return String(error?.message ?? error);
+}
+
+const STATUS_TEXT = {
+  pending: "Waiting for a member of the vault to accept this device…",
+  declined: "A member declined this device's request. A member can re-admit it; then ask again.",
+  not_member: "This device is not a member of the vault.",
+  no_vault: "There is no vault with this name.",
+};
+
+class DevicePanel {
+  constructor(slot, title) {
+    this.slot = slot;
+    this.root = document.getElementById("device-template").content.firstElementChild.cloneNode(true);
+    this.root.dataset.slot = slot;
+    this.q(".device-title").textContent = title;
+    this.device = null;
+    this.vault = undefined;
+    this.status = undefined;
+    this.subscription = null;
+    this.bindForms();
+    const remembered = localStorage.getItem(NAME_KEY(slot));
+    if (remembered) this.q(".setup [name=deviceName]").value = remembered;
+  }
+
+  q(selector) {
+    return this.root.querySelector(selector);
+  }
+
+  bindForms() {
+    this.q(".setup").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const form = new FormData(event.target);
+      this.run(() => this.open(form.get("deviceName").trim(), form.get("passphrase")));
+    });
+    this.q(".vault-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const vault = new FormData(event.target).get("vault").trim();
+      const action = event.submitter?.value ?? "create";
+      this.run(async () => {
+        if (action === "create") await this.device.createVault(vault);
+        else await this.device.requestJoin(vault);
+        this.vault = vault;
+        await this.refresh(true);
+      });
+    });
+    this.q(".add-secret").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const form = new FormData(event.target);
+      this.run(async () => {
+        await this.device.addSecret(form.get("name"), form.get("secret"), { threshold: Number(form.get("threshold")) });
+        event.target.reset();
+        await this.refresh(true);
+      });
+    });
+    this.q(".leave").addEventListener("click", () => {
+      if (!confirm("Leave this vault? This device loses its shares.")) return;
+      this.action(() => this.device.leave());
+    });
+    this.q(".copy").addEventListener("click", async () => {
+      const text = this.q(".revealed-text").value;
+      try {
+        await navigator.clipboard.writeText(text);
+        this.q(".copy").textContent = "Copied";
+      } catch (error) {
+        this.showError(`Could not copy: ${describeError(error)}`);
+      }
+    });
+    this.q(".hide").addEventListener("click", () => this.hideRevealed());
+  }
+
+  hideRevealed() {
+    this.q(".revealed-text").value = "";
+    this.q(".revealed").hidden = true;
+    this.q(".copy").textContent = "Copy";
+  }
+
+  /** Runs one piece of work with the progress indicator on and every error shown. */
+  async run(work) {
+    this.root.setAttribute("aria-busy", "true");
+    this.q(".busy").hidden = false;
+    this.root.querySelectorAll("button").forEach((b) => (b.disabled = true));
+    this.q(".error").hidden = true;
+    try {
+      await work();
+    } catch (error) {
+      this.showError(describeError(error));
+    } finally {
+      this.root.querySelectorAll("button").forEach((b) => (b.disabled = false));
+      this.q(".busy").hidden = true;
+      this.root.setAttribute("aria-busy", "false");
+    }
+  }
+
+  action(call) {
+    return this.run(async () => {
+      await call();
+      await this.refresh(true);
+    });
+  }
+
+  showError(text) {
+    const node = this.q(".error");
+    node.textContent = text;
+    node.hidden = false;
+  }
+
+  async open(name, passphrase) {
+    this.device = await MetaSecret.open({
+      serverUrl: SERVER,
+      dbName: `meta-secret-${this.slot}`,
+      deviceName: name,
+      passphrase: passphrase || undefined,
+    });
+    localStorage.setItem(NAME_KEY(this.slot), name);
+    this.q(".device-title").textContent = `${this.device.device.name} (${shortId(this.device.device.id)})`;
+    this.q(".setup").hidden = true;
+    this.vault = await this.device.vaultName();
+    this.subscription = this.device.subscribe((event) => this.onLive(event));
+    this.setSyncState("polling");
+    await this.refresh(Boolean(this.vault));
+  }
+
+  setSyncState(text) {
+    const node = this.q(".sync-state");
+    node.textContent = text;
+    node.classList.toggle("live", text.startsWith("live"));
+  }
+
+  onLive(event) {
+    if (event.type === "connection") {
+      this.setSyncState(event.live ? "live" : "polling");
+    } else if (event.type === "synced") {
+      this.status = event.sync.status;
+      this.refresh(false).catch((error) => this.showError(describeError(error)));
+    } else if (event.type === "error" && event.code !== "NETWORK") {
+      this.showError(`${event.code}: ${event.message}`);
+    }
+  }
+
+  /** Redraws from the device's verified local state; `sync` first asks the server. */
+  async refresh(sync) {
+    if (!this.vault) {
+      this.show("vault-form");
+      return;
+    }
+    if (sync) this.status = (await this.device.sync()).status;
+    this.setSyncState(this.subscription?.live ? "live" : "polling");
+    if (this.status === "member") {
+      await this.renderVault();
+      this.show("vault");
+    } else {
+      this.q(".status-text").textContent = `Vault “${this.vault}”: ${STATUS_TEXT[this.status] ?? this.status}`;
+      this.show("waiting");
+      // A device that is out (declined, removed, or never got in) may try again or elsewhere.
+      this.q(".vault-form").hidden = this.status === "pending";
+    }
+  }
+
+  show(part) {
+    for (const name of ["vault-form", "waiting", "vault"]) this.q(`.${name}`).hidden = name !== part;
+  }
+
+  async renderVault() {
+    const me = this.device.device.id;
+    const [members, pending, removed, secrets, claims] = await Promise.all([
+      this.device.members(),
+      this.device.pendingRequests(),
+      this.device.removedDevices(),
+      this.device.secrets(),
+      this.device.recoveryClaims(),
+    ]);
+    this.q(".vault-name").textContent = this.vault;
+    this.q(".you").textContent = "a member";
+    this.q(".n").textContent = String(members.length);
+    const names = new Map(members.concat(removed, pending).map((d) => [d.id, d.name]));
+
+    this.fill(".members", members, (device) => {
+      const item = el("li");
+      item.append(el("span", device.name, "grow"), el("span", `${device.kind} · ${shortId(device.id)}`, "meta"));
+      if (device.id === me) item.append(el("span", "this device", "meta"));
+      else item.append(button("Remove", () => this.confirmAction(`Remove ${device.name}?`, () => this.device.removeDevice(device.id)), "secondary"));
+      return item;
+    });
+    this.fill(".pending", pending, (device) => {
+      const item = el("li");
+      item.append(el("span", `${device.name} (${shortId(device.id)})`, "grow"));
+      item.append(button("Accept", () => this.action(() => this.device.accept(device.id))));
+      item.append(button("Decline", () => this.action(() => this.device.decline(device.id)), "secondary"));
+      return item;
+    });
+    this.fill(".removed", removed, (device) => el("li", `${device.name} (${shortId(device.id)})`));
+
+    const secretNames = new Map(secrets.map((s) => [s.id, s.name ?? "(name arrives with this device's share)"]));
+    this.fill(".secrets", secrets, (secret) => {
+      const item = el("li");
+      item.append(el("span", secretNames.get(secret.id), "grow"));
+      item.append(el("span", `${secret.k} of ${secret.n} · v${secret.version}`, "meta"));
+      item.append(button("Request recovery", () => this.action(() => this.device.requestRecovery(secret.id))));
+      item.append(button("Delete", () => this.confirmAction(`Delete ${secretNames.get(secret.id)}?`, () => this.device.deleteSecret(secret.id)), "secondary"));
+      return item;
+    });
+
+    const visible = claims.filter((c) => !c.resplit && (c.status === "open" || c.mine));
+    this.fill(".claims", visible, (claim) => {
+      const item = el("li");
+      const who = claim.mine ? "you" : names.get(claim.requester) ?? shortId(claim.requester);
+      const secret = secretNames.get(claim.secretId) ?? "a deleted secret";
+      item.append(el("span", `${secret} — asked by ${who}`, "grow"));
+      item.append(el("span", `${claim.approvals} of ${claim.needed} approvals · ${claim.status}`, "meta progress"));
+      if (claim.status === "open" && claim.mine && claim.approvals >= claim.needed) {
+        item.append(button("Reveal", () => this.run(async () => {
+          const text = await this.device.revealText(claim.id);
+          this.q(".revealed-text").value = text;
+          this.q(".revealed").hidden = false;
+          await this.refresh(false);
+        })));
+      } else if (claim.status === "open" && !claim.mine) {
+        item.append(button("Approve", () => this.action(() => this.device.approve(claim.id))));
+        item.append(button("Decline", () => this.action(() => this.device.declineClaim(claim.id)), "secondary"));
+      }
+      return item;
+    });
+  }
+
+  confirmAction(question, call) {
+    if (confirm(question)) this.action(call);
+  }
+
+  fill(selector, items, render) {
+    const list = this.q(selector);
+    list.replaceChildren(...(items.length ? items.map(render) : [el("li", "none", "empty")]));
+  }
+}
+
+function addPanel(slot, title) {
+  const panel = new DevicePanel(slot, title);
+  document.getElementById("devices").append(panel.root);
+  return panel;
+}
+
+async function boot() {
+  await init();
+  addPanel("device", "This browser");
+  const simulated = JSON.parse(localStorage.getItem(SIMULATED_KEY) ?? "0");
+  for (let i = 1; i <= simulated; i++) addPanel(`sim-${i}`, `Simulated device ${i}`);
+  document.getElementById("add-device").addEventListener("click", () => {
+    const count = JSON.parse(localStorage.getItem(SIMULATED_KEY) ?? "0") + 1;
+    localStorage.setItem(SIMULATED_KEY, JSON.stringify(count));
+    const panel = addPanel(`sim-${count}`, `Simulated device ${count}`);
+    panel.q(".setup [name=deviceName]").focus();
+  });
+  document.getElementById("boot").textContent = "Ready";
+}
+
+boot().catch((error) => {
+  document.getElementById("boot").textContent = `Could not start: ${describeError(error)}`;
+});
