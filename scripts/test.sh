@@ -35,6 +35,9 @@ step "npm package (release, wasm-opt) and its smoke test in Chromium"
 ./scripts/build-npm.sh
 node tests/browser/release-smoke.mjs
 
+step "web-demo end to end (npm start on a free port, three devices in Playwright)"
+node tests/browser/demo-e2e.mjs
+
 step "wrangler deploy --dry-run (rebuilds without test features, as an operator deploys)"
 WRANGLER_SEND_METRICS=false WRANGLER_SEND_ERROR_REPORTS=false \
   node_modules/.bin/wrangler deploy --dry-run --outdir "$(mktemp -d)"
