@@ -30,6 +30,10 @@ function setup() {
   if (!output("rustup target list --installed").split("\n").includes("wasm32-unknown-unknown")) {
     sh("rustup target add wasm32-unknown-unknown");
   }
+  const components = output("rustup component list --installed");
+  for (const component of ["clippy", "rustfmt"]) {
+    if (!components.split("\n").some((line) => line.startsWith(component))) sh(`rustup component add ${component}`);
+  }
   if (!output("wasm-bindgen --version").includes(" 0.2.130")) {
     sh("cargo install wasm-bindgen-cli --version 0.2.130"); // not --locked: see ../shared/TOOLCHAIN.md
   }
@@ -41,6 +45,16 @@ function setup() {
   if (!wranglerOk || !wasmOptOk || !existsSync(join(root, "node_modules/playwright-core/package.json"))) {
     sh("npm ci --no-audit --no-fund");
   }
+}
+
+/** Debian's Chromium and ChromeDriver for the browser tests (never a downloaded browser). */
+function setupChromium() {
+  if (existsSync("/usr/bin/chromium") && existsSync("/usr/bin/chromedriver")) return;
+  if (process.getuid?.() !== 0) {
+    throw new Error("the browser tests need Debian's chromium and chromium-driver: apt-get install chromium chromium-driver");
+  }
+  sh("apt-get update -qq");
+  sh("DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver");
 }
 
 function build() {
@@ -90,6 +104,10 @@ function serve() {
   child.on("exit", (code) => process.exit(code ?? 0));
 }
 
+// `--setup-only [--with-chromium]`: what `npm test` runs first; `--no-setup`: skip the checks.
 if (!process.argv.includes("--no-setup")) setup();
-build();
-serve();
+if (process.argv.includes("--with-chromium")) setupChromium();
+if (!process.argv.includes("--setup-only")) {
+  build();
+  serve();
+}

@@ -5,6 +5,10 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n== %s\n' "$*"; }
 
+step "setup (each tool skipped when already at its pinned version)"
+node scripts/start.mjs --setup-only --with-chromium
+export PATH="$HOME/.cargo/bin:$PATH"
+
 step "format"
 cargo fmt --all -- --check
 
