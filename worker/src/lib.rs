@@ -16,6 +16,9 @@ pub use vault_object::VaultObject;
 
 const VAULTS_BINDING: &str = "VAULTS";
 const HEALTH_PATH: &str = "/v1/health";
+/// Test builds only: a Durable Object round trip that does no work (benchmark figure 7).
+#[cfg(feature = "conformance")]
+const NOOP_PATH: &str = "/__conformance/noop";
 
 /// CORS: any origin may call the API; authentication is by request signature, never cookies.
 fn cors_headers() -> Headers {

@@ -126,8 +126,24 @@ pub fn throughput(url: &str, threads: usize, seconds: f64) -> Row {
             store
         })
         .collect();
-    let (mut syncs, mut pings) = (0u64, 0u64);
+    let (mut syncs, mut pings, mut noops) = (0u64, 0u64, 0u64);
     for _ in 0..2 {
+        // Where the time goes: a Durable Object round trip that does no work (test builds only).
+        noops += run_for(seconds, &stores, |_, stop| {
+            let probe = HttpTransport::new(url);
+            let request = TransportRequest {
+                method: "POST".into(),
+                path: "/__conformance/noop".into(),
+                auth: None,
+                body: Vec::new(),
+            };
+            let mut done = 0;
+            while !stop.load(Ordering::Relaxed) {
+                assert_eq!(probe.send_blocking(&request).expect("noop").status, 200);
+                done += 1;
+            }
+            done
+        });
         syncs += run_for(seconds, &stores, |store, stop| {
             let device = http_device_with_store(url, "load", store.clone());
             let mut done = 0;
@@ -151,6 +167,10 @@ pub fn throughput(url: &str, threads: usize, seconds: f64) -> Row {
     }
     let sync_rps = syncs as f64 / (2.0 * seconds);
     let ping_rps = pings as f64 / (2.0 * seconds);
+    eprintln!(
+        "7 (breakdown): trivial route {ping_rps:.0}/s, empty Durable Object round trip {:.0}/s, vault sync {sync_rps:.0}/s",
+        noops as f64 / (2.0 * seconds)
+    );
     Row::throughput("7", &format!("vault DO syncs/s vs trivial route, {threads} clients"), sync_rps, ping_rps, 0.5)
 }
 
