@@ -1,13 +1,15 @@
 //! Live updates over the in-process server: pokes after commits, sync on a poke, polling as the
 //! fallback, and who may listen. The same `ServerApp` calls run in the Durable Object.
 
+use meta_secret_core::client::VaultClient;
 use meta_secret_core::event::VaultName;
 use meta_secret_core::identity::{DeviceKeys, DeviceKind};
+use meta_secret_core::store::MemoryStore;
 use meta_secret_core::sync::live::{Wake, CLOSE_NOT_MEMBER};
 use meta_secret_core::sync::wire::{live_path, RequestAuth};
-use meta_secret_core::sync::{LiveFrame, TransportRequest};
+use meta_secret_core::sync::{InProcessTransport, LiveFrame, TransportRequest};
 use meta_secret_core::ErrorCode;
-use meta_secret_tests::{block_on, CountingTransport, Net};
+use meta_secret_tests::{block_on, CountingTransport, Device, Net};
 
 fn only_poke(frames: Vec<LiveFrame>) -> Wake {
     match frames.as_slice() {
@@ -22,8 +24,11 @@ fn live_request_by(keys: &DeviceKeys, vault: &str, timestamp_ms: u64) -> Transpo
     TransportRequest { method: "GET".into(), path, auth: Some(auth), body: Vec::new() }
 }
 
-#[test]
-fn a_connected_member_is_poked_and_syncs_once_without_polling() {
+type Counted = CountingTransport<InProcessTransport>;
+
+/// A vault "home" with owner `a` and member `b`, whose requests are counted (b has not synced
+/// since it was accepted).
+fn owner_and_counted_member() -> (Net, Device, VaultClient<MemoryStore, Counted>, Counted) {
     let net = Net::new();
     let a = net.device("a");
     let counter = CountingTransport::new(net.server.transport());
@@ -31,6 +36,12 @@ fn a_connected_member_is_poked_and_syncs_once_without_polling() {
     block_on(a.create_vault("home")).unwrap();
     block_on(b.request_join("home")).unwrap();
     block_on(a.accept(&b.device().id)).unwrap();
+    (net, a, b, counter)
+}
+
+#[test]
+fn a_connected_member_is_poked_and_syncs_once_without_polling() {
+    let (net, a, b, counter) = owner_and_counted_member();
     block_on(b.sync()).unwrap();
     block_on(a.sync()).unwrap();
 
@@ -58,13 +69,7 @@ fn a_connected_member_is_poked_and_syncs_once_without_polling() {
 
 #[test]
 fn polling_ticks_take_the_same_path_when_there_is_no_socket() {
-    let net = Net::new();
-    let a = net.device("a");
-    let counter = CountingTransport::new(net.server.transport());
-    let b = net.device_on("b", counter.clone());
-    block_on(a.create_vault("home")).unwrap();
-    block_on(b.request_join("home")).unwrap();
-    block_on(a.accept(&b.device().id)).unwrap();
+    let (net, a, b, counter) = owner_and_counted_member();
 
     // b never opened a socket: a tick syncs unconditionally and brings it up to date.
     let report = block_on(b.on_wake(Wake::Tick)).unwrap().expect("a tick always syncs");

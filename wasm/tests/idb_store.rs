@@ -4,28 +4,16 @@ mod common;
 
 use meta_secret_core::event::Cursor;
 use meta_secret_core::identity::{DeviceKeys, DeviceKind};
-use meta_secret_core::store::conformance::{chained_commits, run_conformance, StoreFactory};
+use meta_secret_core::store::conformance::{chained_commits, run_conformance};
 use meta_secret_core::store::{LogStore, StoreBatch, StoreError};
 use meta_secret_wasm::IdbStore;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-struct IdbFactory {
-    run: String,
-}
-
-impl StoreFactory for IdbFactory {
-    type Store = IdbStore;
-
-    async fn open(&mut self, name: &str) -> IdbStore {
-        IdbStore::open(&format!("{}-{name}", self.run)).await.expect("open IndexedDB")
-    }
-}
-
 #[wasm_bindgen_test]
 async fn the_store_conformance_suite_passes_on_indexeddb() {
-    let report = run_conformance(&mut IdbFactory { run: common::unique("conformance") }).await;
+    let report = run_conformance(&mut common::IdbFactory { run: common::unique("conformance") }).await;
     assert!(report.failures.is_empty(), "{report}");
     assert!(report.passed >= 13, "{report}");
 }

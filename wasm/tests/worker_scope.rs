@@ -4,26 +4,13 @@
 mod common;
 
 use common::*;
-use meta_secret_core::store::conformance::{run_conformance, StoreFactory};
-use meta_secret_wasm::IdbStore;
+use meta_secret_core::store::conformance::run_conformance;
 use serde_json::json;
 use tsify::Ts;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
-
-struct IdbFactory {
-    run: String,
-}
-
-impl StoreFactory for IdbFactory {
-    type Store = IdbStore;
-
-    async fn open(&mut self, name: &str) -> IdbStore {
-        IdbStore::open(&format!("{}-{name}", self.run)).await.expect("open IndexedDB")
-    }
-}
 
 #[wasm_bindgen_test]
 async fn there_is_no_window_here() {
@@ -33,7 +20,7 @@ async fn there_is_no_window_here() {
 
 #[wasm_bindgen_test]
 async fn the_store_conformance_suite_passes_in_a_worker() {
-    let report = run_conformance(&mut IdbFactory { run: common::unique("worker-conformance") }).await;
+    let report = run_conformance(&mut common::IdbFactory { run: common::unique("worker-conformance") }).await;
     assert!(report.failures.is_empty(), "{report}");
 }
 

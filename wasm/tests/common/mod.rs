@@ -2,7 +2,8 @@
 #![allow(dead_code)] // each test binary uses a different part
 
 use js_sys::{Promise, Reflect};
-use meta_secret_wasm::MetaSecret;
+use meta_secret_core::store::conformance::StoreFactory;
+use meta_secret_wasm::{IdbStore, MetaSecret};
 use serde::Serialize;
 use tsify::Ts;
 use wasm_bindgen::JsValue;
@@ -84,4 +85,17 @@ pub async fn sleep_ms(ms: i32) {
         set_timeout.call2(&JsValue::NULL, &resolve, &JsValue::from(ms)).expect("schedule");
     });
     JsFuture::from(promise).await.expect("sleep");
+}
+
+/// Opens IndexedDB stores for the conformance suite, named after this run so none are reused.
+pub struct IdbFactory {
+    pub run: String,
+}
+
+impl StoreFactory for IdbFactory {
+    type Store = IdbStore;
+
+    async fn open(&mut self, name: &str) -> IdbStore {
+        IdbStore::open(&format!("{}-{name}", self.run)).await.expect("open IndexedDB")
+    }
 }
