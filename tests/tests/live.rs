@@ -69,14 +69,17 @@ fn a_connected_member_is_poked_and_syncs_once_without_polling() {
 
 #[test]
 fn polling_ticks_take_the_same_path_when_there_is_no_socket() {
-    let (net, a, b, counter) = owner_and_counted_member();
+    let (net, _a, b, counter) = owner_and_counted_member();
+    let before = counter.count();
 
     // b never opened a socket: a tick syncs unconditionally and brings it up to date.
     let report = block_on(b.on_wake(Wake::Tick)).unwrap().expect("a tick always syncs");
+    assert_eq!(counter.count(), before + 1);
     assert_eq!(report.status, meta_secret_core::vault::MembershipStatus::Member);
     assert_eq!(block_on(b.state()).unwrap().head, net.head("home"));
     let idle = block_on(b.on_wake(Wake::Tick)).unwrap().expect("a tick always syncs");
     assert_eq!((idle.requests, idle.pulled), (1, 0), "an idle poll is one request that pulls nothing");
+    assert_eq!(counter.count(), before + 2);
     // An unreadable message is treated as a tick, never ignored.
     assert_eq!(Wake::from_message("{\"type\":\"surprise\"}"), Wake::Tick);
 }
