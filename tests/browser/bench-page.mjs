@@ -18,14 +18,14 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>bench</title>
   window.bench = async (rounds) => {
     await init();
     benchSplit(5); // warm-up
-    const split = [], age = [], apply = [], raw = [];
+    const split = [], age = [], apply = [], raw = [], rows = [];
     for (let round = 0; round < rounds; round++) {
       const [s, a] = benchSplit(50);
       split.push(s); age.push(a);
-      const [ap, rp] = await benchIdbApply("bench-" + Date.now() + "-" + round, 1000);
-      apply.push(ap); raw.push(rp);
+      const [ap, rp, rw] = await benchIdbApply("bench-" + Date.now() + "-" + round, 1000);
+      apply.push(ap); raw.push(rp); rows.push(rw);
     }
-    return { split_ms: median(split), age_ms: median(age), idb_apply_ms: median(apply), idb_raw_ms: median(raw) };
+    return { split_ms: median(split), age_ms: median(age), idb_apply_ms: median(apply), idb_raw_ms: median(raw), idb_rows_ms: median(rows) };
   };
   window.ready = true;
 </script>`;

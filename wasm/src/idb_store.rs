@@ -4,26 +4,32 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Array, Uint8Array};
+use js_sys::Uint8Array;
 use meta_secret_core::event::{Commit, Cursor};
 use meta_secret_core::identity::DeviceId;
 use meta_secret_core::store::{check_continuity, LogStore, StoreBatch, StoreError};
-use rexie::{Direction, Index, KeyRange, ObjectStore, Rexie, Store, Transaction, TransactionMode};
-use serde::{Deserialize, Serialize};
+use rexie::{Direction, KeyRange, ObjectStore, Rexie, Store, Transaction, TransactionMode};
+use serde::Deserialize;
 use wasm_bindgen::{JsCast, JsValue};
 
 const COMMITS: &str = "commits";
 const KV: &str = "kv";
-const BY_AUTHOR: &str = "by_author";
-const SCHEMA_VERSION: u32 = 1;
+/// Version 2 dropped the unique (author, author_seq) index: maintaining it doubled the cost of
+/// applying a pulled batch, and only a server looks commits up by author.
+const SCHEMA_VERSION: u32 = 2;
 
-/// A commit row: the indexed fields beside the commit's own JSON, which stays the source of truth.
-#[derive(Serialize, Deserialize)]
+/// A commit row as read back. `author` and `author_seq` sit beside the commit's own JSON in `body`
+/// (the source of truth) so `find_by_author` can filter without parsing every commit.
+#[derive(Deserialize)]
 struct CommitRow {
     seq: f64,
+    body: String,
+}
+
+#[derive(Deserialize)]
+struct AuthorRow {
     author: String,
     author_seq: f64,
-    body: String,
 }
 
 pub struct IdbStore {
@@ -45,14 +51,19 @@ fn seq_key(seq: u64) -> JsValue {
     JsValue::from_f64(seq as f64)
 }
 
-fn to_row(commit: &Commit) -> Result<JsValue, StoreError> {
-    let row = CommitRow {
-        seq: commit.seq as f64,
-        author: commit.event.author.to_string(),
-        author_seq: commit.event.author_seq as f64,
-        body: serde_json::to_string(commit).map_err(corrupt)?,
-    };
-    serde_wasm_bindgen::to_value(&row).map_err(backend)
+pub(crate) fn to_row(commit: &Commit) -> Result<JsValue, StoreError> {
+    // Built with Reflect rather than serde-wasm-bindgen: this runs for every pulled commit.
+    let row = js_sys::Object::new();
+    let body = serde_json::to_string(commit).map_err(corrupt)?;
+    for (field, value) in [
+        ("seq", seq_key(commit.seq)),
+        ("author", JsValue::from_str(commit.event.author.as_str())),
+        ("author_seq", seq_key(commit.event.author_seq)),
+        ("body", JsValue::from_str(&body)),
+    ] {
+        js_sys::Reflect::set(&row, &JsValue::from_str(field), &value).map_err(|_| backend("cannot build a row"))?;
+    }
+    Ok(row.into())
 }
 
 fn from_row(value: JsValue) -> Result<Commit, StoreError> {
@@ -74,11 +85,7 @@ impl IdbStore {
     pub async fn open(name: &str) -> Result<IdbStore, StoreError> {
         let db = Rexie::builder(name)
             .version(SCHEMA_VERSION)
-            .add_object_store(
-                ObjectStore::new(COMMITS)
-                    .key_path("seq")
-                    .add_index(Index::new_array(BY_AUTHOR, ["author", "author_seq"]).unique(true)),
-            )
+            .add_object_store(ObjectStore::new(COMMITS).key_path("seq"))
             .add_object_store(ObjectStore::new(KV))
             .build()
             .await
@@ -160,11 +167,16 @@ impl LogStore for IdbStore {
         commits.get(seq_key(seq)).await.map_err(backend)?.map(from_row).transpose()
     }
 
+    /// A scan: only a server (ServerApp) calls this, and a browser device never runs one.
     async fn find_by_author(&self, author: &DeviceId, author_seq: u64) -> Result<Option<Commit>, StoreError> {
         let (_transaction, commits) = self.reader(COMMITS)?;
-        let index = commits.index(BY_AUTHOR).map_err(backend)?;
-        let key = Array::of2(&JsValue::from_str(author.as_str()), &seq_key(author_seq));
-        index.get(key.into()).await.map_err(backend)?.map(from_row).transpose()
+        for row in commits.get_all(None, None).await.map_err(backend)? {
+            let key: AuthorRow = serde_wasm_bindgen::from_value(row.clone()).map_err(corrupt)?;
+            if key.author == author.as_str() && key.author_seq == author_seq as f64 {
+                return from_row(row).map(Some);
+            }
+        }
+        Ok(None)
     }
 
     async fn kv_get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {

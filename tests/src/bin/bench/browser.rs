@@ -15,6 +15,7 @@ struct PageFigures {
     split_ms: f64,
     idb_apply_ms: f64,
     idb_raw_ms: f64,
+    idb_rows_ms: f64,
 }
 
 fn run_page(rounds: usize) -> Result<PageFigures, String> {
@@ -49,6 +50,10 @@ pub fn figures(rounds: usize) -> Vec<Row> {
         Ok(page) => {
             // Native is measured right after the page, in this process, on the same workload.
             let native = split_seconds(rounds);
+            eprintln!(
+                "5 (breakdown): IdbStore apply {:.1} ms = building 1,000 rows (commit JSON) {:.1} ms + puts; raw puts {:.1} ms",
+                page.idb_apply_ms, page.idb_rows_ms, page.idb_raw_ms
+            );
             vec![
                 Row::ratio(
                     "4",
