@@ -192,9 +192,10 @@ class DevicePanel {
 
   async renderVault() {
     const me = this.device.device.id;
-    const [members, pending, removed, secrets, claims] = await Promise.all([
+    const [members, pending, declined, removed, secrets, claims] = await Promise.all([
       this.device.members(),
       this.device.pendingRequests(),
+      this.device.declinedDevices(),
       this.device.removedDevices(),
       this.device.secrets(),
       this.device.recoveryClaims(),
@@ -216,6 +217,12 @@ class DevicePanel {
       item.append(el("span", `${device.name} (${shortId(device.id)})`, "grow"));
       item.append(button("Accept", () => this.action(() => this.device.accept(device.id))));
       item.append(button("Decline", () => this.action(() => this.device.decline(device.id)), "secondary"));
+      return item;
+    });
+    this.fill(".declined", declined, (device) => {
+      const item = el("li");
+      item.append(el("span", `${device.name} (${shortId(device.id)})`, "grow"));
+      item.append(button("Re-admit", () => this.action(() => this.device.reopen(device.id)), "secondary"));
       return item;
     });
     this.fill(".removed", removed, (device) => el("li", `${device.name} (${shortId(device.id)})`));

@@ -135,6 +135,12 @@ async function main() {
     await daveRequest.getByRole("button", { name: "Decline" }).click();
     await panel(alice, "sim-1").locator(".status-text", { hasText: "declined" }).waitFor({ timeout: WAIT });
     await alice.screenshot({ path: join(shots, "4-playground-declined.png"), fullPage: true });
+    // Re-admitted, dave may ask again.
+    const declined = panel(alice).locator(".declined li", { hasText: "dave" });
+    await declined.getByRole("button", { name: "Re-admit" }).click();
+    await panel(alice, "sim-1").locator(".status-text", { hasText: "not a member" }).waitFor({ timeout: WAIT });
+    await vaultAction(alice, vault, "Ask to join", "sim-1");
+    await panel(alice).locator(".pending li", { hasText: "dave" }).waitFor({ timeout: WAIT });
 
     // An error path: joining a vault that does not exist shows a readable error.
     await carol.getByRole("button", { name: /simulated device/ }).click();

@@ -177,6 +177,20 @@ impl MetaSecret {
         self.run(|inner| async move { done(inner.client.decline(&device_id(&device)?).await) })
     }
 
+    /// Devices whose join request was declined; `reopen` lets one ask again.
+    #[wasm_bindgen(js_name = declinedDevices, unchecked_return_type = "Promise<Device[]>")]
+    pub fn declined_devices(&self) -> Promise {
+        self.run(|inner| async move {
+            devices(inner.client.state().await.map(|state| state.declined.values().cloned().collect()))
+        })
+    }
+
+    /// Re-admits a declined device: it becomes an outsider again and may ask to join.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn reopen(&self, #[wasm_bindgen(js_name = deviceId)] device: String) -> Promise {
+        self.run(|inner| async move { done(inner.client.reopen(&device_id(&device)?).await) })
+    }
+
     #[wasm_bindgen(js_name = removeDevice, unchecked_return_type = "Promise<void>")]
     pub fn remove_device(&self, #[wasm_bindgen(js_name = deviceId)] device: String) -> Promise {
         self.run(|inner| async move { done(inner.client.remove_device(&device_id(&device)?).await) })

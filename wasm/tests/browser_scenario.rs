@@ -71,6 +71,21 @@ async fn three_devices_share_and_recover_a_two_of_three_secret() {
     let bytes = call(a.reveal(claim_id)).await.expect("reveal bytes");
     assert_eq!(js_sys::Uint8Array::new(&bytes).to_vec(), text.as_bytes());
 
+    // A declined device shows up as declined, and a member can re-admit it.
+    let d = device("d").await;
+    call(d.request_join(vault.clone())).await.expect("join");
+    call(a.decline(device_id(&d))).await.expect("decline");
+    let declined = array(call(b.declined_devices()).await.unwrap());
+    assert!(declined.is_empty(), "b has not synced yet");
+    call(b.sync()).await.unwrap();
+    let declined: Vec<String> =
+        array(call(b.declined_devices()).await.unwrap()).iter().map(|d| string(d, "id")).collect();
+    assert_eq!(declined, vec![device_id(&d)]);
+    call(b.reopen(device_id(&d))).await.expect("reopen");
+    assert_eq!(call(d.status(vault.clone())).await.unwrap().as_string().as_deref(), Some("not_member"));
+    assert!(array(call(b.declined_devices()).await.unwrap()).is_empty());
+    call(d.close()).await.unwrap();
+
     call(a.delete_secret(secret_id)).await.expect("delete");
     assert!(array(call(a.secrets()).await.unwrap()).is_empty());
     call(c.leave()).await.expect("leave");
