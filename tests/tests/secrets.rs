@@ -1,6 +1,7 @@
 //! Secrets end to end over the in-process transport: split, recovery by approval, re-split on
 //! membership change, and what the server and devices hold afterwards.
 
+use meta_secret_core::client::sealed_share;
 use meta_secret_core::error::HasErrorCode;
 use meta_secret_core::secrets::{combine, MetaEncryptor, ShareEnvelope, SharePayload};
 use meta_secret_core::vault::ClaimStatus;
@@ -9,8 +10,10 @@ use meta_secret_tests::{block_on, settle, vault_of, Device, Net};
 
 fn own_envelope(device: &Device, secret_id: &str) -> ShareEnvelope {
     let state = block_on(device.state()).unwrap();
-    let sealed = &state.secrets[secret_id].shares[&device.device().id];
-    let plain = MetaEncryptor::open(sealed, device.gateway().keys().age_identity()).unwrap();
+    let me = &device.device().id;
+    let seq = state.secrets[secret_id].shares[me];
+    let sealed = block_on(sealed_share(device.gateway().store(), seq, me)).unwrap();
+    let plain = MetaEncryptor::open(&sealed, device.gateway().keys().age_identity()).unwrap();
     SharePayload::parse(&plain).unwrap().envelope
 }
 
@@ -227,13 +230,16 @@ fn the_server_never_holds_a_plaintext_secret_a_share_or_a_name_and_devices_keep_
             None
         );
         let identity = device.gateway().keys().age_identity();
-        for (holder, sealed) in &state.secrets[&info.id].shares {
-            assert_eq!(MetaEncryptor::open(sealed, identity).is_ok(), holder == &device.device().id);
+        let store = d[0].gateway().store();
+        for (holder, seq) in &state.secrets[&info.id].shares {
+            let sealed = block_on(sealed_share(store, *seq, holder)).unwrap();
+            assert_eq!(MetaEncryptor::open(&sealed, identity).is_ok(), holder == &device.device().id);
         }
         for claim in state.claims.values() {
-            for sealed in claim.shares.values() {
+            for (approver, seq) in &claim.shares {
+                let sealed = block_on(sealed_share(store, *seq, approver)).unwrap();
                 assert!(
-                    MetaEncryptor::open(sealed, identity).is_err(),
+                    MetaEncryptor::open(&sealed, identity).is_err(),
                     "{} can open an approval",
                     device.device().name
                 );
@@ -275,4 +281,25 @@ fn two_holders_racing_to_resplit_end_with_one_resplit_and_no_error() {
     block_on(d[1].approve(&claim)).unwrap();
     assert_eq!(block_on(d[3].reveal(&claim)).unwrap(), b"value");
     assert!(block_on(d[0].state()).unwrap().claims.values().all(|c| c.status != ClaimStatus::Open));
+}
+
+#[test]
+fn the_state_snapshot_keeps_share_locations_not_sealed_bytes() {
+    let net = Net::new();
+    let d = vault_of(&net, "many", 3);
+    let big_secret = vec![7u8; 4096];
+    for i in 0..40 {
+        block_on(d[0].add_secret(&format!("secret {i}"), &big_secret, 2)).unwrap();
+    }
+    // The log holds 40 × 3 sealed shares of over 4 KiB each (about 500 KiB); the snapshot that the
+    // server rewrites on every push must not grow with them.
+    let store = net.server.stores().into_iter().next().unwrap();
+    let snapshot = block_on(meta_secret_core::store::LogStore::kv_get(&store, "server/state")).unwrap().unwrap();
+    assert!(snapshot.len() < 32 * 1024, "snapshot is {} bytes", snapshot.len());
+    // And every secret still opens from the log.
+    block_on(d[1].sync()).unwrap();
+    let claim = block_on(d[1].request_recovery(&block_on(d[1].secrets()).unwrap()[0].id)).unwrap();
+    block_on(d[2].sync()).unwrap();
+    block_on(d[2].approve(&claim)).unwrap();
+    assert_eq!(block_on(d[1].reveal(&claim)).unwrap(), big_secret);
 }

@@ -5,7 +5,7 @@ mod orchestrator;
 mod secrets;
 
 pub use orchestrator::OrchestratorReport;
-pub use secrets::{ClaimInfo, SecretInfo, MAX_SECRET_NAME_CHARS};
+pub use secrets::{sealed_share, ClaimInfo, SecretInfo, MAX_SECRET_NAME_CHARS};
 
 use crate::clock::Clock;
 use crate::event::{GenericKvLogEvent, VaultName};

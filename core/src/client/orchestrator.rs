@@ -115,7 +115,7 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         let secret_id = &claim.request.secret_id;
         let record = &state.secrets[secret_id];
         let secret = self.recover(state, claim_id, claim).await?;
-        let metadata = self.own_payload(state, secret_id)?.metadata;
+        let metadata = self.own_payload(state, secret_id).await?.metadata;
         let k = resplit_threshold(record.k, state.members.len());
         let split =
             MetaDistributor::new(&state.members).distribute(secret_id, record.version + 1, k, &secret, &metadata)?;

@@ -14,7 +14,7 @@ use crate::secrets::events::{new_object_id, RecoveryPurpose, RecoveryRequest};
 use crate::secrets::{
     combine, MetaDistributor, MetaEncryptor, SecretError, SecretMetadata, ShareEnvelope, SharePayload,
 };
-use crate::store::{LogStore, StoreBatch};
+use crate::store::{LogStore, StoreBatch, StoreError};
 use crate::sync::{ClientError, SyncProtocol};
 use crate::vault::{ClaimRecord, ClaimStatus, MembershipStatus, RuleViolation, VaultState};
 
@@ -67,14 +67,12 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     /// Every live secret, names decrypted on this device.
     pub async fn secrets(&self) -> Result<Vec<SecretInfo>, ClientError> {
         let state = self.state().await?;
-        Ok(state
-            .secrets
-            .iter()
-            .map(|(id, record)| {
-                let name = self.own_payload(&state, id).ok().map(|payload| payload.metadata.name);
-                SecretInfo { id: id.clone(), name, k: record.k, n: record.n, version: record.version }
-            })
-            .collect())
+        let mut secrets = Vec::with_capacity(state.secrets.len());
+        for (id, record) in &state.secrets {
+            let name = self.own_payload(&state, id).await.ok().map(|payload| payload.metadata.name);
+            secrets.push(SecretInfo { id: id.clone(), name, k: record.k, n: record.n, version: record.version });
+        }
+        Ok(secrets)
     }
 
     pub async fn delete_secret(&self, secret_id: &str) -> Result<(), ClientError> {
@@ -97,7 +95,7 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     pub async fn approve(&self, claim_id: &str) -> Result<(), ClientError> {
         let state = self.state_knowing_claim(claim_id).await?;
         let claim = state.claims.get(claim_id).ok_or(RuleViolation::UnknownClaim)?;
-        let own = self.own_share_bytes(&state, &claim.request.secret_id)?;
+        let own = self.own_share_bytes(&state, &claim.request.secret_id).await?;
         let recipient = age::x25519::Recipient::from_str(&claim.request.ephemeral_recipient)
             .map_err(|_| ClientError::Secret(SecretError::BadMember))?;
         let sealed = MetaEncryptor::seal(&own, &[recipient])?;
@@ -171,9 +169,10 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         let key_text = MetaEncryptor::open(&sealed_key, self.gateway.keys().age_identity())?;
         let key_text = String::from_utf8(key_text).map_err(|_| SecretError::Open)?;
         let ephemeral = age::x25519::Identity::from_str(&key_text).map_err(|_| SecretError::Open)?;
-        let mut envelopes = vec![parse_envelope(&self.own_share_bytes(state, &claim.request.secret_id)?)?];
-        for sealed in claim.shares.values() {
-            envelopes.push(parse_envelope(&MetaEncryptor::open(sealed, &ephemeral)?)?);
+        let mut envelopes = vec![parse_envelope(&self.own_share_bytes(state, &claim.request.secret_id).await?)?];
+        for (approver, seq) in &claim.shares {
+            let sealed = sealed_share(self.gateway.store(), *seq, approver).await?;
+            envelopes.push(parse_envelope(&MetaEncryptor::open(&sealed, &ephemeral)?)?);
         }
         Ok(combine(&envelopes).map_err(SecretError::from)?)
     }
@@ -191,14 +190,16 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     }
 
     /// This device's share of `secret_id` with the secret's metadata.
-    pub(super) fn own_payload(&self, state: &VaultState, secret_id: &str) -> Result<SharePayload, ClientError> {
-        Ok(SharePayload::parse(&self.own_share_bytes(state, secret_id)?)?)
+    pub(super) async fn own_payload(&self, state: &VaultState, secret_id: &str) -> Result<SharePayload, ClientError> {
+        Ok(SharePayload::parse(&self.own_share_bytes(state, secret_id).await?)?)
     }
 
-    fn own_share_bytes(&self, state: &VaultState, secret_id: &str) -> Result<Vec<u8>, ClientError> {
+    async fn own_share_bytes(&self, state: &VaultState, secret_id: &str) -> Result<Vec<u8>, ClientError> {
         let record = state.secrets.get(secret_id).ok_or(RuleViolation::UnknownSecret)?;
-        let sealed = record.shares.get(self.gateway.keys().id()).ok_or(RuleViolation::NoShare)?;
-        Ok(MetaEncryptor::open(sealed, self.gateway.keys().age_identity())?)
+        let me = self.gateway.keys().id();
+        let seq = record.shares.get(me).ok_or(RuleViolation::NoShare)?;
+        let sealed = sealed_share(self.gateway.store(), *seq, me).await?;
+        Ok(MetaEncryptor::open(&sealed, self.gateway.keys().age_identity())?)
     }
 
     async fn member_state(&self) -> Result<VaultState, ClientError> {
@@ -243,6 +244,21 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         }
         Ok(self.gateway.store().write(batch).await?)
     }
+}
+
+/// The sealed share `holder` has in commit `seq`: its part of a `secret_split`, or the
+/// `recovery_share` it posted. The state keeps only where shares are; the log keeps the bytes.
+pub async fn sealed_share<S: LogStore>(store: &S, seq: u64, holder: &DeviceId) -> Result<Bytes, ClientError> {
+    let missing = || StoreError::Corrupt(format!("commit {seq} holds no share of {holder}"));
+    let commit = store.commit_at(seq).await?.ok_or_else(missing)?;
+    let sealed = match commit.event.event {
+        GenericKvLogEvent::SecretSplit(split) => {
+            split.shares.into_iter().find(|s| &s.device == holder).map(|s| s.sealed)
+        }
+        GenericKvLogEvent::RecoveryShare { sealed, .. } if &commit.event.author == holder => Some(sealed),
+        _ => None,
+    };
+    Ok(sealed.ok_or_else(missing)?)
 }
 
 fn parse_envelope(bytes: &[u8]) -> Result<ShareEnvelope, ClientError> {

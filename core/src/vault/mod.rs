@@ -124,7 +124,7 @@ impl VaultState {
             self.membership_seq = commit.seq;
         }
         membership::fold(self, &event.author, &event.event);
-        secrets::fold(self, &event.author, &event.event);
+        secrets::fold(self, commit.seq, &event.author, &event.event);
         match &event.event {
             GenericKvLogEvent::DeviceRemoved { device } => secrets::on_member_gone(self, device),
             GenericKvLogEvent::DeviceLeft => secrets::on_member_gone(self, &event.author),

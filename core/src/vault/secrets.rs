@@ -6,18 +6,19 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::{RuleViolation, VaultState};
-use crate::encoding::Bytes;
 use crate::event::GenericKvLogEvent;
 use crate::identity::DeviceId;
 use crate::secrets::events::{valid_object_id, RecoveryPurpose, RecoveryRequest, SecretSplit};
 
-/// The current version of a secret: parameters and one sealed share (with metadata) per holder.
+/// The current version of a secret: parameters, and for each holder the seq of the commit that
+/// carries its sealed share. The bytes stay in the log, so the state (and its snapshot, rewritten
+/// on every push) stays small however many secrets and devices there are.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecretRecord {
     pub version: u32,
     pub k: u8,
     pub n: u8,
-    pub shares: BTreeMap<DeviceId, Bytes>,
+    pub shares: BTreeMap<DeviceId, u64>,
 }
 
 impl SecretRecord {
@@ -41,7 +42,8 @@ pub enum ClaimStatus {
 pub struct ClaimRecord {
     pub requester: DeviceId,
     pub request: RecoveryRequest,
-    pub shares: BTreeMap<DeviceId, Bytes>,
+    /// Approver → seq of its `recovery_share` commit.
+    pub shares: BTreeMap<DeviceId, u64>,
     pub declines: BTreeSet<DeviceId>,
     pub status: ClaimStatus,
 }
@@ -180,11 +182,11 @@ fn close_claims(state: &mut VaultState, which: impl Fn(&ClaimRecord) -> bool, st
     }
 }
 
-pub(super) fn fold(state: &mut VaultState, author: &DeviceId, event: &GenericKvLogEvent) {
+pub(super) fn fold(state: &mut VaultState, seq: u64, author: &DeviceId, event: &GenericKvLogEvent) {
     use GenericKvLogEvent as E;
     match event {
         E::SecretSplit(split) => {
-            let shares = split.shares.iter().map(|s| (s.device.clone(), s.sealed.clone())).collect();
+            let shares = split.shares.iter().map(|s| (s.device.clone(), seq)).collect();
             let record = SecretRecord { version: split.version, k: split.k, n: split.n, shares };
             state.secrets.insert(split.secret_id.clone(), record);
             // The re-splitter's own claim is fulfilled by the split; everyone else's is outdated.
@@ -207,9 +209,9 @@ pub(super) fn fold(state: &mut VaultState, author: &DeviceId, event: &GenericKvL
             };
             state.claims.insert(request.claim_id.clone(), claim);
         }
-        E::RecoveryShare { claim_id, sealed } => {
+        E::RecoveryShare { claim_id, .. } => {
             if let Some(claim) = state.claims.get_mut(claim_id) {
-                claim.shares.insert(author.clone(), sealed.clone());
+                claim.shares.insert(author.clone(), seq);
             }
         }
         E::RecoveryDeclined { claim_id } => {
