@@ -17,7 +17,7 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>bench</title>
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   window.bench = async (rounds) => {
     await init();
-    benchSplit(5); // warm-up
+    benchSplit(200); // warm-up: lets V8 tier the wasm up from its baseline compiler
     const split = [], age = [], apply = [], raw = [], rows = [];
     for (let round = 0; round < rounds; round++) {
       const [s, a] = benchSplit(50);
