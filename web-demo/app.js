@@ -25,8 +25,21 @@ function shortId(id) {
   return id.slice(0, 8);
 }
 
+/** Plain words for the errors people meet; the stable code stays visible for bug reports. */
+const FRIENDLY = {
+  NO_VAULT: "There is no vault with this name.",
+  VAULT_EXISTS: "A vault with this name already exists. Ask to join it instead.",
+  DECLINED: "A member declined this device. A member must re-admit it before it can ask again.",
+  ALREADY_PENDING: "This device already asked to join; a member has to accept it.",
+  WRONG_PASSPHRASE: "Wrong passphrase for this device's keys.",
+  NETWORK: "Cannot reach the server. Nothing is lost: queued changes are sent on the next sync.",
+  INSUFFICIENT_SHARES: "Not enough approvals yet.",
+  NOT_MEMBER: "This device is not a member of the vault.",
+  LAST_MEMBER: "The last member cannot leave; the vault would be lost.",
+};
+
 function describeError(error) {
-  if (error && error.code) return `${error.code}: ${error.message}`;
+  if (error && error.code) return `${FRIENDLY[error.code] ?? error.message} (${error.code})`;
   return String(error?.message ?? error);
 }
 
