@@ -23,6 +23,18 @@ export function freePort() {
   });
 }
 
+/** Stops a child started with `detached: true` and everything in its process group. */
+export async function stopProcessGroup(child) {
+  // Never signal group 0 or 1 (see ../shared/TOOLCHAIN.md): only our own child's group.
+  if (!(child.pid > 1) || child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  try { process.kill(-child.pid, "SIGTERM"); } catch { return; /* already gone */ }
+  const timeout = new Promise((resolve) => setTimeout(resolve, 10_000, "timeout"));
+  if ((await Promise.race([exited, timeout])) === "timeout") {
+    try { process.kill(-child.pid, "SIGKILL"); } catch { /* already gone */ }
+  }
+}
+
 /** Starts wrangler dev (worker already built) and resolves once it answers. */
 export async function startWrangler({ persistTo, port } = {}) {
   port ??= await freePort();
@@ -48,17 +60,7 @@ export async function startWrangler({ persistTo, port } = {}) {
     },
   );
   const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    // Never signal group 0 or 1 (see ../shared/TOOLCHAIN.md): only our own child's group.
-    if (child.pid > 1 && child.exitCode === null) {
-      try { process.kill(-child.pid, "SIGTERM"); } catch { /* already gone */ }
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      const timeout = new Promise((resolve) => setTimeout(resolve, 10_000, "timeout"));
-      if ((await Promise.race([exited, timeout])) === "timeout") {
-        try { process.kill(-child.pid, "SIGKILL"); } catch { /* already gone */ }
-      }
-    }
-  };
+  const stop = () => stopProcessGroup(child);
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;

@@ -80,10 +80,15 @@ class DevicePanel {
       const vault = new FormData(event.target).get("vault").trim();
       const action = event.submitter?.value ?? "create";
       this.run(async () => {
-        if (action === "create") await this.device.createVault(vault);
-        else await this.device.requestJoin(vault);
+        // Each flow syncs itself and tells the resulting standing; no second round trip.
+        if (action === "create") {
+          await this.device.createVault(vault);
+          this.status = "member";
+        } else {
+          this.status = await this.device.requestJoin(vault);
+        }
         this.vault = vault;
-        await this.refresh(true);
+        await this.refresh(false);
       });
     });
     this.q(".add-secret").addEventListener("submit", (event) => {
@@ -92,12 +97,12 @@ class DevicePanel {
       this.run(async () => {
         await this.device.addSecret(form.get("name"), form.get("secret"), { threshold: Number(form.get("threshold")) });
         event.target.reset();
-        await this.refresh(true);
+        await this.refresh(false);
       });
     });
     this.q(".leave").addEventListener("click", () => {
       if (!confirm("Leave this vault? This device loses its shares.")) return;
-      this.action(() => this.device.leave());
+      this.action(() => this.device.leave(), { resync: true });
     });
     this.q(".copy").addEventListener("click", async () => {
       const text = this.q(".revealed-text").value;
@@ -134,10 +139,12 @@ class DevicePanel {
     }
   }
 
-  action(call) {
+  /** Runs a flow, then redraws. Flows sync themselves, so only a change of standing (leaving)
+   *  needs the server's word on it. */
+  action(call, { resync = false } = {}) {
     return this.run(async () => {
       await call();
-      await this.refresh(true);
+      await this.refresh(resync);
     });
   }
 
@@ -205,14 +212,8 @@ class DevicePanel {
 
   async renderVault() {
     const me = this.device.device.id;
-    const [members, pending, declined, removed, secrets, claims] = await Promise.all([
-      this.device.members(),
-      this.device.pendingRequests(),
-      this.device.declinedDevices(),
-      this.device.removedDevices(),
-      this.device.secrets(),
-      this.device.recoveryClaims(),
-    ]);
+    // Local state only: the sync already happened (a flow, a poke or a poll).
+    const { members, pending, declined, removed, secrets, claims } = await this.device.view();
     this.q(".vault-name").textContent = this.vault;
     this.q(".you").textContent = "a member";
     this.q(".n").textContent = String(members.length);

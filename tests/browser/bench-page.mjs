@@ -1,7 +1,7 @@
 // BENCHMARKS.md figures 4 and 5 in headless Chromium: loads the `bench` build of the wasm package
 // (scripts/build-npm.sh with META_SECRET_FEATURES=bench) and prints one JSON line of medians.
 //   node tests/browser/bench-page.mjs <pkg dir> [rounds]
-import { chromium } from "playwright-core";
+import { launchChromium } from "./chromium.mjs";
 import { serveStatic } from "./static-server.mjs";
 
 const [pkgDir, roundsArg] = process.argv.slice(2);
@@ -31,10 +31,7 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>bench</title>
 </script>`;
 
 const site = await serveStatic({ routes: { "/pkg/": pkgDir }, pages: { "/": PAGE } });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update"],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage();
   await page.goto(site.url + "/");

@@ -7,8 +7,8 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
-import { freePort } from "../../scripts/with-wrangler.mjs";
+import { freePort, stopProcessGroup } from "../../scripts/with-wrangler.mjs";
+import { launchChromium } from "./chromium.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const shots = join(root, "tests/browser/screenshots");
@@ -29,11 +29,7 @@ async function startDemo() {
   child.stderr.on("data", (chunk) => (log += chunk));
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
-    if (child.pid > 1 && child.exitCode === null) {
-      try { process.kill(-child.pid, "SIGTERM"); } catch { /* gone */ }
-      await Promise.race([new Promise((r) => child.once("exit", r)), new Promise((r) => setTimeout(r, 10_000))]);
-      try { process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ }
-    }
+    await stopProcessGroup(child);
     rmSync(persistTo, { recursive: true, force: true });
   };
   const deadline = Date.now() + 15 * 60_000; // a cold build may compile for minutes
@@ -70,10 +66,7 @@ async function vaultAction(page, vault, action, slot = "device") {
 async function main() {
   mkdirSync(shots, { recursive: true });
   const demo = await startDemo();
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update"],
-  });
+  const browser = await launchChromium();
   try {
     const pages = [];
     for (let i = 0; i < 3; i++) {

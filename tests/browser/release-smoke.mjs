@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import { readFileSync, statSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
 import { startWrangler } from "../../scripts/with-wrangler.mjs";
+import { launchChromium } from "./chromium.mjs";
 import { serveStatic } from "./static-server.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -49,10 +49,7 @@ async function main() {
   checkPackage();
   const server = await startWrangler();
   const site = await serveStatic({ routes: { "/pkg/": pkg }, pages: { "/": PAGE } });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update"],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     const wasmBytes = [];

@@ -19,7 +19,7 @@ use crate::idb_store::IdbStore;
 use crate::js_error::{client_error, invalid_input, js_error, CLOSED};
 use crate::live::{Subscription, Subscriptions};
 use crate::timer::JsClock;
-use crate::types::{AddSecretOptions, Claim, Device, OpenOptions, Secret, SyncResult, VaultStatus};
+use crate::types::{AddSecretOptions, Claim, Device, OpenOptions, Secret, SyncResult, VaultStatus, VaultView};
 
 pub type Client = VaultClient<IdbStore, FetchTransport>;
 
@@ -162,8 +162,19 @@ impl MetaSecret {
     /// Devices that were removed or left (they can never come back under the same keys).
     #[wasm_bindgen(js_name = removedDevices, unchecked_return_type = "Promise<Device[]>")]
     pub fn removed_devices(&self) -> Promise {
+        self.run(|inner| async move { devices(inner.client.devices().await.map(|lists| lists.removed)) })
+    }
+
+    /// Devices by standing, secrets and claims as of the last sync, without a request: what a page
+    /// redraws from after each `subscribe` event or flow (those already synced).
+    #[wasm_bindgen(unchecked_return_type = "Promise<VaultView>")]
+    pub fn view(&self) -> Promise {
         self.run(|inner| async move {
-            devices(inner.client.state().await.map(|state| state.removed.values().cloned().collect()))
+            let client = &inner.client;
+            let lists = client.devices().await.map_err(client_error)?;
+            let secrets = client.secrets().await.map_err(client_error)?;
+            let claims = client.known_claims().await.map_err(client_error)?;
+            to_js(&VaultView::new(lists, secrets, claims, client.device().id.as_str()))
         })
     }
 
@@ -180,9 +191,7 @@ impl MetaSecret {
     /// Devices whose join request was declined; `reopen` lets one ask again.
     #[wasm_bindgen(js_name = declinedDevices, unchecked_return_type = "Promise<Device[]>")]
     pub fn declined_devices(&self) -> Promise {
-        self.run(|inner| async move {
-            devices(inner.client.state().await.map(|state| state.declined.values().cloned().collect()))
-        })
+        self.run(|inner| async move { devices(inner.client.devices().await.map(|lists| lists.declined)) })
     }
 
     /// Re-admits a declined device: it becomes an outsider again and may ask to join.

@@ -2,7 +2,7 @@
 //! each call (`Ts<T>`), so a wrong type becomes an `INVALID_INPUT` rejection, never a throw at the
 //! ABI boundary.
 
-use meta_secret_core::client::{ClaimInfo, SecretInfo};
+use meta_secret_core::client::{ClaimInfo, DeviceLists, SecretInfo};
 use meta_secret_core::identity::{DeviceInfo, DeviceKind};
 use meta_secret_core::secrets::events::RecoveryPurpose;
 use meta_secret_core::sync::SyncReport;
@@ -92,6 +92,35 @@ pub struct Device {
 impl From<&DeviceInfo> for Device {
     fn from(info: &DeviceInfo) -> Device {
         Device { id: info.id.to_string(), name: info.name.clone(), kind: info.kind.into() }
+    }
+}
+
+/// Everything a page shows about the vault, as of the last sync.
+#[derive(Debug, Clone, Tsify, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VaultView {
+    pub members: Vec<Device>,
+    /// Waiting for a member to accept or decline.
+    pub pending: Vec<Device>,
+    /// Declined; a member may `reopen` one.
+    pub declined: Vec<Device>,
+    /// Removed or left.
+    pub removed: Vec<Device>,
+    pub secrets: Vec<Secret>,
+    pub claims: Vec<Claim>,
+}
+
+impl VaultView {
+    pub fn new(lists: DeviceLists, secrets: Vec<SecretInfo>, claims: Vec<ClaimInfo>, me: &str) -> VaultView {
+        let convert = |devices: Vec<DeviceInfo>| devices.iter().map(Device::from).collect();
+        VaultView {
+            members: convert(lists.members),
+            pending: convert(lists.pending),
+            declined: convert(lists.declined),
+            removed: convert(lists.removed),
+            secrets: secrets.into_iter().map(Secret::from).collect(),
+            claims: claims.into_iter().map(|claim| Claim::from_info(claim, me)).collect(),
+        }
     }
 }
 

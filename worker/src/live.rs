@@ -34,10 +34,14 @@ pub async fn open(
     let fail = |_| ApiError::new(ErrorCode::Internal, "the server could not open a live socket");
     let pair = WebSocketPair::new().map_err(fail)?;
     state.accept_websocket_with_tags(&pair.server, &[device.as_str()]);
+    Response::from_websocket(pair.client).map_err(fail)
+}
+
+/// Set once per object: answers a client's "ping" without waking a hibernating object.
+pub fn install_keepalive(state: &State) {
     if let Ok(pair) = WebSocketRequestResponsePair::new(KEEPALIVE.0, KEEPALIVE.1) {
         state.set_websocket_auto_response(&pair);
     }
-    Response::from_websocket(pair.client).map_err(fail)
 }
 
 fn device_of(state: &State, socket: &WebSocket) -> Option<DeviceId> {

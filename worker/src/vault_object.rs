@@ -71,6 +71,7 @@ impl VaultObject {
 
 impl DurableObject for VaultObject {
     fn new(state: State, _env: Env) -> Self {
+        crate::live::install_keepalive(&state);
         VaultObject { state, app: OnceCell::new() }
     }
 

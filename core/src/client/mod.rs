@@ -17,6 +17,15 @@ use crate::vault::{MembershipStatus, VaultState};
 
 const KEYS_KEY: &str = "device/keys";
 
+/// The vault's devices by standing, from local state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceLists {
+    pub members: Vec<DeviceInfo>,
+    pub pending: Vec<DeviceInfo>,
+    pub declined: Vec<DeviceInfo>,
+    pub removed: Vec<DeviceInfo>,
+}
+
 /// How a device comes into being on first open.
 pub struct DeviceSetup<'a> {
     pub name: &'a str,
@@ -123,6 +132,17 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
 
     pub async fn members(&self) -> Result<Vec<DeviceInfo>, ClientError> {
         Ok(self.state().await?.members.into_values().collect())
+    }
+
+    /// Every device the vault knows, by standing, as of the last sync (no request).
+    pub async fn devices(&self) -> Result<DeviceLists, ClientError> {
+        let state = self.state().await?;
+        Ok(DeviceLists {
+            members: state.members.into_values().collect(),
+            pending: state.pending.into_values().collect(),
+            declined: state.declined.into_values().collect(),
+            removed: state.removed.into_values().collect(),
+        })
     }
 
     /// Syncs, then lists the devices waiting for a member's decision.

@@ -87,6 +87,11 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     /// Every claim in the vault, with approval progress.
     pub async fn recovery_claims(&self) -> Result<Vec<ClaimInfo>, ClientError> {
         self.gateway.sync().await?;
+        self.known_claims().await
+    }
+
+    /// The claims as of the last sync, without a request.
+    pub async fn known_claims(&self) -> Result<Vec<ClaimInfo>, ClientError> {
         let state = self.state().await?;
         Ok(state.claims.iter().map(|(id, claim)| claim_info(&state, id, claim)).collect())
     }

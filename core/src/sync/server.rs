@@ -75,12 +75,10 @@ impl<S: LogStore> ServerApp<S> {
             return Err(ApiError::new(ErrorCode::NotFound, "not a live route"));
         };
         self.check_vault(&vault)?;
-        let auth =
-            request.auth.as_ref().ok_or_else(|| ApiError::new(ErrorCode::BadSignature, "request is not signed"))?;
-        let requester = auth.verify(&request.method, &request.path, &request.body, now_ms)?;
+        let (requester, timestamp_ms) = authenticate(request, now_ms)?;
         let mut cached = self.state.lock().await;
         let state = self.take_state(&mut cached).await?;
-        let outcome = self.admit_live(&state, &requester, auth.timestamp_ms).await;
+        let outcome = self.admit_live(&state, &requester, timestamp_ms).await;
         *cached = Some(state);
         outcome.map(|()| requester)
     }
@@ -91,9 +89,7 @@ impl<S: LogStore> ServerApp<S> {
             MembershipStatus::NoVault => return Err(ApiError::new(ErrorCode::NoVault, "no such vault")),
             _ => return Err(ApiError::new(ErrorCode::NotMember, "only members may listen to a vault")),
         }
-        if timestamp_ms <= self.last_request_ms(requester).await? {
-            return Err(ApiError::new(ErrorCode::Replayed, "request timestamp was already used"));
-        }
+        self.check_fresh(requester, timestamp_ms).await?;
         let mut batch = StoreBatch::default();
         batch.put(&replay_key(requester), timestamp_ms.to_be_bytes().to_vec());
         self.store.write(batch).await.map_err(internal)
@@ -144,16 +140,14 @@ impl<S: LogStore> ServerApp<S> {
         if request.body.len() > MAX_BODY_BYTES {
             return Err(ApiError::new(ErrorCode::TooLarge, "request body exceeds 1 MiB"));
         }
-        let auth =
-            request.auth.as_ref().ok_or_else(|| ApiError::new(ErrorCode::BadSignature, "request is not signed"))?;
-        let requester = auth.verify(&request.method, &request.path, &request.body, now_ms)?;
+        let (requester, timestamp_ms) = authenticate(request, now_ms)?;
         let sync: SyncRequest = serde_json::from_slice(&request.body)
             .map_err(|e| ApiError::new(ErrorCode::Malformed, format!("invalid sync request: {e}")))?;
 
         let mut cached = self.state.lock().await;
         let mut state = self.take_state(&mut cached).await?;
         let head_before = state.head;
-        let outcome = self.process(&mut state, &requester, auth.timestamp_ms, &sync).await;
+        let outcome = self.process(&mut state, &requester, timestamp_ms, &sync).await;
         let head_moved = state.head != head_before;
         // After a storage failure the store may hold part of a write the state does not know of;
         // reloading folds whatever landed, so the vault heals instead of wedging.
@@ -169,10 +163,7 @@ impl<S: LogStore> ServerApp<S> {
         timestamp_ms: u64,
         sync: &SyncRequest,
     ) -> Result<SyncResponse, ApiError> {
-        let last_request = self.last_request_ms(requester).await?;
-        if timestamp_ms <= last_request {
-            return Err(ApiError::new(ErrorCode::Replayed, "request timestamp was already used"));
-        }
+        self.check_fresh(requester, timestamp_ms).await?;
         let is_member = state.is_member(requester);
         if is_member {
             self.check_cursor(state, sync.cursor).await?;
@@ -285,10 +276,22 @@ impl<S: LogStore> ServerApp<S> {
         Ok(SyncResponse { status, results, commits, head: Some(state.head), more })
     }
 
-    async fn last_request_ms(&self, device: &DeviceId) -> Result<u64, ApiError> {
+    /// Refuses a timestamp the device already used (or an older one): every request is new.
+    async fn check_fresh(&self, device: &DeviceId, timestamp_ms: u64) -> Result<(), ApiError> {
         let stored = self.store.kv_get(&replay_key(device)).await.map_err(internal)?;
-        Ok(stored.and_then(|b| <[u8; 8]>::try_from(b.as_slice()).ok()).map_or(0, u64::from_be_bytes))
+        let last = stored.and_then(|b| <[u8; 8]>::try_from(b.as_slice()).ok()).map_or(0, u64::from_be_bytes);
+        match timestamp_ms > last {
+            true => Ok(()),
+            false => Err(ApiError::new(ErrorCode::Replayed, "request timestamp was already used")),
+        }
     }
+}
+
+/// The signer of a request and its timestamp, once the signature and clock window check out.
+fn authenticate(request: &TransportRequest, now_ms: u64) -> Result<(DeviceId, u64), ApiError> {
+    let auth = request.auth.as_ref().ok_or_else(|| ApiError::new(ErrorCode::BadSignature, "request is not signed"))?;
+    let requester = auth.verify(&request.method, &request.path, &request.body, now_ms)?;
+    Ok((requester, auth.timestamp_ms))
 }
 
 /// Storage failures are bugs or outages; callers get no backend details.

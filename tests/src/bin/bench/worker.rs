@@ -129,21 +129,7 @@ pub fn throughput(url: &str, threads: usize, seconds: f64) -> Row {
     let (mut syncs, mut pings, mut noops) = (0u64, 0u64, 0u64);
     for _ in 0..2 {
         // Where the time goes: a Durable Object round trip that does no work (test builds only).
-        noops += run_for(seconds, &stores, |_, stop| {
-            let probe = HttpTransport::new(url);
-            let request = TransportRequest {
-                method: "POST".into(),
-                path: "/__conformance/noop".into(),
-                auth: None,
-                body: Vec::new(),
-            };
-            let mut done = 0;
-            while !stop.load(Ordering::Relaxed) {
-                assert_eq!(probe.send_blocking(&request).expect("noop").status, 200);
-                done += 1;
-            }
-            done
-        });
+        noops += run_for(seconds, &stores, |_, stop| probe_until(url, "POST", "/__conformance/noop", stop));
         syncs += run_for(seconds, &stores, |store, stop| {
             let device = http_device_with_store(url, "load", store.clone());
             let mut done = 0;
@@ -153,17 +139,7 @@ pub fn throughput(url: &str, threads: usize, seconds: f64) -> Row {
             }
             done
         });
-        pings += run_for(seconds, &stores, |_, stop| {
-            let probe = HttpTransport::new(url);
-            let request =
-                TransportRequest { method: "GET".into(), path: "/v1/health".into(), auth: None, body: Vec::new() };
-            let mut done = 0;
-            while !stop.load(Ordering::Relaxed) {
-                assert_eq!(probe.send_blocking(&request).expect("health").status, 200);
-                done += 1;
-            }
-            done
-        });
+        pings += run_for(seconds, &stores, |_, stop| probe_until(url, "GET", "/v1/health", stop));
     }
     let sync_rps = syncs as f64 / (2.0 * seconds);
     let ping_rps = pings as f64 / (2.0 * seconds);
@@ -172,6 +148,18 @@ pub fn throughput(url: &str, threads: usize, seconds: f64) -> Row {
         noops as f64 / (2.0 * seconds)
     );
     Row::throughput("7", &format!("vault DO syncs/s vs trivial route, {threads} clients"), sync_rps, ping_rps, 0.5)
+}
+
+/// Sends an unsigned request that must answer 200 until `stop`; returns how many were answered.
+fn probe_until(url: &str, method: &str, path: &str, stop: &AtomicBool) -> u64 {
+    let probe = HttpTransport::new(url);
+    let request = TransportRequest { method: method.into(), path: path.into(), auth: None, body: Vec::new() };
+    let mut done = 0;
+    while !stop.load(Ordering::Relaxed) {
+        assert_eq!(probe.send_blocking(&request).expect(path).status, 200, "{path}");
+        done += 1;
+    }
+    done
 }
 
 /// Runs `work` for every item, each in its own thread, until `seconds` pass; sums what they did.
