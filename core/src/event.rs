@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::encoding::{Bytes, Hash32};
 use crate::error::{ErrorCode, HasErrorCode};
 use crate::identity::{verify_signature, DeviceId, DeviceInfo, DeviceKeys, IdentityError};
-use crate::secrets::events::{RecoveryRequest, SecretSplit};
+use crate::secrets::events::{Dealing, RecoveryRequest, ReshareAck, ReshareComplaint, SecretSplit};
 
 /// A vault's name: its join handle, and the key of its Durable Object.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -55,6 +55,8 @@ pub enum ObjectDescriptor {
     Secret(String),
     /// One recovery claim's log: the claim, shares, declines and completion.
     Recovery(String),
+    /// Re-share rounds: dealings, acknowledgements and complaints.
+    Reshare,
 }
 
 /// One row of the vault commit log.
@@ -64,32 +66,52 @@ pub enum GenericKvLogEvent {
     /// Genesis: the owner creates the vault and is its first member.
     VaultCreated {
         owner: DeviceInfo,
+        /// Member approvals a governance change needs (capped by the member count).
+        quorum: u8,
     },
     /// A candidate device asks to join; signed by the candidate itself.
     JoinRequested {
         candidate: DeviceInfo,
     },
-    JoinAccepted {
+    /// A member's vote to accept `device`. It carries the approver's re-share of its shares to
+    /// the member set the device joins: a person's approval is the only moment shares are dealt
+    /// to a larger set.
+    JoinApproved {
         device: DeviceId,
+        dealing: Option<Dealing>,
     },
+    /// One member may turn a request down; letting the device ask again takes a quorum.
     JoinDeclined {
         device: DeviceId,
     },
-    /// A member lifts a decline so the device may ask again.
-    JoinReopened {
+    /// A vote to let a declined device ask again.
+    ReadmitApproved {
         device: DeviceId,
     },
-    DeviceRemoved {
+    /// A vote to remove a member.
+    RemovalApproved {
         device: DeviceId,
     },
     DeviceLeft,
-    /// A secret split k-of-n to the members (new, or re-split at version + 1).
+    /// A vote to change the vault's quorum.
+    QuorumApproved {
+        quorum: u8,
+    },
+    /// A new secret, shared over the members.
     SecretSplit(SecretSplit),
-    SecretDeleted {
+    /// A vote to delete a secret.
+    SecretDeletionApproved {
         secret_id: String,
     },
+    /// A re-share of the author's shares to the current members (after a removal or a leave, or
+    /// a person's late approval of a new member).
+    ReshareDealt(Dealing),
+    ReshareAcked {
+        acks: Vec<ReshareAck>,
+    },
+    ReshareComplained(ReshareComplaint),
     RecoveryRequested(RecoveryRequest),
-    /// An approver's share envelope, re-sealed to the claim's ephemeral key.
+    /// An approver's share, re-sealed to the claim's ephemeral key.
     RecoveryShare {
         claim_id: String,
         sealed: Bytes,
@@ -97,6 +119,7 @@ pub enum GenericKvLogEvent {
     RecoveryDeclined {
         claim_id: String,
     },
+    /// The requester closes its claim (revealed, or given up).
     RecoveryCompleted {
         claim_id: String,
     },
@@ -107,7 +130,8 @@ impl GenericKvLogEvent {
         use GenericKvLogEvent as E;
         match self {
             E::SecretSplit(split) => ObjectDescriptor::Secret(split.secret_id.clone()),
-            E::SecretDeleted { secret_id } => ObjectDescriptor::Secret(secret_id.clone()),
+            E::SecretDeletionApproved { secret_id } => ObjectDescriptor::Secret(secret_id.clone()),
+            E::ReshareDealt(_) | E::ReshareAcked { .. } | E::ReshareComplained(_) => ObjectDescriptor::Reshare,
             E::RecoveryRequested(request) => ObjectDescriptor::Recovery(request.claim_id.clone()),
             E::RecoveryShare { claim_id, .. }
             | E::RecoveryDeclined { claim_id }
@@ -115,23 +139,14 @@ impl GenericKvLogEvent {
             _ => ObjectDescriptor::Vault,
         }
     }
-
-    /// True for events that change who belongs to the vault.
-    pub fn changes_membership(&self) -> bool {
-        matches!(
-            self,
-            GenericKvLogEvent::VaultCreated { .. }
-                | GenericKvLogEvent::JoinAccepted { .. }
-                | GenericKvLogEvent::DeviceRemoved { .. }
-                | GenericKvLogEvent::DeviceLeft
-        )
-    }
 }
 
 /// An event as its author signed it. `(author, author_seq)` is unique in a vault, which makes a
 /// re-push after a lost response idempotent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignedEvent {
+    /// [`EVENT_FORMAT`]; signed, so a verifier never reads one format as another.
+    pub format: u16,
     pub vault: VaultName,
     pub author: DeviceId,
     pub author_seq: u64,
@@ -139,29 +154,49 @@ pub struct SignedEvent {
     pub signature: Bytes,
 }
 
+/// Version of the signed event format.
+pub const EVENT_FORMAT: u16 = 2;
+
 #[derive(Serialize)]
 struct SignedPart<'a> {
     domain: &'static str,
+    format: u16,
     vault: &'a VaultName,
     author: &'a DeviceId,
     author_seq: u64,
     event: &'a GenericKvLogEvent,
 }
 
-fn signed_bytes(vault: &VaultName, author: &DeviceId, author_seq: u64, event: &GenericKvLogEvent) -> Vec<u8> {
-    let part = SignedPart { domain: "meta-secret/event/v1", vault, author, author_seq, event };
+fn signed_bytes(
+    format: u16,
+    vault: &VaultName,
+    author: &DeviceId,
+    author_seq: u64,
+    event: &GenericKvLogEvent,
+) -> Vec<u8> {
+    let part = SignedPart { domain: "meta-secret/event", format, vault, author, author_seq, event };
     // Serializing plain structs, enums and strings cannot fail.
     serde_json::to_vec(&part).unwrap_or_default()
 }
 
 impl SignedEvent {
     pub fn sign(keys: &DeviceKeys, vault: &VaultName, author_seq: u64, event: GenericKvLogEvent) -> SignedEvent {
-        let signature = keys.sign(&signed_bytes(vault, keys.id(), author_seq, &event));
-        SignedEvent { vault: vault.clone(), author: keys.id().clone(), author_seq, event, signature }
+        let signature = keys.sign(&signed_bytes(EVENT_FORMAT, vault, keys.id(), author_seq, &event));
+        SignedEvent {
+            format: EVENT_FORMAT,
+            vault: vault.clone(),
+            author: keys.id().clone(),
+            author_seq,
+            event,
+            signature,
+        }
     }
 
     pub fn verify(&self, key: &ed25519_dalek::VerifyingKey) -> Result<(), IdentityError> {
-        let message = signed_bytes(&self.vault, &self.author, self.author_seq, &self.event);
+        if self.format != EVENT_FORMAT {
+            return Err(IdentityError::Invalid("unknown event format"));
+        }
+        let message = signed_bytes(self.format, &self.vault, &self.author, self.author_seq, &self.event);
         verify_signature(key, &message, &self.signature.0)
     }
 
@@ -243,7 +278,7 @@ mod tests {
     fn signed_event_round_trips_through_json_and_verifies() {
         let k = keys();
         let vault = VaultName::parse("v").unwrap();
-        let event = SignedEvent::sign(&k, &vault, 1, GenericKvLogEvent::VaultCreated { owner: k.info().clone() });
+        let event = SignedEvent::sign(&k, &vault, 1, GenericKvLogEvent::VaultCreated { owner: k.info().clone(), quorum: 2 });
         let json = serde_json::to_string(&event).unwrap();
         let back: SignedEvent = serde_json::from_str(&json).unwrap();
         back.verify(&k.info().verifying_key().unwrap()).unwrap();
@@ -263,7 +298,7 @@ mod tests {
         e.vault = VaultName::parse("w").unwrap();
         assert!(e.verify(&key).is_err());
         let mut e = event;
-        e.event = GenericKvLogEvent::JoinAccepted { device: k.id().clone() };
+        e.event = GenericKvLogEvent::JoinDeclined { device: k.id().clone() };
         assert!(e.verify(&key).is_err());
     }
 

@@ -60,13 +60,23 @@ pub struct DeviceInfo {
 
 pub const MAX_DEVICE_NAME_CHARS: usize = 64;
 
+/// Bidirectional controls can make one name display as another ("Trojan Source").
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A device name as a device introduces itself: bidirectional controls stripped, trimmed.
+pub fn clean_device_name(name: &str) -> String {
+    name.chars().filter(|c| !is_bidi_control(*c)).collect::<String>().trim().to_owned()
+}
+
 fn validate_device_name(name: &str) -> Result<(), IdentityError> {
     let chars = name.chars().count();
     if name.trim().is_empty() || chars > MAX_DEVICE_NAME_CHARS {
         return Err(IdentityError::Invalid("device name must be 1 to 64 characters"));
     }
-    if name.chars().any(char::is_control) {
-        return Err(IdentityError::Invalid("device name must not contain control characters"));
+    if name.chars().any(|c| c.is_control() || is_bidi_control(c)) {
+        return Err(IdentityError::Invalid("device name must not contain control or bidirectional characters"));
     }
     Ok(())
 }
@@ -85,6 +95,25 @@ impl DeviceInfo {
 
     pub fn verifying_key(&self) -> Result<VerifyingKey, IdentityError> {
         parse_verifying_key(&self.signing_key.0)
+    }
+
+    /// The code a candidate shows and an approver compares before accepting it: 16 digits
+    /// (about 53 bits) from the device's keys and the vault name, so an impostor cannot grind a
+    /// key whose code matches another device's.
+    pub fn verification_code(&self, vault: &str) -> String {
+        let digest = crate::encoding::Hash32::digest(&[
+            b"meta-secret/verification-code/v1",
+            vault.as_bytes(),
+            &self.signing_key.0,
+            self.age_recipient.as_bytes(),
+        ]);
+        let mut number = u64::from_be_bytes(digest.0[..8].try_into().unwrap_or_default()) % 10_u64.pow(16);
+        let mut groups = [0u64; 4];
+        for group in groups.iter_mut().rev() {
+            *group = number % 10_000;
+            number /= 10_000;
+        }
+        groups.iter().map(|g| format!("{g:04}")).collect::<Vec<_>>().join("-")
     }
 
     pub fn recipient(&self) -> Result<age::x25519::Recipient, IdentityError> {
@@ -164,6 +193,7 @@ const AGE_MAGIC: &[u8] = b"age-encryption.org/v1";
 
 impl DeviceKeys {
     pub fn generate(name: &str, kind: DeviceKind) -> Result<DeviceKeys, IdentityError> {
+        let name = &clean_device_name(name);
         validate_device_name(name)?;
         let signing = SigningKey::generate(&mut rand_core::OsRng);
         Ok(Self::assemble(signing, age::x25519::Identity::generate(), name.to_owned(), kind))

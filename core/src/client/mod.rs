@@ -2,10 +2,12 @@
 //! flow's result is what the server's copy of the vault aggregate decided.
 
 mod orchestrator;
+pub mod planner;
 mod secrets;
+pub mod shares;
 
 pub use orchestrator::OrchestratorReport;
-pub use secrets::{sealed_share, ClaimInfo, SecretInfo, MAX_SECRET_NAME_CHARS};
+pub use secrets::{ClaimInfo, SecretInfo, MAX_SECRET_BYTES, MAX_SECRET_NAME_CHARS};
 
 use crate::clock::Clock;
 use crate::event::{GenericKvLogEvent, VaultName};
@@ -13,7 +15,8 @@ use crate::identity::{DeviceId, DeviceInfo, DeviceKeys, DeviceKind, KeyProtectio
 use crate::store::{LogStore, StoreBatch};
 use crate::sync::live::Wake;
 use crate::sync::{ClientError, SyncGateway, SyncProtocol, SyncReport, TransportRequest};
-use crate::vault::{MembershipStatus, VaultState};
+use crate::secrets::deal_reshare;
+use crate::vault::{MembershipStatus, Proposal, RuleViolation, VaultState};
 
 const KEYS_KEY: &str = "device/keys";
 
@@ -79,11 +82,30 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         &self.gateway
     }
 
-    /// Creates `vault` with this device as owner and first member.
+    /// Creates `vault` with this device as owner and first member, and the default quorum.
     pub async fn create_vault(&self, vault: &str) -> Result<(), ClientError> {
+        self.create_vault_with_quorum(vault, crate::vault::governance::DEFAULT_QUORUM).await
+    }
+
+    /// Creates `vault` whose governance changes need `quorum` member approvals (2 to 32, capped
+    /// by the member count).
+    pub async fn create_vault_with_quorum(&self, vault: &str, quorum: u8) -> Result<(), ClientError> {
         self.gateway.bind(&vault_name(vault)?).await?;
-        self.submit(GenericKvLogEvent::VaultCreated { owner: self.device().clone() }).await?;
+        self.submit(GenericKvLogEvent::VaultCreated { owner: self.device().clone(), quorum }).await?;
         Ok(())
+    }
+
+    /// The code this device shows when it asks to join `vault`; approvers compare it with
+    /// [`VaultClient::verification_code_of`].
+    pub fn verification_code(&self, vault: &str) -> Result<String, ClientError> {
+        Ok(self.device().verification_code(vault_name(vault)?.as_str()))
+    }
+
+    /// The verification code of a device that asked to join this device's vault.
+    pub async fn verification_code_of(&self, device: &DeviceId) -> Result<String, ClientError> {
+        let state = self.state().await?;
+        let info = state.pending.get(device).or_else(|| state.members.get(device)).ok_or(RuleViolation::UnknownDevice)?;
+        Ok(info.verification_code(state.vault.as_str()))
     }
 
     /// Asks to join `vault`; a member must accept. Returns the standing after the request.
@@ -151,21 +173,71 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         Ok(self.state().await?.pending.into_values().collect())
     }
 
+    /// A person's approval of a device: a vote to accept it (effective at the quorum) that also
+    /// re-shares this device's shares to the member set it joins. For a device already accepted
+    /// whose shares are still being dealt, it deals this device's part.
     pub async fn accept(&self, device: &DeviceId) -> Result<(), ClientError> {
-        self.submit(GenericKvLogEvent::JoinAccepted { device: device.clone() }).await.map(drop)
+        let state = self.state_knowing(|s| s.pending.contains_key(device) || s.is_member(device)).await?;
+        if state.is_member(device) {
+            return self.deal_to_new_members(&state).await;
+        }
+        let info = state.pending.get(device).ok_or(RuleViolation::NotPending)?;
+        let mut targets: Vec<&DeviceInfo> = state.members.values().collect();
+        targets.push(info);
+        targets.sort_by(|a, b| a.id.cmp(&b.id));
+        let held: Vec<String> = state
+            .secrets
+            .iter()
+            .filter(|(_, r)| r.holders.contains_key(self.gateway.keys().id()))
+            .map(|(id, _)| id.clone())
+            .collect();
+        let mut skipped = Vec::new();
+        let shares = self.dealable_shares(&state, &held, targets.len(), &mut skipped).await?;
+        let dealing = if shares.is_empty() { None } else { Some(deal_reshare(&targets, &shares)?) };
+        drop(shares);
+        self.submit(GenericKvLogEvent::JoinApproved { device: device.clone(), dealing }).await.map(drop)
     }
 
+    /// Deals this device's shares to members that hold none yet (a person's action).
+    async fn deal_to_new_members(&self, state: &VaultState) -> Result<(), ClientError> {
+        let secret_ids = planner::awaiting_my_approval(state, self.gateway.keys().id());
+        if secret_ids.is_empty() {
+            return Err(RuleViolation::AlreadyMember.into());
+        }
+        let targets: Vec<&DeviceInfo> = state.members.values().collect();
+        let mut skipped = Vec::new();
+        let shares = self.dealable_shares(state, &secret_ids, targets.len(), &mut skipped).await?;
+        if shares.is_empty() {
+            return Err(crate::secrets::SecretError::BadShares(skipped.join(", ")).into());
+        }
+        let dealing = deal_reshare(&targets, &shares)?;
+        self.submit(GenericKvLogEvent::ReshareDealt(dealing)).await.map(drop)
+    }
+
+    /// Turns a join request down (one member suffices; letting it ask again takes a quorum).
     pub async fn decline(&self, device: &DeviceId) -> Result<(), ClientError> {
         self.submit(GenericKvLogEvent::JoinDeclined { device: device.clone() }).await.map(drop)
     }
 
-    /// Lets a declined device ask again.
+    /// Votes to let a declined device ask again.
     pub async fn reopen(&self, device: &DeviceId) -> Result<(), ClientError> {
-        self.submit(GenericKvLogEvent::JoinReopened { device: device.clone() }).await.map(drop)
+        self.submit(GenericKvLogEvent::ReadmitApproved { device: device.clone() }).await.map(drop)
     }
 
+    /// Votes to remove a member; effective at the quorum.
     pub async fn remove_device(&self, device: &DeviceId) -> Result<(), ClientError> {
-        self.submit(GenericKvLogEvent::DeviceRemoved { device: device.clone() }).await.map(drop)
+        self.submit(GenericKvLogEvent::RemovalApproved { device: device.clone() }).await.map(drop)
+    }
+
+    /// Votes to change the vault's quorum.
+    pub async fn set_quorum(&self, quorum: u8) -> Result<(), ClientError> {
+        self.submit(GenericKvLogEvent::QuorumApproved { quorum }).await.map(drop)
+    }
+
+    /// Votes so far for a proposal, and the votes it needs, as of the last sync.
+    pub async fn votes(&self, proposal: &Proposal) -> Result<(usize, usize), ClientError> {
+        let state = self.state().await?;
+        Ok((state.votes_for(proposal), state.required_votes()))
     }
 
     pub async fn leave(&self) -> Result<(), ClientError> {

@@ -1,41 +1,34 @@
-//! The orchestrator: keeps every secret shared over the current members. After a membership change
-//! a holder opens a re-split claim, other holders approve it automatically, and the requester
-//! re-splits to the new member set at version + 1.
-//!
-//! Auto-approval policy: a device approves without asking only a `Resplit` claim whose
-//! `membership_seq` is the vault's latest membership change, on the secret's current version. The
-//! aggregate refuses any other `Resplit` claim, so a reveal can never pose as one.
+//! The orchestrator's thin driver: runs [`plan`] after a sync and carries out its actions. Bad
+//! dealings are complained about and skipped; nothing a peer sends can make a sync fail.
 
 use serde::{Deserialize, Serialize};
 
+use super::planner::{plan, PlannedAction};
+use super::shares::{own_share, BundleCache};
 use super::VaultClient;
 use crate::event::GenericKvLogEvent;
 use crate::secrets::distributor::resplit_threshold;
-use crate::secrets::events::RecoveryPurpose;
-use crate::secrets::MetaDistributor;
+use crate::secrets::events::{ReshareAck, ReshareComplaint};
+use crate::secrets::{deal_reshare, SecretShareKnowledge};
 use crate::store::LogStore;
 use crate::sync::{ClientError, SyncProtocol};
-use crate::vault::{ClaimStatus, VaultState};
+use crate::vault::VaultState;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrchestratorReport {
-    /// Re-split claims this device approved automatically.
-    pub approved: Vec<String>,
-    /// Re-split claims this device opened.
-    pub requested: Vec<String>,
-    /// Secrets this device re-split.
-    pub resplit: Vec<String>,
+    /// Secrets whose shares this device re-shared.
+    pub dealt: Vec<String>,
+    /// Secrets whose new sub-shares this device checked and acknowledged.
+    pub acknowledged: Vec<String>,
+    /// Dealings (commit seqs) this device found bad and complained about.
+    pub complaints: Vec<u64>,
+    /// Secrets this device could not act on (its own share did not verify).
+    pub skipped: Vec<String>,
 }
 
-impl OrchestratorReport {
-    fn is_empty(&self) -> bool {
-        self.approved.is_empty() && self.requested.is_empty() && self.resplit.is_empty()
-    }
-}
-
-/// Another device's concurrent step can overtake ours (two holders re-splitting at once); such a
-/// rejection is skipped and the next pass sees the new state. Anything else is a real error.
-fn tolerate_race(result: Result<(), ClientError>) -> Result<bool, ClientError> {
+/// Another device's concurrent step can overtake ours; such a rejection is skipped and the next
+/// pass sees the new state. Anything else is a real error.
+pub(super) fn tolerate_race(result: Result<(), ClientError>) -> Result<bool, ClientError> {
     match result {
         Ok(()) => Ok(true),
         Err(ClientError::Rejected { .. } | ClientError::Rule(_)) => Ok(false),
@@ -43,66 +36,25 @@ fn tolerate_race(result: Result<(), ClientError>) -> Result<bool, ClientError> {
     }
 }
 
-fn needs_resplit(state: &VaultState, secret_id: &str) -> bool {
-    state.secrets.get(secret_id).is_some_and(|s| !s.holders().eq(state.members.keys()))
-}
-
 impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
-    /// Runs the orchestrator until it has nothing left to do on this device's current view.
+    /// Runs the planner until it has nothing left to do on this device's current view.
     pub async fn orchestrate(&self) -> Result<OrchestratorReport, ClientError> {
         let mut report = OrchestratorReport::default();
         let me = self.gateway.keys().id().clone();
         for _ in 0..3 {
             let state = self.state().await?;
-            if !state.is_member(&me) {
+            let actions = plan(&state, &me);
+            if actions.is_empty() {
                 break;
             }
-            let mut pass = OrchestratorReport::default();
-            for (claim_id, claim) in &state.claims {
-                let RecoveryPurpose::Resplit { membership_seq } = claim.request.purpose else { continue };
-                let current = state.secrets.get(&claim.request.secret_id);
-                let answerable = claim.status == ClaimStatus::Open
-                    && claim.requester != me
-                    && membership_seq == state.membership_seq
-                    && current.is_some_and(|s| s.version == claim.request.version && s.shares.contains_key(&me))
-                    && !claim.shares.contains_key(&me)
-                    && !claim.declines.contains(&me);
-                if answerable && tolerate_race(self.approve(claim_id).await)? {
-                    pass.approved.push(claim_id.clone());
-                }
+            let mut progressed = false;
+            for action in actions {
+                progressed |= match action {
+                    PlannedAction::Deal { secret_ids } => self.deal(&state, &secret_ids, &mut report).await?,
+                    PlannedAction::Verify { secret_ids } => self.verify(&state, &secret_ids, &mut report).await?,
+                };
             }
-            for (claim_id, claim) in &state.claims {
-                let own_open_resplit = claim.requester == me
-                    && claim.status == ClaimStatus::Open
-                    && matches!(claim.request.purpose, RecoveryPurpose::Resplit { .. });
-                let enough = state.claim_threshold(claim).is_some_and(|k| claim.shares.len() + 1 >= usize::from(k));
-                if own_open_resplit
-                    && enough
-                    && needs_resplit(&state, &claim.request.secret_id)
-                    && tolerate_race(self.resplit(&state, claim_id).await)?
-                {
-                    pass.resplit.push(claim.request.secret_id.clone());
-                }
-            }
-            for (secret_id, record) in &state.secrets {
-                let claimed = state.claims.values().any(|c| {
-                    &c.request.secret_id == secret_id
-                        && c.status == ClaimStatus::Open
-                        && matches!(c.request.purpose, RecoveryPurpose::Resplit { .. })
-                });
-                if !claimed && record.shares.contains_key(&me) && needs_resplit(&state, secret_id) {
-                    let purpose = RecoveryPurpose::Resplit { membership_seq: state.membership_seq };
-                    match self.open_claim(secret_id, purpose).await {
-                        Ok(claim_id) => pass.requested.push(claim_id),
-                        Err(error) => drop(tolerate_race(Err(error))?),
-                    }
-                }
-            }
-            let done = pass.is_empty();
-            report.approved.extend(pass.approved);
-            report.requested.extend(pass.requested);
-            report.resplit.extend(pass.resplit);
-            if done {
+            if !progressed {
                 break;
             }
         }
@@ -110,16 +62,99 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         Ok(report)
     }
 
-    async fn resplit(&self, state: &VaultState, claim_id: &str) -> Result<(), ClientError> {
-        let claim = &state.claims[claim_id];
-        let secret_id = &claim.request.secret_id;
-        let record = &state.secrets[secret_id];
-        let secret = self.recover(state, claim_id, claim).await?;
-        let metadata = self.own_payload(state, secret_id).await?.metadata;
-        let k = resplit_threshold(record.k, state.members.len());
-        let split =
-            MetaDistributor::new(&state.members).distribute(secret_id, record.version + 1, k, &secret, &metadata)?;
-        // The split closes this claim as completed (see the aggregate).
-        self.submit(GenericKvLogEvent::SecretSplit(split)).await.map(drop)
+    /// What this device needs to re-share `secret_ids` to `target_count` devices; secrets whose
+    /// own share does not verify are left out.
+    pub(super) async fn dealable_shares(
+        &self,
+        state: &VaultState,
+        secret_ids: &[String],
+        target_count: usize,
+        skipped: &mut Vec<String>,
+    ) -> Result<Vec<SecretShareKnowledge>, ClientError> {
+        let mut cache = BundleCache::default();
+        let mut shares = Vec::with_capacity(secret_ids.len());
+        for secret_id in secret_ids {
+            let Some(record) = state.secrets.get(secret_id) else { continue };
+            match own_share(self.gateway.store(), self.gateway.keys(), state, secret_id, &mut cache).await {
+                Ok(own) => shares.push(SecretShareKnowledge {
+                    secret_id: secret_id.clone(),
+                    epoch: record.epoch,
+                    new_k: resplit_threshold(record.k, target_count),
+                    value: own.value,
+                    metadata: own.metadata,
+                    metadata_salt: own.metadata_salt,
+                }),
+                Err(ClientError::Secret(_)) => skipped.push(secret_id.clone()),
+                Err(other) => return Err(other),
+            }
+        }
+        Ok(shares)
+    }
+
+    async fn deal(
+        &self,
+        state: &VaultState,
+        secret_ids: &[String],
+        report: &mut OrchestratorReport,
+    ) -> Result<bool, ClientError> {
+        let targets: Vec<_> = state.members.values().collect();
+        let shares = self.dealable_shares(state, secret_ids, targets.len(), &mut report.skipped).await?;
+        if shares.is_empty() {
+            return Ok(false);
+        }
+        let dealing = deal_reshare(&targets, &shares)?;
+        drop(shares);
+        let ok = tolerate_race(self.submit(GenericKvLogEvent::ReshareDealt(dealing)).await.map(drop))?;
+        if ok {
+            report.dealt.extend(secret_ids.iter().cloned());
+        }
+        Ok(ok)
+    }
+
+    async fn verify(
+        &self,
+        state: &VaultState,
+        secret_ids: &[String],
+        report: &mut OrchestratorReport,
+    ) -> Result<bool, ClientError> {
+        let mut cache = BundleCache::default();
+        let (store, keys) = (self.gateway.store(), self.gateway.keys());
+        let mut acks = Vec::new();
+        let mut complaints = Vec::new();
+        for secret_id in secret_ids {
+            let (Some(record), Some(round)) = (state.secrets.get(secret_id), state.round(secret_id)) else { continue };
+            let Some(id) = round.id else { continue };
+            let mut bad = None;
+            for dealing in &round.chosen {
+                if !cache.verify_sub_share(store, keys, dealing.seq, secret_id, record.epoch).await {
+                    bad = Some(dealing.seq);
+                    break;
+                }
+            }
+            match bad {
+                Some(seq) => complaints.push(ReshareComplaint {
+                    secret_id: secret_id.clone(),
+                    epoch: record.epoch,
+                    dealing_seq: seq,
+                }),
+                None => acks.push(ReshareAck { secret_id: secret_id.clone(), epoch: record.epoch, round: id }),
+            }
+        }
+        let mut progressed = false;
+        for complaint in complaints {
+            let seq = complaint.dealing_seq;
+            if tolerate_race(self.submit(GenericKvLogEvent::ReshareComplained(complaint)).await.map(drop))? {
+                report.complaints.push(seq);
+                progressed = true;
+            }
+        }
+        if !acks.is_empty() {
+            let ids: Vec<String> = acks.iter().map(|a| a.secret_id.clone()).collect();
+            if tolerate_race(self.submit(GenericKvLogEvent::ReshareAcked { acks }).await.map(drop))? {
+                report.acknowledged.extend(ids);
+                progressed = true;
+            }
+        }
+        Ok(progressed)
     }
 }

@@ -1,35 +1,100 @@
-//! Log events of the secret and recovery tables.
+//! Log events of the secret, re-share and recovery tables, and the payloads sealed inside them.
+//! Every sealed payload carries `format` so a later version can be told apart.
 
 use serde::{Deserialize, Serialize};
 
-use crate::encoding::Bytes;
+use crate::encoding::{Bytes, Hash32};
 use crate::identity::DeviceId;
 
-/// One member's share envelope, sealed (age) to that member alone.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SealedShare {
-    pub device: DeviceId,
-    pub sealed: Bytes,
-}
+/// Version of the secret formats below (split, dealing, sealed payloads).
+pub const SECRET_FORMAT: u16 = 2;
 
-/// A whole distribution in one event: a new secret (version 1) or a re-split (version + 1).
+/// A new secret, shared k-of-n over the members in one event. The value is sealed once
+/// (`ciphertext`) under a key derived from the shared scalar; `shares[i]` (a sealed
+/// [`SharePayload`]) goes to `holders[i]`, whose x is i + 1.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecretSplit {
+    pub format: u16,
     pub secret_id: String,
-    pub version: u32,
     pub k: u8,
-    pub n: u8,
-    /// One sealed share per member; each also carries the name, which the server never sees.
-    pub shares: Vec<SealedShare>,
+    pub holders: Vec<DeviceId>,
+    /// Feldman commitments to the sharing polynomial (k compressed ristretto255 points).
+    pub commitments: Vec<Bytes>,
+    /// Binds the sealed metadata (name) without revealing it: H(id, salt, metadata).
+    pub metadata_commitment: Hash32,
+    pub nonce: Bytes,
+    pub ciphertext: Bytes,
+    pub shares: Vec<Bytes>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum RecoveryPurpose {
-    /// A person wants to see the secret; approvers decide by hand.
-    Reveal,
-    /// The member set changed at `membership_seq`; devices may approve automatically.
-    Resplit { membership_seq: u64 },
+/// What a holder's sealed share of a split holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharePayload {
+    pub format: u16,
+    pub secret_id: String,
+    pub x: u8,
+    pub value: Bytes,
+    pub metadata: SecretMetadata,
+    pub metadata_salt: Bytes,
+}
+
+/// What members see about a secret besides its value. Sealed; the server never reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecretMetadata {
+    pub name: String,
+}
+
+/// One dealer's re-share of its own shares of several secrets to a target member set: for each
+/// secret a fresh polynomial whose constant term is the dealer's share. `sealed[j]` (a sealed
+/// [`DealingBundle`]) goes to `targets[j]`, whose new x is j + 1.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dealing {
+    pub format: u16,
+    pub targets: Vec<DeviceId>,
+    pub secrets: Vec<SecretDealing>,
+    pub sealed: Vec<Bytes>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecretDealing {
+    pub secret_id: String,
+    /// The epoch whose share is re-shared.
+    pub epoch: u32,
+    /// Commitments to the dealer's polynomial; the first must equal the epoch's public image of
+    /// the dealer's share, which anyone can check.
+    pub commitments: Vec<Bytes>,
+}
+
+/// What one target's sealed part of a dealing holds: its sub-share of every secret dealt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DealingBundle {
+    pub format: u16,
+    pub entries: Vec<SubShare>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubShare {
+    pub secret_id: String,
+    pub epoch: u32,
+    pub value: Bytes,
+    pub metadata: SecretMetadata,
+    pub metadata_salt: Bytes,
+}
+
+/// A target has checked its sub-shares from the round's chosen dealings (named by `round`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReshareAck {
+    pub secret_id: String,
+    pub epoch: u32,
+    pub round: Hash32,
+}
+
+/// A target's sub-share from `dealing_seq` did not match its commitments: the dealing is skipped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReshareComplaint {
+    pub secret_id: String,
+    pub epoch: u32,
+    pub dealing_seq: u64,
 }
 
 /// A recovery claim: approvers re-seal their shares to `ephemeral_recipient`.
@@ -37,9 +102,18 @@ pub enum RecoveryPurpose {
 pub struct RecoveryRequest {
     pub claim_id: String,
     pub secret_id: String,
-    pub version: u32,
+    pub epoch: u32,
     pub ephemeral_recipient: String,
-    pub purpose: RecoveryPurpose,
+}
+
+/// What an approver seals to a claim's ephemeral key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveredShare {
+    pub format: u16,
+    pub secret_id: String,
+    pub epoch: u32,
+    pub x: u8,
+    pub value: Bytes,
 }
 
 /// Secret ids and claim ids: 32 lowercase hex characters chosen by the creating device.

@@ -1,10 +1,11 @@
-//! Secrets: the Shamir envelope, sealing to devices, and the secret/recovery events.
+//! Secrets: verifiable sharing (`vss`), the sealed value (`cipher`), sealing to devices and the
+//! secret, re-share and recovery events.
 
+pub mod cipher;
 pub mod distributor;
-pub mod envelope;
-#[cfg(test)]
-mod envelope_tests;
 pub mod events;
+pub mod vss;
 
-pub use distributor::{MetaDistributor, MetaEncryptor, SecretError, SecretMetadata, SharePayload};
-pub use envelope::{combine, split, ShareEnvelope, ShareError};
+pub use distributor::{deal_reshare, MetaDistributor, MetaEncryptor, SecretError, SecretShareKnowledge};
+pub use events::{SecretMetadata, SharePayload};
+pub use vss::{Commitments, ShareValue, VssError};

@@ -2,7 +2,8 @@
 
 use ed25519_dalek::VerifyingKey;
 
-use super::{RuleViolation, VaultState};
+use super::governance::{self, Proposal, DEFAULT_QUORUM, MAX_QUORUM};
+use super::{reshare, RuleViolation, VaultState};
 use crate::event::{GenericKvLogEvent, SignedEvent};
 use crate::identity::{DeviceId, DeviceInfo};
 
@@ -13,18 +14,32 @@ pub(super) fn author_key(state: &VaultState, event: &SignedEvent) -> Result<Veri
         return member.verifying_key().map_err(RuleViolation::InvalidDevice);
     }
     match &event.event {
-        GenericKvLogEvent::VaultCreated { owner: introduced }
+        GenericKvLogEvent::VaultCreated { owner: introduced, .. }
         | GenericKvLogEvent::JoinRequested { candidate: introduced } => self_introduced_key(introduced, &event.author),
         _ => Err(RuleViolation::NotMember),
     }
 }
 
+/// A device introduces only its own keys, and only valid ones.
 fn self_introduced_key(info: &DeviceInfo, author: &DeviceId) -> Result<VerifyingKey, RuleViolation> {
     info.validate().map_err(RuleViolation::InvalidDevice)?;
     if &info.id != author {
         return Err(RuleViolation::Impersonation);
     }
     info.verifying_key().map_err(RuleViolation::InvalidDevice)
+}
+
+/// The proposal a vote event stands for.
+pub(super) fn proposal_of(event: &GenericKvLogEvent) -> Option<Proposal> {
+    use GenericKvLogEvent::*;
+    Some(match event {
+        JoinApproved { device, .. } => Proposal::Accept { device: device.clone() },
+        ReadmitApproved { device } => Proposal::Readmit { device: device.clone() },
+        RemovalApproved { device } => Proposal::Remove { device: device.clone() },
+        SecretDeletionApproved { secret_id } => Proposal::DeleteSecret { secret_id: secret_id.clone() },
+        QuorumApproved { quorum } => Proposal::SetQuorum { quorum: *quorum },
+        _ => return None,
+    })
 }
 
 pub(super) fn check_rules(
@@ -34,9 +49,15 @@ pub(super) fn check_rules(
 ) -> Result<(), RuleViolation> {
     use GenericKvLogEvent::*;
     match event {
-        VaultCreated { .. } => (!state.exists()).then_some(()).ok_or(RuleViolation::VaultExists),
+        VaultCreated { .. } if state.exists() => Err(RuleViolation::VaultExists),
+        VaultCreated { owner, quorum } => {
+            self_introduced_key(owner, author)?;
+            (DEFAULT_QUORUM..=MAX_QUORUM).contains(quorum).then_some(()).ok_or(RuleViolation::InvalidQuorum)
+        }
         _ if !state.exists() => Err(RuleViolation::NoVault),
         JoinRequested { candidate } => {
+            // Members too may only introduce their own keys: no one posts a request for another.
+            self_introduced_key(candidate, author)?;
             if state.members.contains_key(&candidate.id) {
                 Err(RuleViolation::AlreadyMember)
             } else if state.pending.contains_key(&candidate.id) {
@@ -48,41 +69,94 @@ pub(super) fn check_rules(
             }
         }
         _ if !state.is_member(author) => Err(RuleViolation::NotMember),
-        JoinAccepted { device } | JoinDeclined { device } => {
+        JoinApproved { device, dealing } => {
+            governance::check_vote(state, author, &Proposal::Accept { device: device.clone() })?;
+            match dealing {
+                Some(dealing) => reshare::check_dealing(state, author, dealing, &join_targets(state, device)),
+                None => Ok(()),
+            }
+        }
+        JoinDeclined { device } => {
             state.pending.contains_key(device).then_some(()).ok_or(RuleViolation::NotPending)
         }
-        JoinReopened { device } => state.declined.contains_key(device).then_some(()).ok_or(RuleViolation::NotDeclined),
-        DeviceRemoved { device } if device == author => Err(RuleViolation::CannotRemoveSelf),
-        DeviceRemoved { device } => {
-            state.members.contains_key(device).then_some(()).ok_or(RuleViolation::UnknownDevice)
-        }
         DeviceLeft => (state.members.len() > 1).then_some(()).ok_or(RuleViolation::LastMember),
-        // Secret and recovery events: members only (checked above); their own rules follow.
-        _ => Ok(()),
+        other => match proposal_of(other) {
+            Some(proposal) => governance::check_vote(state, author, &proposal),
+            // Secret and recovery events: members only (checked above); their own rules follow.
+            None => Ok(()),
+        },
     }
 }
 
-/// Applies an already-checked event.
-pub(super) fn fold(state: &mut VaultState, author: &DeviceId, event: &GenericKvLogEvent) {
+/// The member set after `device` joins.
+pub(super) fn join_targets(state: &VaultState, device: &DeviceId) -> Vec<DeviceId> {
+    let mut targets: Vec<DeviceId> = state.members.keys().cloned().collect();
+    targets.push(device.clone());
+    targets.sort();
+    targets
+}
+
+/// Applies an already-checked event; returns true when the member set changed.
+pub(super) fn fold(state: &mut VaultState, seq: u64, author: &DeviceId, event: &GenericKvLogEvent) -> bool {
     use GenericKvLogEvent::*;
     match event {
-        VaultCreated { owner } => {
+        VaultCreated { owner, quorum } => {
             state.owner = Some(owner.id.clone());
+            state.quorum = *quorum;
             state.members.insert(owner.id.clone(), owner.clone());
+            true
         }
         JoinRequested { candidate } => {
             state.removed.remove(&candidate.id);
             state.pending.insert(candidate.id.clone(), candidate.clone());
+            false
         }
-        JoinAccepted { device } => move_device(&mut state.pending, &mut state.members, device),
-        JoinDeclined { device } => move_device(&mut state.pending, &mut state.declined, device),
-        JoinReopened { device } => {
+        JoinDeclined { device } => {
+            move_device(&mut state.pending, &mut state.declined, device);
+            false
+        }
+        DeviceLeft => {
+            move_device(&mut state.members, &mut state.removed, author);
+            true
+        }
+        JoinApproved { dealing, .. } => {
+            if let Some(dealing) = dealing {
+                reshare::fold_dealing(state, seq, author, dealing);
+            }
+            vote(state, author, event)
+        }
+        other => vote(state, author, other),
+    }
+}
+
+/// Records a vote and applies its effect at quorum; true when the member set changed.
+fn vote(state: &mut VaultState, author: &DeviceId, event: &GenericKvLogEvent) -> bool {
+    let Some(proposal) = proposal_of(event) else { return false };
+    if !governance::record_vote(state, author, &proposal) {
+        return false;
+    }
+    match proposal {
+        Proposal::Accept { device } => {
+            move_device(&mut state.pending, &mut state.members, &device);
+            true
+        }
+        Proposal::Readmit { device } => {
             // The device is an outsider again and may send a fresh request.
-            state.declined.remove(device);
+            state.declined.remove(&device);
+            false
         }
-        DeviceRemoved { device } => move_device(&mut state.members, &mut state.removed, device),
-        DeviceLeft => move_device(&mut state.members, &mut state.removed, author),
-        _ => {}
+        Proposal::Remove { device } => {
+            move_device(&mut state.members, &mut state.removed, &device);
+            true
+        }
+        Proposal::DeleteSecret { secret_id } => {
+            super::secrets::delete(state, &secret_id);
+            false
+        }
+        Proposal::SetQuorum { quorum } => {
+            state.quorum = quorum;
+            false
+        }
     }
 }
 

@@ -1,7 +1,9 @@
 //! The vault aggregate: one pure function, [`apply`], folds the commit log into [`VaultState`].
 //! The server runs it before appending; every client runs it over what it pulls.
 
+pub mod governance;
 mod membership;
+pub mod reshare;
 mod secrets;
 mod violation;
 
@@ -9,10 +11,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::event::{Commit, Cursor, GenericKvLogEvent, SignedEvent, VaultName, MAX_SEQ};
+use crate::event::{Commit, Cursor, SignedEvent, VaultName, MAX_SEQ};
 use crate::identity::{DeviceId, DeviceInfo};
 
-pub use secrets::{ClaimRecord, ClaimStatus, SecretRecord};
+pub use governance::{Proposal, Vote};
+pub use reshare::{DealingRef, RoundView};
+pub use secrets::{ClaimRecord, ClaimStatus, SecretRecord, ShareSource, UsedDealing};
 pub use violation::RuleViolation;
 
 /// Everything the log says about a vault at its head.
@@ -21,6 +25,8 @@ pub struct VaultState {
     pub vault: VaultName,
     pub head: Cursor,
     pub owner: Option<DeviceId>,
+    /// Approvals a governance change needs (see [`VaultState::required_votes`]).
+    pub quorum: u8,
     pub members: BTreeMap<DeviceId, DeviceInfo>,
     pub pending: BTreeMap<DeviceId, DeviceInfo>,
     pub declined: BTreeMap<DeviceId, DeviceInfo>,
@@ -30,7 +36,9 @@ pub struct VaultState {
     pub author_seqs: BTreeMap<DeviceId, u64>,
     /// Seq of the last commit that changed the member set.
     pub membership_seq: u64,
-    /// Current version of every live secret.
+    /// Open governance proposals by key, with their voters.
+    pub votes: BTreeMap<String, Vote>,
+    /// Current epoch of every live secret.
     pub secrets: BTreeMap<String, SecretRecord>,
     /// Ids of deleted secrets, never reused.
     pub deleted_secrets: BTreeSet<String>,
@@ -55,12 +63,14 @@ impl VaultState {
             vault,
             head: Cursor::EMPTY,
             owner: None,
+            quorum: governance::DEFAULT_QUORUM,
             members: BTreeMap::new(),
             pending: BTreeMap::new(),
             declined: BTreeMap::new(),
             removed: BTreeMap::new(),
             author_seqs: BTreeMap::new(),
             membership_seq: 0,
+            votes: BTreeMap::new(),
             secrets: BTreeMap::new(),
             deleted_secrets: BTreeSet::new(),
             claims: BTreeMap::new(),
@@ -120,16 +130,19 @@ impl VaultState {
         self.check_event(&commit.event)?;
         let event = &commit.event;
         self.author_seqs.insert(event.author.clone(), event.author_seq);
-        if event.event.changes_membership() {
-            self.membership_seq = commit.seq;
-        }
-        membership::fold(self, &event.author, &event.event);
+        let members_before: Vec<DeviceId> = self.members.keys().cloned().collect();
+        let membership_changed = membership::fold(self, commit.seq, &event.author, &event.event);
         secrets::fold(self, commit.seq, &event.author, &event.event);
-        match &event.event {
-            GenericKvLogEvent::DeviceRemoved { device } => secrets::on_member_gone(self, device),
-            GenericKvLogEvent::DeviceLeft => secrets::on_member_gone(self, &event.author),
-            _ => {}
+        if membership_changed {
+            self.membership_seq = commit.seq;
+            let gone: Vec<DeviceId> =
+                members_before.into_iter().filter(|d| !self.members.contains_key(d)).collect();
+            for device in &gone {
+                secrets::on_member_gone(self, device);
+            }
+            reshare::on_membership_change(self);
         }
+        governance::prune(self);
         self.head = commit.cursor();
         Ok(())
     }

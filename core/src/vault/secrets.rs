@@ -5,26 +5,57 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::{RuleViolation, VaultState};
+use super::reshare::DealingRef;
+use super::{reshare, RuleViolation, VaultState};
+use crate::encoding::Hash32;
 use crate::event::GenericKvLogEvent;
 use crate::identity::DeviceId;
-use crate::secrets::events::{valid_object_id, RecoveryPurpose, RecoveryRequest, SecretSplit};
+use crate::secrets::cipher::SIZE_BUCKETS;
+use crate::secrets::distributor::check_threshold;
+use crate::secrets::events::{valid_object_id, RecoveryRequest, SecretSplit, SECRET_FORMAT};
+use crate::secrets::vss::Commitments;
 
-/// The current version of a secret: parameters, and for each holder the seq of the commit that
-/// carries its sealed share. The bytes stay in the log, so the state (and its snapshot, rewritten
-/// on every push) stays small however many secrets and devices there are.
+/// Largest sealed share of a split.
+pub const MAX_SEALED_SHARE: usize = 4096;
+
+/// A secret's current epoch: threshold, holders with their x, public commitments, and where the
+/// holders' shares come from. Share bytes stay in the log, so the state stays small.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecretRecord {
-    pub version: u32,
+    /// 1 at the split, + 1 per completed re-share.
+    pub epoch: u32,
     pub k: u8,
-    pub n: u8,
-    pub shares: BTreeMap<DeviceId, u64>,
+    pub holders: BTreeMap<DeviceId, u8>,
+    pub commitments: Vec<crate::encoding::Bytes>,
+    /// The `secret_split` commit: ciphertext and metadata commitment.
+    pub split_seq: u64,
+    pub source: ShareSource,
+    /// Dealings towards the next epoch.
+    pub round: Vec<DealingRef>,
+    /// Targets' acknowledgements, by the round id they name.
+    pub acks: BTreeMap<DeviceId, Hash32>,
 }
 
 impl SecretRecord {
-    pub fn holders(&self) -> impl Iterator<Item = &DeviceId> {
-        self.shares.keys()
+    pub fn n(&self) -> usize {
+        self.holders.len()
     }
+}
+
+/// Where holders find their share of the current epoch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ShareSource {
+    /// In the `secret_split` commit.
+    Split,
+    /// Combined (Lagrange weights at the dealers' old x) from these dealings' sub-shares.
+    Reshare { dealings: Vec<UsedDealing> },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsedDealing {
+    pub dealer_x: u8,
+    pub seq: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,7 +65,7 @@ pub enum ClaimStatus {
     Completed,
     /// Too many declines for the threshold to be reached.
     Failed,
-    /// The secret was re-split or deleted, or the requester left, before the claim completed.
+    /// The secret moved to a new epoch or was deleted, or the requester left.
     Stale,
 }
 
@@ -49,10 +80,10 @@ pub struct ClaimRecord {
 }
 
 impl VaultState {
-    /// Members other than the requester who hold a share of the claim's version.
+    /// Members other than the requester who hold a share of the claim's epoch.
     pub fn possible_approvers(&self, claim: &ClaimRecord) -> usize {
         let Some(secret) = self.secrets.get(&claim.request.secret_id) else { return 0 };
-        secret.holders().filter(|d| self.members.contains_key(*d) && **d != claim.requester).count()
+        secret.holders.keys().filter(|d| self.members.contains_key(*d) && **d != claim.requester).count()
     }
 
     /// The threshold of the claim's secret, if it still exists.
@@ -69,18 +100,18 @@ fn open_claim<'a>(state: &'a VaultState, claim_id: &str) -> Result<&'a ClaimReco
     Ok(claim)
 }
 
-/// Checks an approver's share or decline: an open claim on the current version, by someone else,
-/// who holds a share and has not answered yet.
+/// An approver's share or decline: an open claim on the current epoch, by another holder who
+/// has not answered yet.
 fn check_response(state: &VaultState, author: &DeviceId, claim_id: &str) -> Result<(), RuleViolation> {
     let claim = open_claim(state, claim_id)?;
     if &claim.requester == author {
         return Err(RuleViolation::InvalidSecret("a requester cannot answer its own claim"));
     }
     let secret = state.secrets.get(&claim.request.secret_id).ok_or(RuleViolation::ClaimClosed)?;
-    if secret.version != claim.request.version {
+    if secret.epoch != claim.request.epoch {
         return Err(RuleViolation::ClaimClosed);
     }
-    if !secret.shares.contains_key(author) {
+    if !secret.holders.contains_key(author) {
         return Err(RuleViolation::NoShare);
     }
     if claim.shares.contains_key(author) || claim.declines.contains(author) {
@@ -90,32 +121,34 @@ fn check_response(state: &VaultState, author: &DeviceId, claim_id: &str) -> Resu
 }
 
 fn check_split(state: &VaultState, split: &SecretSplit) -> Result<(), RuleViolation> {
+    let bad = RuleViolation::InvalidSecret;
+    if split.format != SECRET_FORMAT {
+        return Err(bad("unknown secret format"));
+    }
     if !valid_object_id(&split.secret_id) {
-        return Err(RuleViolation::InvalidSecret("secret id must be 32 lowercase hex characters"));
+        return Err(bad("secret id must be 32 lowercase hex characters"));
+    }
+    if state.secrets.contains_key(&split.secret_id) || state.deleted_secrets.contains(&split.secret_id) {
+        // A secret's value is never replaced in place: a new value is a new secret.
+        return Err(RuleViolation::IdInUse);
     }
     let n = state.members.len();
-    if split.n as usize != n || split.shares.len() != n {
-        return Err(RuleViolation::InvalidSecret("a split must give exactly one share to every member"));
+    if !split.holders.iter().eq(state.members.keys()) || split.shares.len() != n {
+        return Err(bad("a split must give exactly one share to every member"));
     }
-    let devices: BTreeSet<&DeviceId> = split.shares.iter().map(|s| &s.device).collect();
-    if devices.len() != n || !devices.iter().all(|d| state.members.contains_key(*d)) {
-        return Err(RuleViolation::InvalidSecret("a split must give exactly one share to every member"));
+    check_threshold(split.k, n).map_err(|_| bad("threshold must be 1 <= k <= n, and k = 1 only for one device"))?;
+    let commitments = Commitments::from_wire(&split.commitments).map_err(|_| bad("commitments do not parse"))?;
+    if commitments.threshold() != usize::from(split.k) {
+        return Err(bad("a split needs one commitment per coefficient"));
     }
-    if split.k == 0 || split.k > split.n || (split.k == 1 && split.n > 1) {
-        return Err(RuleViolation::InvalidSecret("threshold must be 1 <= k <= n, and k = 1 only for one device"));
+    if split.shares.iter().any(|s| s.0.is_empty() || s.0.len() > MAX_SEALED_SHARE) {
+        return Err(bad("shares must be sealed"));
     }
-    if split.shares.iter().any(|s| s.sealed.0.is_empty()) {
-        return Err(RuleViolation::InvalidSecret("shares must be sealed"));
+    // Padded to a bucket, plus the 16-byte tag.
+    if split.nonce.0.len() != 12 || !SIZE_BUCKETS.iter().any(|b| b + 16 == split.ciphertext.0.len()) {
+        return Err(bad("the sealed value must be padded to a size bucket"));
     }
-    match state.secrets.get(&split.secret_id) {
-        Some(current) if split.version != current.version + 1 => {
-            Err(RuleViolation::SecretVersion { current: current.version, got: split.version })
-        }
-        Some(_) => Ok(()),
-        None if state.deleted_secrets.contains(&split.secret_id) => Err(RuleViolation::IdInUse),
-        None if split.version != 1 => Err(RuleViolation::SecretVersion { current: 0, got: split.version }),
-        None => Ok(()),
-    }
+    Ok(())
 }
 
 fn check_request(state: &VaultState, author: &DeviceId, request: &RecoveryRequest) -> Result<(), RuleViolation> {
@@ -126,22 +159,14 @@ fn check_request(state: &VaultState, author: &DeviceId, request: &RecoveryReques
         return Err(RuleViolation::IdInUse);
     }
     let secret = state.secrets.get(&request.secret_id).ok_or(RuleViolation::UnknownSecret)?;
-    if request.version != secret.version {
-        return Err(RuleViolation::SecretVersion { current: secret.version, got: request.version });
+    if request.epoch != secret.epoch {
+        return Err(RuleViolation::StaleEpoch);
     }
-    if !secret.shares.contains_key(author) {
+    if !secret.holders.contains_key(author) {
         return Err(RuleViolation::NoShare);
     }
     if age::x25519::Recipient::from_str(&request.ephemeral_recipient).is_err() {
         return Err(RuleViolation::InvalidSecret("ephemeral recipient is not an age X25519 recipient"));
-    }
-    if let RecoveryPurpose::Resplit { membership_seq } = request.purpose {
-        // Auto-approvable claims must answer the latest membership change, for a secret whose
-        // holders no longer match the members.
-        let holders_match = secret.holders().eq(state.members.keys());
-        if membership_seq != state.membership_seq || holders_match {
-            return Err(RuleViolation::InvalidSecret("re-split claim is not tied to the latest membership change"));
-        }
     }
     Ok(())
 }
@@ -154,13 +179,19 @@ pub(super) fn check_rules(
     use GenericKvLogEvent as E;
     match event {
         E::SecretSplit(split) => check_split(state, split),
-        E::SecretDeleted { secret_id } => {
-            state.secrets.contains_key(secret_id).then_some(()).ok_or(RuleViolation::UnknownSecret)
+        E::ReshareDealt(dealing) => {
+            let members: Vec<DeviceId> = state.members.keys().cloned().collect();
+            reshare::check_dealing(state, author, dealing, &members)?;
+            let all_open = dealing.secrets.iter().all(|s| state.round(&s.secret_id).is_some());
+            all_open.then_some(()).ok_or(RuleViolation::NoRound)
         }
+        E::ReshareAcked { acks } => reshare::check_acks(state, author, acks),
+        E::ReshareComplained(complaint) => reshare::check_complaint(state, complaint),
         E::RecoveryRequested(request) => check_request(state, author, request),
         E::RecoveryShare { claim_id, sealed } => {
             check_response(state, author, claim_id)?;
-            (!sealed.0.is_empty()).then_some(()).ok_or(RuleViolation::InvalidSecret("share must be sealed"))
+            let ok = !sealed.0.is_empty() && sealed.0.len() <= MAX_SEALED_SHARE;
+            ok.then_some(()).ok_or(RuleViolation::InvalidSecret("share must be sealed"))
         }
         E::RecoveryDeclined { claim_id } => check_response(state, author, claim_id),
         E::RecoveryCompleted { claim_id } => {
@@ -173,7 +204,7 @@ pub(super) fn check_rules(
     }
 }
 
-/// Closes open claims on `secret_id` matching `which`.
+/// Closes open claims matching `which`.
 fn close_claims(state: &mut VaultState, which: impl Fn(&ClaimRecord) -> bool, status: ClaimStatus) {
     for claim in state.claims.values_mut() {
         if claim.status == ClaimStatus::Open && which(claim) {
@@ -186,19 +217,22 @@ pub(super) fn fold(state: &mut VaultState, seq: u64, author: &DeviceId, event: &
     use GenericKvLogEvent as E;
     match event {
         E::SecretSplit(split) => {
-            let shares = split.shares.iter().map(|s| (s.device.clone(), seq)).collect();
-            let record = SecretRecord { version: split.version, k: split.k, n: split.n, shares };
+            let holders = split.holders.iter().enumerate().map(|(i, d)| (d.clone(), i as u8 + 1)).collect();
+            let record = SecretRecord {
+                epoch: 1,
+                k: split.k,
+                holders,
+                commitments: split.commitments.clone(),
+                split_seq: seq,
+                source: ShareSource::Split,
+                round: Vec::new(),
+                acks: BTreeMap::new(),
+            };
             state.secrets.insert(split.secret_id.clone(), record);
-            // The re-splitter's own claim is fulfilled by the split; everyone else's is outdated.
-            let id = &split.secret_id;
-            close_claims(state, |c| &c.request.secret_id == id && &c.requester == author, ClaimStatus::Completed);
-            close_claims(state, |c| &c.request.secret_id == id, ClaimStatus::Stale);
         }
-        E::SecretDeleted { secret_id } => {
-            state.secrets.remove(secret_id);
-            state.deleted_secrets.insert(secret_id.clone());
-            close_claims(state, |c| &c.request.secret_id == secret_id, ClaimStatus::Stale);
-        }
+        E::ReshareDealt(dealing) => reshare::fold_dealing(state, seq, author, dealing),
+        E::ReshareAcked { acks } => reshare::fold_acks(state, author, acks),
+        E::ReshareComplained(complaint) => reshare::fold_complaint(state, complaint),
         E::RecoveryRequested(request) => {
             let claim = ClaimRecord {
                 requester: author.clone(),
@@ -224,16 +258,23 @@ pub(super) fn fold(state: &mut VaultState, seq: u64, author: &DeviceId, event: &
             state.claims.insert(claim_id.clone(), claim);
         }
         E::RecoveryCompleted { claim_id } => {
-            let Some(claim) = state.claims.get(claim_id) else { return };
-            let (requester, secret_id) = (claim.requester.clone(), claim.request.secret_id.clone());
-            close_claims(
-                state,
-                |c| c.requester == requester && c.request.secret_id == secret_id,
-                ClaimStatus::Completed,
-            );
+            if let Some(claim) = state.claims.get_mut(claim_id) {
+                claim.status = ClaimStatus::Completed;
+            }
         }
         _ => {}
     }
+}
+
+pub(super) fn delete(state: &mut VaultState, secret_id: &str) {
+    state.secrets.remove(secret_id);
+    state.deleted_secrets.insert(secret_id.to_owned());
+    close_claims(state, |c| c.request.secret_id == secret_id, ClaimStatus::Stale);
+}
+
+/// Claims on an older epoch can no longer be answered.
+pub(super) fn on_new_epoch(state: &mut VaultState, secret_id: &str) {
+    close_claims(state, |c| c.request.secret_id == secret_id, ClaimStatus::Stale);
 }
 
 /// A device that leaves or is removed can no longer finish its claims.

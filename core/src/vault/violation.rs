@@ -56,6 +56,14 @@ pub enum RuleViolation {
     AlreadyResponded,
     #[error("a claim id or secret id is already in use")]
     IdInUse,
+    #[error("the quorum must be between 2 and 32 and differ from the current one")]
+    InvalidQuorum,
+    #[error("the device already voted for this change")]
+    AlreadyVoted,
+    #[error("the event refers to an older epoch of the secret")]
+    StaleEpoch,
+    #[error("the secret has no open re-share round")]
+    NoRound,
 }
 
 impl HasErrorCode for RuleViolation {
@@ -84,6 +92,10 @@ impl HasErrorCode for RuleViolation {
             RuleViolation::UnknownClaim => ErrorCode::UnknownClaim,
             RuleViolation::ClaimClosed => ErrorCode::ClaimClosed,
             RuleViolation::AlreadyResponded => ErrorCode::AlreadyResponded,
+            RuleViolation::InvalidQuorum => ErrorCode::InvalidInput,
+            RuleViolation::AlreadyVoted => ErrorCode::AlreadyVoted,
+            RuleViolation::StaleEpoch => ErrorCode::StaleEpoch,
+            RuleViolation::NoRound => ErrorCode::NoRound,
         }
     }
 }

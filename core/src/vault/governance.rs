@@ -1,0 +1,119 @@
+//! Governance by quorum: accepting, re-admitting and removing devices, deleting secrets and
+//! changing the quorum take effect only when `required_votes` current members voted for them.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use super::{RuleViolation, VaultState};
+use crate::identity::DeviceId;
+
+/// Largest quorum a vault may ask for.
+pub const MAX_QUORUM: u8 = 32;
+/// The quorum a vault gets when its creator does not choose one.
+pub const DEFAULT_QUORUM: u8 = 2;
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Proposal {
+    Accept { device: DeviceId },
+    Readmit { device: DeviceId },
+    Remove { device: DeviceId },
+    DeleteSecret { secret_id: String },
+    SetQuorum { quorum: u8 },
+}
+
+impl Proposal {
+    /// The key of the proposal's vote tally in the state.
+    pub fn key(&self) -> String {
+        match self {
+            Proposal::Accept { device } => format!("accept:{device}"),
+            Proposal::Readmit { device } => format!("readmit:{device}"),
+            Proposal::Remove { device } => format!("remove:{device}"),
+            Proposal::DeleteSecret { secret_id } => format!("delete:{secret_id}"),
+            Proposal::SetQuorum { quorum } => format!("quorum:{quorum}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Vote {
+    pub proposal: Proposal,
+    pub voters: BTreeSet<DeviceId>,
+}
+
+impl VaultState {
+    /// Approvals a proposal needs now: the quorum, capped by the member count.
+    pub fn required_votes(&self) -> usize {
+        usize::from(self.quorum).min(self.members.len()).max(1)
+    }
+
+    /// Current members who voted for `proposal`.
+    pub fn votes_for(&self, proposal: &Proposal) -> usize {
+        self.votes.get(&proposal.key()).map_or(0, |v| v.voters.iter().filter(|d| self.is_member(d)).count())
+    }
+
+    pub fn has_voted(&self, proposal: &Proposal, device: &DeviceId) -> bool {
+        self.votes.get(&proposal.key()).is_some_and(|v| v.voters.contains(device))
+    }
+
+    fn proposal_is_live(&self, proposal: &Proposal) -> bool {
+        match proposal {
+            Proposal::Accept { device } => self.pending.contains_key(device),
+            Proposal::Readmit { device } => self.declined.contains_key(device),
+            Proposal::Remove { device } => self.members.contains_key(device),
+            Proposal::DeleteSecret { secret_id } => self.secrets.contains_key(secret_id),
+            Proposal::SetQuorum { quorum } => *quorum != self.quorum,
+        }
+    }
+}
+
+pub(super) fn check_vote(state: &VaultState, author: &DeviceId, proposal: &Proposal) -> Result<(), RuleViolation> {
+    match proposal {
+        Proposal::Accept { device } if !state.pending.contains_key(device) => return Err(RuleViolation::NotPending),
+        Proposal::Readmit { device } if !state.declined.contains_key(device) => {
+            return Err(RuleViolation::NotDeclined)
+        }
+        Proposal::Remove { device } if device == author => return Err(RuleViolation::CannotRemoveSelf),
+        Proposal::Remove { device } if !state.members.contains_key(device) => {
+            return Err(RuleViolation::UnknownDevice)
+        }
+        Proposal::DeleteSecret { secret_id } if !state.secrets.contains_key(secret_id) => {
+            return Err(RuleViolation::UnknownSecret)
+        }
+        Proposal::SetQuorum { quorum } if *quorum < DEFAULT_QUORUM || *quorum > MAX_QUORUM => {
+            return Err(RuleViolation::InvalidQuorum)
+        }
+        Proposal::SetQuorum { quorum } if *quorum == state.quorum => return Err(RuleViolation::InvalidQuorum),
+        _ => {}
+    }
+    if state.has_voted(proposal, author) {
+        return Err(RuleViolation::AlreadyVoted);
+    }
+    Ok(())
+}
+
+/// Records a checked vote; returns true when the proposal reached the quorum (its tally is then
+/// removed and the caller applies the effect).
+pub(super) fn record_vote(state: &mut VaultState, author: &DeviceId, proposal: &Proposal) -> bool {
+    let key = proposal.key();
+    let vote = state.votes.entry(key.clone()).or_insert_with(|| Vote { proposal: proposal.clone(), voters: BTreeSet::new() });
+    vote.voters.insert(author.clone());
+    if state.votes_for(proposal) >= state.required_votes() {
+        state.votes.remove(&key);
+        return true;
+    }
+    false
+}
+
+/// Drops tallies that can no longer take effect and votes of devices that are no longer members.
+pub(super) fn prune(state: &mut VaultState) {
+    let live: Vec<String> =
+        state.votes.iter().filter(|(_, v)| state.proposal_is_live(&v.proposal)).map(|(k, _)| k.clone()).collect();
+    state.votes.retain(|k, _| live.contains(k));
+    let members = state.members.clone();
+    for vote in state.votes.values_mut() {
+        vote.voters.retain(|d| members.contains_key(d));
+    }
+    state.votes.retain(|_, v| !v.voters.is_empty());
+}
