@@ -278,7 +278,8 @@ mod tests {
     fn signed_event_round_trips_through_json_and_verifies() {
         let k = keys();
         let vault = VaultName::parse("v").unwrap();
-        let event = SignedEvent::sign(&k, &vault, 1, GenericKvLogEvent::VaultCreated { owner: k.info().clone(), quorum: 2 });
+        let event =
+            SignedEvent::sign(&k, &vault, 1, GenericKvLogEvent::VaultCreated { owner: k.info().clone(), quorum: 2 });
         let json = serde_json::to_string(&event).unwrap();
         let back: SignedEvent = serde_json::from_str(&json).unwrap();
         back.verify(&k.info().verifying_key().unwrap()).unwrap();

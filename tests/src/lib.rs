@@ -165,16 +165,34 @@ impl SyncProtocol for TamperingTransport {
     }
 }
 
-/// Creates `vault` on a fresh device and joins `count - 1` more, each accepted by the first.
+/// Creates `vault` on a fresh device and joins `count - 1` more, each approved by as many
+/// members as the quorum (2) needs.
 pub fn vault_of(net: &Net, vault: &str, count: usize) -> Vec<Device> {
     let devices: Vec<Device> = (0..count).map(|i| net.device(&format!("device-{i}"))).collect();
     block_on(devices[0].create_vault(vault)).expect("create");
-    for device in &devices[1..] {
+    for (i, device) in devices.iter().enumerate().skip(1) {
         block_on(device.request_join(vault)).expect("join");
-        block_on(devices[0].accept(&device.device().id)).expect("accept");
+        admit(&devices[..i], device);
     }
     settle(&devices);
     devices
+}
+
+/// The first members approve `candidate` until the quorum is reached.
+pub fn admit<T: SyncProtocol, U: SyncProtocol>(
+    members: &[VaultClient<MemoryStore, T>],
+    candidate: &VaultClient<MemoryStore, U>,
+) {
+    let id = candidate.device().id.clone();
+    for member in members {
+        block_on(member.sync()).expect("sync");
+        if block_on(member.state()).expect("state").is_member(&id) {
+            break;
+        }
+        block_on(member.accept(&id)).expect("accept");
+    }
+    assert!(block_on(members[0].sync()).is_ok());
+    assert!(block_on(members[0].state()).expect("state").is_member(&id), "candidate admitted");
 }
 
 /// Lets every device sync (and run its orchestrator) until nothing changes.
@@ -243,4 +261,17 @@ impl<T: SyncProtocol> SyncProtocol for CountingTransport<T> {
         self.count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.inner.send(request).await
     }
+}
+
+/// `device`'s verified share (x, value) of `secret_id` in its current epoch.
+pub fn own_share_value<T: SyncProtocol>(
+    device: &VaultClient<MemoryStore, T>,
+    secret_id: &str,
+) -> (u8, meta_secret_core::secrets::ShareValue) {
+    use meta_secret_core::client::shares::{own_share, BundleCache};
+    let state = block_on(device.state()).expect("state");
+    let gateway = device.gateway();
+    let share = block_on(own_share(gateway.store(), gateway.keys(), &state, secret_id, &mut BundleCache::default()))
+        .expect("own share");
+    (share.x, share.value)
 }

@@ -31,12 +31,18 @@ fn push(events: Vec<SignedEvent>) -> SyncRequest {
 fn vault() -> Vault {
     let net = Net::new();
     let (owner, member, outsider) = (keys("owner"), keys("member"), keys("outsider"));
-    let created = SignedEvent::sign(&owner, &v(), 1, GenericKvLogEvent::VaultCreated { owner: owner.info().clone() });
+    let created =
+        SignedEvent::sign(&owner, &v(), 1, GenericKvLogEvent::VaultCreated { owner: owner.info().clone(), quorum: 2 });
     parse_ok(&net.raw_sync(&owner, "v", &push(vec![created])));
     let join =
         SignedEvent::sign(&member, &v(), 1, GenericKvLogEvent::JoinRequested { candidate: member.info().clone() });
     parse_ok(&net.raw_sync(&member, "v", &push(vec![join])));
-    let accept = SignedEvent::sign(&owner, &v(), 2, GenericKvLogEvent::JoinAccepted { device: member.id().clone() });
+    let accept = SignedEvent::sign(
+        &owner,
+        &v(),
+        2,
+        GenericKvLogEvent::JoinApproved { device: member.id().clone(), dealing: None },
+    );
     let response = parse_ok(&net.raw_sync(&owner, "v", &push(vec![accept])));
     assert!(matches!(response.results[0].outcome, PushOutcome::Committed { seq: 3 }));
     Vault { net, owner, member, outsider }
@@ -86,9 +92,9 @@ fn an_outsider_cannot_push_anything_but_its_own_join_request() {
     let vault = vault();
     let outsider = &vault.outsider;
     for (seq, event) in [
-        (1, GenericKvLogEvent::JoinAccepted { device: outsider.id().clone() }),
+        (1, GenericKvLogEvent::JoinApproved { device: outsider.id().clone(), dealing: None }),
         (1, GenericKvLogEvent::DeviceLeft),
-        (1, GenericKvLogEvent::DeviceRemoved { device: vault.member.id().clone() }),
+        (1, GenericKvLogEvent::RemovalApproved { device: vault.member.id().clone() }),
     ] {
         let event = SignedEvent::sign(outsider, &v(), seq, event);
         let response = unchanged(&vault, || vault.net.raw_sync(outsider, "v", &push(vec![event])));
@@ -104,7 +110,7 @@ fn an_event_under_another_devices_id_is_refused() {
         &vault.owner,
         &v(),
         3,
-        GenericKvLogEvent::DeviceRemoved { device: vault.member.id().clone() },
+        GenericKvLogEvent::RemovalApproved { device: vault.member.id().clone() },
     );
     let response = unchanged(&vault, || vault.net.raw_sync(&vault.member, "v", &push(vec![owners])));
     assert_eq!(error_code(&response, 403), "IMPERSONATION");

@@ -64,10 +64,11 @@ fn every_lie_is_detected_and_the_device_recovers_with_an_honest_server() {
         let victim_id = victim_id.clone();
         move |response: &mut SyncResponse| {
             let event = SignedEvent {
+                format: meta_secret_core::event::EVENT_FORMAT,
                 vault: vault(),
                 author: a_id.clone(),
                 author_seq: 99,
-                event: GenericKvLogEvent::DeviceRemoved { device: victim_id.clone() },
+                event: GenericKvLogEvent::RemovalApproved { device: victim_id.clone() },
                 signature: Bytes(vec![7; 64]),
             };
             let last = response.commits.last().unwrap().cursor();
@@ -83,7 +84,7 @@ fn every_lie_is_detected_and_the_device_recovers_with_an_honest_server() {
             &outsider,
             &vault(),
             1,
-            GenericKvLogEvent::JoinAccepted { device: outsider.id().clone() },
+            GenericKvLogEvent::JoinApproved { device: outsider.id().clone(), dealing: None },
         );
         let last = response.commits.last().unwrap().cursor();
         response.commits.push(Commit::after(last, event));

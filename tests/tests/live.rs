@@ -126,6 +126,10 @@ fn a_removed_device_loses_its_socket_and_the_others_are_poked() {
     let c_inbox = block_on(net.server.connect_live(&block_on(c.live_request()).unwrap())).unwrap();
 
     block_on(a.remove_device(&c.device().id)).unwrap();
+    assert!(matches!(only_poke(c_inbox.drain()), Wake::Poke { .. }), "one vote of two: c is still a member");
+    b_inbox.drain();
+    block_on(b.sync()).unwrap();
+    block_on(b.remove_device(&c.device().id)).unwrap();
     assert_eq!(c_inbox.drain(), vec![LiveFrame::Closed { code: CLOSE_NOT_MEMBER }]);
     assert_eq!(only_poke(b_inbox.drain()), Wake::Poke { head: net.head("home") });
 

@@ -45,20 +45,29 @@ fn three_devices_create_join_accept_decline_reopen_remove_leave() {
     // Declined devices cannot ask again until a member reopens their request.
     let again = block_on(c.request_join("family")).unwrap_err();
     assert_eq!(again.code(), ErrorCode::Declined);
+    // With two members, re-admitting and accepting take both (the quorum is 2).
     block_on(b.reopen(&c.device().id)).unwrap();
+    assert_eq!(block_on(c.status("family")).unwrap(), MembershipStatus::Declined, "one vote of two");
+    block_on(a.reopen(&c.device().id)).unwrap();
     assert_eq!(block_on(c.status("family")).unwrap(), MembershipStatus::NotMember);
     assert_eq!(block_on(c.request_join("family")).unwrap(), MembershipStatus::Pending);
     block_on(b.accept(&c.device().id)).unwrap();
+    assert_eq!(block_on(c.status("family")).unwrap(), MembershipStatus::Pending, "one vote of two");
+    block_on(a.accept(&c.device().id)).unwrap();
     block_on(c.sync()).unwrap();
     block_on(a.sync()).unwrap();
     assert_eq!(member_ids(&a), ids(&[&a, &b, &c]));
     assert_eq!(head_hash(&a), head_hash(&c));
 
-    // A member cannot act on a device that is not pending.
+    // A member cannot vote twice, nor accept a device that is already a member.
     let err = block_on(a.accept(&c.device().id)).unwrap_err();
-    assert_eq!(err.code(), ErrorCode::NotPending, "{err}");
+    assert_eq!(err.code(), ErrorCode::AlreadyMember, "{err}");
 
     block_on(a.remove_device(&c.device().id)).unwrap();
+    let err = block_on(a.remove_device(&c.device().id)).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::AlreadyVoted, "{err}");
+    assert_eq!(block_on(c.status("family")).unwrap(), MembershipStatus::Member, "one vote of two");
+    block_on(b.remove_device(&c.device().id)).unwrap();
     assert_eq!(block_on(c.status("family")).unwrap(), MembershipStatus::NotMember);
     let err = block_on(c.leave()).unwrap_err();
     assert_eq!(err.code(), ErrorCode::NotMember, "a removed device can no longer act: {err}");
@@ -103,9 +112,9 @@ fn concurrent_pushes_converge_to_one_head() {
     let devices: Vec<Device> = (0..4).map(|i| net.device(&format!("m{i}"))).collect();
     let outsiders: Vec<Device> = (0..3).map(|i| net.device(&format!("o{i}"))).collect();
     block_on(devices[0].create_vault("v")).unwrap();
-    for d in &devices[1..] {
+    for (i, d) in devices.iter().enumerate().skip(1) {
         block_on(d.request_join("v")).unwrap();
-        block_on(devices[0].accept(&d.device().id)).unwrap();
+        meta_secret_tests::admit(&devices[..i], d);
     }
     for o in &outsiders {
         block_on(o.request_join("v")).unwrap();
@@ -116,13 +125,16 @@ fn concurrent_pushes_converge_to_one_head() {
     // Every member decides on stale local state, then all push in an interleaved order.
     let gw = |i: usize| devices[i].gateway();
     use meta_secret_core::event::GenericKvLogEvent::*;
-    block_on(gw(1).enqueue(JoinAccepted { device: outsiders[0].device().id.clone() })).unwrap();
-    block_on(gw(2).enqueue(JoinAccepted { device: outsiders[0].device().id.clone() })).unwrap();
+    let approve = |o: usize| JoinApproved { device: outsiders[o].device().id.clone(), dealing: None };
+    block_on(gw(1).enqueue(approve(0))).unwrap();
+    block_on(gw(2).enqueue(approve(0))).unwrap();
+    block_on(gw(0).enqueue(approve(0))).unwrap();
     block_on(gw(2).enqueue(JoinDeclined { device: outsiders[1].device().id.clone() })).unwrap();
-    block_on(gw(3).enqueue(JoinAccepted { device: outsiders[1].device().id.clone() })).unwrap();
-    block_on(gw(3).enqueue(JoinAccepted { device: outsiders[2].device().id.clone() })).unwrap();
+    block_on(gw(0).enqueue(approve(1))).unwrap();
+    block_on(gw(3).enqueue(approve(2))).unwrap();
     let reports: Vec<_> = [3, 1, 2, 0].iter().map(|&i| block_on(devices[i].sync()).unwrap()).collect();
-    // Exactly one of each racing pair won; the loser was told why.
+    // The quorum was reached without device 0; its late vote and its vote for the device that
+    // was declined meanwhile lose, and it was told why.
     let rejected: usize = reports.iter().map(|r| r.rejected.len()).sum();
     assert_eq!(rejected, 2, "{reports:?}");
     assert!(reports.iter().flat_map(|r| &r.rejected).all(|r| r.code == ErrorCode::NotPending));
@@ -131,7 +143,8 @@ fn concurrent_pushes_converge_to_one_head() {
         assert_eq!(block_on(d.gateway().outbox_len()), 0);
     }
     let server_head = net.head("v").hash.to_hex();
-    for d in devices.iter().chain(&outsiders[..1]).chain(&outsiders[2..]) {
+    assert_eq!(block_on(outsiders[2].status("v")).unwrap(), MembershipStatus::Pending, "one vote of two");
+    for d in devices.iter().chain(&outsiders[..1]) {
         block_on(d.sync()).unwrap();
         assert_eq!(head_hash(d), server_head, "{} diverged", d.device().name);
     }

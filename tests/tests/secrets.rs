@@ -1,23 +1,13 @@
-//! Secrets end to end over the in-process transport: split, recovery by approval, re-split on
+//! Secrets end to end over the in-process transport: split, recovery by approval, re-share on
 //! membership change, and what the server and devices hold afterwards.
 
-use meta_secret_core::client::sealed_share;
 use meta_secret_core::error::HasErrorCode;
-use meta_secret_core::secrets::{combine, MetaEncryptor, ShareEnvelope, SharePayload};
+use meta_secret_core::secrets::MetaEncryptor;
 use meta_secret_core::vault::ClaimStatus;
 use meta_secret_core::ErrorCode;
-use meta_secret_tests::{block_on, settle, vault_of, Device, Net};
+use meta_secret_tests::{admit, block_on, own_share_value, settle, vault_of, Net};
 
-fn own_envelope(device: &Device, secret_id: &str) -> ShareEnvelope {
-    let state = block_on(device.state()).unwrap();
-    let me = &device.device().id;
-    let seq = state.secrets[secret_id].shares[me];
-    let sealed = block_on(sealed_share(device.gateway().store(), seq, me)).unwrap();
-    let plain = MetaEncryptor::open(&sealed, device.gateway().keys().age_identity()).unwrap();
-    SharePayload::parse(&plain).unwrap().envelope
-}
-
-fn claim_status(device: &Device, claim_id: &str) -> ClaimStatus {
+fn claim_status(device: &meta_secret_tests::Device, claim_id: &str) -> ClaimStatus {
     block_on(device.recovery_claims()).unwrap().into_iter().find(|c| c.id == claim_id).unwrap().status
 }
 
@@ -27,7 +17,7 @@ fn five_devices_three_of_five_recover_with_three_and_fail_with_two() {
     let d = vault_of(&net, "five", 5);
     let secret = "correct horse battery staple";
     let info = block_on(d[0].add_secret("bank", secret.as_bytes(), 3)).unwrap();
-    assert_eq!((info.k, info.n, info.version), (3, 5, 1));
+    assert_eq!((info.k, info.n, info.epoch), (3, 5, 1));
     settle(&d);
     for device in &d {
         let listed = block_on(device.secrets()).unwrap();
@@ -43,7 +33,9 @@ fn five_devices_three_of_five_recover_with_three_and_fail_with_two() {
     block_on(d[3].approve(&claim)).unwrap();
     assert_eq!(block_on(d[1].reveal(&claim)).unwrap(), secret.as_bytes());
     assert_eq!(claim_status(&d[4], &claim), ClaimStatus::Completed);
-    assert_eq!(claim_status(&d[4], &duplicate_claim), ClaimStatus::Completed, "the requester's other claim closed too");
+    assert_eq!(claim_status(&d[4], &duplicate_claim), ClaimStatus::Open, "each claim closes on its own");
+    block_on(d[1].cancel_recovery(&duplicate_claim)).unwrap();
+    assert_eq!(claim_status(&d[4], &duplicate_claim), ClaimStatus::Completed, "a requester can close its claim");
     let again = block_on(d[4].approve(&claim)).unwrap_err();
     assert_eq!(again.code(), ErrorCode::ClaimClosed, "{again}");
 
@@ -78,7 +70,7 @@ fn thresholds_are_checked() {
 }
 
 #[test]
-fn a_device_that_joins_after_the_split_receives_a_share_and_helps_recover() {
+fn a_device_that_joins_after_the_split_receives_a_share_by_reshare_and_helps_recover() {
     let net = Net::new();
     let mut d = vault_of(&net, "j", 3);
     let info = block_on(d[0].add_secret("wifi", "hunter2 ✓".as_bytes(), 2)).unwrap();
@@ -86,16 +78,17 @@ fn a_device_that_joins_after_the_split_receives_a_share_and_helps_recover() {
 
     let newcomer = net.device("newcomer");
     block_on(newcomer.request_join("j")).unwrap();
-    block_on(d[1].accept(&newcomer.device().id)).unwrap();
+    // Two people approve (the quorum); each approval deals that holder's share to the new set.
+    admit(&d[1..], &newcomer);
     d.push(newcomer);
     settle(&d);
 
     let listed = block_on(d[3].secrets()).unwrap();
     assert_eq!(listed.len(), 1);
-    assert_eq!((listed[0].name.as_deref(), listed[0].k, listed[0].n, listed[0].version), (Some("wifi"), 2, 4, 2));
+    assert_eq!((listed[0].name.as_deref(), listed[0].k, listed[0].n, listed[0].epoch), (Some("wifi"), 2, 4, 2));
     let state = block_on(d[0].state()).unwrap();
-    assert_eq!(state.secrets[&info.id].shares.len(), 4, "every member holds a version-2 share");
-    assert!(state.claims.values().all(|c| c.status != ClaimStatus::Open), "the re-split claim closed");
+    assert_eq!(state.secrets[&info.id].holders.len(), 4, "every member holds an epoch-2 share");
+    assert!(state.round(&info.id).is_none(), "the round closed");
 
     let claim = block_on(d[0].request_recovery(&info.id)).unwrap();
     block_on(d[3].approve(&claim)).unwrap();
@@ -104,13 +97,17 @@ fn a_device_that_joins_after_the_split_receives_a_share_and_helps_recover() {
 
 #[test]
 fn a_removed_devices_old_share_cannot_mix_with_current_shares() {
+    use meta_secret_core::secrets::vss::combine;
     let net = Net::new();
     let d = vault_of(&net, "r", 4);
     let info = block_on(d[0].add_secret("vpn", b"s3cr3t", 2)).unwrap();
     settle(&d);
-    let old = own_envelope(&d[2], &info.id);
+    let old = own_share_value(&d[2], &info.id);
+    let old_peer = own_share_value(&d[1], &info.id);
+    let secret_scalar = combine(&[(old.0, &old.1), (old_peer.0, &old_peer.1)]).unwrap();
 
     block_on(d[0].remove_device(&d[2].device().id)).unwrap();
+    block_on(d[1].remove_device(&d[2].device().id)).unwrap();
     let remaining = [&d[0], &d[1], &d[3]];
     for _ in 0..4 {
         for device in remaining {
@@ -119,29 +116,33 @@ fn a_removed_devices_old_share_cannot_mix_with_current_shares() {
     }
     let state = block_on(d[0].state()).unwrap();
     let record = &state.secrets[&info.id];
-    assert_eq!((record.version, record.n), (2, 3));
-    assert!(!record.shares.contains_key(&d[2].device().id));
+    assert_eq!((record.epoch, record.n()), (2, 3), "re-shared to the three remaining devices");
+    assert!(!record.holders.contains_key(&d[2].device().id));
 
-    let current = own_envelope(&d[1], &info.id);
-    assert_eq!(
-        combine(&[old.clone(), current]).unwrap_err().to_string(),
-        "shares belong to different secrets, versions or parameters"
-    );
+    let current = own_share_value(&d[1], &info.id);
+    let other = own_share_value(&d[3], &info.id);
+    assert_eq!(combine(&[(current.0, &current.1), (other.0, &other.1)]).unwrap(), secret_scalar);
+    for x in 1..=4 {
+        if x != current.0 {
+            let mixed = combine(&[(x, &old.1), (current.0, &current.1)]).unwrap();
+            assert_ne!(mixed, secret_scalar, "an old share at x={x} combined with a new one");
+        }
+    }
     let claim = block_on(d[1].request_recovery(&info.id)).unwrap();
     let err = block_on(d[2].approve(&claim)).unwrap_err();
     assert_eq!(err.code(), ErrorCode::NotMember, "{err}");
     block_on(d[3].approve(&claim)).unwrap();
     assert_eq!(block_on(d[1].reveal(&claim)).unwrap(), b"s3cr3t");
 
-    // A device that leaves is re-split away too.
+    // A device that leaves is re-shared away too.
     block_on(d[3].leave()).unwrap();
     for _ in 0..4 {
         block_on(d[0].sync()).unwrap();
         block_on(d[1].sync()).unwrap();
     }
     let record = &block_on(d[0].state()).unwrap().secrets[&info.id];
-    assert_eq!((record.version, record.k, record.n), (3, 2, 2));
-    assert!(!record.shares.contains_key(&d[3].device().id));
+    assert_eq!((record.epoch, record.k, record.n()), (3, 2, 2));
+    assert!(!record.holders.contains_key(&d[3].device().id));
     let claim = block_on(d[0].request_recovery(&info.id)).unwrap();
     block_on(d[1].approve(&claim)).unwrap();
     assert_eq!(block_on(d[0].reveal(&claim)).unwrap(), b"s3cr3t");
@@ -156,6 +157,9 @@ fn deleting_a_secret_removes_it_and_closes_its_claims() {
     let claim = block_on(d[1].request_recovery(&gone.id)).unwrap();
     block_on(d[0].delete_secret(&gone.id)).unwrap();
     block_on(d[1].sync()).unwrap();
+    assert_eq!(block_on(d[1].secrets()).unwrap().len(), 2, "one vote of two deletes nothing");
+    assert_eq!(block_on(d[0].delete_secret(&gone.id)).unwrap_err().code(), ErrorCode::AlreadyVoted);
+    block_on(d[1].delete_secret(&gone.id)).unwrap();
     let names: Vec<_> = block_on(d[1].secrets()).unwrap().into_iter().map(|s| s.name).collect();
     assert_eq!(names, vec![Some("keep".to_owned())]);
     assert_eq!(claim_status(&d[1], &claim), ClaimStatus::Stale);
@@ -197,17 +201,18 @@ fn the_server_never_holds_a_plaintext_secret_a_share_or_a_name_and_devices_keep_
     assert_eq!(block_on(d[1].reveal(&claim)).unwrap(), secret.as_bytes());
     let late = net.device("late");
     block_on(late.request_join("scan")).unwrap();
-    block_on(d[0].accept(&late.device().id)).unwrap();
+    admit(&d, &late);
     d.push(late);
     settle(&d);
+    assert_eq!(block_on(d[3].secrets()).unwrap()[0].epoch, 2, "a re-share happened too");
 
     let mut needles: Vec<(String, Vec<u8>)> = Vec::new();
     for form in encodings(secret.as_bytes()).into_iter().chain(encodings(name.as_bytes())) {
         needles.push(("secret or name".into(), form));
     }
     for device in &d {
-        let envelope = own_envelope(device, &info.id);
-        for form in encodings(&envelope.share.0) {
+        let (_, value) = own_share_value(device, &info.id);
+        for form in encodings(&value.to_bytes().0) {
             needles.push((format!("share of {}", device.device().name), form));
         }
     }
@@ -221,8 +226,8 @@ fn the_server_never_holds_a_plaintext_secret_a_share_or_a_name_and_devices_keep_
         }
     }
 
-    // Devices: no ephemeral key is left, and nobody can open a share sealed to someone else,
-    // nor any approval sealed to the discarded ephemeral key.
+    // Devices: no ephemeral key is left, and nobody can open an approval sealed to the discarded
+    // ephemeral key.
     let state = block_on(d[0].state()).unwrap();
     for device in &d {
         assert_eq!(
@@ -230,57 +235,15 @@ fn the_server_never_holds_a_plaintext_secret_a_share_or_a_name_and_devices_keep_
             None
         );
         let identity = device.gateway().keys().age_identity();
-        let store = d[0].gateway().store();
-        for (holder, seq) in &state.secrets[&info.id].shares {
-            let sealed = block_on(sealed_share(store, *seq, holder)).unwrap();
-            assert_eq!(MetaEncryptor::open(&sealed, identity).is_ok(), holder == &device.device().id);
-        }
         for claim in state.claims.values() {
-            for (approver, seq) in &claim.shares {
-                let sealed = block_on(sealed_share(store, *seq, approver)).unwrap();
-                assert!(
-                    MetaEncryptor::open(&sealed, identity).is_err(),
-                    "{} can open an approval",
-                    device.device().name
-                );
+            for seq in claim.shares.values() {
+                let commit = block_on(meta_secret_core::store::LogStore::commit_at(d[0].gateway().store(), *seq));
+                let event = commit.unwrap().unwrap().event.event;
+                let meta_secret_core::event::GenericKvLogEvent::RecoveryShare { sealed, .. } = event else { panic!() };
+                assert!(MetaEncryptor::open(&sealed, identity).is_err(), "{} opens an approval", device.device().name);
             }
         }
     }
-}
-
-#[test]
-fn two_holders_racing_to_resplit_end_with_one_resplit_and_no_error() {
-    let net = Net::new();
-    let mut d = vault_of(&net, "race", 3);
-    let info = block_on(d[0].add_secret("shared", b"value", 2)).unwrap();
-    settle(&d);
-    let newcomer = net.device("newcomer");
-    block_on(newcomer.request_join("race")).unwrap();
-    block_on(d[0].accept(&newcomer.device().id)).unwrap();
-    // Two holders learn of the join and both open a re-split claim before seeing the other's.
-    block_on(d[1].gateway().sync()).unwrap();
-    block_on(d[2].gateway().sync()).unwrap();
-    let first = block_on(d[1].orchestrate()).unwrap();
-    let second = block_on(d[2].orchestrate()).unwrap();
-    assert_eq!(first.requested.len() + second.requested.len(), 2, "{first:?} {second:?}");
-    // The third holder approves both; then both requesters act on the same stale view.
-    block_on(d[0].sync()).unwrap();
-    block_on(d[1].gateway().sync()).unwrap();
-    block_on(d[2].gateway().sync()).unwrap();
-    let winner = block_on(d[1].orchestrate()).unwrap();
-    assert_eq!(winner.resplit, vec![info.id.clone()]);
-    let loser = block_on(d[2].orchestrate()).expect("losing the race is not an error");
-    assert!(loser.resplit.is_empty(), "{loser:?}");
-    d.push(newcomer);
-    settle(&d);
-    for device in &d {
-        let listed = block_on(device.secrets()).unwrap();
-        assert_eq!((listed[0].version, listed[0].n), (2, 4), "exactly one re-split happened");
-    }
-    let claim = block_on(d[3].request_recovery(&info.id)).unwrap();
-    block_on(d[1].approve(&claim)).unwrap();
-    assert_eq!(block_on(d[3].reveal(&claim)).unwrap(), b"value");
-    assert!(block_on(d[0].state()).unwrap().claims.values().all(|c| c.status != ClaimStatus::Open));
 }
 
 #[test]

@@ -85,12 +85,18 @@ fn target() -> Target {
     let keys = |name| DeviceKeys::generate(name, DeviceKind::Desktop).unwrap();
     let target = Target { _dev: dev, http, owner: keys("owner"), member: keys("member"), outsider: keys("outsider") };
     let (owner, member) = (&target.owner, &target.member);
-    let created = SignedEvent::sign(owner, &v(), 1, GenericKvLogEvent::VaultCreated { owner: owner.info().clone() });
+    let created =
+        SignedEvent::sign(owner, &v(), 1, GenericKvLogEvent::VaultCreated { owner: owner.info().clone(), quorum: 2 });
     ok(&target.sync(owner, &push(vec![created])));
     let join =
         SignedEvent::sign(member, &v(), 1, GenericKvLogEvent::JoinRequested { candidate: member.info().clone() });
     ok(&target.sync(member, &push(vec![join])));
-    let accept = SignedEvent::sign(owner, &v(), 2, GenericKvLogEvent::JoinAccepted { device: member.id().clone() });
+    let accept = SignedEvent::sign(
+        owner,
+        &v(),
+        2,
+        GenericKvLogEvent::JoinApproved { device: member.id().clone(), dealing: None },
+    );
     ok(&target.sync(owner, &push(vec![accept])));
     assert_eq!(target.head().seq, 3);
     target
@@ -146,14 +152,19 @@ fn the_attack_and_bad_input_matrix() {
     let mut bad_event = left(2);
     bad_event.signature = Bytes(vec![1; 64]);
     t.refused("event with a bad signature", 401, "BAD_SIGNATURE", || t.sync(member, &push(vec![bad_event])));
-    let owners = SignedEvent::sign(owner, &v(), 3, GenericKvLogEvent::DeviceRemoved { device: member.id().clone() });
+    let owners = SignedEvent::sign(owner, &v(), 3, GenericKvLogEvent::RemovalApproved { device: member.id().clone() });
     t.refused("event under another device's id", 403, "IMPERSONATION", || t.sync(member, &push(vec![owners])));
     let elsewhere = SignedEvent::sign(member, &VaultName::parse("other").unwrap(), 2, GenericKvLogEvent::DeviceLeft);
     t.refused("event for another vault", 400, "WRONG_VAULT", || t.sync(member, &push(vec![elsewhere])));
-    let self_accept =
-        SignedEvent::sign(outsider, &v(), 1, GenericKvLogEvent::JoinAccepted { device: outsider.id().clone() });
+    let self_accept = SignedEvent::sign(
+        outsider,
+        &v(),
+        1,
+        GenericKvLogEvent::JoinApproved { device: outsider.id().clone(), dealing: None },
+    );
     t.refused("outsider accepting itself", 403, "NOT_MEMBER", || t.sync(outsider, &push(vec![self_accept])));
-    let removal = SignedEvent::sign(outsider, &v(), 1, GenericKvLogEvent::DeviceRemoved { device: owner.id().clone() });
+    let removal =
+        SignedEvent::sign(outsider, &v(), 1, GenericKvLogEvent::RemovalApproved { device: owner.id().clone() });
     t.refused("outsider removing a member", 403, "NOT_MEMBER", || t.sync(outsider, &push(vec![removal])));
 
     // Cursors that are not on the log (a tampered commit hash or seq).

@@ -38,8 +38,12 @@ fn membership_secrets_and_recovery_over_http_survive_a_restart() {
     assert_eq!(block_on(c.status("family")).unwrap(), MembershipStatus::Declined);
     assert_eq!(block_on(c.request_join("family")).unwrap_err().code(), ErrorCode::Declined);
     block_on(b.reopen(&c.device().id)).unwrap();
+    block_on(a.reopen(&c.device().id)).unwrap();
     assert_eq!(block_on(c.request_join("family")).unwrap(), MembershipStatus::Pending);
+    let code = c.verification_code("family").unwrap();
+    assert_eq!(code, block_on(b.verification_code_of(&c.device().id)).unwrap(), "both sides show one code");
     block_on(b.accept(&c.device().id)).unwrap();
+    block_on(a.accept(&c.device().id)).unwrap();
     settle(&[&a, &b, &c]);
     assert_eq!(block_on(a.members()).unwrap().len(), 3);
 
@@ -63,10 +67,11 @@ fn membership_secrets_and_recovery_over_http_survive_a_restart() {
     assert_eq!((report.status, report.pulled), (MembershipStatus::Member, 0));
     assert_eq!(head_hash(&a), head_before, "the server's head survived the restart");
     block_on(b.remove_device(&c.device().id)).unwrap();
+    block_on(a.remove_device(&c.device().id)).unwrap();
     settle(&[&a, &b]);
     assert_eq!(head_hash(&a), head_hash(&b));
     let listed = block_on(a.secrets()).unwrap();
-    assert_eq!((listed[0].version, listed[0].n), (2, 2), "re-split without the removed device");
+    assert_eq!((listed[0].epoch, listed[0].n), (2, 2), "re-shared without the removed device");
     let c = http_device_with_store(&url, "c", c_store);
     assert_eq!(block_on(c.status("family")).unwrap(), MembershipStatus::NotMember);
 }
@@ -91,17 +96,19 @@ fn ten_devices_push_fifty_events_each_at_once_and_converge() {
         let devices: Vec<HttpDevice> =
             stores.iter().enumerate().map(|(i, s)| http_device_with_store(&url, &format!("d{i}"), s.clone())).collect();
         block_on(devices[0].create_vault("busy")).unwrap();
-        for d in &devices[1..] {
+        for (i, d) in devices.iter().enumerate().skip(1) {
             block_on(d.request_join("busy")).unwrap();
-            block_on(devices[0].accept(&d.device().id)).unwrap();
+            meta_secret_tests::admit(&devices[..i], d);
         }
         // Every device queues 50 secrets (one signed event each) before anyone pushes.
         for d in &devices {
             block_on(d.gateway().sync()).unwrap();
-            let members = block_on(d.state()).unwrap().members;
+            let state = block_on(d.state()).unwrap();
             for i in 0..50 {
                 let metadata = SecretMetadata { name: format!("{} #{i}", d.device().name) };
-                let split = MetaDistributor::new(&members).distribute(&new_object_id(), 1, 2, b"x", &metadata).unwrap();
+                let split = MetaDistributor::new(&state.vault, &state.members)
+                    .distribute(&new_object_id(), 2, b"x", &metadata)
+                    .unwrap();
                 block_on(d.gateway().enqueue(GenericKvLogEvent::SecretSplit(split))).unwrap();
             }
         }
@@ -145,9 +152,10 @@ fn a_response_lost_when_the_server_dies_is_retried_without_a_duplicate() {
     block_on(b.request_join("crash")).unwrap();
     block_on(a.sync()).unwrap();
     // The event is queued; the server dies before the device hears back.
-    block_on(
-        a.gateway().enqueue(meta_secret_core::event::GenericKvLogEvent::JoinAccepted { device: b.device().id.clone() }),
-    )
+    block_on(a.gateway().enqueue(meta_secret_core::event::GenericKvLogEvent::JoinApproved {
+        device: b.device().id.clone(),
+        dealing: None,
+    }))
     .unwrap();
     dev.stop();
     let err = block_on(a.gateway().sync()).unwrap_err();

@@ -12,10 +12,10 @@ pub use secrets::{ClaimInfo, SecretInfo, MAX_SECRET_BYTES, MAX_SECRET_NAME_CHARS
 use crate::clock::Clock;
 use crate::event::{GenericKvLogEvent, VaultName};
 use crate::identity::{DeviceId, DeviceInfo, DeviceKeys, DeviceKind, KeyProtection};
+use crate::secrets::deal_reshare;
 use crate::store::{LogStore, StoreBatch};
 use crate::sync::live::Wake;
 use crate::sync::{ClientError, SyncGateway, SyncProtocol, SyncReport, TransportRequest};
-use crate::secrets::deal_reshare;
 use crate::vault::{MembershipStatus, Proposal, RuleViolation, VaultState};
 
 const KEYS_KEY: &str = "device/keys";
@@ -104,7 +104,8 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     /// The verification code of a device that asked to join this device's vault.
     pub async fn verification_code_of(&self, device: &DeviceId) -> Result<String, ClientError> {
         let state = self.state().await?;
-        let info = state.pending.get(device).or_else(|| state.members.get(device)).ok_or(RuleViolation::UnknownDevice)?;
+        let info =
+            state.pending.get(device).or_else(|| state.members.get(device)).ok_or(RuleViolation::UnknownDevice)?;
         Ok(info.verification_code(state.vault.as_str()))
     }
 

@@ -148,9 +148,7 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         let payload = RecoveredShare { format: SECRET_FORMAT, secret_id, epoch, x: own.x, value: own.value.to_bytes() };
         let sealed = MetaEncryptor::seal_json(&payload, &recipient);
         drop(payload);
-        self.submit(GenericKvLogEvent::RecoveryShare { claim_id: claim_id.to_owned(), sealed: sealed? })
-            .await
-            .map(drop)
+        self.submit(GenericKvLogEvent::RecoveryShare { claim_id: claim_id.to_owned(), sealed: sealed? }).await.map(drop)
     }
 
     pub async fn decline_claim(&self, claim_id: &str) -> Result<(), ClientError> {
@@ -214,11 +212,7 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         let picked: Vec<(u8, &ShareValue)> = shares.iter().take(usize::from(record.k)).map(|(x, v)| (*x, v)).collect();
         let scalar = combine(&picked).map_err(SecretError::from)?;
         let split = split_at(self.gateway.store(), record.split_seq).await?;
-        let context = SecretContext {
-            vault: &state.vault,
-            secret_id,
-            metadata_commitment: &split.metadata_commitment,
-        };
+        let context = SecretContext { vault: &state.vault, secret_id, metadata_commitment: &split.metadata_commitment };
         Ok(cipher::open(&split.nonce, &split.ciphertext, &scalar, &context).map_err(SecretError::from)?)
     }
 
@@ -296,8 +290,9 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
 
     async fn recovery_keys(&self) -> Result<BTreeMap<String, Bytes>, ClientError> {
         match self.gateway.store().kv_get(RECOVERY_KEYS).await? {
-            Some(bytes) => serde_json::from_slice(&bytes)
-                .map_err(|e| StoreError::Corrupt(format!("recovery keys: {e}")).into()),
+            Some(bytes) => {
+                serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt(format!("recovery keys: {e}")).into())
+            }
             None => Ok(BTreeMap::new()),
         }
     }

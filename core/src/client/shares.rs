@@ -98,8 +98,7 @@ impl BundleCache {
     ) -> bool {
         match self.sub_share(store, keys, seq, secret_id).await {
             Ok((x, entry, commitments)) => {
-                entry.epoch == epoch
-                    && ShareValue::from_bytes(&entry.value.0).is_ok_and(|v| commitments.verify(x, &v))
+                entry.epoch == epoch && ShareValue::from_bytes(&entry.value.0).is_ok_and(|v| commitments.verify(x, &v))
             }
             Err(_) => false,
         }

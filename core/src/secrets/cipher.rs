@@ -129,7 +129,10 @@ mod tests {
         assert!(sizes.iter().all(|s| *s == sizes[0]), "{sizes:?}");
         let bigger = seal(&[b'x'; 253], &scalar, &context(&vault, &commitment)).unwrap().1;
         assert!(bigger.0.len() > sizes[0]);
-        assert_eq!(seal(&vec![0; MAX_SECRET_BYTES + 1], &scalar, &context(&vault, &commitment)), Err(CipherError::TooLarge));
+        assert_eq!(
+            seal(&vec![0; MAX_SECRET_BYTES + 1], &scalar, &context(&vault, &commitment)),
+            Err(CipherError::TooLarge)
+        );
     }
 
     #[test]
@@ -140,7 +143,10 @@ mod tests {
         let other_commitment = Hash32([8; 32]);
         let scalar = ShareValue::random();
         let (nonce, ct) = seal("pässword".as_bytes(), &scalar, &context(&vault, &commitment)).unwrap();
-        assert_eq!(open(&nonce, &ct, &scalar, &context(&vault, &commitment)).unwrap().as_slice(), "pässword".as_bytes());
+        assert_eq!(
+            open(&nonce, &ct, &scalar, &context(&vault, &commitment)).unwrap().as_slice(),
+            "pässword".as_bytes()
+        );
         assert!(open(&nonce, &ct, &ShareValue::random(), &context(&vault, &commitment)).is_err());
         assert!(open(&nonce, &ct, &scalar, &context(&other_vault, &commitment)).is_err());
         assert!(open(&nonce, &ct, &scalar, &context(&vault, &other_commitment)).is_err());

@@ -71,13 +71,9 @@ impl VaultState {
 pub(super) fn check_vote(state: &VaultState, author: &DeviceId, proposal: &Proposal) -> Result<(), RuleViolation> {
     match proposal {
         Proposal::Accept { device } if !state.pending.contains_key(device) => return Err(RuleViolation::NotPending),
-        Proposal::Readmit { device } if !state.declined.contains_key(device) => {
-            return Err(RuleViolation::NotDeclined)
-        }
+        Proposal::Readmit { device } if !state.declined.contains_key(device) => return Err(RuleViolation::NotDeclined),
         Proposal::Remove { device } if device == author => return Err(RuleViolation::CannotRemoveSelf),
-        Proposal::Remove { device } if !state.members.contains_key(device) => {
-            return Err(RuleViolation::UnknownDevice)
-        }
+        Proposal::Remove { device } if !state.members.contains_key(device) => return Err(RuleViolation::UnknownDevice),
         Proposal::DeleteSecret { secret_id } if !state.secrets.contains_key(secret_id) => {
             return Err(RuleViolation::UnknownSecret)
         }
@@ -97,7 +93,8 @@ pub(super) fn check_vote(state: &VaultState, author: &DeviceId, proposal: &Propo
 /// removed and the caller applies the effect).
 pub(super) fn record_vote(state: &mut VaultState, author: &DeviceId, proposal: &Proposal) -> bool {
     let key = proposal.key();
-    let vote = state.votes.entry(key.clone()).or_insert_with(|| Vote { proposal: proposal.clone(), voters: BTreeSet::new() });
+    let vote =
+        state.votes.entry(key.clone()).or_insert_with(|| Vote { proposal: proposal.clone(), voters: BTreeSet::new() });
     vote.voters.insert(author.clone());
     if state.votes_for(proposal) >= state.required_votes() {
         state.votes.remove(&key);

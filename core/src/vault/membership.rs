@@ -76,9 +76,7 @@ pub(super) fn check_rules(
                 None => Ok(()),
             }
         }
-        JoinDeclined { device } => {
-            state.pending.contains_key(device).then_some(()).ok_or(RuleViolation::NotPending)
-        }
+        JoinDeclined { device } => state.pending.contains_key(device).then_some(()).ok_or(RuleViolation::NotPending),
         DeviceLeft => (state.members.len() > 1).then_some(()).ok_or(RuleViolation::LastMember),
         other => match proposal_of(other) {
             Some(proposal) => governance::check_vote(state, author, &proposal),

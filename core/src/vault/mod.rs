@@ -135,8 +135,7 @@ impl VaultState {
         secrets::fold(self, commit.seq, &event.author, &event.event);
         if membership_changed {
             self.membership_seq = commit.seq;
-            let gone: Vec<DeviceId> =
-                members_before.into_iter().filter(|d| !self.members.contains_key(d)).collect();
+            let gone: Vec<DeviceId> = members_before.into_iter().filter(|d| !self.members.contains_key(d)).collect();
             for device in &gone {
                 secrets::on_member_gone(self, device);
             }

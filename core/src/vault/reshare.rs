@@ -177,10 +177,7 @@ pub(super) fn fold_acks(state: &mut VaultState, author: &DeviceId, acks: &[Resha
     }
 }
 
-pub(super) fn check_complaint(
-    state: &VaultState,
-    complaint: &ReshareComplaint,
-) -> Result<(), RuleViolation> {
+pub(super) fn check_complaint(state: &VaultState, complaint: &ReshareComplaint) -> Result<(), RuleViolation> {
     let record = state.secrets.get(&complaint.secret_id).ok_or(RuleViolation::UnknownSecret)?;
     let round = state.round(&complaint.secret_id).ok_or(RuleViolation::NoRound)?;
     if complaint.epoch != record.epoch {
@@ -208,7 +205,8 @@ fn try_complete(state: &mut VaultState, secret_id: &str) {
         return;
     }
     let xs: Vec<u8> = round.chosen.iter().map(|d| d.dealer_x).collect();
-    let parts: Result<Vec<Commitments>, _> = round.chosen.iter().map(|d| Commitments::from_wire(&d.commitments)).collect();
+    let parts: Result<Vec<Commitments>, _> =
+        round.chosen.iter().map(|d| Commitments::from_wire(&d.commitments)).collect();
     let (Ok(weights), Ok(parts)) = (lagrange_at_zero(&xs), parts) else { return };
     let refs: Vec<&Commitments> = parts.iter().collect();
     let Ok(combined) = Commitments::combine(&refs, &weights) else { return };

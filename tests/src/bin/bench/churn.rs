@@ -68,7 +68,7 @@ impl Churn {
                 }
                 1 if count >= 2 => {
                     let decline = GenericKvLogEvent::JoinDeclined { device: candidate.clone() };
-                    let reopen = GenericKvLogEvent::JoinReopened { device: candidate.clone() };
+                    let reopen = GenericKvLogEvent::ReadmitApproved { device: candidate.clone() };
                     self.push(send, true, vec![decline, reopen]);
                     self.phase = 0;
                     count -= 2;
@@ -79,7 +79,7 @@ impl Churn {
                     count -= 1;
                 }
                 _ => {
-                    self.push(send, true, vec![GenericKvLogEvent::JoinReopened { device: candidate.clone() }]);
+                    self.push(send, true, vec![GenericKvLogEvent::ReadmitApproved { device: candidate.clone() }]);
                     self.phase = 0;
                     count -= 1;
                 }

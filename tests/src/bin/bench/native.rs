@@ -32,14 +32,21 @@ fn split_workload() -> SplitWorkload {
     SplitWorkload { members, metadata: SecretMetadata { name: "bank".into() } }
 }
 
+const BENCH_ID: &str = "0123456789abcdef0123456789abcdef";
+
+fn bench_vault() -> meta_secret_core::event::VaultName {
+    meta_secret_core::event::VaultName::parse("bench").expect("name")
+}
+
 /// Median seconds per 3-of-5 split of 64 bytes (the workload of figures 1 and 4).
 pub fn split_seconds(rounds: usize) -> f64 {
     let workload = split_workload();
-    let distributor = MetaDistributor::new(&workload.members);
+    let vault = bench_vault();
+    let distributor = MetaDistributor::new(&vault, &workload.members);
     let samples = (0..rounds)
         .map(|_| {
             crate::timing::per_call(50, &mut || {
-                distributor.distribute("bench", 1, 3, SECRET, &workload.metadata).expect("split");
+                distributor.distribute(BENCH_ID, 3, SECRET, &workload.metadata).expect("split");
             })
         })
         .collect();
@@ -51,12 +58,13 @@ pub fn split_vs_age(rounds: usize) -> Row {
     let SplitWorkload { members, metadata } = split_workload();
     let recipients: Vec<_> = members.values().map(|m| m.recipient().expect("recipient")).collect();
     let secret = SECRET;
-    let distributor = MetaDistributor::new(&members);
+    let vault = bench_vault();
+    let distributor = MetaDistributor::new(&vault, &members);
     let (split, age) = compare(
         rounds,
         50,
         &mut || {
-            distributor.distribute("bench", 1, 3, secret, &metadata).expect("split");
+            distributor.distribute(BENCH_ID, 3, secret, &metadata).expect("split");
         },
         &mut || {
             MetaEncryptor::seal(secret, &recipients).expect("seal");

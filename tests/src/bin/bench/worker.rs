@@ -53,8 +53,9 @@ pub fn requests_per_sync(url: &str) -> Vec<Row> {
     let state = block_on(device.state()).expect("state");
     for i in 0..2 {
         let metadata = SecretMetadata { name: format!("s{i}") };
-        let split =
-            MetaDistributor::new(&state.members).distribute(&new_object_id(), 1, 1, b"x", &metadata).expect("split");
+        let split = MetaDistributor::new(&state.vault, &state.members)
+            .distribute(&new_object_id(), 1, b"x", &metadata)
+            .expect("split");
         block_on(device.gateway().enqueue(GenericKvLogEvent::SecretSplit(split))).expect("enqueue");
     }
     let before = counter.count();
@@ -81,8 +82,9 @@ pub fn live_latency(url: &str, trials: usize) -> Row {
     let mut samples = Vec::with_capacity(trials);
     for i in 0..trials {
         let metadata = SecretMetadata { name: format!("s{i}") };
-        let split =
-            MetaDistributor::new(&state.members).distribute(&new_object_id(), 1, 2, b"x", &metadata).expect("split");
+        let split = MetaDistributor::new(&state.vault, &state.members)
+            .distribute(&new_object_id(), 2, b"x", &metadata)
+            .expect("split");
         let start = Instant::now();
         block_on(a.gateway().enqueue(GenericKvLogEvent::SecretSplit(split))).expect("enqueue");
         block_on(a.gateway().sync()).expect("push");
