@@ -275,3 +275,38 @@ pub fn own_share_value<T: SyncProtocol>(
         .expect("own share");
     (share.x, share.value)
 }
+
+/// What the server said about one hand-made event: `Ok(seq)` when committed, else its code.
+pub fn push_raw<T: SyncProtocol>(
+    device: &VaultClient<MemoryStore, T>,
+    net: &Net,
+    event: meta_secret_core::event::GenericKvLogEvent,
+) -> Result<u64, meta_secret_core::ErrorCode> {
+    use meta_secret_core::event::SignedEvent;
+    use meta_secret_core::sync::wire::PushOutcome;
+    // Sign and send as a malicious client would: no local checks, straight to the server.
+    let gateway = device.gateway();
+    block_on(gateway.sync()).expect("sync");
+    let state = block_on(gateway.state()).expect("state");
+    let vault = state.vault.as_str().to_owned();
+    // Past the device's own counter, and at a later time than any of its requests so far; the
+    // device picks both up again from the log and the clock.
+    let seq = state.last_author_seq(gateway.keys().id()) + 100;
+    let signed = SignedEvent::sign(gateway.keys(), &state.vault, seq, event);
+    let body =
+        serde_json::to_vec(&SyncRequest { cursor: Cursor::EMPTY, push: vec![signed], limit: Some(1) }).expect("encode");
+    net.clock.advance(1_000);
+    let response = block_on(net.server.handle(&signed_request(gateway.keys(), &vault, body, net.clock_now())));
+    net.clock.advance(1_000);
+    // Pull the outcome so the device's own counter moves past the hand-made event.
+    let _ = block_on(gateway.sync());
+    let body: serde_json::Value = serde_json::from_slice(&response.body).expect("json");
+    if response.status != 200 {
+        return Err(serde_json::from_value(body["code"].clone()).expect("code"));
+    }
+    let parsed: SyncResponse = serde_json::from_value(body).expect("sync response");
+    match &parsed.results[0].outcome {
+        PushOutcome::Committed { seq } => Ok(*seq),
+        PushOutcome::Rejected { code, .. } => Err(*code),
+    }
+}
