@@ -12,7 +12,7 @@ use crate::secrets::events::{ReshareAck, ReshareComplaint};
 use crate::secrets::{deal_reshare, SecretShareKnowledge};
 use crate::store::LogStore;
 use crate::sync::{ClientError, SyncProtocol};
-use crate::vault::VaultState;
+use crate::vault::{ShareSource, VaultState};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrchestratorReport {
@@ -122,22 +122,30 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         let mut acks = Vec::new();
         let mut complaints = Vec::new();
         for secret_id in secret_ids {
-            let (Some(record), Some(round)) = (state.secrets.get(secret_id), state.round(secret_id)) else { continue };
-            let Some(id) = round.id else { continue };
+            let Some(record) = state.secrets.get(secret_id) else { continue };
+            // An open round's chosen dealings, or those that made the current epoch.
+            let (epoch, round_id, seqs) = match (state.round(secret_id), &record.source, record.source_round) {
+                (Some(round), _, _) => match round.id {
+                    Some(id) => (record.epoch, id, round.chosen.iter().map(|d| d.seq).collect::<Vec<_>>()),
+                    None => continue,
+                },
+                (None, ShareSource::Reshare { dealings }, Some(id)) => {
+                    (record.epoch - 1, id, dealings.iter().map(|d| d.seq).collect())
+                }
+                _ => continue,
+            };
             let mut bad = None;
-            for dealing in &round.chosen {
-                if !cache.verify_sub_share(store, keys, dealing.seq, secret_id, record.epoch).await {
-                    bad = Some(dealing.seq);
+            for seq in seqs {
+                if !cache.verify_sub_share(store, keys, seq, secret_id, epoch).await {
+                    bad = Some(seq);
                     break;
                 }
             }
             match bad {
-                Some(seq) => complaints.push(ReshareComplaint {
-                    secret_id: secret_id.clone(),
-                    epoch: record.epoch,
-                    dealing_seq: seq,
-                }),
-                None => acks.push(ReshareAck { secret_id: secret_id.clone(), epoch: record.epoch, round: id }),
+                Some(seq) => {
+                    complaints.push(ReshareComplaint { secret_id: secret_id.clone(), epoch, dealing_seq: seq })
+                }
+                None => acks.push(ReshareAck { secret_id: secret_id.clone(), epoch, round: round_id }),
             }
         }
         let mut progressed = false;

@@ -3,6 +3,7 @@
 //! not already a holder: that happens only inside a person's approval.
 
 use crate::identity::DeviceId;
+use crate::vault::reshare::unconfirmed;
 use crate::vault::VaultState;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,7 +29,8 @@ fn round_needs(state: &VaultState, me: &DeviceId) -> Vec<(String, bool)> {
     }
     for (secret_id, record) in &state.secrets {
         let Some(round) = state.round(secret_id) else { continue };
-        if !record.holders.contains_key(me) || round.chosen.len() >= usize::from(record.k) {
+        let usable = record.holders.contains_key(me) && !record.faulty.contains(me);
+        if !usable || round.chosen.len() >= usize::from(record.k) {
             continue;
         }
         let dealt = record.round.iter().any(|d| &d.dealer == me && d.targets == round.targets_hash && !d.disqualified);
@@ -52,10 +54,13 @@ pub fn plan(state: &VaultState, me: &DeviceId) -> Vec<PlannedAction> {
     let verify: Vec<String> = state
         .secrets
         .iter()
-        .filter_map(|(secret_id, record)| {
-            let round = state.round(secret_id)?;
-            let id = round.id?;
-            (record.acks.get(me) != Some(&id)).then(|| secret_id.clone())
+        .filter_map(|(secret_id, record)| match state.round(secret_id) {
+            Some(round) => {
+                let id = round.id?;
+                (record.acks.get(me) != Some(&id)).then(|| secret_id.clone())
+            }
+            // The epoch came from a round that completed before this device checked its share.
+            None => unconfirmed(record, me).then(|| secret_id.clone()),
         })
         .collect();
     if !verify.is_empty() {

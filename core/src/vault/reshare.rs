@@ -61,7 +61,8 @@ impl VaultState {
     /// The secret's open re-share round, or `None` when its holders are the members.
     pub fn round(&self, secret_id: &str) -> Option<RoundView> {
         let record = self.secrets.get(secret_id)?;
-        if record.holders.keys().eq(self.members.keys()) {
+        // A holder whose share proved bad gets a fresh one by a re-share to the same members.
+        if record.holders.keys().eq(self.members.keys()) && record.faulty.is_empty() {
             return None;
         }
         let targets: Vec<DeviceId> = self.members.keys().cloned().collect();
@@ -71,6 +72,7 @@ impl VaultState {
             .round
             .iter()
             .filter(|d| d.targets == targets_hash && !d.disqualified && self.is_member(&d.dealer))
+            .filter(|d| !record.faulty.contains(&d.dealer))
             .filter(|d| dealers.insert(d.dealer.clone()))
             .take(usize::from(record.k))
             .cloned()
@@ -113,6 +115,9 @@ pub(super) fn check_dealing(
             return Err(RuleViolation::StaleEpoch);
         }
         let x = *record.holders.get(author).ok_or(RuleViolation::NoShare)?;
+        if record.faulty.contains(author) {
+            return Err(RuleViolation::NoShare);
+        }
         if record.round.iter().any(|d| &d.dealer == author && d.targets == hash && !d.disqualified) {
             return Err(RuleViolation::AlreadyResponded);
         }
@@ -147,6 +152,19 @@ pub(super) fn fold_dealing(state: &mut VaultState, seq: u64, author: &DeviceId, 
     }
 }
 
+/// A holder of an epoch made by a round that has not yet said whether its share checks out.
+pub fn unconfirmed(record: &SecretRecord, device: &DeviceId) -> bool {
+    record.source_round.is_some()
+        && record.holders.contains_key(device)
+        && !record.confirmed.contains(device)
+        && !record.faulty.contains(device)
+}
+
+/// An acknowledgement after its round completed: a holder confirming its share late.
+fn is_late_ack(record: &SecretRecord, author: &DeviceId, ack: &ReshareAck) -> bool {
+    unconfirmed(record, author) && record.source_round == Some(ack.round) && ack.epoch + 1 == record.epoch
+}
+
 pub(super) fn check_acks(state: &VaultState, author: &DeviceId, acks: &[ReshareAck]) -> Result<(), RuleViolation> {
     if acks.is_empty() || acks.len() > state.secrets.len() {
         return Err(RuleViolation::InvalidSecret("an acknowledgement names one round per secret"));
@@ -157,6 +175,9 @@ pub(super) fn check_acks(state: &VaultState, author: &DeviceId, acks: &[ReshareA
             return Err(RuleViolation::InvalidSecret("an acknowledgement names one round per secret"));
         }
         let record = state.secrets.get(&ack.secret_id).ok_or(RuleViolation::UnknownSecret)?;
+        if is_late_ack(record, author, ack) {
+            continue;
+        }
         let round = state.round(&ack.secret_id).ok_or(RuleViolation::NoRound)?;
         if ack.epoch != record.epoch || round.id != Some(ack.round) {
             return Err(RuleViolation::StaleEpoch);
@@ -171,14 +192,34 @@ pub(super) fn check_acks(state: &VaultState, author: &DeviceId, acks: &[ReshareA
 pub(super) fn fold_acks(state: &mut VaultState, author: &DeviceId, acks: &[ReshareAck]) {
     for ack in acks {
         if let Some(record) = state.secrets.get_mut(&ack.secret_id) {
+            if is_late_ack(record, author, ack) {
+                record.confirmed.insert(author.clone());
+                continue;
+            }
             record.acks.insert(author.clone(), ack.round);
         }
         try_complete(state, &ack.secret_id);
     }
 }
 
-pub(super) fn check_complaint(state: &VaultState, complaint: &ReshareComplaint) -> Result<(), RuleViolation> {
+/// A complaint after the round completed, about a dealing the epoch was built from.
+fn is_late_complaint(record: &SecretRecord, author: &DeviceId, complaint: &ReshareComplaint) -> bool {
+    let used = match &record.source {
+        ShareSource::Reshare { dealings } => dealings.iter().any(|d| d.seq == complaint.dealing_seq),
+        ShareSource::Split => false,
+    };
+    used && unconfirmed(record, author) && complaint.epoch + 1 == record.epoch
+}
+
+pub(super) fn check_complaint(
+    state: &VaultState,
+    author: &DeviceId,
+    complaint: &ReshareComplaint,
+) -> Result<(), RuleViolation> {
     let record = state.secrets.get(&complaint.secret_id).ok_or(RuleViolation::UnknownSecret)?;
+    if is_late_complaint(record, author, complaint) {
+        return Ok(());
+    }
     let round = state.round(&complaint.secret_id).ok_or(RuleViolation::NoRound)?;
     if complaint.epoch != record.epoch {
         return Err(RuleViolation::StaleEpoch);
@@ -190,8 +231,13 @@ pub(super) fn check_complaint(state: &VaultState, complaint: &ReshareComplaint) 
     live.then_some(()).ok_or(RuleViolation::InvalidSecret("no such dealing in the open round"))
 }
 
-pub(super) fn fold_complaint(state: &mut VaultState, complaint: &ReshareComplaint) {
+pub(super) fn fold_complaint(state: &mut VaultState, author: &DeviceId, complaint: &ReshareComplaint) {
     if let Some(record) = state.secrets.get_mut(&complaint.secret_id) {
+        if is_late_complaint(record, author, complaint) {
+            // Its share of this epoch is unusable; the dealer is named in the log.
+            record.faulty.insert(author.clone());
+            return;
+        }
         for dealing in record.round.iter_mut().filter(|d| d.seq == complaint.dealing_seq) {
             dealing.disqualified = true;
         }
@@ -212,6 +258,8 @@ fn try_complete(state: &mut VaultState, secret_id: &str) {
     let Ok(combined) = Commitments::combine(&refs, &weights) else { return };
     let Some(record) = state.secrets.get_mut(secret_id) else { return };
     let holders = round.targets.iter().enumerate().map(|(i, d)| (d.clone(), i as u8 + 1)).collect();
+    let Some(id) = round.id else { return };
+    let confirmed = record.acks.iter().filter(|(_, a)| **a == id).map(|(d, _)| d.clone()).collect();
     *record = SecretRecord {
         epoch: record.epoch + 1,
         k: round.new_k,
@@ -223,6 +271,9 @@ fn try_complete(state: &mut VaultState, secret_id: &str) {
         },
         round: Vec::new(),
         acks: Default::default(),
+        source_round: Some(id),
+        confirmed,
+        faulty: Default::default(),
     };
     super::secrets::on_new_epoch(state, secret_id);
 }
@@ -236,7 +287,7 @@ pub(super) fn on_membership_change(state: &mut VaultState) {
     }
     let member_set = state.members.clone();
     for record in state.secrets.values_mut() {
-        if record.holders.keys().eq(member_set.keys()) {
+        if record.holders.keys().eq(member_set.keys()) && record.faulty.is_empty() {
             record.round.clear();
             record.acks.clear();
         } else {

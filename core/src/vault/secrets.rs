@@ -34,6 +34,12 @@ pub struct SecretRecord {
     pub round: Vec<DealingRef>,
     /// Targets' acknowledgements, by the round id they name.
     pub acks: BTreeMap<DeviceId, Hash32>,
+    /// The round that produced this epoch (none for a split).
+    pub source_round: Option<Hash32>,
+    /// Holders that checked their share of this epoch against the commitments.
+    pub confirmed: BTreeSet<DeviceId>,
+    /// Holders whose share of this epoch is bad (they complained about a chosen dealing).
+    pub faulty: BTreeSet<DeviceId>,
 }
 
 impl SecretRecord {
@@ -83,7 +89,11 @@ impl VaultState {
     /// Members other than the requester who hold a share of the claim's epoch.
     pub fn possible_approvers(&self, claim: &ClaimRecord) -> usize {
         let Some(secret) = self.secrets.get(&claim.request.secret_id) else { return 0 };
-        secret.holders.keys().filter(|d| self.members.contains_key(*d) && **d != claim.requester).count()
+        secret
+            .holders
+            .keys()
+            .filter(|d| self.members.contains_key(*d) && **d != claim.requester && !secret.faulty.contains(*d))
+            .count()
     }
 
     /// The threshold of the claim's secret, if it still exists.
@@ -186,7 +196,7 @@ pub(super) fn check_rules(
             all_open.then_some(()).ok_or(RuleViolation::NoRound)
         }
         E::ReshareAcked { acks } => reshare::check_acks(state, author, acks),
-        E::ReshareComplained(complaint) => reshare::check_complaint(state, complaint),
+        E::ReshareComplained(complaint) => reshare::check_complaint(state, author, complaint),
         E::RecoveryRequested(request) => check_request(state, author, request),
         E::RecoveryShare { claim_id, sealed } => {
             check_response(state, author, claim_id)?;
@@ -227,12 +237,16 @@ pub(super) fn fold(state: &mut VaultState, seq: u64, author: &DeviceId, event: &
                 source: ShareSource::Split,
                 round: Vec::new(),
                 acks: BTreeMap::new(),
+                source_round: None,
+                // A split's creator chose every share; a holder checks its own when it uses it.
+                confirmed: split.holders.iter().cloned().collect(),
+                faulty: BTreeSet::new(),
             };
             state.secrets.insert(split.secret_id.clone(), record);
         }
         E::ReshareDealt(dealing) => reshare::fold_dealing(state, seq, author, dealing),
         E::ReshareAcked { acks } => reshare::fold_acks(state, author, acks),
-        E::ReshareComplained(complaint) => reshare::fold_complaint(state, complaint),
+        E::ReshareComplained(complaint) => reshare::fold_complaint(state, author, complaint),
         E::RecoveryRequested(request) => {
             let claim = ClaimRecord {
                 requester: author.clone(),
