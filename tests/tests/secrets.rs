@@ -165,7 +165,9 @@ fn deleting_a_secret_removes_it_and_closes_its_claims() {
     assert_eq!(claim_status(&d[1], &claim), ClaimStatus::Stale);
     assert_eq!(block_on(d[1].reveal(&claim)).unwrap_err().code(), ErrorCode::ClaimClosed);
     assert_eq!(block_on(d[1].request_recovery(&gone.id)).unwrap_err().code(), ErrorCode::UnknownSecret);
-    assert_eq!(block_on(d[0].secrets()).unwrap()[0].id, keep.id);
+    block_on(d[0].sync()).unwrap();
+    let left: Vec<String> = block_on(d[0].secrets()).unwrap().into_iter().map(|s| s.id).collect();
+    assert_eq!(left, vec![keep.id]);
 }
 
 #[test]
