@@ -172,12 +172,30 @@ impl MetaSecret {
         self.run(|inner| async move {
             let client = &inner.client;
             let lists = client.devices().await.map_err(client_error)?;
+            let governance = client.governance().await.map_err(client_error)?;
             let secrets = client.secrets().await.map_err(client_error)?;
             let claims = client.known_claims().await.map_err(client_error)?;
-            to_js(&VaultView::new(lists, secrets, claims, client.device().id.as_str()))
+            to_js(&VaultView::new(lists, governance, secrets, claims, client.device().id.as_str()))
         })
     }
 
+    /// The code this device shows when it asks to join `name`; an approver compares it with the
+    /// `verificationCode` its view lists for this device.
+    #[wasm_bindgen(js_name = verificationCode, unchecked_return_type = "Promise<string>")]
+    pub fn verification_code(&self, name: String) -> Promise {
+        self.run(
+            |inner| async move { Ok(JsValue::from_str(&inner.client.verification_code(&name).map_err(client_error)?)) },
+        )
+    }
+
+    /// Votes to change the quorum (2 to 32); it changes once the current quorum voted.
+    #[wasm_bindgen(js_name = setQuorum, unchecked_return_type = "Promise<void>")]
+    pub fn set_quorum(&self, quorum: u8) -> Promise {
+        self.run(move |inner| async move { done(inner.client.set_quorum(quorum).await) })
+    }
+
+    /// This person's approval of a device: a vote to accept it that also deals this device's
+    /// shares to it. For a member still waiting for shares, it deals them.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn accept(&self, #[wasm_bindgen(js_name = deviceId)] device: String) -> Promise {
         self.run(|inner| async move { done(inner.client.accept(&device_id(&device)?).await) })
@@ -200,6 +218,7 @@ impl MetaSecret {
         self.run(|inner| async move { done(inner.client.reopen(&device_id(&device)?).await) })
     }
 
+    /// Votes to remove a member; it is removed once the quorum voted.
     #[wasm_bindgen(js_name = removeDevice, unchecked_return_type = "Promise<void>")]
     pub fn remove_device(&self, #[wasm_bindgen(js_name = deviceId)] device: String) -> Promise {
         self.run(|inner| async move { done(inner.client.remove_device(&device_id(&device)?).await) })
@@ -236,6 +255,7 @@ impl MetaSecret {
         })
     }
 
+    /// Votes to delete a secret; it is deleted once the quorum voted.
     #[wasm_bindgen(js_name = deleteSecret, unchecked_return_type = "Promise<void>")]
     pub fn delete_secret(&self, #[wasm_bindgen(js_name = secretId)] secret_id: String) -> Promise {
         self.run(|inner| async move { done(inner.client.delete_secret(&secret_id).await) })
@@ -266,6 +286,12 @@ impl MetaSecret {
     #[wasm_bindgen(js_name = declineClaim, unchecked_return_type = "Promise<void>")]
     pub fn decline_claim(&self, #[wasm_bindgen(js_name = claimId)] claim_id: String) -> Promise {
         self.run(|inner| async move { done(inner.client.decline_claim(&claim_id).await) })
+    }
+
+    /// Closes an open claim of this device without revealing.
+    #[wasm_bindgen(js_name = cancelRecovery, unchecked_return_type = "Promise<void>")]
+    pub fn cancel_recovery(&self, #[wasm_bindgen(js_name = claimId)] claim_id: String) -> Promise {
+        self.run(|inner| async move { done(inner.client.cancel_recovery(&claim_id).await) })
     }
 
     /// Combines this device's share with the approvals of its claim; resolves with the bytes.

@@ -2,9 +2,8 @@
 //! each call (`Ts<T>`), so a wrong type becomes an `INVALID_INPUT` rejection, never a throw at the
 //! ABI boundary.
 
-use meta_secret_core::client::{ClaimInfo, DeviceLists, SecretInfo};
+use meta_secret_core::client::{ClaimInfo, DeviceLists, GovernanceView, SecretInfo};
 use meta_secret_core::identity::{DeviceInfo, DeviceKind};
-use meta_secret_core::secrets::events::RecoveryPurpose;
 use meta_secret_core::sync::SyncReport;
 use meta_secret_core::vault::{ClaimStatus, MembershipStatus};
 use serde::{Deserialize, Serialize};
@@ -95,13 +94,46 @@ impl From<&DeviceInfo> for Device {
     }
 }
 
+/// A join request as an approver sees it: compare `verificationCode` with the code the new
+/// device shows before approving.
+#[derive(Debug, Clone, Tsify, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingDevice {
+    pub id: String,
+    pub name: String,
+    pub kind: DeviceKindName,
+    pub verification_code: String,
+    /// Approvals so far; the device joins at `VaultView.requiredVotes`.
+    pub votes: u32,
+    pub voted_by_me: bool,
+}
+
+/// Votes to remove a member so far.
+#[derive(Debug, Clone, Tsify, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemovalVotes {
+    pub device_id: String,
+    pub votes: u32,
+    pub voted_by_me: bool,
+}
+
 /// Everything a page shows about the vault, as of the last sync.
 #[derive(Debug, Clone, Tsify, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VaultView {
+    /// Member approvals a change (accept, remove, re-admit, delete, quorum) needs.
+    pub quorum: u8,
+    /// The quorum capped by the member count: what a change needs right now.
+    pub required_votes: u32,
     pub members: Vec<Device>,
-    /// Waiting for a member to accept or decline.
-    pub pending: Vec<Device>,
+    /// Waiting for members' approvals, or a decline.
+    pub pending: Vec<PendingDevice>,
+    pub removal_votes: Vec<RemovalVotes>,
+    /// Secrets whose shares wait for this device's approval of a new member (call `accept` with
+    /// that member's id to deal them).
+    pub awaiting_my_approval: Vec<String>,
+    /// Secrets being re-shared after a membership change.
+    pub resharing: Vec<String>,
     /// Declined; a member may `reopen` one.
     pub declined: Vec<Device>,
     /// Removed or left.
@@ -111,11 +143,41 @@ pub struct VaultView {
 }
 
 impl VaultView {
-    pub fn new(lists: DeviceLists, secrets: Vec<SecretInfo>, claims: Vec<ClaimInfo>, me: &str) -> VaultView {
+    pub fn new(
+        lists: DeviceLists,
+        governance: GovernanceView,
+        secrets: Vec<SecretInfo>,
+        claims: Vec<ClaimInfo>,
+        me: &str,
+    ) -> VaultView {
         let convert = |devices: Vec<DeviceInfo>| devices.iter().map(Device::from).collect();
         VaultView {
+            quorum: governance.quorum,
+            required_votes: governance.required_votes as u32,
             members: convert(lists.members),
-            pending: convert(lists.pending),
+            pending: governance
+                .pending
+                .into_iter()
+                .map(|p| PendingDevice {
+                    id: p.device.id.to_string(),
+                    name: p.device.name,
+                    kind: p.device.kind.into(),
+                    verification_code: p.verification_code,
+                    votes: p.votes as u32,
+                    voted_by_me: p.voted_by_me,
+                })
+                .collect(),
+            removal_votes: governance
+                .removals
+                .into_iter()
+                .map(|(id, votes, mine)| RemovalVotes {
+                    device_id: id.to_string(),
+                    votes: votes as u32,
+                    voted_by_me: mine,
+                })
+                .collect(),
+            awaiting_my_approval: governance.awaiting_my_approval,
+            resharing: governance.resharing,
             declined: convert(lists.declined),
             removed: convert(lists.removed),
             secrets: secrets.into_iter().map(Secret::from).collect(),
@@ -155,12 +217,22 @@ pub struct Secret {
     pub name: Option<String>,
     pub k: u8,
     pub n: u8,
-    pub version: u32,
+    /// 1 at creation, + 1 per completed re-share (the shares change; the value never does).
+    pub epoch: u32,
+    /// Votes to delete it so far.
+    pub deletion_votes: u32,
 }
 
 impl From<SecretInfo> for Secret {
     fn from(info: SecretInfo) -> Secret {
-        Secret { id: info.id, name: info.name, k: info.k, n: info.n, version: info.version }
+        Secret {
+            id: info.id,
+            name: info.name,
+            k: info.k,
+            n: info.n,
+            epoch: info.epoch,
+            deletion_votes: info.deletion_votes as u32,
+        }
     }
 }
 
@@ -182,8 +254,6 @@ pub struct Claim {
     pub requester: String,
     /// True when this device asked; only the requester can reveal.
     pub mine: bool,
-    /// True for the automatic re-split claims the orchestrator raises after membership changes.
-    pub resplit: bool,
     pub status: ClaimState,
     pub approvals: u32,
     pub declines: u32,
@@ -203,7 +273,6 @@ impl Claim {
             id: info.id,
             secret_id: info.secret_id,
             requester: info.requester.to_string(),
-            resplit: matches!(info.purpose, RecoveryPurpose::Resplit { .. }),
             status,
             approvals: info.approvals as u32,
             declines: info.declines as u32,

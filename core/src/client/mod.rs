@@ -29,6 +29,32 @@ pub struct DeviceLists {
     pub removed: Vec<DeviceInfo>,
 }
 
+/// A join request as an approver sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingRequest {
+    pub device: DeviceInfo,
+    /// Compare with the code the candidate shows before approving.
+    pub verification_code: String,
+    pub votes: usize,
+    pub voted_by_me: bool,
+}
+
+/// Governance as of the last sync: what waits for votes, and what waits for this device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GovernanceView {
+    pub quorum: u8,
+    /// Votes a change needs now (the quorum capped by the member count).
+    pub required_votes: usize,
+    pub pending: Vec<PendingRequest>,
+    /// Members with removal votes: (member, votes, voted by me).
+    pub removals: Vec<(DeviceId, usize, bool)>,
+    /// Secrets being re-shared to members that hold no share yet, waiting for this device's
+    /// approval (`accept` of that member) to deal its share.
+    pub awaiting_my_approval: Vec<String>,
+    /// Secrets with an open re-share round.
+    pub resharing: Vec<String>,
+}
+
 /// How a device comes into being on first open.
 pub struct DeviceSetup<'a> {
     pub name: &'a str,
@@ -165,6 +191,42 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
             pending: state.pending.into_values().collect(),
             declined: state.declined.into_values().collect(),
             removed: state.removed.into_values().collect(),
+        })
+    }
+
+    /// Votes, join requests with their verification codes, and re-shares waiting for this device.
+    pub async fn governance(&self) -> Result<GovernanceView, ClientError> {
+        let state = self.state().await?;
+        let me = self.gateway.keys().id();
+        let pending = state
+            .pending
+            .values()
+            .map(|info| {
+                let proposal = Proposal::Accept { device: info.id.clone() };
+                PendingRequest {
+                    device: info.clone(),
+                    verification_code: info.verification_code(state.vault.as_str()),
+                    votes: state.votes_for(&proposal),
+                    voted_by_me: state.has_voted(&proposal, me),
+                }
+            })
+            .collect();
+        let removals = state
+            .members
+            .keys()
+            .filter_map(|id| {
+                let proposal = Proposal::Remove { device: id.clone() };
+                let votes = state.votes_for(&proposal);
+                (votes > 0).then(|| (id.clone(), votes, state.has_voted(&proposal, me)))
+            })
+            .collect();
+        Ok(GovernanceView {
+            quorum: state.quorum,
+            required_votes: state.required_votes(),
+            pending,
+            removals,
+            awaiting_my_approval: planner::awaiting_my_approval(&state, me),
+            resharing: state.secrets.keys().filter(|id| state.round(id).is_some()).cloned().collect(),
         })
     }
 

@@ -71,11 +71,14 @@ impl BundleCache {
     ) -> Result<(u8, SubShare, Commitments), ClientError> {
         let dealing = dealing_at(store, seq).await?;
         let index = dealing.targets.iter().position(|d| d == keys.id()).ok_or(RuleViolation::NoShare)?;
-        if !self.bundles.contains_key(&seq) {
-            let sealed = dealing.sealed.get(index).ok_or_else(|| corrupt(format!("dealing {seq} lacks a part")))?;
-            self.bundles.insert(seq, MetaEncryptor::open_json::<DealingBundle>(sealed, keys.age_identity()));
-        }
-        let bundle = self.bundles[&seq].as_ref().map_err(|e| ClientError::Secret(e.clone()))?;
+        let bundle = match self.bundles.entry(seq) {
+            std::collections::btree_map::Entry::Occupied(entry) => entry.into_mut(),
+            std::collections::btree_map::Entry::Vacant(entry) => {
+                let sealed = dealing.sealed.get(index).ok_or_else(|| corrupt(format!("dealing {seq} lacks a part")))?;
+                entry.insert(MetaEncryptor::open_json::<DealingBundle>(sealed, keys.age_identity()))
+            }
+        };
+        let bundle = bundle.as_ref().map_err(|e| ClientError::Secret(e.clone()))?;
         let entry = bundle.entries.iter().find(|e| e.secret_id == secret_id).ok_or(SecretError::Open)?;
         let commitments = dealing
             .secrets
