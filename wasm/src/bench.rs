@@ -39,10 +39,11 @@ pub fn bench_split(iterations: u32) -> Result<Vec<f64>, JsValue> {
     let recipients: Vec<_> = members.values().map(|m| m.recipient()).collect::<Result<_, _>>().map_err(fail)?;
     let secret = b"correct horse battery staple, 64 bytes of password-ish text.....";
     let metadata = SecretMetadata { name: "bank".into() };
-    let distributor = MetaDistributor::new(&members);
+    let vault = meta_secret_core::event::VaultName::parse("bench").map_err(fail)?;
+    let distributor = MetaDistributor::new(&vault, &members);
     let start = now_ms();
     for _ in 0..iterations {
-        distributor.distribute("bench", 1, 3, secret, &metadata).map_err(fail)?;
+        distributor.distribute("0123456789abcdef0123456789abcdef", 3, secret, &metadata).map_err(fail)?;
     }
     let split = (now_ms() - start) / f64::from(iterations);
     let start = now_ms();
