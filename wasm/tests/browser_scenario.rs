@@ -31,8 +31,17 @@ async fn vault_of_three(vault: &str) -> (MetaSecret, MetaSecret, MetaSecret) {
     let pending: Vec<String> =
         array(call(a.pending_requests()).await.unwrap()).iter().map(|d| string(d, "id")).collect();
     assert_eq!(pending.len(), 2);
+    // Alone, a accepts b; then c needs two approvals (the quorum), each compared by code.
     call(a.accept(device_id(&b))).await.expect("accept b");
+    let shown = call(c.verification_code(vault.into())).await.expect("code").as_string().unwrap();
+    call(b.sync()).await.expect("sync");
+    let view = call(b.view()).await.unwrap();
+    assert_eq!(number(&view, "requiredVotes"), 2.0);
+    let pending = array(js_sys::Reflect::get(&view, &"pending".into()).unwrap());
+    assert_eq!(string(&pending[0], "verificationCode"), shown, "both sides show the same code");
     call(a.accept(device_id(&c))).await.expect("accept c");
+    assert_eq!(call(c.status(vault.into())).await.unwrap().as_string().as_deref(), Some("pending"));
+    call(b.accept(device_id(&c))).await.expect("accept c");
     for device in [&b, &c] {
         call(device.sync()).await.expect("sync");
         assert_eq!(call(device.status(vault.into())).await.unwrap().as_string().as_deref(), Some("member"));
@@ -82,11 +91,16 @@ async fn three_devices_share_and_recover_a_two_of_three_secret() {
         array(call(b.declined_devices()).await.unwrap()).iter().map(|d| string(d, "id")).collect();
     assert_eq!(declined, vec![device_id(&d)]);
     call(b.reopen(device_id(&d))).await.expect("reopen");
+    call(a.reopen(device_id(&d))).await.expect("reopen");
+    call(b.sync()).await.unwrap();
     assert_eq!(call(d.status(vault.clone())).await.unwrap().as_string().as_deref(), Some("not_member"));
     assert!(array(call(b.declined_devices()).await.unwrap()).is_empty());
     call(d.close()).await.unwrap();
 
-    call(a.delete_secret(secret_id)).await.expect("delete");
+    call(a.delete_secret(secret_id.clone())).await.expect("delete");
+    assert_eq!(array(call(a.secrets()).await.unwrap()).len(), 1, "one vote of two");
+    call(b.delete_secret(secret_id)).await.expect("delete");
+    call(a.sync()).await.unwrap();
     assert!(array(call(a.secrets()).await.unwrap()).is_empty());
     call(c.leave()).await.expect("leave");
     call(a.sync()).await.unwrap();
