@@ -100,6 +100,7 @@ class DevicePanel {
         await this.refresh(false);
       });
     });
+    this.q(".share-now").addEventListener("click", () => this.action(() => this.device.shareWithNewMembers()));
     this.q(".leave").addEventListener("click", () => {
       if (!confirm("Leave this vault? This device loses its shares.")) return;
       this.action(() => this.device.leave(), { resync: true });
@@ -200,6 +201,8 @@ class DevicePanel {
       this.show("vault");
     } else {
       this.q(".status-text").textContent = `Vault “${this.vault}”: ${STATUS_TEXT[this.status] ?? this.status}`;
+      this.q(".verify").hidden = this.status !== "pending";
+      if (this.status === "pending") this.q(".verify-code").textContent = await this.device.verificationCode(this.vault);
       this.show("waiting");
       // A device that is out (declined, removed, or never got in) may try again or elsewhere.
       this.q(".vault-form").hidden = this.status === "pending";
@@ -213,30 +216,46 @@ class DevicePanel {
   async renderVault() {
     const me = this.device.device.id;
     // Local state only: the sync already happened (a flow, a poke or a poll).
-    const { members, pending, declined, removed, secrets, claims } = await this.device.view();
+    const view = await this.device.view();
+    const { members, pending, declined, removed, secrets, claims, requiredVotes } = view;
     this.q(".vault-name").textContent = this.vault;
     this.q(".you").textContent = "a member";
     this.q(".n").textContent = String(members.length);
+    this.q(".quorum-line").textContent =
+      `Adding or removing a device, re-admitting one or deleting a secret needs ${requiredVotes} approval(s) (quorum ${view.quorum}).`;
+    this.q(".share-notice").hidden = view.awaitingMyApproval.length === 0;
+    this.q(".share-count").textContent = String(view.awaitingMyApproval.length);
     const names = new Map(members.concat(removed, pending).map((d) => [d.id, d.name]));
+    const removals = new Map(view.removalVotes.map((r) => [r.deviceId, r]));
 
     this.fill(".members", members, (device) => {
       const item = el("li");
       item.append(el("span", device.name, "grow"), el("span", `${device.kind} · ${shortId(device.id)}`, "meta"));
+      const votes = removals.get(device.id);
+      if (votes) item.append(el("span", `${votes.votes} of ${requiredVotes} approvals to remove`, "meta progress"));
       if (device.id === me) item.append(el("span", "this device", "meta"));
-      else item.append(button("Remove", () => this.confirmAction(`Remove ${device.name}?`, () => this.device.removeDevice(device.id)), "secondary"));
+      else if (votes?.votedByMe) item.append(el("span", "you voted to remove", "meta"));
+      else item.append(button("Remove", () => this.confirmAction(`Vote to remove ${device.name}?`, () => this.device.removeDevice(device.id)), "secondary"));
       return item;
     });
     this.fill(".pending", pending, (device) => {
       const item = el("li");
       item.append(el("span", `${device.name} (${shortId(device.id)})`, "grow"));
-      item.append(button("Accept", () => this.action(() => this.device.accept(device.id))));
+      item.append(el("span", `code ${device.verificationCode}`, "meta code"));
+      item.append(el("span", `${device.votes} of ${requiredVotes} approvals to add ${device.name}`, "meta progress"));
+      if (device.votedByMe) {
+        item.append(el("span", "you approved", "meta"));
+      } else {
+        const question = `Does ${device.name} show the code ${device.verificationCode}? Approve only if it matches.`;
+        item.append(button("Approve", () => this.confirmAction(question, () => this.device.accept(device.id))));
+      }
       item.append(button("Decline", () => this.action(() => this.device.decline(device.id)), "secondary"));
       return item;
     });
     this.fill(".declined", declined, (device) => {
       const item = el("li");
       item.append(el("span", `${device.name} (${shortId(device.id)})`, "grow"));
-      item.append(button("Re-admit", () => this.action(() => this.device.reopen(device.id)), "secondary"));
+      item.append(button("Re-admit", () => this.confirmAction(`Vote to let ${device.name} ask again?`, () => this.device.reopen(device.id)), "secondary"));
       return item;
     });
     this.fill(".removed", removed, (device) => el("li", `${device.name} (${shortId(device.id)})`));
@@ -245,13 +264,15 @@ class DevicePanel {
     this.fill(".secrets", secrets, (secret) => {
       const item = el("li");
       item.append(el("span", secretNames.get(secret.id), "grow"));
-      item.append(el("span", `${secret.k} of ${secret.n} · v${secret.version}`, "meta"));
+      item.append(el("span", `${secret.k} of ${secret.n} · epoch ${secret.epoch}`, "meta"));
+      if (view.resharing.includes(secret.id)) item.append(el("span", "re-sharing…", "meta"));
+      if (secret.deletionVotes) item.append(el("span", `${secret.deletionVotes} of ${requiredVotes} approvals to delete`, "meta progress"));
       item.append(button("Request recovery", () => this.action(() => this.device.requestRecovery(secret.id))));
-      item.append(button("Delete", () => this.confirmAction(`Delete ${secretNames.get(secret.id)}?`, () => this.device.deleteSecret(secret.id)), "secondary"));
+      item.append(button("Delete", () => this.confirmAction(`Vote to delete ${secretNames.get(secret.id)}?`, () => this.device.deleteSecret(secret.id)), "secondary"));
       return item;
     });
 
-    const visible = claims.filter((c) => !c.resplit && (c.status === "open" || c.mine));
+    const visible = claims.filter((c) => c.status === "open" || c.mine);
     this.fill(".claims", visible, (claim) => {
       const item = el("li");
       const who = claim.mine ? "you" : names.get(claim.requester) ?? shortId(claim.requester);

@@ -73,6 +73,8 @@ async function main() {
       const context = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
       const page = await context.newPage();
       page.on("pageerror", (error) => console.error(`page ${i}: ${error}`));
+      // The person confirms each approval (the code matches; the vote is meant).
+      page.on("dialog", (dialog) => dialog.accept());
       await page.goto(demo.url + "/");
       await page.locator("#boot", { hasText: "Ready" }).waitFor({ timeout: WAIT });
       pages.push(page);
@@ -84,17 +86,27 @@ async function main() {
     await vaultAction(alice, vault, "Create vault");
     await panel(alice).locator(".members", { hasText: "alice" }).waitFor({ timeout: WAIT });
 
-    for (const [page, name] of [[bob, "bob"], [carol, "carol"]]) {
+    // Each joiner shows a verification code; approvers see the same code next to the request.
+    // Bob needs Alice alone (one member); Carol needs two approvals (the quorum).
+    for (const [page, name, approvers] of [[bob, "bob", [alice]], [carol, "carol", [alice, bob]]]) {
       await openDevice(page, name);
       await vaultAction(page, vault, "Ask to join");
       await panel(page).locator(".status-text", { hasText: "Waiting" }).waitFor({ timeout: WAIT });
-      // Alice sees the request arrive live (no reload), then accepts it.
-      const request = panel(alice).locator(".pending li", { hasText: name });
-      await request.waitFor({ timeout: WAIT });
-      await request.getByRole("button", { name: "Accept" }).click();
+      const code = (await panel(page).locator(".verify-code").textContent()).trim();
+      assert.match(code, /^\d{4}-\d{4}-\d{4}-\d{4}$/, "the joiner shows its verification code");
+      for (const [i, approver] of approvers.entries()) {
+        // The approver sees the request arrive live (no reload), compares the code, approves.
+        const request = panel(approver).locator(".pending li", { hasText: name });
+        await request.locator(".code", { hasText: code }).waitFor({ timeout: WAIT });
+        await request.locator(".progress", { hasText: `${i} of ${approvers.length} approvals to add ${name}` })
+          .waitFor({ timeout: WAIT });
+        if (i === 1) await approver.screenshot({ path: join(shots, "1-bob-second-approval.png"), fullPage: true });
+        await request.getByRole("button", { name: "Approve" }).click();
+      }
       await panel(page).locator(".members", { hasText: "alice" }).waitFor({ timeout: WAIT });
     }
     await alice.screenshot({ path: join(shots, "1-alice-three-members.png"), fullPage: true });
+    await panel(alice).locator(".quorum-line", { hasText: "needs 2 approval" }).waitFor({ timeout: WAIT });
 
     const add = panel(alice).locator(".add-secret");
     await add.getByLabel("Name").fill("bank");
@@ -128,9 +140,12 @@ async function main() {
     await daveRequest.getByRole("button", { name: "Decline" }).click();
     await panel(alice, "sim-1").locator(".status-text", { hasText: "declined" }).waitFor({ timeout: WAIT });
     await alice.screenshot({ path: join(shots, "4-playground-declined.png"), fullPage: true });
-    // Re-admitted, dave may ask again.
-    const declined = panel(alice).locator(".declined li", { hasText: "dave" });
-    await declined.getByRole("button", { name: "Re-admit" }).click();
+    // Re-admitted by two members, dave may ask again.
+    for (const page of [alice, bob]) {
+      const declined = panel(page).locator(".declined li", { hasText: "dave" });
+      await declined.waitFor({ timeout: WAIT });
+      await declined.getByRole("button", { name: "Re-admit" }).click();
+    }
     await panel(alice, "sim-1").locator(".status-text", { hasText: "not a member" }).waitFor({ timeout: WAIT });
     await vaultAction(alice, vault, "Ask to join", "sim-1");
     await panel(alice).locator(".pending li", { hasText: "dave" }).waitFor({ timeout: WAIT });

@@ -201,6 +201,13 @@ impl MetaSecret {
         self.run(|inner| async move { done(inner.client.accept(&device_id(&device)?).await) })
     }
 
+    /// This person's approval to deal this device's shares to members that hold none yet (the
+    /// secrets listed in `view().awaitingMyApproval`).
+    #[wasm_bindgen(js_name = shareWithNewMembers, unchecked_return_type = "Promise<void>")]
+    pub fn share_with_new_members(&self) -> Promise {
+        self.run(|inner| async move { done(inner.client.share_with_new_members().await) })
+    }
+
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn decline(&self, #[wasm_bindgen(js_name = deviceId)] device: String) -> Promise {
         self.run(|inner| async move { done(inner.client.decline(&device_id(&device)?).await) })

@@ -242,7 +242,7 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     pub async fn accept(&self, device: &DeviceId) -> Result<(), ClientError> {
         let state = self.state_knowing(|s| s.pending.contains_key(device) || s.is_member(device)).await?;
         if state.is_member(device) {
-            return self.deal_to_new_members(&state).await;
+            return self.deal_to_new_members_on(&state).await;
         }
         let info = state.pending.get(device).ok_or(RuleViolation::NotPending)?;
         let mut targets: Vec<&DeviceInfo> = state.members.values().collect();
@@ -261,8 +261,15 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         self.submit(GenericKvLogEvent::JoinApproved { device: device.clone(), dealing }).await.map(drop)
     }
 
-    /// Deals this device's shares to members that hold none yet (a person's action).
-    async fn deal_to_new_members(&self, state: &VaultState) -> Result<(), ClientError> {
+    /// A person's approval to deal this device's shares to members that hold none yet (when the
+    /// members who admitted them could not deal enough shares on their own).
+    pub async fn share_with_new_members(&self) -> Result<(), ClientError> {
+        self.gateway.sync().await?;
+        let state = self.member_state().await?;
+        self.deal_to_new_members_on(&state).await
+    }
+
+    async fn deal_to_new_members_on(&self, state: &VaultState) -> Result<(), ClientError> {
         let secret_ids = planner::awaiting_my_approval(state, self.gateway.keys().id());
         if secret_ids.is_empty() {
             return Err(RuleViolation::AlreadyMember.into());
