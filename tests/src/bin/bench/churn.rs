@@ -1,5 +1,5 @@
-//! Grows a vault's log cheaply and without growing its state: a candidate asks to join, a member
-//! declines it, then reopens it, over and over. Events are signed by hand and pushed raw, a batch
+//! Grows a vault's log cheaply and without growing its state: a candidate asks to join, the only
+//! member declines it, then reopens it, over and over. Events are signed by hand and pushed raw, a batch
 //! per request, so building a 10,000-event log takes seconds.
 
 use meta_secret_core::event::{Cursor, GenericKvLogEvent, SignedEvent, VaultName};
@@ -18,7 +18,9 @@ pub struct Churn {
     vault: VaultName,
     member: Author,
     candidate: Author,
-    /// 0: candidate asks next, 1: member declines next, 2: member reopens next.
+    /// 0: candidate asks next, 1: member declines next, 2: member reopens next; 3: every event
+    /// is a fresh candidate's join request (once the vault has a second member, a reopen takes
+    /// two votes).
     phase: u8,
     stamp: u64,
 }
@@ -55,11 +57,31 @@ impl Churn {
         assert!(!text.contains("\"rejected\""), "churn event rejected: {text}");
     }
 
+    /// The member approves `device` (alone, it is the quorum).
+    pub fn approve(&mut self, send: Send, device: &meta_secret_core::identity::DeviceId) {
+        let vote = GenericKvLogEvent::JoinApproved { device: device.clone(), dealing: None };
+        self.push(send, true, vec![vote]);
+    }
+
+    /// From now on every event is a new device's join request: one small state entry each.
+    pub fn requests_only(&mut self) {
+        self.phase = 3;
+    }
+
     /// Appends exactly `count` events, batching the member's decline and reopen.
     pub fn append(&mut self, send: Send, mut count: usize) {
         let candidate = self.candidate.keys.id().clone();
         while count > 0 {
             match self.phase {
+                3 => {
+                    self.candidate = Author {
+                        keys: DeviceKeys::generate("churn", DeviceKind::Desktop).expect("keys"),
+                        author_seq: 0,
+                    };
+                    let info = self.candidate.keys.info().clone();
+                    self.push(send, false, vec![GenericKvLogEvent::JoinRequested { candidate: info }]);
+                    count -= 1;
+                }
                 0 => {
                     let info = self.candidate.keys.info().clone();
                     self.push(send, false, vec![GenericKvLogEvent::JoinRequested { candidate: info }]);

@@ -4,6 +4,7 @@
 mod browser;
 mod churn;
 mod native;
+mod reshare;
 mod timing;
 mod worker;
 
@@ -111,10 +112,11 @@ fn wasm_size() -> Option<Row> {
 
 fn main() {
     let quick = std::env::args().any(|arg| arg == "--quick");
-    // `--native`: only the figures that need no server or browser (1, 2a, 8).
+    // `--native`: only the figures that need no server or browser (1, 2a, 8, 9).
     let native_only = std::env::args().any(|arg| arg == "--native");
     let (rounds, trials, live_trials, seconds) = if quick { (5, 20, 50, 2.0) } else { (15, 100, 200, 5.0) };
     let mut rows = vec![native::split_vs_age(rounds)];
+    rows.push(reshare::reshare_vs_split(rounds));
     eprintln!("1 done; building a 10,000-event log in process…");
     rows.push(native::pull_in_process(trials));
 
@@ -129,6 +131,8 @@ fn main() {
         rows.push(worker::live_latency(&url, live_trials));
         eprintln!("throughput…");
         rows.push(worker::throughput(&url, 8, seconds));
+        eprintln!("adding a device to a vault of 100 secrets…");
+        rows.push(reshare::add_device_vs_add_secrets(&url, if quick { 1 } else { 3 }));
     }
     if !native_only {
         eprintln!("browser figures…");
