@@ -3,6 +3,8 @@
 
 mod orchestrator;
 pub mod planner;
+#[cfg(test)]
+mod planner_tests;
 mod secrets;
 pub mod shares;
 

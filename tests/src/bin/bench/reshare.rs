@@ -29,7 +29,8 @@ fn reshare_once(keys: &[DeviceKeys], split: &meta_secret_core::secrets::events::
         .iter()
         .enumerate()
         .map(|(i, dealer)| {
-            let payload: SharePayload = MetaEncryptor::open_json(&split.shares[i], dealer.age_identity()).expect("open");
+            let payload: SharePayload =
+                MetaEncryptor::open_json(&split.shares[i], dealer.age_identity()).expect("open");
             let value = ShareValue::from_bytes(&payload.value.0).expect("value");
             assert!(old.verify(payload.x, &value));
             let share = SecretShareKnowledge {
@@ -78,15 +79,16 @@ pub fn reshare_vs_split(rounds: usize) -> Row {
     let distributor = MetaDistributor::new(&vault, &members);
     let split = distributor.distribute(ID, 3, SECRET, &metadata).expect("split");
     let ordered: Vec<DeviceKeys> = sorted.iter().map(|k| crate::native::copy_keys(k)).collect();
-    let (reshare, one_split) = compare(
-        rounds,
-        5,
-        &mut || reshare_once(&ordered, &split),
-        &mut || {
-            distributor.distribute(ID, 3, SECRET, &metadata).expect("split");
-        },
-    );
-    Row::ratio("9", "re-share one 3-of-5 secret to 5 members (every device's CPU) vs one split", reshare, one_split, 3.0)
+    let (reshare, one_split) = compare(rounds, 5, &mut || reshare_once(&ordered, &split), &mut || {
+        distributor.distribute(ID, 3, SECRET, &metadata).expect("split");
+    });
+    Row::ratio(
+        "9",
+        "re-share one 3-of-5 secret to 5 members (every device's CPU) vs one split",
+        reshare,
+        one_split,
+        3.0,
+    )
 }
 
 fn settle(devices: &[&HttpDevice]) {
