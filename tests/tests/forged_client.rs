@@ -202,6 +202,28 @@ fn reusing_an_author_seq_for_a_different_event_is_a_conflict() {
 }
 
 #[test]
+fn an_author_seq_beyond_2_pow_53_is_refused_before_storage() {
+    let vault = vault();
+    let outsider = &vault.outsider;
+    for seq in [1u64 << 53, u64::MAX, 0] {
+        let join = SignedEvent::sign(
+            outsider,
+            &v(),
+            seq,
+            GenericKvLogEvent::JoinRequested { candidate: outsider.info().clone() },
+        );
+        vault.net.clock.advance(10);
+        let response = unchanged(&vault, || vault.net.raw_sync(outsider, "v", &push(vec![join])));
+        assert_eq!(error_code(&response, 400), "INVALID_INPUT", "author_seq {seq}");
+    }
+    // The next honest request works without a reload.
+    let join =
+        SignedEvent::sign(outsider, &v(), 1, GenericKvLogEvent::JoinRequested { candidate: outsider.info().clone() });
+    vault.net.clock.advance(10);
+    parse_ok(&vault.net.raw_sync(outsider, "v", &push(vec![join])));
+}
+
+#[test]
 fn oversized_bodies_wrong_methods_and_unknown_routes_are_refused() {
     let vault = vault();
     let big = vec![b' '; 2 * 1024 * 1024];

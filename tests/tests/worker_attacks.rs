@@ -167,6 +167,17 @@ fn the_attack_and_bad_input_matrix() {
         SignedEvent::sign(outsider, &v(), 1, GenericKvLogEvent::RemovalApproved { device: owner.id().clone() });
     t.refused("outsider removing a member", 403, "NOT_MEMBER", || t.sync(outsider, &push(vec![removal])));
 
+    // author_seq beyond what SQLite and JavaScript hold exactly: 4xx before storage, never 500.
+    for seq in [1u64 << 53, u64::MAX] {
+        let join = SignedEvent::sign(
+            outsider,
+            &v(),
+            seq,
+            GenericKvLogEvent::JoinRequested { candidate: outsider.info().clone() },
+        );
+        t.refused("author_seq out of range", 400, "INVALID_INPUT", || t.sync(outsider, &push(vec![join])));
+    }
+
     // Cursors that are not on the log (a tampered commit hash or seq).
     let head = t.head();
     let tampered_hash =

@@ -44,6 +44,7 @@ fn a_live_device_is_poked_after_another_devices_push_and_syncs_without_polling()
     block_on(a.accept(&b.device().id)).unwrap();
     block_on(a.accept(&c.device().id)).unwrap();
     block_on(b.sync()).unwrap();
+    block_on(b.accept(&c.device().id)).unwrap();
     block_on(c.sync()).unwrap();
 
     let mut b_socket = LiveSocket::connect(&url, &block_on(b.live_request()).unwrap()).expect("b listens");
@@ -68,6 +69,10 @@ fn a_live_device_is_poked_after_another_devices_push_and_syncs_without_polling()
     // Removing c closes its socket as a policy violation; b is poked about the removal.
     assert!(matches!(c_socket.receive(WAIT), Received::Text(_)), "c was poked about the secret");
     block_on(a.remove_device(&c.device().id)).unwrap();
+    assert!(matches!(c_socket.receive(WAIT), Received::Text(_)), "one vote of two: c is still a member");
+    assert!(matches!(b_socket.receive(WAIT), Received::Text(_)), "b was poked about the vote");
+    block_on(b.sync()).unwrap();
+    block_on(b.remove_device(&c.device().id)).unwrap();
     assert_eq!(c_socket.receive(WAIT), Received::Closed { code: CLOSE_NOT_MEMBER });
     assert!(matches!(b_socket.receive(WAIT), Received::Text(_)), "b was poked about the removal");
     b_socket.close();

@@ -204,6 +204,9 @@ impl<S: LogStore> ServerApp<S> {
         if event.vault != self.vault {
             return refuse(ErrorCode::WrongVault, "event belongs to another vault");
         }
+        if event.author_seq == 0 || event.author_seq > crate::event::MAX_SEQ {
+            return refuse(ErrorCode::InvalidInput, "author_seq must be between 1 and 2^53 - 1");
+        }
         if event.author_seq <= next.last_author_seq(requester) {
             return self.repeated(event, new_commits).await;
         }

@@ -108,6 +108,10 @@ impl VaultState {
         if event.vault != self.vault {
             return Err(RuleViolation::WrongVault);
         }
+        // Stored as an exact integer in SQLite and JavaScript: refused before anything else.
+        if event.author_seq == 0 || event.author_seq > MAX_SEQ {
+            return Err(RuleViolation::AuthorSeqOutOfRange);
+        }
         let key = membership::author_key(self, event)?;
         event.verify(&key).map_err(|_| RuleViolation::BadSignature)?;
         let last = self.last_author_seq(&event.author);

@@ -64,6 +64,8 @@ pub enum RuleViolation {
     StaleEpoch,
     #[error("the secret has no open re-share round")]
     NoRound,
+    #[error("author_seq must be between 1 and 2^53 - 1")]
+    AuthorSeqOutOfRange,
 }
 
 impl HasErrorCode for RuleViolation {
@@ -96,6 +98,7 @@ impl HasErrorCode for RuleViolation {
             RuleViolation::AlreadyVoted => ErrorCode::AlreadyVoted,
             RuleViolation::StaleEpoch => ErrorCode::StaleEpoch,
             RuleViolation::NoRound => ErrorCode::NoRound,
+            RuleViolation::AuthorSeqOutOfRange => ErrorCode::InvalidInput,
         }
     }
 }
