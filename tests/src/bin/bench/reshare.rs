@@ -67,7 +67,7 @@ fn reshare_once(keys: &[DeviceKeys], split: &meta_secret_core::secrets::events::
     }
 }
 
-/// 9. Re-share of one 3-of-5 secret to 5 members, all devices' CPU, against one split.
+/// Figure 9: re-share of one 3-of-5 secret to 5 members, all devices' CPU, against one split.
 pub fn reshare_vs_split(rounds: usize) -> Row {
     let keys: Vec<DeviceKeys> =
         (0..5).map(|i| DeviceKeys::generate(&format!("d{i}"), DeviceKind::Desktop).expect("keys")).collect();
@@ -99,9 +99,9 @@ fn settle(devices: &[&HttpDevice]) {
     }
 }
 
-/// 10. Adding a device to a 3-device vault holding 100 secrets (two approvals that deal every
-/// share, every device checking), until the new device holds all 100, against adding the 100
-/// secrets fresh.
+/// Figure 10: adding a device to a 3-device vault holding 100 secrets (two approvals that deal
+/// every share, every device checking) until the new device holds all 100, against adding the
+/// 100 secrets fresh.
 pub fn add_device_vs_add_secrets(url: &str, rounds: usize) -> Row {
     let (mut joins, mut adds) = (Vec::new(), Vec::new());
     for round in 0..rounds {
