@@ -100,7 +100,8 @@ class DevicePanel {
         await this.refresh(false);
       });
     });
-    this.q(".share-now").addEventListener("click", () => this.action(() => this.device.shareWithNewMembers()));
+    this.q(".share-now").addEventListener("click", () =>
+      this.confirmAction(`Approve ${this.q(".share-to").textContent} and give them your shares?`, () => this.device.shareWithNewMembers()));
     this.q(".leave").addEventListener("click", () => {
       if (!confirm("Leave this vault? This device loses its shares.")) return;
       this.action(() => this.device.leave(), { resync: true });
@@ -225,6 +226,8 @@ class DevicePanel {
       `Adding or removing a device, re-admitting one or deleting a secret needs ${requiredVotes} approval(s) (quorum ${view.quorum}).`;
     this.q(".share-notice").hidden = view.awaitingMyApproval.length === 0;
     this.q(".share-count").textContent = String(view.awaitingMyApproval.length);
+    this.q(".share-to").textContent =
+      view.toApprove.map((d) => `${d.name} (code ${d.verificationCode})`).join(", ") || "members you approved";
     const names = new Map(members.concat(removed, pending).map((d) => [d.id, d.name]));
     const removals = new Map(view.removalVotes.map((r) => [r.deviceId, r]));
 

@@ -113,7 +113,104 @@ fn attack_3_a_stolen_device_and_devices_of_the_thief_never_reach_k() {
     let claim = block_on(s1.request_recovery(&info2.id)).unwrap();
     block_on(s2.approve(&claim)).unwrap();
     assert_eq!(block_on(s1.reveal(&claim)).unwrap_err().code(), ErrorCode::InsufficientShares);
+
+    // Honest people then approve a device they want: their approvals deal nothing, because the
+    // member set also holds the thief's device, which they never approved.
+    let wanted = net.device("wanted");
+    block_on(wanted.request_join("stolen2")).unwrap();
+    admit(&d[..2], &wanted);
+    let view = block_on(d[0].governance()).unwrap();
+    let listed: Vec<_> = view.to_approve.iter().map(|(info, _)| info.id.clone()).collect();
+    assert!(listed.contains(&thief.device().id), "the thief's device is shown for approval: {listed:?}");
+    for _ in 0..3 {
+        for device in d.iter().chain([&thief, &wanted]) {
+            block_on(device.sync()).unwrap();
+        }
+    }
+    let state = block_on(d[0].state()).unwrap();
+    assert_eq!(state.secrets[&info2.id].epoch, 1, "no round completed");
+    assert!(!state.secrets[&info2.id].holders.contains_key(&thief.device().id));
+    // And the aggregate refuses an honest holder's dealing to the unapproved device outright.
+    let dealing = honest_dealing(&d[0], &info2.id);
+    assert_eq!(push_raw(&d[0], &net, E::ReshareDealt(dealing)), Err(ErrorCode::InvalidInput));
     drop(info);
+}
+
+/// A dealing of `dealer`'s own share to the current members, built by hand.
+fn honest_dealing(dealer: &Device, secret_id: &str) -> meta_secret_core::secrets::events::Dealing {
+    use meta_secret_core::client::shares::{own_share, BundleCache};
+    use meta_secret_core::secrets::{deal_reshare, SecretShareKnowledge};
+    block_on(dealer.gateway().sync()).unwrap();
+    let state = block_on(dealer.state()).unwrap();
+    let gateway = dealer.gateway();
+    let own =
+        block_on(own_share(gateway.store(), gateway.keys(), &state, secret_id, &mut BundleCache::default())).unwrap();
+    let record = &state.secrets[secret_id];
+    let share = SecretShareKnowledge {
+        secret_id: secret_id.into(),
+        epoch: record.epoch,
+        new_k: meta_secret_core::secrets::distributor::resplit_threshold(record.k, state.members.len()),
+        value: own.value,
+        metadata: own.metadata,
+        metadata_salt: own.metadata_salt,
+    };
+    deal_reshare(&state.members.values().collect::<Vec<_>>(), &[share]).unwrap()
+}
+
+/// A dealer deals right values under a wrong name: targets complain, the dealing is skipped, and
+/// the secret keeps its name.
+#[test]
+fn a_dealing_with_a_forged_name_is_skipped() {
+    use meta_secret_core::secrets::events::{DealingBundle, SecretMetadata};
+    let net = Net::new();
+    let d = vault_of(&net, "named", 4);
+    let info = block_on(d[0].add_secret("bank", b"value", 2)).unwrap();
+    settle(&d);
+    block_on(d[0].remove_device(&d[3].device().id)).unwrap();
+    block_on(d[1].remove_device(&d[3].device().id)).unwrap();
+    // The attacker's dealing, with every bundle re-sealed under a forged name.
+    let mut dealing = honest_dealing(&d[2], &info.id);
+    let state = block_on(d[2].state()).unwrap();
+    let honest = &d[2];
+    let n = state.members.len() as u8;
+    let (values, commitments) = meta_secret_core::secrets::vss::deal(
+        &own_share_value(honest, &info.id).1,
+        meta_secret_core::secrets::distributor::resplit_threshold(2, n.into()),
+        n,
+    )
+    .unwrap();
+    dealing.secrets[0].commitments = commitments.to_wire();
+    dealing.sealed = state
+        .members
+        .values()
+        .zip(&values)
+        .map(|(member, value)| {
+            let entry = meta_secret_core::secrets::events::SubShare {
+                secret_id: info.id.clone(),
+                epoch: 1,
+                value: value.to_bytes(),
+                metadata: SecretMetadata { name: "evil".into() },
+                metadata_salt: Bytes(vec![0; 32]),
+            };
+            let bundle = DealingBundle { format: 2, entries: vec![entry] };
+            meta_secret_core::secrets::MetaEncryptor::seal_json(&bundle, &member.recipient().unwrap()).unwrap()
+        })
+        .collect();
+    let seq = push_raw(&d[2], &net, E::ReshareDealt(dealing)).expect("the dealing lands");
+    let active: Vec<&Device> = d[..3].iter().collect();
+    others_sync(&active);
+    let state = block_on(d[0].state()).unwrap();
+    assert!(state.round(&info.id).is_none() && state.secrets[&info.id].epoch == 2, "the re-share completed");
+    for device in &active {
+        let listed = block_on(device.secrets()).unwrap();
+        assert_eq!(listed[0].name.as_deref(), Some("bank"), "{} keeps the real name", device.device().name);
+    }
+    let store = net.server.stores().into_iter().next().unwrap();
+    let commits = block_on(meta_secret_core::store::LogStore::read_after(&store, 0, 10_000)).unwrap();
+    assert!(
+        commits.iter().any(|c| matches!(&c.event.event, E::ReshareComplained(x) if x.dealing_seq == seq)),
+        "the forged dealing is named"
+    );
 }
 
 /// 4. An impostor copies a member's name: its verification code differs from the real device's,

@@ -201,8 +201,8 @@ impl MetaSecret {
         self.run(|inner| async move { done(inner.client.accept(&device_id(&device)?).await) })
     }
 
-    /// This person's approval to deal this device's shares to members that hold none yet (the
-    /// secrets listed in `view().awaitingMyApproval`).
+    /// This person's approval of the members listed in `view().toApprove` (compare their codes)
+    /// and of dealing this device's shares to them.
     #[wasm_bindgen(js_name = shareWithNewMembers, unchecked_return_type = "Promise<void>")]
     pub fn share_with_new_members(&self) -> Promise {
         self.run(|inner| async move { done(inner.client.share_with_new_members().await) })

@@ -134,6 +134,9 @@ pub struct VaultView {
     pub awaiting_my_approval: Vec<String>,
     /// Secrets being re-shared after a membership change.
     pub resharing: Vec<String>,
+    /// Members holding no share that this device has not approved (with their codes):
+    /// `shareWithNewMembers()` approves them. An unknown device here should be voted out.
+    pub to_approve: Vec<PendingDevice>,
     /// Declined; a member may `reopen` one.
     pub declined: Vec<Device>,
     /// Removed or left.
@@ -178,6 +181,18 @@ impl VaultView {
                 .collect(),
             awaiting_my_approval: governance.awaiting_my_approval,
             resharing: governance.resharing,
+            to_approve: governance
+                .to_approve
+                .into_iter()
+                .map(|(info, code)| PendingDevice {
+                    id: info.id.to_string(),
+                    name: info.name,
+                    kind: info.kind.into(),
+                    verification_code: code,
+                    votes: 0,
+                    voted_by_me: false,
+                })
+                .collect(),
             declined: convert(lists.declined),
             removed: convert(lists.removed),
             secrets: secrets.into_iter().map(Secret::from).collect(),

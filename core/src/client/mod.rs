@@ -55,6 +55,47 @@ pub struct GovernanceView {
     pub awaiting_my_approval: Vec<String>,
     /// Secrets with an open re-share round.
     pub resharing: Vec<String>,
+    /// Members holding no share that this device has not approved, with their codes: what
+    /// `share_with_new_members` approves. An unknown device here is a reason to vote it out.
+    pub to_approve: Vec<(DeviceInfo, String)>,
+}
+
+/// True when `me` holds a usable share of `secret_id` and approved every target that holds none
+/// (`approving` counts as approved): the aggregate's rule for a dealing.
+fn may_deal(
+    state: &VaultState,
+    me: &DeviceId,
+    secret_id: &str,
+    targets: &[DeviceId],
+    approving: Option<&DeviceId>,
+) -> bool {
+    let Some(record) = state.secrets.get(secret_id) else { return false };
+    record.holders.contains_key(me)
+        && !record.faulty.contains(me)
+        && targets
+            .iter()
+            .filter(|t| !record.holders.contains_key(*t))
+            .all(|t| Some(t) == approving || state.approved_by.get(t).is_some_and(|voters| voters.contains(me)))
+}
+
+fn has_dealt(state: &VaultState, me: &DeviceId, secret_id: &str, targets: &[DeviceId]) -> bool {
+    let hash = crate::vault::reshare::targets_hash(targets);
+    state
+        .secrets
+        .get(secret_id)
+        .is_some_and(|r| r.round.iter().any(|d| &d.dealer == me && d.targets == hash && !d.disqualified))
+}
+
+/// Members that hold no share of a secret this device holds and that this device has not
+/// approved: what "share with new members" approves.
+fn to_approve<'a>(state: &'a VaultState, me: &DeviceId) -> Vec<&'a DeviceInfo> {
+    state
+        .members
+        .values()
+        .filter(|info| &info.id != me)
+        .filter(|info| !state.approved_by.get(&info.id).is_some_and(|v| v.contains(me)))
+        .filter(|info| state.secrets.values().any(|r| r.holders.contains_key(me) && !r.holders.contains_key(&info.id)))
+        .collect()
 }
 
 /// How a device comes into being on first open.
@@ -229,6 +270,10 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
             removals,
             awaiting_my_approval: planner::awaiting_my_approval(&state, me),
             resharing: state.secrets.keys().filter(|id| state.round(id).is_some()).cloned().collect(),
+            to_approve: to_approve(&state, me)
+                .into_iter()
+                .map(|info| (info.clone(), info.verification_code(state.vault.as_str())))
+                .collect(),
         })
     }
 
@@ -239,40 +284,56 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     }
 
     /// A person's approval of a device: a vote to accept it (effective at the quorum) that also
-    /// re-shares this device's shares to the member set it joins. For a device already accepted
-    /// whose shares are still being dealt, it deals this device's part.
+    /// re-shares this device's shares to the member set it joins. For a device that is already a
+    /// member, a late approval that deals this device's shares to it.
     pub async fn accept(&self, device: &DeviceId) -> Result<(), ClientError> {
         let state = self.state_knowing(|s| s.pending.contains_key(device) || s.is_member(device)).await?;
-        if state.is_member(device) {
+        let me = self.gateway.keys().id();
+        let already_approved = state.approved_by.get(device).is_some_and(|v| v.contains(me));
+        if state.is_member(device) && (already_approved || device == me) {
             return self.deal_to_new_members_on(&state).await;
         }
-        let info = state.pending.get(device).ok_or(RuleViolation::NotPending)?;
         let mut targets: Vec<&DeviceInfo> = state.members.values().collect();
-        targets.push(info);
-        targets.sort_by(|a, b| a.id.cmp(&b.id));
-        let held: Vec<String> = state
+        if let Some(info) = state.pending.get(device) {
+            targets.push(info);
+            targets.sort_by(|a, b| a.id.cmp(&b.id));
+        } else if !state.is_member(device) {
+            return Err(RuleViolation::NotPending.into());
+        }
+        let target_ids: Vec<DeviceId> = targets.iter().map(|t| t.id.clone()).collect();
+        let secret_ids: Vec<String> = state
             .secrets
-            .iter()
-            .filter(|(_, r)| r.holders.contains_key(self.gateway.keys().id()))
-            .map(|(id, _)| id.clone())
+            .keys()
+            .filter(|id| may_deal(&state, me, id, &target_ids, Some(device)))
+            .filter(|id| !has_dealt(&state, me, id, &target_ids))
+            .cloned()
             .collect();
         let mut skipped = Vec::new();
-        let shares = self.dealable_shares(&state, &held, targets.len(), &mut skipped).await?;
+        let shares = self.dealable_shares(&state, &secret_ids, targets.len(), &mut skipped).await?;
         let dealing = if shares.is_empty() { None } else { Some(deal_reshare(&targets, &shares)?) };
         drop(shares);
         self.submit(GenericKvLogEvent::JoinApproved { device: device.clone(), dealing }).await.map(drop)
     }
 
-    /// A person's approval to deal this device's shares to members that hold none yet (when the
-    /// members who admitted them could not deal enough shares on their own).
+    /// A person's approval of every member that holds no share yet (listed with their codes in
+    /// [`GovernanceView::to_approve`]) and of dealing this device's shares to them.
     pub async fn share_with_new_members(&self) -> Result<(), ClientError> {
         self.gateway.sync().await?;
+        let state = self.member_state().await?;
+        for info in to_approve(&state, self.gateway.keys().id()) {
+            self.submit(GenericKvLogEvent::JoinApproved { device: info.id.clone(), dealing: None }).await?;
+        }
         let state = self.member_state().await?;
         self.deal_to_new_members_on(&state).await
     }
 
     async fn deal_to_new_members_on(&self, state: &VaultState) -> Result<(), ClientError> {
-        let secret_ids = planner::awaiting_my_approval(state, self.gateway.keys().id());
+        let me = self.gateway.keys().id();
+        let members: Vec<DeviceId> = state.members.keys().cloned().collect();
+        let secret_ids: Vec<String> = planner::awaiting_my_approval(state, me)
+            .into_iter()
+            .filter(|id| may_deal(state, me, id, &members, None))
+            .collect();
         if secret_ids.is_empty() {
             return Err(RuleViolation::AlreadyMember.into());
         }

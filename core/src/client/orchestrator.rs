@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::planner::{plan, PlannedAction};
-use super::shares::{own_share, BundleCache};
+use super::shares::{own_share, split_at, BundleCache};
 use super::VaultClient;
 use crate::event::GenericKvLogEvent;
 use crate::secrets::distributor::resplit_threshold;
@@ -134,9 +134,10 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
                 }
                 _ => continue,
             };
+            let metadata = split_at(store, record.split_seq).await?.metadata_commitment;
             let mut bad = None;
             for seq in seqs {
-                if !cache.verify_sub_share(store, keys, seq, secret_id, epoch).await {
+                if !cache.verify_sub_share(store, keys, seq, secret_id, epoch, &metadata).await {
                     bad = Some(seq);
                     break;
                 }

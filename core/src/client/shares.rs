@@ -90,7 +90,8 @@ impl BundleCache {
         Ok((index as u8 + 1, entry.clone(), commitments))
     }
 
-    /// Checks my sub-share from one dealing against that dealing's commitments.
+    /// Checks my sub-share from one dealing against that dealing's commitments, and the name it
+    /// carries against the secret's metadata commitment.
     pub async fn verify_sub_share<S: LogStore>(
         &mut self,
         store: &S,
@@ -98,10 +99,13 @@ impl BundleCache {
         seq: u64,
         secret_id: &str,
         epoch: u32,
+        metadata: &crate::encoding::Hash32,
     ) -> bool {
         match self.sub_share(store, keys, seq, secret_id).await {
             Ok((x, entry, commitments)) => {
-                entry.epoch == epoch && ShareValue::from_bytes(&entry.value.0).is_ok_and(|v| commitments.verify(x, &v))
+                entry.epoch == epoch
+                    && metadata_commitment(secret_id, &entry.metadata_salt.0, &entry.metadata) == *metadata
+                    && ShareValue::from_bytes(&entry.value.0).is_ok_and(|v| commitments.verify(x, &v))
             }
             Err(_) => false,
         }
@@ -135,8 +139,15 @@ pub async fn own_share<S: LogStore>(
                 .map_err(SecretError::from)?;
             let refs: Vec<(u8, &ShareValue)> = values.iter().map(|(x, v)| (*x, v)).collect();
             let value = combine(&refs).map_err(SecretError::from)?;
-            let (_, first) = parts.into_iter().next().ok_or(SecretError::Open)?;
-            OwnShare { x, value, metadata: first.metadata, metadata_salt: first.metadata_salt }
+            // Any dealing whose name matches the commitment will do.
+            let split = split_at(store, record.split_seq).await?;
+            let (_, named) = parts
+                .into_iter()
+                .find(|(_, e)| {
+                    metadata_commitment(secret_id, &e.metadata_salt.0, &e.metadata) == split.metadata_commitment
+                })
+                .ok_or_else(|| SecretError::BadShares(format!("the metadata of {secret_id}")))?;
+            OwnShare { x, value, metadata: named.metadata, metadata_salt: named.metadata_salt }
         }
     };
     if !commitments.verify(x, &share.value) {

@@ -5,10 +5,9 @@
 //! Shares are indexed x = 1..=n in the order of the holder list. Threshold 1 (a one-device vault)
 //! is a constant polynomial, which vsss-rs refuses, so it is handled here.
 
-use curve25519_dalek::constants::RISTRETTO_BASEPOINT_POINT;
 use curve25519_dalek::ristretto::{CompressedRistretto, RistrettoPoint};
 use curve25519_dalek::scalar::Scalar;
-use curve25519_dalek::traits::Identity;
+use curve25519_dalek::traits::VartimeMultiscalarMul;
 use rand_core::OsRng;
 use vsss_rs::curve25519::{WrappedRistretto, WrappedScalar};
 use vsss_rs::{feldman, DefaultShare, FeldmanVerifierSet, IdentifierPrimeField, ReadableShareSet, ValueGroup};
@@ -89,21 +88,23 @@ impl Commitments {
             .map(Commitments)
     }
 
-    /// `Σ C_j · x^j`: the public image `f(x) · G` of the committed polynomial at x.
+    /// `Σ C_j · x^j`: the public image `f(x) · G` of the committed polynomial at x. Public
+    /// values only, so variable time.
     pub fn eval(&self, x: u8) -> RistrettoPoint {
         let x = Scalar::from(u64::from(x));
+        let mut powers = Vec::with_capacity(self.0.len());
         let mut power = Scalar::ONE;
-        let mut sum = RistrettoPoint::identity();
-        for c in &self.0 {
-            sum += c * power;
+        for _ in &self.0 {
+            powers.push(power);
             power *= x;
         }
-        sum
+        RistrettoPoint::vartime_multiscalar_mul(&powers, &self.0)
     }
 
-    /// True when `value` is the committed polynomial's value at x.
+    /// True when `value` is the committed polynomial's value at x. The secret side uses the
+    /// constant-time fixed-base multiplication.
     pub fn verify(&self, x: u8, value: &ShareValue) -> bool {
-        x != 0 && RISTRETTO_BASEPOINT_POINT * value.0 == self.eval(x)
+        x != 0 && RistrettoPoint::mul_base(&value.0) == self.eval(x)
     }
 
     /// The commitments of `Σ λ_i f_i` for dealings `f_i` weighted by `weights` (all of one length).
@@ -112,7 +113,12 @@ impl Commitments {
         if parts.len() != weights.len() || parts.iter().any(|c| c.0.len() != len) {
             return Err(VssError::BadShareSet);
         }
-        let points = (0..len).map(|j| parts.iter().zip(weights).map(|(c, w)| c.0[j] * w).sum()).collect();
+        let points = (0..len)
+            .map(|j| {
+                let column: Vec<RistrettoPoint> = parts.iter().map(|c| c.0[j]).collect();
+                RistrettoPoint::vartime_multiscalar_mul(weights, &column)
+            })
+            .collect();
         Ok(Commitments(points))
     }
 }
@@ -123,7 +129,7 @@ pub fn deal(secret: &ShareValue, k: u8, n: u8) -> Result<(Vec<ShareValue>, Commi
         return Err(VssError::BadThreshold);
     }
     if k == 1 {
-        let commitment = Commitments(vec![RISTRETTO_BASEPOINT_POINT * secret.0]);
+        let commitment = Commitments(vec![RistrettoPoint::mul_base(&secret.0)]);
         return Ok(((0..n).map(|_| secret.clone()).collect(), commitment));
     }
     let value = IdentifierPrimeField(WrappedScalar(secret.0));

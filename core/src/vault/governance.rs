@@ -10,6 +10,8 @@ use crate::identity::DeviceId;
 
 /// Largest quorum a vault may ask for.
 pub const MAX_QUORUM: u8 = 32;
+/// Most members a vault may have (share x-values are one byte).
+pub const MAX_MEMBERS: usize = 200;
 /// The quorum a vault gets when its creator does not choose one.
 pub const DEFAULT_QUORUM: u8 = 2;
 
@@ -71,6 +73,7 @@ impl VaultState {
 pub(super) fn check_vote(state: &VaultState, author: &DeviceId, proposal: &Proposal) -> Result<(), RuleViolation> {
     match proposal {
         Proposal::Accept { device } if !state.pending.contains_key(device) => return Err(RuleViolation::NotPending),
+        Proposal::Accept { .. } if state.members.len() >= MAX_MEMBERS => return Err(RuleViolation::VaultFull),
         Proposal::Readmit { device } if !state.declined.contains_key(device) => return Err(RuleViolation::NotDeclined),
         Proposal::Remove { device } if device == author => return Err(RuleViolation::CannotRemoveSelf),
         Proposal::Remove { device } if !state.members.contains_key(device) => return Err(RuleViolation::UnknownDevice),
@@ -89,18 +92,28 @@ pub(super) fn check_vote(state: &VaultState, author: &DeviceId, proposal: &Propo
     Ok(())
 }
 
-/// Records a checked vote; returns true when the proposal reached the quorum (its tally is then
-/// removed and the caller applies the effect).
-pub(super) fn record_vote(state: &mut VaultState, author: &DeviceId, proposal: &Proposal) -> bool {
+/// Records a checked vote; when the proposal reached the quorum its tally is removed and its
+/// voters (current members) are returned, and the caller applies the effect.
+pub(super) fn record_vote(
+    state: &mut VaultState,
+    author: &DeviceId,
+    proposal: &Proposal,
+) -> Option<BTreeSet<DeviceId>> {
     let key = proposal.key();
     let vote =
         state.votes.entry(key.clone()).or_insert_with(|| Vote { proposal: proposal.clone(), voters: BTreeSet::new() });
     vote.voters.insert(author.clone());
     if state.votes_for(proposal) >= state.required_votes() {
-        state.votes.remove(&key);
-        return true;
+        let voters = state.votes.remove(&key).map(|v| v.voters).unwrap_or_default();
+        return Some(voters.into_iter().filter(|d| state.is_member(d)).collect());
     }
-    false
+    None
+}
+
+/// After the quorum changed, older quorum tallies start over: votes cast under another quorum
+/// must not add up with new ones.
+pub(super) fn on_quorum_change(state: &mut VaultState) {
+    state.votes.retain(|_, v| !matches!(v.proposal, Proposal::SetQuorum { .. }));
 }
 
 /// Drops tallies that can no longer take effect and votes of devices that are no longer members.

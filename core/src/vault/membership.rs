@@ -69,10 +69,23 @@ pub(super) fn check_rules(
             }
         }
         _ if !state.is_member(author) => Err(RuleViolation::NotMember),
+        JoinApproved { device, dealing } if state.is_member(device) => {
+            // A late approval of a member: it lets this holder deal its shares to that member.
+            if device == author || state.approved_by.get(device).is_some_and(|v| v.contains(author)) {
+                return Err(RuleViolation::AlreadyVoted);
+            }
+            let members: Vec<DeviceId> = state.members.keys().cloned().collect();
+            match dealing {
+                Some(dealing) => reshare::check_dealing(state, author, dealing, &members, Some(device)),
+                None => Ok(()),
+            }
+        }
         JoinApproved { device, dealing } => {
             governance::check_vote(state, author, &Proposal::Accept { device: device.clone() })?;
             match dealing {
-                Some(dealing) => reshare::check_dealing(state, author, dealing, &join_targets(state, device)),
+                Some(dealing) => {
+                    reshare::check_dealing(state, author, dealing, &join_targets(state, device), Some(device))
+                }
                 None => Ok(()),
             }
         }
@@ -117,9 +130,13 @@ pub(super) fn fold(state: &mut VaultState, seq: u64, author: &DeviceId, event: &
             move_device(&mut state.members, &mut state.removed, author);
             true
         }
-        JoinApproved { dealing, .. } => {
+        JoinApproved { device, dealing } => {
             if let Some(dealing) = dealing {
                 reshare::fold_dealing(state, seq, author, dealing);
+            }
+            if state.is_member(device) {
+                state.approved_by.entry(device.clone()).or_default().insert(author.clone());
+                return false;
             }
             vote(state, author, event)
         }
@@ -130,12 +147,11 @@ pub(super) fn fold(state: &mut VaultState, seq: u64, author: &DeviceId, event: &
 /// Records a vote and applies its effect at quorum; true when the member set changed.
 fn vote(state: &mut VaultState, author: &DeviceId, event: &GenericKvLogEvent) -> bool {
     let Some(proposal) = proposal_of(event) else { return false };
-    if !governance::record_vote(state, author, &proposal) {
-        return false;
-    }
+    let Some(voters) = governance::record_vote(state, author, &proposal) else { return false };
     match proposal {
         Proposal::Accept { device } => {
             move_device(&mut state.pending, &mut state.members, &device);
+            state.approved_by.insert(device, voters);
             true
         }
         Proposal::Readmit { device } => {
@@ -153,6 +169,7 @@ fn vote(state: &mut VaultState, author: &DeviceId, event: &GenericKvLogEvent) ->
         }
         Proposal::SetQuorum { quorum } => {
             state.quorum = quorum;
+            governance::on_quorum_change(state);
             false
         }
     }

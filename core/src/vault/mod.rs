@@ -38,6 +38,9 @@ pub struct VaultState {
     pub membership_seq: u64,
     /// Open governance proposals by key, with their voters.
     pub votes: BTreeMap<String, Vote>,
+    /// For each member admitted by vote: the members who approved it (at admission or later).
+    /// A holder deals shares to a device only if it approved that device.
+    pub approved_by: BTreeMap<DeviceId, BTreeSet<DeviceId>>,
     /// Current epoch of every live secret.
     pub secrets: BTreeMap<String, SecretRecord>,
     /// Ids of deleted secrets, never reused.
@@ -71,6 +74,7 @@ impl VaultState {
             author_seqs: BTreeMap::new(),
             membership_seq: 0,
             votes: BTreeMap::new(),
+            approved_by: BTreeMap::new(),
             secrets: BTreeMap::new(),
             deleted_secrets: BTreeSet::new(),
             claims: BTreeMap::new(),
@@ -142,6 +146,7 @@ impl VaultState {
             let gone: Vec<DeviceId> = members_before.into_iter().filter(|d| !self.members.contains_key(d)).collect();
             for device in &gone {
                 secrets::on_member_gone(self, device);
+                self.approved_by.remove(device);
             }
             reshare::on_membership_change(self);
         }

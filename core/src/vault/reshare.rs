@@ -83,11 +83,14 @@ impl VaultState {
     }
 }
 
+/// `approving`: the device the event carrying the dealing approves (counts as approved by its
+/// author).
 pub(super) fn check_dealing(
     state: &VaultState,
     author: &DeviceId,
     dealing: &Dealing,
     expected_targets: &[DeviceId],
+    approving: Option<&DeviceId>,
 ) -> Result<(), RuleViolation> {
     let bad = RuleViolation::InvalidSecret;
     if dealing.format != SECRET_FORMAT {
@@ -117,6 +120,13 @@ pub(super) fn check_dealing(
         let x = *record.holders.get(author).ok_or(RuleViolation::NoShare)?;
         if record.faulty.contains(author) {
             return Err(RuleViolation::NoShare);
+        }
+        // Shares reach a device that holds none only from holders who approved that device.
+        let approved = |t: &DeviceId| {
+            Some(t) == approving || state.approved_by.get(t).is_some_and(|voters| voters.contains(author))
+        };
+        if !dealing.targets.iter().filter(|t| !record.holders.contains_key(*t)).all(approved) {
+            return Err(RuleViolation::NotApprovedByDealer);
         }
         if record.round.iter().any(|d| &d.dealer == author && d.targets == hash && !d.disqualified) {
             return Err(RuleViolation::AlreadyResponded);
@@ -208,7 +218,9 @@ fn is_late_complaint(record: &SecretRecord, author: &DeviceId, complaint: &Resha
         ShareSource::Reshare { dealings } => dealings.iter().any(|d| d.seq == complaint.dealing_seq),
         ShareSource::Split => false,
     };
-    used && unconfirmed(record, author) && complaint.epoch + 1 == record.epoch
+    used && unconfirmed(record, author)
+        && complaint.epoch + 1 == record.epoch
+        && !record.late_complainers.contains(author)
 }
 
 pub(super) fn check_complaint(
@@ -236,6 +248,7 @@ pub(super) fn fold_complaint(state: &mut VaultState, author: &DeviceId, complain
         if is_late_complaint(record, author, complaint) {
             // Its share of this epoch is unusable; the dealer is named in the log.
             record.faulty.insert(author.clone());
+            record.late_complainers.insert(author.clone());
             return;
         }
         for dealing in record.round.iter_mut().filter(|d| d.seq == complaint.dealing_seq) {
@@ -274,6 +287,7 @@ fn try_complete(state: &mut VaultState, secret_id: &str) {
         source_round: Some(id),
         confirmed,
         faulty: Default::default(),
+        late_complainers: std::mem::take(&mut record.late_complainers),
     };
     super::secrets::on_new_epoch(state, secret_id);
 }

@@ -40,6 +40,9 @@ pub struct SecretRecord {
     pub confirmed: BTreeSet<DeviceId>,
     /// Holders whose share of this epoch is bad (they complained about a chosen dealing).
     pub faulty: BTreeSet<DeviceId>,
+    /// Devices that ever complained late about this secret: once each, so no device can keep
+    /// forcing repair rounds (each of which closes the open claims).
+    pub late_complainers: BTreeSet<DeviceId>,
 }
 
 impl SecretRecord {
@@ -191,7 +194,7 @@ pub(super) fn check_rules(
         E::SecretSplit(split) => check_split(state, split),
         E::ReshareDealt(dealing) => {
             let members: Vec<DeviceId> = state.members.keys().cloned().collect();
-            reshare::check_dealing(state, author, dealing, &members)?;
+            reshare::check_dealing(state, author, dealing, &members, None)?;
             let all_open = dealing.secrets.iter().all(|s| state.round(&s.secret_id).is_some());
             all_open.then_some(()).ok_or(RuleViolation::NoRound)
         }
@@ -241,6 +244,7 @@ pub(super) fn fold(state: &mut VaultState, seq: u64, author: &DeviceId, event: &
                 // A split's creator chose every share; a holder checks its own when it uses it.
                 confirmed: split.holders.iter().cloned().collect(),
                 faulty: BTreeSet::new(),
+                late_complainers: BTreeSet::new(),
             };
             state.secrets.insert(split.secret_id.clone(), record);
         }
@@ -264,7 +268,14 @@ pub(super) fn fold(state: &mut VaultState, seq: u64, author: &DeviceId, event: &
         }
         E::RecoveryDeclined { claim_id } => {
             let Some(mut claim) = state.claims.remove(claim_id) else { return };
-            claim.declines.insert(author.clone());
+            // Only a holder that could have approved makes a decline count.
+            let eligible = state
+                .secrets
+                .get(&claim.request.secret_id)
+                .is_some_and(|r| r.holders.contains_key(author) && !r.faulty.contains(author));
+            if eligible {
+                claim.declines.insert(author.clone());
+            }
             let needed = state.claim_threshold(&claim).unwrap_or(1).saturating_sub(1) as usize;
             if state.possible_approvers(&claim).saturating_sub(claim.declines.len()) < needed {
                 claim.status = ClaimStatus::Failed;

@@ -66,6 +66,10 @@ pub enum RuleViolation {
     NoRound,
     #[error("author_seq must be between 1 and 2^53 - 1")]
     AuthorSeqOutOfRange,
+    #[error("the vault has the most members it may have")]
+    VaultFull,
+    #[error("a dealing may go only to devices its dealer approved")]
+    NotApprovedByDealer,
 }
 
 impl HasErrorCode for RuleViolation {
@@ -99,6 +103,8 @@ impl HasErrorCode for RuleViolation {
             RuleViolation::StaleEpoch => ErrorCode::StaleEpoch,
             RuleViolation::NoRound => ErrorCode::NoRound,
             RuleViolation::AuthorSeqOutOfRange => ErrorCode::InvalidInput,
+            RuleViolation::VaultFull => ErrorCode::Conflict,
+            RuleViolation::NotApprovedByDealer => ErrorCode::InvalidInput,
         }
     }
 }
