@@ -206,3 +206,58 @@ fn the_attack_and_bad_input_matrix() {
     };
     assert_eq!(t.send(preflight).status, 204);
 }
+
+fn files_under(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|entries| entries.flatten().map(|e| if e.path().is_dir() { files_under(&e.path()) } else { 1 }).sum())
+        .unwrap_or(0)
+}
+
+/// Unauthenticated requests to fresh vault names are answered by the worker's front door and
+/// never create a Durable Object's storage; a signed request does (the count can move).
+#[test]
+fn unauthenticated_requests_to_fresh_names_leave_no_storage_behind() {
+    let persist = temp_dir("no-storage");
+    let dev = WranglerDev::start(&persist);
+    let http = HttpTransport::new(&dev.url());
+    let keys = DeviceKeys::generate("stranger", DeviceKind::Desktop).unwrap();
+    let before = files_under(&persist);
+    for i in 0..50 {
+        let name = format!("fresh-{i}-{}", SystemClock.now_ms());
+        let body = serde_json::to_vec(&push(vec![])).unwrap();
+        let mut request = signed_request(&keys, &name, body.clone(), stamp());
+        let (status, code) = match i % 4 {
+            0 => {
+                request.auth = None;
+                (401, "BAD_SIGNATURE")
+            }
+            1 => {
+                request.body = b"{}".to_vec();
+                (401, "BAD_SIGNATURE")
+            }
+            2 => {
+                request.method = "GET".into();
+                request.path = format!("/v1/vaults/{name}/live");
+                request.auth = None;
+                request.body = Vec::new();
+                (426, "UPGRADE_REQUIRED")
+            }
+            _ => {
+                let old = signed_request(&keys, &name, body, SystemClock.now_ms() - MAX_CLOCK_SKEW_MS - 60_000);
+                request = old;
+                (401, "STALE_REQUEST")
+            }
+        };
+        let response = http.send_blocking(&request).expect("HTTP");
+        assert_eq!(response.status, status, "case {i}: {}", String::from_utf8_lossy(&response.body));
+        let json: serde_json::Value = serde_json::from_slice(&response.body).unwrap();
+        assert_eq!(json["code"], code, "case {i}");
+    }
+    assert_eq!(files_under(&persist), before, "no Durable Object storage was created");
+    // The count is able to move: one signed request to a fresh name opens that vault's storage.
+    let name = format!("signed-{}", SystemClock.now_ms());
+    let response =
+        http.send_blocking(&signed_request(&keys, &name, serde_json::to_vec(&push(vec![])).unwrap(), stamp()));
+    assert_eq!(response.expect("HTTP").status, 200);
+    assert!(files_under(&persist) > before, "a signed request did create storage");
+}

@@ -3,6 +3,7 @@
 
 #[cfg(feature = "conformance")]
 mod conformance;
+mod gate;
 mod live;
 mod random;
 mod sql_store;
@@ -63,6 +64,15 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let (vault, is_live) = match route(req.method().as_ref(), &path) {
         Ok(Route::Sync(vault)) => (vault, false),
         Ok(Route::Live(vault)) => (vault, true),
+        Err(error) => return error_response(&error),
+    };
+    let now_ms = worker::Date::now().as_millis();
+    let req = match is_live {
+        true => gate::live(&req, &path, now_ms).map(|()| req),
+        false => gate::sync(req, &path, now_ms).await,
+    };
+    let req = match req {
+        Ok(req) => req,
         Err(error) => return error_response(&error),
     };
     let stub = env.durable_object(VAULTS_BINDING)?.id_from_name(vault.as_str())?.get_stub()?;

@@ -1,0 +1,59 @@
+//! The front door, before any Durable Object exists: size, signature and clock window are
+//! checked here, so an unauthenticated or oversized request never creates a vault's storage.
+//! The Durable Object checks again (and adds the replay check, which needs its storage).
+
+use meta_secret_core::sync::wire::{
+    ApiError, RequestAuth, HEADER_DEVICE_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, MAX_BODY_BYTES,
+};
+use meta_secret_core::ErrorCode;
+use worker::{Headers, Method, Request, RequestInit};
+
+fn too_large() -> ApiError {
+    ApiError::new(ErrorCode::TooLarge, "request body exceeds 1 MiB")
+}
+
+fn header(req: &Request, name: &str) -> Option<String> {
+    req.headers().get(name).ok().flatten()
+}
+
+/// A sync request, checked and rebuilt (its body was read here) for the Durable Object.
+pub async fn sync(mut req: Request, path: &str, now_ms: u64) -> Result<Request, ApiError> {
+    // Refuse on the declared size before reading anything.
+    if header(&req, "content-length").and_then(|v| v.parse::<usize>().ok()).is_some_and(|n| n > MAX_BODY_BYTES) {
+        return Err(too_large());
+    }
+    let body = req.bytes().await.map_err(|_| ApiError::new(ErrorCode::Malformed, "unreadable request body"))?;
+    if body.len() > MAX_BODY_BYTES {
+        return Err(too_large());
+    }
+    let values: Vec<(&str, Option<String>)> =
+        [HEADER_DEVICE_KEY, HEADER_TIMESTAMP, HEADER_SIGNATURE].into_iter().map(|n| (n, header(&req, n))).collect();
+    let auth =
+        RequestAuth::from_headers(|name| values.iter().find(|(n, _)| *n == name).and_then(|(_, v)| v.as_deref()))?;
+    auth.verify("POST", path, &body, now_ms)?;
+    let headers = Headers::new();
+    for (name, value) in values.iter().filter_map(|(n, v)| v.as_ref().map(|v| (n, v))) {
+        let _ = headers.set(name, value);
+    }
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post)
+        .with_headers(headers)
+        .with_body(Some(worker::js_sys::Uint8Array::from(body.as_slice()).into()));
+    Request::new_with_init(req.url().map_err(|_| internal())?.as_ref(), &init).map_err(|_| internal())
+}
+
+/// A live handshake: an upgrade, signed in its query.
+pub fn live(req: &Request, path: &str, now_ms: u64) -> Result<(), ApiError> {
+    let upgrade = header(req, "upgrade").unwrap_or_default();
+    if !upgrade.eq_ignore_ascii_case("websocket") {
+        return Err(ApiError::new(ErrorCode::UpgradeRequired, "live takes a WebSocket upgrade"));
+    }
+    let url = req.url().map_err(|_| internal())?;
+    let query: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let auth = RequestAuth::from_query(|name| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()))?;
+    auth.verify("GET", path, b"", now_ms).map(drop)
+}
+
+fn internal() -> ApiError {
+    ApiError::new(ErrorCode::Internal, "the server could not forward the request")
+}
