@@ -58,6 +58,7 @@ error_codes! {
     InsufficientShares = ("INSUFFICIENT_SHARES", 409),
     InvalidShares = ("INVALID_SHARES", 409),
     TooLarge = ("TOO_LARGE", 413),
+    RateLimited = ("RATE_LIMITED", 429),
     UpgradeRequired = ("UPGRADE_REQUIRED", 426),
     WrongPassphrase = ("WRONG_PASSPHRASE", 400),
     Crypto = ("CRYPTO", 400),

@@ -2,9 +2,7 @@
 //! checked here, so an unauthenticated or oversized request never creates a vault's storage.
 //! The Durable Object checks again (and adds the replay check, which needs its storage).
 
-use meta_secret_core::sync::wire::{
-    ApiError, RequestAuth, HEADER_DEVICE_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, MAX_BODY_BYTES,
-};
+use meta_secret_core::sync::wire::{ApiError, RequestAuth, AUTH_HEADERS, MAX_BODY_BYTES};
 use meta_secret_core::ErrorCode;
 use worker::{Headers, Method, Request, RequestInit};
 
@@ -26,8 +24,7 @@ pub async fn sync(mut req: Request, path: &str, now_ms: u64) -> Result<Request, 
     if body.len() > MAX_BODY_BYTES {
         return Err(too_large());
     }
-    let values: Vec<(&str, Option<String>)> =
-        [HEADER_DEVICE_KEY, HEADER_TIMESTAMP, HEADER_SIGNATURE].into_iter().map(|n| (n, header(&req, n))).collect();
+    let values: Vec<(&str, Option<String>)> = AUTH_HEADERS.into_iter().map(|n| (n, header(&req, n))).collect();
     let auth =
         RequestAuth::from_headers(|name| values.iter().find(|(n, _)| *n == name).and_then(|(_, v)| v.as_deref()))?;
     auth.verify("POST", path, &body, now_ms)?;

@@ -9,7 +9,7 @@ mod random;
 mod sql_store;
 mod vault_object;
 
-use meta_secret_core::sync::wire::{route, ApiError, Route, HEADER_DEVICE_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP};
+use meta_secret_core::sync::wire::{route, ApiError, Route, AUTH_HEADERS};
 use meta_secret_core::sync::TransportResponse;
 use worker::{event, Context, Env, Headers, Method, Request, Response, Result};
 
@@ -24,7 +24,7 @@ const NOOP_PATH: &str = "/__conformance/noop";
 /// CORS: any origin may call the API; authentication is by request signature, never cookies.
 fn cors_headers() -> Headers {
     let headers = Headers::new();
-    let allowed = format!("content-type, {HEADER_DEVICE_KEY}, {HEADER_TIMESTAMP}, {HEADER_SIGNATURE}");
+    let allowed = format!("content-type, {}", AUTH_HEADERS.join(", "));
     for (name, value) in [
         ("access-control-allow-origin", "*"),
         ("access-control-allow-methods", "POST, GET, OPTIONS"),

@@ -3,9 +3,7 @@
 use std::cell::OnceCell;
 
 use meta_secret_core::event::VaultName;
-use meta_secret_core::sync::wire::{
-    route, ApiError, RequestAuth, Route, HEADER_DEVICE_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP,
-};
+use meta_secret_core::sync::wire::{route, ApiError, RequestAuth, Route, AUTH_HEADERS};
 use meta_secret_core::sync::{Handled, ServerApp, TransportRequest, TransportResponse};
 use meta_secret_core::ErrorCode;
 use worker::{
@@ -56,7 +54,7 @@ impl VaultObject {
         now_ms: u64,
     ) -> std::result::Result<Handled, ApiError> {
         let method = req.method().to_string();
-        let headers: Vec<(&str, String)> = [HEADER_DEVICE_KEY, HEADER_TIMESTAMP, HEADER_SIGNATURE]
+        let headers: Vec<(&str, String)> = AUTH_HEADERS
             .into_iter()
             .filter_map(|name| req.headers().get(name).ok().flatten().map(|value| (name, value)))
             .collect();

@@ -8,7 +8,8 @@ use super::live::{LiveAction, LiveMessage, CLOSE_NOT_MEMBER};
 use super::snapshot::{load_state, put_state};
 use super::transport::{TransportRequest, TransportResponse};
 use super::wire::{
-    route, ApiError, PushOutcome, PushResult, Route, SyncRequest, SyncResponse, DEFAULT_PAGE, MAX_BODY_BYTES, MAX_PAGE,
+    route, ApiError, PushOutcome, PushResult, RequestAuth, Route, SyncRequest, SyncResponse, DEFAULT_PAGE,
+    MAX_BODY_BYTES, MAX_PAGE,
 };
 use crate::error::{ErrorCode, HasErrorCode};
 use crate::event::{Commit, Cursor, SignedEvent, VaultName};
@@ -19,7 +20,25 @@ use crate::vault::{MembershipStatus, VaultState};
 const STATE_KEY: &str = "server/state";
 
 fn replay_key(device: &DeviceId) -> String {
-    format!("server/last-request/{device}")
+    format!("server/nonces/{device}")
+}
+
+/// Most requests one device may send within one clock window (its spent nonces are kept that
+/// long, so the record per device stays bounded).
+pub const MAX_REQUESTS_PER_WINDOW: usize = 2048;
+const NONCE_ENTRY: usize = 8 + crate::sync::wire::NONCE_LEN;
+
+/// The nonces a device spent, with their timestamps, minus those too old to be replayed.
+fn live_nonces(stored: Option<Vec<u8>>, now_ms: u64) -> Vec<(u64, Vec<u8>)> {
+    let stored = stored.unwrap_or_default();
+    stored
+        .chunks_exact(NONCE_ENTRY)
+        .filter_map(|entry| {
+            let ts = u64::from_be_bytes(entry[..8].try_into().ok()?);
+            // A replay at that timestamp would already fail the clock window.
+            (ts.saturating_add(crate::sync::wire::MAX_CLOCK_SKEW_MS) >= now_ms).then(|| (ts, entry[8..].to_vec()))
+        })
+        .collect()
 }
 
 /// A handled request: its response, and whether it moved the head (live sockets need a poke).
@@ -75,24 +94,17 @@ impl<S: LogStore> ServerApp<S> {
             return Err(ApiError::new(ErrorCode::NotFound, "not a live route"));
         };
         self.check_vault(&vault)?;
-        let (requester, timestamp_ms) = authenticate(request, now_ms)?;
+        let (requester, auth) = authenticate(request, now_ms)?;
         let mut cached = self.state.lock().await;
+        self.spend(&requester, auth, now_ms).await?;
         let state = self.take_state(&mut cached).await?;
-        let outcome = self.admit_live(&state, &requester, timestamp_ms).await;
+        let outcome = match state.status_of(&requester) {
+            MembershipStatus::Member => Ok(requester),
+            MembershipStatus::NoVault => Err(ApiError::new(ErrorCode::NoVault, "no such vault")),
+            _ => Err(ApiError::new(ErrorCode::NotMember, "only members may listen to a vault")),
+        };
         *cached = Some(state);
-        outcome.map(|()| requester)
-    }
-
-    async fn admit_live(&self, state: &VaultState, requester: &DeviceId, timestamp_ms: u64) -> Result<(), ApiError> {
-        match state.status_of(requester) {
-            MembershipStatus::Member => {}
-            MembershipStatus::NoVault => return Err(ApiError::new(ErrorCode::NoVault, "no such vault")),
-            _ => return Err(ApiError::new(ErrorCode::NotMember, "only members may listen to a vault")),
-        }
-        self.check_fresh(requester, timestamp_ms).await?;
-        let mut batch = StoreBatch::default();
-        batch.put(&replay_key(requester), timestamp_ms.to_be_bytes().to_vec());
-        self.store.write(batch).await.map_err(internal)
+        outcome
     }
 
     /// What to do with each connected live socket (named by its device) after the head moved:
@@ -140,14 +152,14 @@ impl<S: LogStore> ServerApp<S> {
         if request.body.len() > MAX_BODY_BYTES {
             return Err(ApiError::new(ErrorCode::TooLarge, "request body exceeds 1 MiB"));
         }
-        let (requester, timestamp_ms) = authenticate(request, now_ms)?;
+        let (requester, auth) = authenticate(request, now_ms)?;
+        let mut cached = self.state.lock().await;
+        self.spend(&requester, auth, now_ms).await?;
         let sync: SyncRequest = serde_json::from_slice(&request.body)
             .map_err(|e| ApiError::new(ErrorCode::Malformed, format!("invalid sync request: {e}")))?;
-
-        let mut cached = self.state.lock().await;
         let mut state = self.take_state(&mut cached).await?;
         let head_before = state.head;
-        let outcome = self.process(&mut state, &requester, timestamp_ms, &sync).await;
+        let outcome = self.process(&mut state, &requester, &sync).await;
         let head_moved = state.head != head_before;
         // After a storage failure the store may hold part of a write the state does not know of;
         // reloading folds whatever landed, so the vault heals instead of wedging.
@@ -160,10 +172,8 @@ impl<S: LogStore> ServerApp<S> {
         &self,
         state: &mut VaultState,
         requester: &DeviceId,
-        timestamp_ms: u64,
         sync: &SyncRequest,
     ) -> Result<SyncResponse, ApiError> {
-        self.check_fresh(requester, timestamp_ms).await?;
         let is_member = state.is_member(requester);
         if is_member {
             self.check_cursor(state, sync.cursor).await?;
@@ -181,8 +191,9 @@ impl<S: LogStore> ServerApp<S> {
         if !batch.commits.is_empty() {
             put_state(&mut batch, STATE_KEY, &next);
         }
-        batch.put(&replay_key(requester), timestamp_ms.to_be_bytes().to_vec());
-        self.store.write(batch).await.map_err(internal)?;
+        if !batch.commits.is_empty() {
+            self.store.write(batch).await.map_err(internal)?;
+        }
         *state = next;
 
         self.answer(state, requester, sync, results).await
@@ -279,22 +290,35 @@ impl<S: LogStore> ServerApp<S> {
         Ok(SyncResponse { status, results, commits, head: Some(state.head), more })
     }
 
-    /// Refuses a timestamp the device already used (or an older one): every request is new.
-    async fn check_fresh(&self, device: &DeviceId, timestamp_ms: u64) -> Result<(), ApiError> {
-        let stored = self.store.kv_get(&replay_key(device)).await.map_err(internal)?;
-        let last = stored.and_then(|b| <[u8; 8]>::try_from(b.as_slice()).ok()).map_or(0, u64::from_be_bytes);
-        match timestamp_ms > last {
-            true => Ok(()),
-            false => Err(ApiError::new(ErrorCode::Replayed, "request timestamp was already used")),
+    /// Spends a verified request's nonce, whether the request is then accepted or refused: the
+    /// same bytes never pass twice, while a device's concurrent requests all pass.
+    async fn spend(&self, device: &DeviceId, auth: &RequestAuth, now_ms: u64) -> Result<(), ApiError> {
+        let key = replay_key(device);
+        let mut nonces = live_nonces(self.store.kv_get(&key).await.map_err(internal)?, now_ms);
+        if nonces.iter().any(|(_, nonce)| *nonce == auth.nonce.0) {
+            return Err(ApiError::new(ErrorCode::Replayed, "this signed request was already used"));
         }
+        if nonces.len() >= MAX_REQUESTS_PER_WINDOW {
+            return Err(ApiError::new(ErrorCode::RateLimited, "too many requests from this device; try again later"));
+        }
+        nonces.push((auth.timestamp_ms, auth.nonce.0.clone()));
+        let mut record = Vec::with_capacity(nonces.len() * NONCE_ENTRY);
+        for (ts, nonce) in &nonces {
+            record.extend_from_slice(&ts.to_be_bytes());
+            record.extend_from_slice(nonce);
+        }
+        let mut batch = StoreBatch::default();
+        batch.put(&key, record);
+        self.store.write(batch).await.map_err(internal)
     }
 }
 
-/// The signer of a request and its timestamp, once the signature and clock window check out.
-fn authenticate(request: &TransportRequest, now_ms: u64) -> Result<(DeviceId, u64), ApiError> {
+/// The signer of a request and its signature headers, once the signature and clock window check
+/// out.
+fn authenticate(request: &TransportRequest, now_ms: u64) -> Result<(DeviceId, &RequestAuth), ApiError> {
     let auth = request.auth.as_ref().ok_or_else(|| ApiError::new(ErrorCode::BadSignature, "request is not signed"))?;
     let requester = auth.verify(&request.method, &request.path, &request.body, now_ms)?;
-    Ok((requester, auth.timestamp_ms))
+    Ok((requester, auth))
 }
 
 /// Storage failures are bugs or outages; callers get no backend details.

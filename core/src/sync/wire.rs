@@ -19,11 +19,18 @@ pub const MAX_CLOCK_SKEW_MS: u64 = 5 * 60 * 1000;
 pub const HEADER_DEVICE_KEY: &str = "x-meta-secret-device-key";
 pub const HEADER_TIMESTAMP: &str = "x-meta-secret-timestamp";
 pub const HEADER_SIGNATURE: &str = "x-meta-secret-signature";
-/// Query parameters carrying the same three values where headers cannot be set (a browser's
+pub const HEADER_NONCE: &str = "x-meta-secret-nonce";
+/// Every signature header, in the order `RequestAuth::headers` gives them.
+pub const AUTH_HEADERS: [&str; 4] = [HEADER_DEVICE_KEY, HEADER_TIMESTAMP, HEADER_NONCE, HEADER_SIGNATURE];
+/// Query parameters carrying the same values where headers cannot be set (a browser's
 /// WebSocket handshake).
 pub const QUERY_DEVICE_KEY: &str = "device_key";
 pub const QUERY_TIMESTAMP: &str = "timestamp";
+pub const QUERY_NONCE: &str = "nonce";
 pub const QUERY_SIGNATURE: &str = "signature";
+/// Random bytes per request: a signed request is spent once, while a device's concurrent
+/// requests (same or close timestamps) never refuse each other.
+pub const NONCE_LEN: usize = 16;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
@@ -63,37 +70,59 @@ pub fn live_path(vault: &VaultName) -> String {
 pub struct RequestAuth {
     pub device_key: Bytes,
     pub timestamp_ms: u64,
+    pub nonce: Bytes,
     pub signature: Bytes,
 }
 
-fn request_message(method: &str, path: &str, timestamp_ms: u64, body: &[u8]) -> Vec<u8> {
+fn request_message(method: &str, path: &str, timestamp_ms: u64, nonce: &Bytes, body: &[u8]) -> Vec<u8> {
     let body_hash = Hash32::digest(&[body]);
-    format!("meta-secret/request/v1\n{method}\n{path}\n{timestamp_ms}\n{body_hash}").into_bytes()
+    let nonce = nonce.to_base64();
+    format!("meta-secret/request/v2\n{method}\n{path}\n{timestamp_ms}\n{nonce}\n{body_hash}").into_bytes()
 }
 
 impl RequestAuth {
+    /// Signs a request with a fresh random nonce.
     pub fn sign(keys: &DeviceKeys, method: &str, path: &str, timestamp_ms: u64, body: &[u8]) -> RequestAuth {
+        use rand_core::RngCore;
+        let mut nonce = vec![0u8; NONCE_LEN];
+        rand_core::OsRng.fill_bytes(&mut nonce);
+        let nonce = Bytes(nonce);
         RequestAuth {
             device_key: keys.info().signing_key.clone(),
             timestamp_ms,
-            signature: keys.sign(&request_message(method, path, timestamp_ms, body)),
+            signature: keys.sign(&request_message(method, path, timestamp_ms, &nonce, body)),
+            nonce,
         }
     }
 
-    /// Reads the three headers; `header` looks one up by its lowercase name.
+    /// Reads the signature headers; `header` looks one up by its lowercase name. The timestamp
+    /// must be plain digits (no sign, no spaces).
     pub fn from_headers<'a>(header: impl Fn(&str) -> Option<&'a str>) -> Result<RequestAuth, ApiError> {
         let missing = |name: &str| ApiError::new(ErrorCode::BadSignature, format!("missing or invalid {name} header"));
         let bytes = |name: &str| header(name).and_then(Bytes::from_base64).ok_or_else(|| missing(name));
-        let timestamp_ms =
-            header(HEADER_TIMESTAMP).and_then(|t| t.parse().ok()).ok_or_else(|| missing(HEADER_TIMESTAMP))?;
-        Ok(RequestAuth { device_key: bytes(HEADER_DEVICE_KEY)?, timestamp_ms, signature: bytes(HEADER_SIGNATURE)? })
+        let digits = |t: &&str| !t.is_empty() && t.len() <= 16 && t.bytes().all(|b| b.is_ascii_digit());
+        let timestamp_ms = header(HEADER_TIMESTAMP)
+            .filter(digits)
+            .and_then(|t| t.parse().ok())
+            .ok_or_else(|| missing(HEADER_TIMESTAMP))?;
+        let nonce = bytes(HEADER_NONCE)?;
+        if nonce.0.len() != NONCE_LEN {
+            return Err(missing(HEADER_NONCE));
+        }
+        Ok(RequestAuth {
+            device_key: bytes(HEADER_DEVICE_KEY)?,
+            timestamp_ms,
+            nonce,
+            signature: bytes(HEADER_SIGNATURE)?,
+        })
     }
 
-    /// Reads the three query parameters of a live handshake; `param` looks one up by name.
+    /// Reads the query parameters of a live handshake; `param` looks one up by name.
     pub fn from_query<'a>(param: impl Fn(&str) -> Option<&'a str>) -> Result<RequestAuth, ApiError> {
         let names = [
             (HEADER_DEVICE_KEY, QUERY_DEVICE_KEY),
             (HEADER_TIMESTAMP, QUERY_TIMESTAMP),
+            (HEADER_NONCE, QUERY_NONCE),
             (HEADER_SIGNATURE, QUERY_SIGNATURE),
         ];
         Self::from_headers(|header| names.iter().find(|(h, _)| *h == header).and_then(|(_, query)| param(query)))
@@ -102,17 +131,19 @@ impl RequestAuth {
     /// The query string for [`RequestAuth::from_query`]; base64url values need no escaping.
     pub fn to_query(&self) -> String {
         format!(
-            "{QUERY_DEVICE_KEY}={}&{QUERY_TIMESTAMP}={}&{QUERY_SIGNATURE}={}",
+            "{QUERY_DEVICE_KEY}={}&{QUERY_TIMESTAMP}={}&{QUERY_NONCE}={}&{QUERY_SIGNATURE}={}",
             self.device_key.to_base64(),
             self.timestamp_ms,
+            self.nonce.to_base64(),
             self.signature.to_base64()
         )
     }
 
-    pub fn headers(&self) -> [(&'static str, String); 3] {
+    pub fn headers(&self) -> [(&'static str, String); 4] {
         [
             (HEADER_DEVICE_KEY, self.device_key.to_base64()),
             (HEADER_TIMESTAMP, self.timestamp_ms.to_string()),
+            (HEADER_NONCE, self.nonce.to_base64()),
             (HEADER_SIGNATURE, self.signature.to_base64()),
         ]
     }
@@ -121,7 +152,8 @@ impl RequestAuth {
     pub fn verify(&self, method: &str, path: &str, body: &[u8], now_ms: u64) -> Result<DeviceId, ApiError> {
         let key = parse_verifying_key(&self.device_key.0)
             .map_err(|_| ApiError::new(ErrorCode::BadSignature, "device key is not a valid Ed25519 key"))?;
-        verify_signature(&key, &request_message(method, path, self.timestamp_ms, body), &self.signature.0)
+        let message = request_message(method, path, self.timestamp_ms, &self.nonce, body);
+        verify_signature(&key, &message, &self.signature.0)
             .map_err(|_| ApiError::new(ErrorCode::BadSignature, "request signature does not verify"))?;
         if self.timestamp_ms.abs_diff(now_ms) > MAX_CLOCK_SKEW_MS {
             return Err(ApiError::new(ErrorCode::StaleRequest, "request timestamp is outside the allowed window"));

@@ -1,0 +1,73 @@
+//! A signed request is spent once, even when it is refused, and only that request: a device's own
+//! concurrent requests (a sync racing a live handshake) all pass.
+
+use meta_secret_core::event::{Cursor, GenericKvLogEvent, SignedEvent, VaultName};
+use meta_secret_core::sync::wire::SyncRequest;
+use meta_secret_core::ErrorCode;
+use meta_secret_tests::{admit, block_on, error_code, parse_ok, signed_request, Net};
+
+#[test]
+fn a_sync_racing_a_live_handshake_from_one_device_never_refuses_either() {
+    let net = Net::new();
+    let devices = meta_secret_tests::vault_of(&net, "race", 2);
+    let b = &devices[1];
+    let vault = VaultName::parse("race").unwrap();
+    for trial in 0..100 {
+        // The handshake is signed first, the sync a moment later, and the sync arrives first.
+        let handshake = block_on(b.live_request()).unwrap();
+        let body = serde_json::to_vec(&SyncRequest { cursor: Cursor::EMPTY, push: vec![], limit: Some(1) }).unwrap();
+        let stamp = handshake.auth.as_ref().unwrap().timestamp_ms + (trial % 3);
+        let sync = signed_request(b.gateway().keys(), vault.as_str(), body, stamp);
+        parse_ok(&block_on(net.server.handle(&sync)));
+        assert!(block_on(net.server.connect_live(&handshake)).is_ok(), "trial {trial}: handshake refused");
+    }
+}
+
+#[test]
+fn a_refused_request_is_spent_and_cannot_be_replayed_after_the_sender_is_accepted() {
+    let net = Net::new();
+    let devices = meta_secret_tests::vault_of(&net, "spent", 2);
+    let late = net.device("late");
+    block_on(late.request_join("spent")).unwrap();
+    let keys = late.gateway().keys();
+    let vault = VaultName::parse("spent").unwrap();
+
+    // Refused now (not a member): a member-only event.
+    let event = SignedEvent::sign(keys, &vault, 5, GenericKvLogEvent::DeviceLeft);
+    let body = serde_json::to_vec(&SyncRequest { cursor: Cursor::EMPTY, push: vec![event], limit: None }).unwrap();
+    let request = signed_request(keys, "spent", body, net.clock_now());
+    assert_eq!(error_code(&block_on(net.server.handle(&request)), 403), "NOT_MEMBER");
+    // So is its live handshake.
+    let handshake = block_on(late.live_request()).unwrap();
+    assert_eq!(block_on(net.server.connect_live(&handshake)).err().map(|e| e.code), Some(ErrorCode::NotMember));
+
+    admit(&devices, &late);
+    let head = net.head("spent");
+    assert_eq!(error_code(&block_on(net.server.handle(&request)), 401), "REPLAYED");
+    assert_eq!(net.head("spent"), head, "the replayed event was not committed");
+    assert_eq!(block_on(net.server.connect_live(&handshake)).err().map(|e| e.code), Some(ErrorCode::Replayed));
+    // Fresh requests from the same device pass.
+    assert!(block_on(net.server.connect_live(&block_on(late.live_request()).unwrap())).is_ok());
+    block_on(late.sync()).unwrap();
+}
+
+#[test]
+fn timestamps_are_plain_digits() {
+    use meta_secret_core::identity::{DeviceKeys, DeviceKind};
+    use meta_secret_core::sync::wire::{RequestAuth, HEADER_TIMESTAMP};
+    let keys = DeviceKeys::generate("d", DeviceKind::Desktop).unwrap();
+    let auth = RequestAuth::sign(&keys, "POST", "/v1/vaults/v/sync", 1_790_000_000_000, b"");
+    let headers = auth.headers();
+    for bad in ["+1790000000000", " 1790000000000", "1790000000000 ", "", "0x1", "-1", "17900000000000000000"] {
+        let parsed = RequestAuth::from_headers(|name| {
+            if name == HEADER_TIMESTAMP {
+                Some(bad)
+            } else {
+                headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+            }
+        });
+        assert_eq!(parsed.err().map(|e| e.code), Some(ErrorCode::BadSignature), "{bad:?}");
+    }
+    let parsed = RequestAuth::from_headers(|name| headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str()));
+    assert_eq!(parsed.unwrap(), auth);
+}
