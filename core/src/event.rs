@@ -24,7 +24,9 @@ impl VaultName {
         if !text.chars().all(ok_char) || text.starts_with('.') {
             return Err(EventError::InvalidVaultName("use letters, digits, '-', '_' or '.', not starting with '.'"));
         }
-        Ok(VaultName(text.to_owned()))
+        // ASCII only (no look-alike scripts or invisible characters), and case-folded, so names
+        // that read the same reach the same vault.
+        Ok(VaultName(text.to_ascii_lowercase()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -272,6 +274,11 @@ mod tests {
             assert!(VaultName::parse(bad).is_err(), "{bad:?} accepted");
         }
         assert!(serde_json::from_str::<VaultName>("\"a/b\"").is_err());
+        assert_eq!(VaultName::parse("Family").unwrap(), VaultName::parse("family").unwrap());
+        assert_eq!(VaultName::parse("FAMILY-Vault").unwrap().as_str(), "family-vault");
+        for lookalike in ["fаmily", "family\u{200B}", "ｆａｍｉｌｙ", "famiℓy"] {
+            assert!(VaultName::parse(lookalike).is_err(), "{lookalike:?} accepted");
+        }
     }
 
     #[test]
