@@ -63,6 +63,7 @@ error_codes! {
     WrongPassphrase = ("WRONG_PASSPHRASE", 400),
     Crypto = ("CRYPTO", 400),
     HostileServer = ("HOSTILE_SERVER", 502),
+    ForkDetected = ("FORK_DETECTED", 409),
     Network = ("NETWORK", 503),
     Storage = ("STORAGE", 500),
     Internal = ("INTERNAL", 500),

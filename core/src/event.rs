@@ -152,6 +152,9 @@ pub struct SignedEvent {
     pub vault: VaultName,
     pub author: DeviceId,
     pub author_seq: u64,
+    /// The head its author had when it signed: a server that shows devices different histories
+    /// is caught as soon as an event from one reaches the other.
+    pub seen: Cursor,
     pub event: GenericKvLogEvent,
     pub signature: Bytes,
 }
@@ -166,6 +169,7 @@ struct SignedPart<'a> {
     vault: &'a VaultName,
     author: &'a DeviceId,
     author_seq: u64,
+    seen: &'a Cursor,
     event: &'a GenericKvLogEvent,
 }
 
@@ -174,21 +178,35 @@ fn signed_bytes(
     vault: &VaultName,
     author: &DeviceId,
     author_seq: u64,
+    seen: &Cursor,
     event: &GenericKvLogEvent,
 ) -> Vec<u8> {
-    let part = SignedPart { domain: "meta-secret/event", format, vault, author, author_seq, event };
+    let part = SignedPart { domain: "meta-secret/event", format, vault, author, author_seq, seen, event };
     // Serializing plain structs, enums and strings cannot fail.
     serde_json::to_vec(&part).unwrap_or_default()
 }
 
 impl SignedEvent {
+    /// Signs an event that cites no head (tools and tests; devices use [`SignedEvent::sign_seen`]).
     pub fn sign(keys: &DeviceKeys, vault: &VaultName, author_seq: u64, event: GenericKvLogEvent) -> SignedEvent {
-        let signature = keys.sign(&signed_bytes(EVENT_FORMAT, vault, keys.id(), author_seq, &event));
+        Self::sign_seen(keys, vault, author_seq, Cursor::EMPTY, event)
+    }
+
+    /// Signs an event citing `seen`, the head its author has.
+    pub fn sign_seen(
+        keys: &DeviceKeys,
+        vault: &VaultName,
+        author_seq: u64,
+        seen: Cursor,
+        event: GenericKvLogEvent,
+    ) -> SignedEvent {
+        let signature = keys.sign(&signed_bytes(EVENT_FORMAT, vault, keys.id(), author_seq, &seen, &event));
         SignedEvent {
             format: EVENT_FORMAT,
             vault: vault.clone(),
             author: keys.id().clone(),
             author_seq,
+            seen,
             event,
             signature,
         }
@@ -198,7 +216,7 @@ impl SignedEvent {
         if self.format != EVENT_FORMAT {
             return Err(IdentityError::Invalid("unknown event format"));
         }
-        let message = signed_bytes(self.format, &self.vault, &self.author, self.author_seq, &self.event);
+        let message = signed_bytes(self.format, &self.vault, &self.author, self.author_seq, &self.seen, &self.event);
         verify_signature(key, &message, &self.signature.0)
     }
 

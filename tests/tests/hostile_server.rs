@@ -65,6 +65,7 @@ fn every_lie_is_detected_and_the_device_recovers_with_an_honest_server() {
         move |response: &mut SyncResponse| {
             let event = SignedEvent {
                 format: meta_secret_core::event::EVENT_FORMAT,
+                seen: Cursor::EMPTY,
                 vault: vault(),
                 author: a_id.clone(),
                 author_seq: 99,
@@ -150,4 +151,90 @@ fn an_acknowledgement_pointing_at_another_commit_is_detected() {
     assert_eq!(err.code(), ErrorCode::HostileServer, "{err}");
     assert_eq!(block_on(scene.victim.state()).unwrap().head, before);
     assert_eq!(block_on(scene.victim.gateway().outbox_len()), 1, "the event stays queued");
+}
+
+/// A server shows b an event a signed on another history (its cited head is not on b's log): b
+/// detects the fork, keeps its state, and from then on refuses to sync, vote or approve.
+#[test]
+fn an_event_from_another_branch_reveals_the_fork_and_the_device_stops_acting() {
+    let net = Net::new();
+    let hostile = TamperingTransport::new(net.server.transport());
+    let a = net.device("a");
+    let b = net.device_with_store("b", hostile.clone(), MemoryStore::new());
+    let c = net.device("c");
+    block_on(a.create_vault("v")).unwrap();
+    block_on(b.request_join("v")).unwrap();
+    block_on(a.accept(&b.device().id)).unwrap();
+    block_on(c.request_join("v")).unwrap();
+    block_on(a.sync()).unwrap();
+    block_on(a.accept(&c.device().id)).unwrap();
+    block_on(b.sync()).unwrap();
+    block_on(b.accept(&c.device().id)).unwrap();
+    let info = block_on(a.add_secret("bank", b"v", 2)).unwrap();
+    for device in [&a, &c] {
+        block_on(device.sync()).unwrap();
+    }
+    block_on(b.sync()).unwrap();
+    let claim = block_on(c.request_recovery(&info.id)).unwrap();
+    let fingerprints: Vec<String> = [&a, &c]
+        .iter()
+        .map(|d| {
+            block_on(d.sync()).unwrap();
+            block_on(d.log_fingerprint()).unwrap()
+        })
+        .collect();
+    assert_eq!(fingerprints[0], fingerprints[1], "honest devices show the same fingerprint");
+
+    // a's vote, signed while a was shown another history (a head b's log does not have).
+    let state = block_on(a.state()).unwrap();
+    let foreign = Cursor { seq: state.head.seq - 1, hash: Hash32([9; 32]) };
+    let a_keys = a.gateway().keys();
+    let seq = state.last_author_seq(a_keys.id()) + 50;
+    let from_branch =
+        SignedEvent::sign_seen(a_keys, &vault(), seq, foreign, GenericKvLogEvent::QuorumApproved { quorum: 3 });
+    hostile.set(move |response| {
+        let last = response.commits.last().map(Commit::cursor).or(response.head).unwrap();
+        response.commits.push(Commit::after(last, from_branch.clone()));
+        set_head_to_last(response);
+    });
+    let before = block_on(b.state()).unwrap().head;
+    let err = block_on(b.sync()).expect_err("fork");
+    assert_eq!(err.code(), ErrorCode::ForkDetected, "{err}");
+    assert_eq!(block_on(b.state()).unwrap().head, before, "nothing from the forked view was applied");
+    hostile.clear();
+    assert!(block_on(b.fork_evidence()).unwrap().contains("not on this device's log"));
+    // With the server honest again, b still refuses until a person resolves the fork.
+    assert_eq!(block_on(b.sync()).unwrap_err().code(), ErrorCode::ForkDetected);
+    assert_eq!(block_on(b.approve(&claim)).unwrap_err().code(), ErrorCode::ForkDetected, "no share sent");
+    assert_eq!(block_on(b.remove_device(&c.device().id)).unwrap_err().code(), ErrorCode::ForkDetected);
+}
+
+/// The honest server refuses an event whose cited head is not on its log.
+#[test]
+fn the_server_refuses_an_event_citing_a_foreign_head() {
+    let net = Net::new();
+    let d = meta_secret_tests::vault_of(&net, "v", 2);
+    let state = block_on(d[0].state()).unwrap();
+    let foreign = Cursor { seq: 1, hash: Hash32([7; 32]) };
+    let keys = d[0].gateway().keys();
+    let event = SignedEvent::sign_seen(
+        keys,
+        &vault(),
+        state.last_author_seq(keys.id()) + 1,
+        foreign,
+        GenericKvLogEvent::QuorumApproved { quorum: 3 },
+    );
+    let body = serde_json::to_vec(&meta_secret_core::sync::wire::SyncRequest {
+        cursor: Cursor::EMPTY,
+        push: vec![event],
+        limit: None,
+    })
+    .unwrap();
+    let response = block_on(net.server.handle(&meta_secret_tests::signed_request(keys, "v", body, net.clock_now())));
+    let parsed = meta_secret_tests::parse_ok(&response);
+    assert!(
+        matches!(&parsed.results[0].outcome, PushOutcome::Rejected { code: ErrorCode::ForkDetected, .. }),
+        "{parsed:?}"
+    );
+    assert_eq!(net.head("v"), state.head);
 }

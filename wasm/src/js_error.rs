@@ -18,7 +18,7 @@ export type ErrorCode =
   | "UNKNOWN_CLAIM" | "NO_SHARE" | "ALREADY_RESPONDED" | "ALREADY_VOTED" | "STALE_EPOCH" | "NO_ROUND"
   | "CLAIM_CLOSED" | "CLAIM_FAILED"
   | "INSUFFICIENT_SHARES" | "INVALID_SHARES" | "TOO_LARGE" | "RATE_LIMITED" | "UPGRADE_REQUIRED" | "WRONG_PASSPHRASE"
-  | "CRYPTO" | "HOSTILE_SERVER" | "NETWORK" | "STORAGE" | "INTERNAL" | "CLOSED";
+  | "CRYPTO" | "HOSTILE_SERVER" | "FORK_DETECTED" | "NETWORK" | "STORAGE" | "INTERNAL" | "CLOSED";
 
 /** What every method rejects with. */
 export interface MetaSecretError extends Error {

@@ -217,6 +217,17 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         self.gateway.live_request().await
     }
 
+    /// The head as a short fingerprint (`seq · xxxx-xxxx`): two devices showing the same one see
+    /// the same history.
+    pub async fn log_fingerprint(&self) -> Result<String, ClientError> {
+        Ok(crate::sync::fork::fingerprint(self.state().await?.head))
+    }
+
+    /// Evidence of a fork this device found, if any; it then refuses to sync, vote or approve.
+    pub async fn fork_evidence(&self) -> Option<String> {
+        self.gateway.fork().await
+    }
+
     /// The vault as of the last sync (verified commits only).
     pub async fn state(&self) -> Result<VaultState, ClientError> {
         self.gateway.state().await

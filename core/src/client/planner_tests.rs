@@ -67,7 +67,7 @@ impl Log {
         let payload: SharePayload =
             MetaEncryptor::open_json(&split.shares[index], self.keys[name].age_identity()).unwrap();
         let mut targets: Vec<_> = self.state.members.values().cloned().collect();
-        if let Some(candidate) = inside_join_of {
+        if let Some(candidate) = inside_join_of.filter(|c| !self.state.is_member(&self.id(c))) {
             targets.push(self.keys[candidate].info().clone());
             targets.sort_by(|a, b| a.id.cmp(&b.id));
         }
@@ -89,6 +89,11 @@ impl Log {
     fn plan_of(&self, name: &str) -> Vec<PlannedAction> {
         plan(&self.state, &self.id(name))
     }
+}
+
+fn copy(keys: &DeviceKeys) -> DeviceKeys {
+    let exported = keys.export(crate::identity::KeyProtection::Unprotected).unwrap();
+    DeviceKeys::import(&exported, None).unwrap()
 }
 
 fn deal_all() -> Vec<String> {
@@ -145,7 +150,13 @@ fn a_new_member_gets_dealings_only_from_approvals() {
     }
     assert_eq!(awaiting_my_approval(&log.state, &log.id("a")), Vec::<String>::new(), "a dealt in its approval");
     assert_eq!(log.state.round(SECRET).unwrap().chosen.len(), 2, "k = 3 needs a third dealing");
-    log.deal("c", None);
+    // c never approved e: a plain dealing to e is refused; c's own approval of e deals.
+    let mut refused =
+        Log { state: log.state.clone(), keys: BTreeMap::new(), seqs: log.seqs.clone(), splits: log.splits.clone() };
+    refused.keys = log.keys.iter().map(|(n, k)| (*n, copy(k))).collect();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| refused.deal("c", None)));
+    assert!(result.is_err(), "a dealing to a device c did not approve is refused");
+    log.deal("c", Some("e"));
     for name in ["a", "b", "c", "d", "e"] {
         assert_eq!(log.plan_of(name), vec![PlannedAction::Verify { secret_ids: deal_all() }], "{name} checks");
     }

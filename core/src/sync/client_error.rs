@@ -38,6 +38,10 @@ pub enum ClientError {
     Secret(#[from] SecretError),
     #[error("the recovery claim failed: too many members declined")]
     ClaimFailed,
+    /// The server showed this device a history another device's event contradicts. The device
+    /// stops syncing and approving until a person resolves it.
+    #[error("fork detected: {0}")]
+    Fork(String),
 }
 
 impl HasErrorCode for ClientError {
@@ -54,6 +58,7 @@ impl HasErrorCode for ClientError {
             ClientError::NotBound => ErrorCode::NotMember,
             ClientError::Secret(error) => error.code(),
             ClientError::ClaimFailed => ErrorCode::ClaimFailed,
+            ClientError::Fork(_) => ErrorCode::ForkDetected,
         }
     }
 }

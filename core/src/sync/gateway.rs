@@ -20,6 +20,8 @@ const STATE_KEY: &str = "vault/state";
 const OUTBOX_KEY: &str = "device/outbox";
 const AUTHOR_SEQ_KEY: &str = "device/author-seq";
 const STAMP_KEY: &str = "device/request-stamp";
+/// Evidence of a fork, once found: the device stops syncing and approving.
+const FORK_KEY: &str = "vault/fork";
 
 /// What one sync did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,6 +47,7 @@ struct Local {
     outbox: Vec<SignedEvent>,
     last_author_seq: u64,
     last_stamp: u64,
+    fork: Option<String>,
 }
 
 pub struct SyncGateway<S, T> {
@@ -76,7 +79,8 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         let outbox = read_json(store.kv_get(OUTBOX_KEY).await?, "outbox")?.unwrap_or_default();
         let last_author_seq = read_u64(store.kv_get(AUTHOR_SEQ_KEY).await?);
         let last_stamp = read_u64(store.kv_get(STAMP_KEY).await?);
-        let local = Local { vault, state, outbox, last_author_seq, last_stamp };
+        let fork = read_json(store.kv_get(FORK_KEY).await?, "fork evidence")?;
+        let local = Local { vault, state, outbox, last_author_seq, last_stamp, fork };
         Ok(SyncGateway { store, transport, clock, keys, local: Mutex::new(local) })
     }
 
@@ -122,6 +126,11 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         Ok(())
     }
 
+    /// The fork evidence this device found, if any (it then refuses to sync or act).
+    pub async fn fork(&self) -> Option<String> {
+        self.local.lock().await.fork.clone()
+    }
+
     /// Signs `event` with the next author_seq and queues it. A member's event is first checked
     /// against the local state, so an invalid action fails here without a round trip.
     pub async fn enqueue(&self, event: GenericKvLogEvent) -> Result<u64, ClientError> {
@@ -130,8 +139,11 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
             (Some(vault), Some(state)) => (vault.clone(), state),
             _ => return Err(ClientError::NotBound),
         };
+        if let Some(evidence) = &local.fork {
+            return Err(ClientError::Fork(evidence.clone()));
+        }
         let author_seq = local.last_author_seq.max(state.last_author_seq(self.keys.id())) + 1;
-        let signed = SignedEvent::sign(&self.keys, &vault, author_seq, event);
+        let signed = SignedEvent::sign_seen(&self.keys, &vault, author_seq, state.head, event);
         if state.is_member(self.keys.id()) {
             state.check_event(&signed)?;
         }
@@ -238,6 +250,9 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
     }
 
     async fn round(&self, local: &mut Local, report: &mut SyncReport) -> Result<bool, ClientError> {
+        if let Some(evidence) = &local.fork {
+            return Err(ClientError::Fork(evidence.clone()));
+        }
         let (vault, state) = match (&local.vault, &local.state) {
             (Some(vault), Some(state)) => (vault.clone(), state.clone()),
             _ => return Err(ClientError::NotBound),
@@ -252,6 +267,22 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         };
 
         let next = verify_pull(&state, &response)?;
+        for (i, commit) in response.commits.iter().enumerate() {
+            if !super::fork::seen_on_chain(&self.store, &response.commits[..i], commit).await? {
+                let evidence = format!(
+                    "commit {} by {} cites head {} ({}), which is not on this device's log",
+                    commit.seq,
+                    commit.event.author,
+                    commit.event.seen.seq,
+                    commit.event.seen.hash.to_hex()
+                );
+                let mut batch = StoreBatch::default();
+                batch.put(FORK_KEY, serde_json::to_vec(&evidence).unwrap_or_default());
+                self.store.write(batch).await?;
+                local.fork = Some(evidence.clone());
+                return Err(ClientError::Fork(evidence));
+            }
+        }
         let mut outbox = local.outbox.clone();
         for result in &response.results {
             let Some(position) = outbox.iter().position(|e| e.author_seq == result.author_seq) else {

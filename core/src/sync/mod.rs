@@ -1,6 +1,7 @@
 //! Sync between devices and the server: wire format, transport seam, both ends.
 
 mod client_error;
+pub mod fork;
 mod gateway;
 mod in_process;
 pub mod live;

@@ -222,6 +222,12 @@ impl<S: LogStore> ServerApp<S> {
             return self.repeated(event, new_commits).await;
         }
         let commit = Commit::after(next.head, event.clone());
+        if !super::fork::seen_on_chain(&self.store, new_commits, &commit).await.map_err(internal)? {
+            return Ok(PushOutcome::Rejected {
+                code: ErrorCode::ForkDetected,
+                message: "the event cites a head that is not on this vault's log".into(),
+            });
+        }
         match next.apply_commit(&commit) {
             Ok(()) => {
                 let seq = commit.seq;

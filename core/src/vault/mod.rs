@@ -135,6 +135,10 @@ impl VaultState {
         if commit.seq > MAX_SEQ {
             return Err(RuleViolation::SeqOverflow);
         }
+        let seen = commit.event.seen;
+        if seen.seq >= commit.seq || (seen.seq == 0 && seen.hash != crate::encoding::Hash32::ZERO) {
+            return Err(RuleViolation::SeenAhead);
+        }
         self.check_event(&commit.event)?;
         let event = &commit.event;
         self.author_seqs.insert(event.author.clone(), event.author_seq);

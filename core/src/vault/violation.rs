@@ -70,6 +70,8 @@ pub enum RuleViolation {
     VaultFull,
     #[error("a dealing may go only to devices its dealer approved")]
     NotApprovedByDealer,
+    #[error("the event cites a head at or after its own place in the log")]
+    SeenAhead,
 }
 
 impl HasErrorCode for RuleViolation {
@@ -105,6 +107,7 @@ impl HasErrorCode for RuleViolation {
             RuleViolation::AuthorSeqOutOfRange => ErrorCode::InvalidInput,
             RuleViolation::VaultFull => ErrorCode::Conflict,
             RuleViolation::NotApprovedByDealer => ErrorCode::InvalidInput,
+            RuleViolation::SeenAhead => ErrorCode::ForkDetected,
         }
     }
 }
