@@ -222,6 +222,8 @@ class DevicePanel {
     this.q(".vault-name").textContent = this.vault;
     this.q(".you").textContent = "a member";
     this.q(".n").textContent = String(members.length);
+    this.q(".fingerprint").textContent = view.fingerprint;
+    if (view.fork) this.showError(`FORK_DETECTED: ${view.fork}`);
     this.q(".quorum-line").textContent =
       `Adding or removing a device, re-admitting one or deleting a secret needs ${requiredVotes} approval(s) (quorum ${view.quorum}).`;
     this.q(".share-notice").hidden = view.awaitingMyApproval.length === 0;
@@ -245,6 +247,7 @@ class DevicePanel {
       const item = el("li");
       item.append(el("span", `${device.name} (${shortId(device.id)})`, "grow"));
       item.append(el("span", `code ${device.verificationCode}`, "meta code"));
+      item.append(el("span", `log ${view.fingerprint}`, "meta"));
       item.append(el("span", `${device.votes} of ${requiredVotes} approvals to add ${device.name}`, "meta progress"));
       if (device.votedByMe) {
         item.append(el("span", "you approved", "meta"));

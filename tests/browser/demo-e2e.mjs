@@ -107,6 +107,8 @@ async function main() {
     }
     await alice.screenshot({ path: join(shots, "1-alice-three-members.png"), fullPage: true });
     await panel(alice).locator(".quorum-line", { hasText: "needs 2 approval" }).waitFor({ timeout: WAIT });
+    const fingerprint = (await panel(alice).locator(".fingerprint").textContent()).trim();
+    assert.match(fingerprint, /^\d+ · [0-9a-f]{4}-[0-9a-f]{4}$/, "members see the log fingerprint");
 
     const add = panel(alice).locator(".add-secret");
     await add.getByLabel("Name").fill("bank");

@@ -175,7 +175,8 @@ impl MetaSecret {
             let governance = client.governance().await.map_err(client_error)?;
             let secrets = client.secrets().await.map_err(client_error)?;
             let claims = client.known_claims().await.map_err(client_error)?;
-            to_js(&VaultView::new(lists, governance, secrets, claims, client.device().id.as_str()))
+            let log = (client.log_fingerprint().await.map_err(client_error)?, client.fork_evidence().await);
+            to_js(&VaultView::new(log, lists, governance, secrets, claims, client.device().id.as_str()))
         })
     }
 

@@ -121,6 +121,12 @@ pub struct RemovalVotes {
 #[derive(Debug, Clone, Tsify, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VaultView {
+    /// The log's head as `seq · xxxx-xxxx`: two devices showing the same one see the same history.
+    pub fingerprint: String,
+    /// Set when this device found proof that the server showed it a forked history; it then
+    /// refuses to sync, vote or approve.
+    #[tsify(optional)]
+    pub fork: Option<String>,
     /// Member approvals a change (accept, remove, re-admit, delete, quorum) needs.
     pub quorum: u8,
     /// The quorum capped by the member count: what a change needs right now.
@@ -147,6 +153,7 @@ pub struct VaultView {
 
 impl VaultView {
     pub fn new(
+        (fingerprint, fork): (String, Option<String>),
         lists: DeviceLists,
         governance: GovernanceView,
         secrets: Vec<SecretInfo>,
@@ -155,6 +162,8 @@ impl VaultView {
     ) -> VaultView {
         let convert = |devices: Vec<DeviceInfo>| devices.iter().map(Device::from).collect();
         VaultView {
+            fingerprint,
+            fork,
             quorum: governance.quorum,
             required_votes: governance.required_votes as u32,
             members: convert(lists.members),
