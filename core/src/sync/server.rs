@@ -23,22 +23,23 @@ fn replay_key(device: &DeviceId) -> String {
     format!("server/nonces/{device}")
 }
 
-/// Most requests one device may send within one clock window (its spent nonces are kept that
-/// long, so the record per device stays bounded).
-pub const MAX_REQUESTS_PER_WINDOW: usize = 2048;
+/// A device's requests may arrive out of order by at most this much (a sync racing a live
+/// handshake, two tabs); older ones are refused, so only this span of nonces is remembered.
+pub const REORDER_SLACK_MS: u64 = 30_000;
+/// Most requests one device may send within the slack.
+pub const MAX_REQUESTS_PER_SLACK: usize = 512;
 const NONCE_ENTRY: usize = 8 + crate::sync::wire::NONCE_LEN;
 
-/// The nonces a device spent, with their timestamps, minus those too old to be replayed.
-fn live_nonces(stored: Option<Vec<u8>>, now_ms: u64) -> Vec<(u64, Vec<u8>)> {
+/// The nonces a device spent, newest timestamp first in mind: entries older than the slack
+/// before the newest are dropped (a request that old is refused anyway).
+fn recent_nonces(stored: Option<Vec<u8>>) -> Vec<(u64, Vec<u8>)> {
     let stored = stored.unwrap_or_default();
-    stored
+    let entries: Vec<(u64, Vec<u8>)> = stored
         .chunks_exact(NONCE_ENTRY)
-        .filter_map(|entry| {
-            let ts = u64::from_be_bytes(entry[..8].try_into().ok()?);
-            // A replay at that timestamp would already fail the clock window.
-            (ts.saturating_add(crate::sync::wire::MAX_CLOCK_SKEW_MS) >= now_ms).then(|| (ts, entry[8..].to_vec()))
-        })
-        .collect()
+        .filter_map(|entry| Some((u64::from_be_bytes(entry[..8].try_into().ok()?), entry[8..].to_vec())))
+        .collect();
+    let newest = entries.iter().map(|(ts, _)| *ts).max().unwrap_or(0);
+    entries.into_iter().filter(|(ts, _)| ts.saturating_add(REORDER_SLACK_MS) >= newest).collect()
 }
 
 /// A handled request: its response, and whether it moved the head (live sockets need a poke).
@@ -96,7 +97,7 @@ impl<S: LogStore> ServerApp<S> {
         self.check_vault(&vault)?;
         let (requester, auth) = authenticate(request, now_ms)?;
         let mut cached = self.state.lock().await;
-        self.spend(&requester, auth, now_ms).await?;
+        self.spend(&requester, auth).await?;
         let state = self.take_state(&mut cached).await?;
         let outcome = match state.status_of(&requester) {
             MembershipStatus::Member => Ok(requester),
@@ -154,7 +155,7 @@ impl<S: LogStore> ServerApp<S> {
         }
         let (requester, auth) = authenticate(request, now_ms)?;
         let mut cached = self.state.lock().await;
-        self.spend(&requester, auth, now_ms).await?;
+        self.spend(&requester, auth).await?;
         let sync: SyncRequest = serde_json::from_slice(&request.body)
             .map_err(|e| ApiError::new(ErrorCode::Malformed, format!("invalid sync request: {e}")))?;
         let mut state = self.take_state(&mut cached).await?;
@@ -298,16 +299,22 @@ impl<S: LogStore> ServerApp<S> {
 
     /// Spends a verified request's nonce, whether the request is then accepted or refused: the
     /// same bytes never pass twice, while a device's concurrent requests all pass.
-    async fn spend(&self, device: &DeviceId, auth: &RequestAuth, now_ms: u64) -> Result<(), ApiError> {
+    async fn spend(&self, device: &DeviceId, auth: &RequestAuth) -> Result<(), ApiError> {
         let key = replay_key(device);
-        let mut nonces = live_nonces(self.store.kv_get(&key).await.map_err(internal)?, now_ms);
+        let mut nonces = recent_nonces(self.store.kv_get(&key).await.map_err(internal)?);
+        let newest = nonces.iter().map(|(ts, _)| *ts).max().unwrap_or(0);
+        if auth.timestamp_ms.saturating_add(REORDER_SLACK_MS) < newest {
+            return Err(ApiError::new(ErrorCode::Replayed, "request is older than this device's recent requests"));
+        }
         if nonces.iter().any(|(_, nonce)| *nonce == auth.nonce.0) {
             return Err(ApiError::new(ErrorCode::Replayed, "this signed request was already used"));
         }
-        if nonces.len() >= MAX_REQUESTS_PER_WINDOW {
+        if nonces.len() >= MAX_REQUESTS_PER_SLACK {
             return Err(ApiError::new(ErrorCode::RateLimited, "too many requests from this device; try again later"));
         }
         nonces.push((auth.timestamp_ms, auth.nonce.0.clone()));
+        let newest = newest.max(auth.timestamp_ms);
+        nonces.retain(|(ts, _)| ts.saturating_add(REORDER_SLACK_MS) >= newest);
         let mut record = Vec::with_capacity(nonces.len() * NONCE_ENTRY);
         for (ts, nonce) in &nonces {
             record.extend_from_slice(&ts.to_be_bytes());

@@ -1,5 +1,5 @@
-//! Grows a vault's log cheaply and without growing its state: a candidate asks to join, the only
-//! member declines it, then reopens it, over and over. Events are signed by hand and pushed raw, a batch
+//! Grows a vault's log cheaply and without growing its state: candidates ask to join, the only
+//! member declines and re-admits them, over and over. Events are signed by hand and pushed raw, a batch
 //! per request, so building a 10,000-event log takes seconds.
 
 use meta_secret_core::event::{Cursor, GenericKvLogEvent, SignedEvent, VaultName};
@@ -17,40 +17,41 @@ struct Author {
 pub struct Churn {
     vault: VaultName,
     member: Author,
-    candidate: Author,
-    /// 0: candidate asks next, 1: member declines next, 2: member reopens next; 3: every event
-    /// is a fresh candidate's join request (once the vault has a second member, a reopen takes
-    /// two votes).
-    phase: u8,
+    /// Candidates that ask, are declined and re-admitted, in waves: each device sends one
+    /// request per wave, well inside the server's per-device request budget.
+    pool: Vec<Author>,
+    /// Once set, every event is a fresh device's join request.
+    fresh: bool,
     stamp: u64,
 }
 
+const POOL: usize = 32;
+
 impl Churn {
-    /// `member_keys` must be a member whose highest author_seq so far is `member_seq`.
+    /// `member_keys` must be the only member, whose highest author_seq so far is `member_seq`.
     pub fn new(vault: &str, member_keys: DeviceKeys, member_seq: u64, now_ms: u64) -> Churn {
-        let candidate = DeviceKeys::generate("churn", DeviceKind::Desktop).expect("keys");
+        let pool = (0..POOL).map(|_| Author { keys: new_keys(), author_seq: 0 }).collect();
         Churn {
             vault: VaultName::parse(vault).expect("vault"),
             member: Author { keys: member_keys, author_seq: member_seq },
-            candidate: Author { keys: candidate, author_seq: 0 },
-            phase: 0,
+            pool,
+            fresh: false,
             stamp: now_ms,
         }
     }
 
-    fn push(&mut self, send: Send, member: bool, events: Vec<GenericKvLogEvent>) {
-        let author = if member { &mut self.member } else { &mut self.candidate };
+    fn push(vault: &VaultName, stamp: &mut u64, send: Send, author: &mut Author, events: Vec<GenericKvLogEvent>) {
         let push: Vec<SignedEvent> = events
             .into_iter()
             .map(|event| {
                 author.author_seq += 1;
-                SignedEvent::sign(&author.keys, &self.vault, author.author_seq, event)
+                SignedEvent::sign(&author.keys, vault, author.author_seq, event)
             })
             .collect();
         let body = serde_json::to_vec(&SyncRequest { cursor: Cursor::EMPTY, push, limit: Some(1) }).expect("encode");
-        self.stamp += 1;
-        let path = sync_path(&self.vault);
-        let auth = RequestAuth::sign(&author.keys, "POST", &path, self.stamp, &body);
+        *stamp += 1;
+        let path = sync_path(vault);
+        let auth = RequestAuth::sign(&author.keys, "POST", &path, *stamp, &body);
         let response = send(TransportRequest { method: "POST".into(), path, auth: Some(auth), body });
         assert_eq!(response.status, 200, "churn push: {}", String::from_utf8_lossy(&response.body));
         let text = String::from_utf8_lossy(&response.body);
@@ -60,52 +61,50 @@ impl Churn {
     /// The member approves `device` (alone, it is the quorum).
     pub fn approve(&mut self, send: Send, device: &meta_secret_core::identity::DeviceId) {
         let vote = GenericKvLogEvent::JoinApproved { device: device.clone(), dealing: None };
-        self.push(send, true, vec![vote]);
+        Self::push(&self.vault, &mut self.stamp, send, &mut self.member, vec![vote]);
     }
 
     /// From now on every event is a new device's join request: one small state entry each.
     pub fn requests_only(&mut self) {
-        self.phase = 3;
+        self.fresh = true;
     }
 
-    /// Appends exactly `count` events, batching the member's decline and reopen.
+    /// Appends exactly `count` events: waves of join requests, each wave declined and re-admitted
+    /// by the member in one request; the remainder as fresh devices' join requests.
     pub fn append(&mut self, send: Send, mut count: usize) {
-        let candidate = self.candidate.keys.id().clone();
-        while count > 0 {
-            match self.phase {
-                3 => {
-                    self.candidate = Author {
-                        keys: DeviceKeys::generate("churn", DeviceKind::Desktop).expect("keys"),
-                        author_seq: 0,
-                    };
-                    let info = self.candidate.keys.info().clone();
-                    self.push(send, false, vec![GenericKvLogEvent::JoinRequested { candidate: info }]);
-                    count -= 1;
-                }
-                0 => {
-                    let info = self.candidate.keys.info().clone();
-                    self.push(send, false, vec![GenericKvLogEvent::JoinRequested { candidate: info }]);
-                    self.phase = 1;
-                    count -= 1;
-                }
-                1 if count >= 2 => {
-                    let decline = GenericKvLogEvent::JoinDeclined { device: candidate.clone() };
-                    let reopen = GenericKvLogEvent::ReadmitApproved { device: candidate.clone() };
-                    self.push(send, true, vec![decline, reopen]);
-                    self.phase = 0;
-                    count -= 2;
-                }
-                1 => {
-                    self.push(send, true, vec![GenericKvLogEvent::JoinDeclined { device: candidate.clone() }]);
-                    self.phase = 2;
-                    count -= 1;
-                }
-                _ => {
-                    self.push(send, true, vec![GenericKvLogEvent::ReadmitApproved { device: candidate.clone() }]);
-                    self.phase = 0;
-                    count -= 1;
-                }
+        while !self.fresh && count >= 3 {
+            let wave = self.pool.len().min(count / 3);
+            for candidate in &mut self.pool[..wave] {
+                let info = candidate.keys.info().clone();
+                Self::push(
+                    &self.vault,
+                    &mut self.stamp,
+                    send,
+                    candidate,
+                    vec![GenericKvLogEvent::JoinRequested { candidate: info }],
+                );
             }
+            let ids: Vec<_> = self.pool[..wave].iter().map(|c| c.keys.id().clone()).collect();
+            let mut events: Vec<GenericKvLogEvent> =
+                ids.iter().map(|id| GenericKvLogEvent::JoinDeclined { device: id.clone() }).collect();
+            events.extend(ids.iter().map(|id| GenericKvLogEvent::ReadmitApproved { device: id.clone() }));
+            Self::push(&self.vault, &mut self.stamp, send, &mut self.member, events);
+            count -= 3 * wave;
+        }
+        for _ in 0..count {
+            let mut candidate = Author { keys: new_keys(), author_seq: 0 };
+            let info = candidate.keys.info().clone();
+            Self::push(
+                &self.vault,
+                &mut self.stamp,
+                send,
+                &mut candidate,
+                vec![GenericKvLogEvent::JoinRequested { candidate: info }],
+            );
         }
     }
+}
+
+fn new_keys() -> DeviceKeys {
+    DeviceKeys::generate("churn", DeviceKind::Desktop).expect("keys")
 }
