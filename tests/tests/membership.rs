@@ -200,8 +200,11 @@ fn a_long_log_is_pulled_in_pages_and_verified_whole() {
     let net = Net::new();
     let owner = net.device("owner");
     block_on(owner.create_vault("big")).unwrap();
-    for i in 0..230 {
-        block_on(net.device(&format!("candidate {i}")).request_join("big")).unwrap();
+    // 115 requests, each declined (the pending list is capped, so they cannot all wait).
+    for i in 0..115 {
+        let candidate = net.device(&format!("candidate {i}"));
+        block_on(candidate.request_join("big")).unwrap();
+        block_on(owner.decline(&candidate.device().id)).unwrap();
     }
     let late = net.device("late");
     block_on(late.request_join("big")).unwrap();
@@ -210,7 +213,26 @@ fn a_long_log_is_pulled_in_pages_and_verified_whole() {
     assert_eq!(report.pulled, 233);
     assert!(report.requests >= 2, "233 commits need more than one page of 200: {report:?}");
     assert_eq!(head_hash(&late), net.head("big").hash.to_hex());
-    assert_eq!(block_on(late.state()).unwrap().pending.len(), 230);
+    assert_eq!(block_on(late.state()).unwrap().declined.len(), 115);
     let idle = block_on(late.sync()).unwrap();
     assert_eq!((idle.pulled, idle.requests), (0, 1), "an idle sync is one request");
+}
+
+#[test]
+fn the_pending_list_is_capped_and_members_clear_it_in_one_action() {
+    use meta_secret_core::vault::governance::MAX_PENDING;
+    let net = Net::new();
+    let owner = net.device("owner");
+    block_on(owner.create_vault("flood")).unwrap();
+    for i in 0..MAX_PENDING {
+        block_on(net.device(&format!("spam {i}")).request_join("flood")).unwrap();
+    }
+    let head = net.head("flood");
+    let one_more = net.device("one more");
+    let err = block_on(one_more.request_join("flood")).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::RateLimited, "{err}");
+    assert_eq!(net.head("flood"), head, "a refused request stores nothing");
+    assert_eq!(block_on(owner.decline_all_pending()).unwrap(), MAX_PENDING);
+    assert!(block_on(owner.state()).unwrap().pending.is_empty());
+    assert_eq!(block_on(one_more.request_join("flood")).unwrap(), MembershipStatus::Pending);
 }

@@ -363,6 +363,18 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         self.submit(GenericKvLogEvent::JoinDeclined { device: device.clone() }).await.map(drop)
     }
 
+    /// Declines every waiting join request in one request (after a flood of them).
+    pub async fn decline_all_pending(&self) -> Result<usize, ClientError> {
+        self.gateway.sync().await?;
+        let pending: Vec<DeviceId> = self.member_state().await?.pending.into_keys().collect();
+        for device in &pending {
+            self.gateway.enqueue(GenericKvLogEvent::JoinDeclined { device: device.clone() }).await?;
+        }
+        let report = self.gateway.sync().await?;
+        let rejected = report.rejected.len();
+        Ok(pending.len() - rejected.min(pending.len()))
+    }
+
     /// Votes to let a declined device ask again.
     pub async fn reopen(&self, device: &DeviceId) -> Result<(), ClientError> {
         self.submit(GenericKvLogEvent::ReadmitApproved { device: device.clone() }).await.map(drop)

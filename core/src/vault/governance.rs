@@ -10,6 +10,9 @@ use crate::identity::DeviceId;
 
 /// Largest quorum a vault may ask for.
 pub const MAX_QUORUM: u8 = 32;
+/// Most join requests that may wait at once; beyond it new requests are refused until members
+/// act (`decline_all_pending` clears the list in one request).
+pub const MAX_PENDING: usize = 64;
 /// Most members a vault may have (share x-values are one byte).
 pub const MAX_MEMBERS: usize = 200;
 /// The quorum a vault gets when its creator does not choose one.

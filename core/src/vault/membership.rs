@@ -64,6 +64,8 @@ pub(super) fn check_rules(
                 Err(RuleViolation::AlreadyPending)
             } else if state.declined.contains_key(&candidate.id) {
                 Err(RuleViolation::Declined)
+            } else if state.pending.len() >= governance::MAX_PENDING {
+                Err(RuleViolation::TooManyPending)
             } else {
                 Ok(())
             }

@@ -72,6 +72,8 @@ pub enum RuleViolation {
     NotApprovedByDealer,
     #[error("the event cites a head at or after its own place in the log")]
     SeenAhead,
+    #[error("too many join requests are waiting; a member must act on them first")]
+    TooManyPending,
 }
 
 impl HasErrorCode for RuleViolation {
@@ -108,6 +110,7 @@ impl HasErrorCode for RuleViolation {
             RuleViolation::VaultFull => ErrorCode::Conflict,
             RuleViolation::NotApprovedByDealer => ErrorCode::InvalidInput,
             RuleViolation::SeenAhead => ErrorCode::ForkDetected,
+            RuleViolation::TooManyPending => ErrorCode::RateLimited,
         }
     }
 }

@@ -20,8 +20,10 @@ pub struct Churn {
     /// Candidates that ask, are declined and re-admitted, in waves: each device sends one
     /// request per wave, well inside the server's per-device request budget.
     pool: Vec<Author>,
-    /// Once set, every event is a fresh device's join request.
+    /// Once set, every event is a fresh device's join request, or the member's decline of one
+    /// (the pending list is capped).
     fresh: bool,
+    waiting: Vec<meta_secret_core::identity::DeviceId>,
     stamp: u64,
 }
 
@@ -36,6 +38,7 @@ impl Churn {
             member: Author { keys: member_keys, author_seq: member_seq },
             pool,
             fresh: false,
+            waiting: Vec::new(),
             stamp: now_ms,
         }
     }
@@ -92,7 +95,14 @@ impl Churn {
             count -= 3 * wave;
         }
         for _ in 0..count {
+            if self.waiting.len() >= 32 {
+                let device = self.waiting.remove(0);
+                let decline = GenericKvLogEvent::JoinDeclined { device };
+                Self::push(&self.vault, &mut self.stamp, send, &mut self.member, vec![decline]);
+                continue;
+            }
             let mut candidate = Author { keys: new_keys(), author_seq: 0 };
+            self.waiting.push(candidate.keys.id().clone());
             let info = candidate.keys.info().clone();
             Self::push(
                 &self.vault,
