@@ -263,16 +263,26 @@ impl<T: SyncProtocol> SyncProtocol for CountingTransport<T> {
     }
 }
 
+/// `device`'s verified share of `secret_id` in its current epoch, with the secret's metadata.
+pub fn own_share<T: SyncProtocol>(
+    device: &VaultClient<MemoryStore, T>,
+    secret_id: &str,
+) -> meta_secret_core::client::shares::OwnShare {
+    use meta_secret_core::client::shares::BundleCache;
+    let state = block_on(device.state()).expect("state");
+    let gateway = device.gateway();
+    let store = gateway.store();
+    let cache = &mut BundleCache::default();
+    block_on(meta_secret_core::client::shares::own_share(store, gateway.keys(), &state, secret_id, cache))
+        .expect("own share")
+}
+
 /// `device`'s verified share (x, value) of `secret_id` in its current epoch.
 pub fn own_share_value<T: SyncProtocol>(
     device: &VaultClient<MemoryStore, T>,
     secret_id: &str,
 ) -> (u8, meta_secret_core::secrets::ShareValue) {
-    use meta_secret_core::client::shares::{own_share, BundleCache};
-    let state = block_on(device.state()).expect("state");
-    let gateway = device.gateway();
-    let share = block_on(own_share(gateway.store(), gateway.keys(), &state, secret_id, &mut BundleCache::default()))
-        .expect("own share");
+    let share = own_share(device, secret_id);
     (share.x, share.value)
 }
 

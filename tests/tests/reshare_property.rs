@@ -3,7 +3,6 @@
 //! departed device's old share, and every bad dealing is named by a complaint in the log.
 //! `RESHARE_CASES` sets the number of cases (default 12; the soak command in the README uses 100).
 
-use meta_secret_core::client::shares::{own_share, BundleCache};
 use meta_secret_core::event::GenericKvLogEvent as E;
 use meta_secret_core::secrets::distributor::resplit_threshold;
 use meta_secret_core::secrets::events::{Dealing, DealingBundle, SecretDealing, SubShare, SECRET_FORMAT};
@@ -18,9 +17,7 @@ use rand::{Rng, SeedableRng};
 fn bad_dealing(dealer: &Device, secret_id: &str, victim: usize) -> Dealing {
     block_on(dealer.gateway().sync()).unwrap();
     let state = block_on(dealer.state()).unwrap();
-    let gateway = dealer.gateway();
-    let own =
-        block_on(own_share(gateway.store(), gateway.keys(), &state, secret_id, &mut BundleCache::default())).unwrap();
+    let own = meta_secret_tests::own_share(dealer, secret_id);
     let record = &state.secrets[secret_id];
     let n = state.members.len() as u8;
     let (values, commitments) = deal(&own.value, resplit_threshold(record.k, n.into()), n).unwrap();

@@ -6,14 +6,14 @@ use std::collections::BTreeMap;
 
 use crate::encoding::Bytes;
 use crate::event::GenericKvLogEvent;
-use crate::identity::{DeviceId, DeviceKeys};
+use crate::identity::DeviceKeys;
 use crate::secrets::cipher::metadata_commitment;
 use crate::secrets::events::{Dealing, DealingBundle, SecretMetadata, SecretSplit, SharePayload, SubShare};
 use crate::secrets::vss::{combine, Commitments, ShareValue};
 use crate::secrets::{MetaEncryptor, SecretError};
 use crate::store::{LogStore, StoreError};
 use crate::sync::ClientError;
-use crate::vault::{RuleViolation, SecretRecord, ShareSource, VaultState};
+use crate::vault::{RuleViolation, ShareSource, VaultState};
 
 /// This device's verified share of a secret's current epoch, with the secret's metadata.
 pub struct OwnShare {
@@ -124,8 +124,10 @@ pub async fn own_share<S: LogStore>(
     let me = keys.id();
     let x = *record.holders.get(me).ok_or(RuleViolation::NoShare)?;
     let commitments = Commitments::from_wire(&record.commitments).map_err(SecretError::from)?;
+    // One read of the split: its shares (epoch 1) and the metadata commitment (every epoch).
+    let split = split_at(store, record.split_seq).await?;
     let share = match &record.source {
-        ShareSource::Split => from_split(store, keys, record, secret_id, x).await?,
+        ShareSource::Split => from_split(&split, keys, secret_id, x)?,
         ShareSource::Reshare { dealings } => {
             let mut parts = Vec::with_capacity(dealings.len());
             for used in dealings {
@@ -140,7 +142,6 @@ pub async fn own_share<S: LogStore>(
             let refs: Vec<(u8, &ShareValue)> = values.iter().map(|(x, v)| (*x, v)).collect();
             let value = combine(&refs).map_err(SecretError::from)?;
             // Any dealing whose name matches the commitment will do.
-            let split = split_at(store, record.split_seq).await?;
             let (_, named) = parts
                 .into_iter()
                 .find(|(_, e)| {
@@ -153,21 +154,13 @@ pub async fn own_share<S: LogStore>(
     if !commitments.verify(x, &share.value) {
         return Err(SecretError::BadShares(format!("the dealings of {secret_id}")).into());
     }
-    let split = split_at(store, record.split_seq).await?;
     if metadata_commitment(secret_id, &share.metadata_salt.0, &share.metadata) != split.metadata_commitment {
         return Err(SecretError::BadShares(format!("the metadata of {secret_id}")).into());
     }
     Ok(share)
 }
 
-async fn from_split<S: LogStore>(
-    store: &S,
-    keys: &DeviceKeys,
-    record: &SecretRecord,
-    secret_id: &str,
-    x: u8,
-) -> Result<OwnShare, ClientError> {
-    let split = split_at(store, record.split_seq).await?;
+fn from_split(split: &SecretSplit, keys: &DeviceKeys, secret_id: &str, x: u8) -> Result<OwnShare, ClientError> {
     let sealed = split.shares.get(usize::from(x) - 1).ok_or_else(|| corrupt(format!("split of {secret_id}")))?;
     let payload: SharePayload = MetaEncryptor::open_json(sealed, keys.age_identity())?;
     if payload.secret_id != secret_id || payload.x != x {
@@ -175,9 +168,4 @@ async fn from_split<S: LogStore>(
     }
     let value = ShareValue::from_bytes(&payload.value.0).map_err(SecretError::from)?;
     Ok(OwnShare { x, value, metadata: payload.metadata.clone(), metadata_salt: payload.metadata_salt.clone() })
-}
-
-/// The device that authored the commit at `seq`.
-pub async fn author_of<S: LogStore>(store: &S, seq: u64) -> Result<DeviceId, ClientError> {
-    Ok(store.commit_at(seq).await?.ok_or_else(|| corrupt(format!("commit {seq} missing")))?.event.author)
 }

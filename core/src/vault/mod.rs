@@ -34,8 +34,6 @@ pub struct VaultState {
     pub removed: BTreeMap<DeviceId, DeviceInfo>,
     /// Highest `author_seq` committed per device; a new event must exceed it.
     pub author_seqs: BTreeMap<DeviceId, u64>,
-    /// Seq of the last commit that changed the member set.
-    pub membership_seq: u64,
     /// Open governance proposals by key, with their voters.
     pub votes: BTreeMap<String, Vote>,
     /// For each member admitted by vote: the members who approved it (at admission or later).
@@ -72,7 +70,6 @@ impl VaultState {
             declined: BTreeMap::new(),
             removed: BTreeMap::new(),
             author_seqs: BTreeMap::new(),
-            membership_seq: 0,
             votes: BTreeMap::new(),
             approved_by: BTreeMap::new(),
             secrets: BTreeMap::new(),
@@ -146,7 +143,6 @@ impl VaultState {
         let membership_changed = membership::fold(self, commit.seq, &event.author, &event.event);
         secrets::fold(self, commit.seq, &event.author, &event.event);
         if membership_changed {
-            self.membership_seq = commit.seq;
             let gone: Vec<DeviceId> = members_before.into_iter().filter(|d| !self.members.contains_key(d)).collect();
             for device in &gone {
                 secrets::on_member_gone(self, device);
