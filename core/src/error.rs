@@ -59,6 +59,7 @@ error_codes! {
     InvalidShares = ("INVALID_SHARES", 409),
     TooLarge = ("TOO_LARGE", 413),
     RateLimited = ("RATE_LIMITED", 429),
+    QuotaExceeded = ("QUOTA_EXCEEDED", 413),
     UpgradeRequired = ("UPGRADE_REQUIRED", 426),
     WrongPassphrase = ("WRONG_PASSPHRASE", 400),
     Crypto = ("CRYPTO", 400),

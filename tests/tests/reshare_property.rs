@@ -53,7 +53,12 @@ fn bad_dealing(dealer: &Device, secret_id: &str, victim: usize) -> Dealing {
 
 fn complaints_about(net: &Net, seq: u64) -> usize {
     let store = net.server.stores().into_iter().next().unwrap();
-    let commits = block_on(meta_secret_core::store::LogStore::read_after(&store, 0, 100_000)).unwrap();
+    let commits = block_on(meta_secret_core::store::LogStore::read_after(
+        &store,
+        0,
+        meta_secret_core::store::Page::commits(100_000),
+    ))
+    .unwrap();
     commits.iter().filter(|c| matches!(&c.event.event, E::ReshareComplained(x) if x.dealing_seq == seq)).count()
 }
 

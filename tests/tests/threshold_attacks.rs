@@ -22,7 +22,12 @@ fn others_sync(devices: &[&Device]) {
 fn recovery_shares_in_log(net: &Net, vault: &str) -> usize {
     let store = net.server.stores().into_iter().next().unwrap();
     let head = net.head(vault).seq;
-    let commits = block_on(meta_secret_core::store::LogStore::read_after(&store, 0, head as usize)).unwrap();
+    let commits = block_on(meta_secret_core::store::LogStore::read_after(
+        &store,
+        0,
+        meta_secret_core::store::Page::commits(head as usize),
+    ))
+    .unwrap();
     assert_eq!(commits.len() as u64, head);
     commits.iter().filter(|c| matches!(c.event.event, E::RecoveryShare { .. })).count()
 }
@@ -206,7 +211,12 @@ fn a_dealing_with_a_forged_name_is_skipped() {
         assert_eq!(listed[0].name.as_deref(), Some("bank"), "{} keeps the real name", device.device().name);
     }
     let store = net.server.stores().into_iter().next().unwrap();
-    let commits = block_on(meta_secret_core::store::LogStore::read_after(&store, 0, 10_000)).unwrap();
+    let commits = block_on(meta_secret_core::store::LogStore::read_after(
+        &store,
+        0,
+        meta_secret_core::store::Page::commits(10_000),
+    ))
+    .unwrap();
     assert!(
         commits.iter().any(|c| matches!(&c.event.event, E::ReshareComplained(x) if x.dealing_seq == seq)),
         "the forged dealing is named"

@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use js_sys::Uint8Array;
 use meta_secret_core::event::{Commit, Cursor};
 use meta_secret_core::identity::DeviceId;
-use meta_secret_core::store::{check_continuity, LogStore, StoreBatch, StoreError};
+use meta_secret_core::store::{check_continuity, LogStore, Page, StoreBatch, StoreError};
 use rexie::{Direction, KeyRange, ObjectStore, Rexie, Store, Transaction, TransactionMode};
 use serde::Deserialize;
 use wasm_bindgen::{JsCast, JsValue};
@@ -67,12 +67,17 @@ pub(crate) fn to_row(commit: &Commit) -> Result<JsValue, StoreError> {
 }
 
 fn from_row(value: JsValue) -> Result<Commit, StoreError> {
+    sized_from_row(value).map(|(commit, _)| commit)
+}
+
+/// A commit and its stored size.
+fn sized_from_row(value: JsValue) -> Result<(Commit, usize), StoreError> {
     let row: CommitRow = serde_wasm_bindgen::from_value(value).map_err(corrupt)?;
     let commit: Commit = serde_json::from_str(&row.body).map_err(corrupt)?;
     if commit.seq as f64 != row.seq {
         return Err(StoreError::Corrupt(format!("row {} holds commit {}", row.seq, commit.seq)));
     }
-    Ok(commit)
+    Ok((commit, row.body.len()))
 }
 
 async fn last_commit(commits: &Store) -> Result<Option<Commit>, StoreError> {
@@ -154,12 +159,14 @@ impl LogStore for IdbStore {
         Ok(last_commit(&commits).await?.map_or(Cursor::EMPTY, |c| c.cursor()))
     }
 
-    async fn read_after(&self, after_seq: u64, limit: usize) -> Result<Vec<Commit>, StoreError> {
+    async fn read_after(&self, after_seq: u64, page: Page) -> Result<Vec<Commit>, StoreError> {
         let (_transaction, commits) = self.reader(COMMITS)?;
         let range = KeyRange::lower_bound(&seq_key(after_seq), Some(true)).map_err(backend)?;
-        let limit = u32::try_from(limit).unwrap_or(u32::MAX);
+        let limit = u32::try_from(page.commits).unwrap_or(u32::MAX);
         let rows = commits.get_all(Some(range), Some(limit)).await.map_err(backend)?;
-        rows.into_iter().map(from_row).collect()
+        let sized = rows.into_iter().map(sized_from_row).collect::<Result<Vec<_>, _>>()?;
+        let count = page.fits(sized.iter().map(|(_, size)| *size));
+        Ok(sized.into_iter().take(count).map(|(commit, _)| commit).collect())
     }
 
     async fn commit_at(&self, seq: u64) -> Result<Option<Commit>, StoreError> {

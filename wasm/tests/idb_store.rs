@@ -32,7 +32,7 @@ async fn data_survives_closing_and_reopening_the_database() {
 
     let reopened = IdbStore::open(&name).await.unwrap();
     assert_eq!(reopened.head().await.unwrap(), commits[2].cursor());
-    assert_eq!(reopened.read_after(0, 10).await.unwrap(), commits);
+    assert_eq!(reopened.read_after(0, meta_secret_core::store::Page::commits(10)).await.unwrap(), commits);
     assert_eq!(reopened.kv_get("device/outbox").await.unwrap(), Some(vec![1, 2, 3]));
     assert_eq!(reopened.find_by_author(&keys.info().id, 2).await.unwrap(), Some(commits[1].clone()));
     reopened.close();

@@ -29,7 +29,8 @@ pub async fn open(
     let query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
     let auth = RequestAuth::from_query(|name| query.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())).ok();
     let request = TransportRequest { method: "GET".into(), path, auth, body: Vec::new() };
-    let device = app.authorize_live(&request, now_ms).await?;
+    let open = |device: &DeviceId| state.get_websockets_with_tag(device.as_str()).len();
+    let device = app.authorize_live(&request, now_ms, open).await?;
 
     let fail = |_| ApiError::new(ErrorCode::Internal, "the server could not open a live socket");
     let pair = WebSocketPair::new().map_err(fail)?;

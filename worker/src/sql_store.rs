@@ -4,12 +4,14 @@
 use meta_secret_core::encoding::{Bytes, Hash32};
 use meta_secret_core::event::{Commit, Cursor};
 use meta_secret_core::identity::DeviceId;
-use meta_secret_core::store::{check_continuity, LogStore, StoreBatch, StoreError};
+use meta_secret_core::store::{check_continuity, LogStore, Page, StoreBatch, StoreError};
 use serde::Deserialize;
 use worker::{SqlStorage, SqlStorageValue};
 
 /// Characters of base64 per kv row; well under the per-value limit.
 const KV_CHUNK_CHARS: usize = 512 * 1024;
+/// Largest integer a binding carries exactly (JavaScript numbers underneath).
+const MAX_SAFE: u64 = (1 << 53) - 1;
 
 fn chunked(text: &str, size: usize) -> Vec<&str> {
     // base64 is ASCII, so byte offsets are character boundaries.
@@ -135,9 +137,18 @@ impl LogStore for SqlStore {
         self.head_now()
     }
 
-    async fn read_after(&self, after_seq: u64, limit: usize) -> Result<Vec<Commit>, StoreError> {
-        let limit = int(limit as u64)?;
-        self.commits("SELECT body FROM {p}commits WHERE seq > ? ORDER BY seq LIMIT ?", vec![int(after_seq)?, limit])
+    async fn read_after(&self, after_seq: u64, page: Page) -> Result<Vec<Commit>, StoreError> {
+        let limit = int((page.commits as u64).min(MAX_SAFE))?;
+        let bytes = int((page.bytes as u64).min(MAX_SAFE))?;
+        // The running total is computed in SQLite, so rows past the byte budget are never loaded.
+        // The first row always comes (its total is its own size).
+        self.commits(
+            "SELECT body FROM (SELECT seq, body, length(CAST(body AS BLOB)) AS size, \
+             SUM(length(CAST(body AS BLOB))) OVER (ORDER BY seq) AS total \
+             FROM {p}commits WHERE seq > ? ORDER BY seq LIMIT ?) \
+             WHERE total <= ? OR total = size ORDER BY seq",
+            vec![int(after_seq)?, limit, bytes],
+        )
     }
 
     async fn commit_at(&self, seq: u64) -> Result<Option<Commit>, StoreError> {

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::{LogStore, StoreBatch, StoreError};
+use super::{stored_size, LogStore, Page, StoreBatch, StoreError};
 use crate::event::{Commit, Cursor, GenericKvLogEvent, SignedEvent, VaultName};
 use crate::identity::{DeviceKeys, DeviceKind};
 
@@ -93,6 +93,7 @@ pub async fn run_conformance<F: StoreFactory>(factory: &mut F) -> ConformanceRep
     case!(find_by_author_locates_commits);
     case!(large_values_round_trip);
     case!(pages_of_a_long_log);
+    case!(pages_are_bounded_by_bytes);
     match reopen_sees_earlier_writes(factory, &keys).await {
         Ok(()) => report.passed += 1,
         Err(why) => report.failures.push(("reopen_sees_earlier_writes", why)),
@@ -102,7 +103,7 @@ pub async fn run_conformance<F: StoreFactory>(factory: &mut F) -> ConformanceRep
 
 async fn empty_store_has_nothing<S: LogStore>(store: &S, keys: &DeviceKeys) -> CaseResult {
     ensure_eq!(store.head().await.map_err(fail("head"))?, Cursor::EMPTY, "head of empty store");
-    ensure_eq!(store.read_after(0, 10).await.map_err(fail("read"))?.len(), 0, "commits in empty store");
+    ensure_eq!(store.read_after(0, Page::commits(10)).await.map_err(fail("read"))?.len(), 0, "commits in empty store");
     ensure_eq!(store.commit_at(1).await.map_err(fail("commit_at"))?, None, "commit 1");
     ensure_eq!(store.kv_get("missing").await.map_err(fail("kv_get"))?, None, "missing key");
     ensure_eq!(store.find_by_author(keys.id(), 1).await.map_err(fail("find"))?, None, "find in empty store");
@@ -113,10 +114,10 @@ async fn appended_commits_read_back_in_order<S: LogStore>(store: &S, keys: &Devi
     let commits = chained_commits(keys, Cursor::EMPTY, 1, 5);
     store.write(batch_of(&commits)).await.map_err(fail("write"))?;
     ensure_eq!(store.head().await.map_err(fail("head"))?, commits[4].cursor(), "head");
-    ensure_eq!(store.read_after(0, 10).await.map_err(fail("read"))?, commits, "all commits");
-    ensure_eq!(store.read_after(2, 2).await.map_err(fail("read"))?, commits[2..4].to_vec(), "page 3..4");
-    ensure_eq!(store.read_after(5, 10).await.map_err(fail("read"))?.len(), 0, "after the head");
-    ensure_eq!(store.read_after(99, 10).await.map_err(fail("read"))?.len(), 0, "far after the head");
+    ensure_eq!(store.read_after(0, Page::commits(10)).await.map_err(fail("read"))?, commits, "all commits");
+    ensure_eq!(store.read_after(2, Page::commits(2)).await.map_err(fail("read"))?, commits[2..4].to_vec(), "page 3..4");
+    ensure_eq!(store.read_after(5, Page::commits(10)).await.map_err(fail("read"))?.len(), 0, "after the head");
+    ensure_eq!(store.read_after(99, Page::commits(10)).await.map_err(fail("read"))?.len(), 0, "far after the head");
     ensure_eq!(store.commit_at(3).await.map_err(fail("commit_at"))?, Some(commits[2].clone()), "commit 3");
     ensure_eq!(store.commit_at(0).await.map_err(fail("commit_at"))?, None, "commit 0");
     ensure_eq!(store.commit_at(6).await.map_err(fail("commit_at"))?, None, "commit 6");
@@ -127,7 +128,7 @@ async fn appends_continue_the_head<S: LogStore>(store: &S, keys: &DeviceKeys) ->
     let commits = chained_commits(keys, Cursor::EMPTY, 1, 5);
     store.write(batch_of(&commits[..3])).await.map_err(fail("first write"))?;
     store.write(batch_of(&commits[3..])).await.map_err(fail("second write"))?;
-    ensure_eq!(store.read_after(0, 10).await.map_err(fail("read"))?, commits, "all commits");
+    ensure_eq!(store.read_after(0, Page::commits(10)).await.map_err(fail("read"))?, commits, "all commits");
     Ok(())
 }
 
@@ -145,7 +146,11 @@ async fn an_overlap_is_refused_and_changes_nothing<S: LogStore>(store: &S, keys:
     store.write(batch_of(&commits[..3])).await.map_err(fail("write"))?;
     let refused = store.write(batch_of(&commits[2..])).await;
     ensure_eq!(refused, Err(StoreError::Conflict { expected_seq: 4, got_seq: 3 }), "overlapping write");
-    ensure_eq!(store.read_after(0, 10).await.map_err(fail("read"))?, commits[..3].to_vec(), "log after refused write");
+    ensure_eq!(
+        store.read_after(0, Page::commits(10)).await.map_err(fail("read"))?,
+        commits[..3].to_vec(),
+        "log after refused write"
+    );
     Ok(())
 }
 
@@ -227,7 +232,7 @@ async fn pages_of_a_long_log<S: LogStore>(store: &S, keys: &DeviceKeys) -> CaseR
     store.write(batch_of(&commits)).await.map_err(fail("write"))?;
     let mut seen = Vec::new();
     loop {
-        let page = store.read_after(seen.len() as u64, 100).await.map_err(fail("read"))?;
+        let page = store.read_after(seen.len() as u64, Page::commits(100)).await.map_err(fail("read"))?;
         if page.is_empty() {
             break;
         }
@@ -237,6 +242,21 @@ async fn pages_of_a_long_log<S: LogStore>(store: &S, keys: &DeviceKeys) -> CaseR
         seen.extend(page);
     }
     ensure_eq!(seen, commits, "paged read");
+    Ok(())
+}
+
+async fn pages_are_bounded_by_bytes<S: LogStore>(store: &S, keys: &DeviceKeys) -> CaseResult {
+    let commits = chained_commits(keys, Cursor::EMPTY, 1, 6);
+    store.write(batch_of(&commits)).await.map_err(fail("write"))?;
+    let sizes: Vec<usize> = commits.iter().map(stored_size).collect();
+    let read = |after: u64, bytes: usize| store.read_after(after, Page { commits: 10, bytes });
+    let three = sizes[1] + sizes[2] + sizes[3];
+    ensure_eq!(read(1, three).await.map_err(fail("read"))?, commits[1..4].to_vec(), "exactly three fit");
+    ensure_eq!(read(1, three - 1).await.map_err(fail("read"))?, commits[1..3].to_vec(), "one byte short of three");
+    ensure_eq!(read(0, 1).await.map_err(fail("read"))?, commits[..1].to_vec(), "the first always comes");
+    ensure_eq!(read(4, usize::MAX).await.map_err(fail("read"))?, commits[4..].to_vec(), "no byte bound");
+    let count_first = store.read_after(0, Page { commits: 2, bytes: usize::MAX }).await.map_err(fail("read"))?;
+    ensure_eq!(count_first, commits[..2].to_vec(), "the count still bounds");
     Ok(())
 }
 
@@ -250,7 +270,7 @@ async fn reopen_sees_earlier_writes<F: StoreFactory>(factory: &mut F, keys: &Dev
     }
     let store = factory.open("reopen_sees_earlier_writes").await;
     ensure_eq!(store.head().await.map_err(fail("head"))?, commits[2].cursor(), "head after reopen");
-    ensure_eq!(store.read_after(0, 10).await.map_err(fail("read"))?, commits, "log after reopen");
+    ensure_eq!(store.read_after(0, Page::commits(10)).await.map_err(fail("read"))?, commits, "log after reopen");
     ensure_eq!(store.kv_get("device/keys").await.map_err(fail("get"))?, Some(b"k".to_vec()), "kv after reopen");
     ensure_eq!(
         store.find_by_author(keys.id(), 2).await.map_err(fail("find"))?,

@@ -1,13 +1,15 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use super::{check_continuity, LogStore, StoreBatch, StoreError};
+use super::{check_continuity, LogStore, Page, StoreBatch, StoreError};
 use crate::event::{Commit, Cursor};
 use crate::identity::DeviceId;
 
 #[derive(Default)]
 struct MemoryData {
     commits: Vec<Commit>,
+    /// Each commit's stored size, for byte-bounded pages.
+    sizes: Vec<usize>,
     head: Cursor,
     by_author: HashMap<(DeviceId, u64), u64>,
     kv: BTreeMap<String, Vec<u8>>,
@@ -47,6 +49,7 @@ impl LogStore for MemoryStore {
         let head = check_continuity(data.head, &batch.commits)?;
         for commit in batch.commits {
             data.by_author.insert((commit.event.author.clone(), commit.event.author_seq), commit.seq);
+            data.sizes.push(super::stored_size(&commit));
             data.commits.push(commit);
         }
         data.head = head;
@@ -63,11 +66,12 @@ impl LogStore for MemoryStore {
         Ok(self.lock()?.head)
     }
 
-    async fn read_after(&self, after_seq: u64, limit: usize) -> Result<Vec<Commit>, StoreError> {
+    async fn read_after(&self, after_seq: u64, page: Page) -> Result<Vec<Commit>, StoreError> {
         let data = self.lock()?;
         // Commit seq n sits at index n - 1.
         let start = usize::try_from(after_seq).unwrap_or(usize::MAX).min(data.commits.len());
-        Ok(data.commits[start..].iter().take(limit).cloned().collect())
+        let count = page.fits(data.sizes[start..].iter().copied());
+        Ok(data.commits[start..start + count].to_vec())
     }
 
     async fn commit_at(&self, seq: u64) -> Result<Option<Commit>, StoreError> {

@@ -45,14 +45,49 @@ pub fn check_continuity(head: Cursor, commits: &[Commit]) -> Result<Cursor, Stor
     Ok(head)
 }
 
+/// How much one read may return: at most `commits` commits and, past the first, no more than
+/// `bytes` of stored commit JSON. The first commit always comes whatever its size, so a reader
+/// always progresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub commits: usize,
+    pub bytes: usize,
+}
+
+impl Page {
+    /// A page bounded by count only.
+    pub const fn commits(commits: usize) -> Page {
+        Page { commits, bytes: usize::MAX }
+    }
+
+    /// How many of the commits with these stored sizes (in order) fit the page.
+    pub fn fits(&self, sizes: impl IntoIterator<Item = usize>) -> usize {
+        let mut total = 0usize;
+        let mut count = 0;
+        for size in sizes.into_iter().take(self.commits) {
+            total = total.saturating_add(size);
+            if count > 0 && total > self.bytes {
+                break;
+            }
+            count += 1;
+        }
+        count
+    }
+}
+
+/// The size a commit takes in a store and on the wire (its JSON).
+pub fn stored_size(commit: &Commit) -> usize {
+    serde_json::to_vec(commit).map_or(0, |json| json.len())
+}
+
 #[allow(async_fn_in_trait)] // Futures are !Send on wasm; every caller drives them on one thread.
 pub trait LogStore {
     /// Applies the whole batch or nothing. Commits must continue the current head.
     async fn write(&self, batch: StoreBatch) -> Result<(), StoreError>;
     /// The last commit's cursor, or [`Cursor::EMPTY`].
     async fn head(&self) -> Result<Cursor, StoreError>;
-    /// Up to `limit` commits with seq above `after_seq`, in order.
-    async fn read_after(&self, after_seq: u64, limit: usize) -> Result<Vec<Commit>, StoreError>;
+    /// The commits with seq above `after_seq`, in order, as many as fit `page`.
+    async fn read_after(&self, after_seq: u64, page: Page) -> Result<Vec<Commit>, StoreError>;
     async fn commit_at(&self, seq: u64) -> Result<Option<Commit>, StoreError>;
     /// The commit holding `author`'s event number `author_seq`, if any.
     async fn find_by_author(&self, author: &DeviceId, author_seq: u64) -> Result<Option<Commit>, StoreError>;

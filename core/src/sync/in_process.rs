@@ -23,12 +23,16 @@ pub enum LiveFrame {
 }
 
 /// The device end of an in-process live socket.
-pub struct LiveInbox(Receiver<LiveFrame>);
+/// A connected socket's receiving end; dropping it closes the socket.
+pub struct LiveInbox {
+    receiver: Receiver<LiveFrame>,
+    _open: Arc<()>,
+}
 
 impl LiveInbox {
     /// Everything received since the last call.
     pub fn drain(&self) -> Vec<LiveFrame> {
-        self.0.try_iter().collect()
+        self.receiver.try_iter().collect()
     }
 }
 
@@ -36,6 +40,8 @@ struct LiveSocket {
     vault: VaultName,
     device: DeviceId,
     sender: Sender<LiveFrame>,
+    /// Gone once the inbox is dropped, so the socket no longer counts as open.
+    open: std::sync::Weak<()>,
 }
 
 pub struct InProcessServer {
@@ -92,10 +98,17 @@ impl InProcessServer {
         let Route::Live(vault) = route(&request.method, &request.path)? else {
             return Err(ApiError::new(ErrorCode::NotFound, "not a live route"));
         };
-        let device = self.app(&vault).authorize_live(request, self.clock.now_ms()).await?;
+        let open = |device: &DeviceId| {
+            lock(&self.sockets)
+                .iter()
+                .filter(|s| s.vault == vault && &s.device == device && s.open.strong_count() > 0)
+                .count()
+        };
+        let device = self.app(&vault).authorize_live(request, self.clock.now_ms(), open).await?;
         let (sender, receiver) = channel();
-        lock(&self.sockets).push(LiveSocket { vault, device, sender });
-        Ok(LiveInbox(receiver))
+        let token = Arc::new(());
+        lock(&self.sockets).push(LiveSocket { vault, device, sender, open: Arc::downgrade(&token) });
+        Ok(LiveInbox { receiver, _open: token })
     }
 
     async fn poke(&self, vault: &VaultName, app: &ServerApp<MemoryStore>) {

@@ -13,6 +13,9 @@ pub const POLL_INTERVAL_CONNECTED_MS: u64 = 60_000;
 pub const POLL_INTERVAL_DISCONNECTED_MS: u64 = 5_000;
 /// Close code for a socket whose device is no longer a member (RFC 6455 "policy violation").
 pub const CLOSE_NOT_MEMBER: u16 = 1008;
+/// Live sockets one device may hold open on a vault (tabs, an extension, a phone's reconnects);
+/// one more is refused with `RATE_LIMITED` so a device cannot pin the object's memory.
+pub const MAX_LIVE_SOCKETS_PER_DEVICE: usize = 8;
 
 /// A message the server sends down a live socket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -13,5 +13,5 @@ pub mod wire;
 pub use client_error::ClientError;
 pub use gateway::{RejectedEvent, SyncGateway, SyncReport};
 pub use in_process::{InProcessServer, InProcessTransport, LiveFrame, LiveInbox};
-pub use server::{Handled, ServerApp};
+pub use server::{Handled, ServerApp, VaultLimits, MAX_OUTSIDER_REQUESTS};
 pub use transport::{SyncProtocol, TransportError, TransportRequest, TransportResponse};

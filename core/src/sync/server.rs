@@ -4,20 +4,43 @@
 
 use futures_util::lock::Mutex;
 
-use super::live::{LiveAction, LiveMessage, CLOSE_NOT_MEMBER};
+use super::live::{LiveAction, LiveMessage, CLOSE_NOT_MEMBER, MAX_LIVE_SOCKETS_PER_DEVICE};
 use super::snapshot::{load_state, put_state};
 use super::transport::{TransportRequest, TransportResponse};
 use super::wire::{
     route, ApiError, PushOutcome, PushResult, RequestAuth, Route, SyncRequest, SyncResponse, DEFAULT_PAGE,
-    MAX_BODY_BYTES, MAX_PAGE,
+    MAX_BODY_BYTES, MAX_CLOCK_SKEW_MS, MAX_PAGE, MAX_PAGE_BYTES,
 };
 use crate::error::{ErrorCode, HasErrorCode};
 use crate::event::{Commit, Cursor, SignedEvent, VaultName};
 use crate::identity::DeviceId;
-use crate::store::{LogStore, StoreBatch, StoreError};
+use crate::store::{stored_size, LogStore, Page, StoreBatch, StoreError};
 use crate::vault::{MembershipStatus, VaultState};
 
 const STATE_KEY: &str = "server/state";
+/// Bytes of commits the log holds (8 bytes, big-endian), kept next to the state snapshot.
+const USAGE_KEY: &str = "server/usage";
+
+/// What one vault may hold. A full vault rejects new events with `QUOTA_EXCEEDED` (413); the log
+/// is append-only, so only an operator raising the limits makes room.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VaultLimits {
+    pub max_events: u64,
+    /// Bytes of stored commit JSON.
+    pub max_log_bytes: u64,
+}
+
+impl Default for VaultLimits {
+    fn default() -> VaultLimits {
+        VaultLimits { max_events: 100_000, max_log_bytes: 512 * 1024 * 1024 }
+    }
+}
+
+/// The folded state and the log's size, cached between requests.
+struct Loaded {
+    state: VaultState,
+    log_bytes: u64,
+}
 
 fn replay_key(device: &DeviceId) -> String {
     format!("server/nonces/{device}")
@@ -29,15 +52,16 @@ pub const REORDER_SLACK_MS: u64 = 30_000;
 /// Most requests one device may send within the slack.
 pub const MAX_REQUESTS_PER_SLACK: usize = 512;
 const NONCE_ENTRY: usize = 8 + crate::sync::wire::NONCE_LEN;
+/// Spent nonces of devices that are neither members nor pending, shared by all of them.
+const OUTSIDER_NONCES_KEY: &str = "server/nonces-outsiders";
+/// Requests outsiders may send within one clock window, all together: the pool's record stays
+/// under 100 KiB however many fresh keys an attacker makes.
+pub const MAX_OUTSIDER_REQUESTS: usize = 4096;
 
 /// The nonces a device spent, newest timestamp first in mind: entries older than the slack
 /// before the newest are dropped (a request that old is refused anyway).
 fn recent_nonces(stored: Option<Vec<u8>>) -> Vec<(u64, Vec<u8>)> {
-    let stored = stored.unwrap_or_default();
-    let entries: Vec<(u64, Vec<u8>)> = stored
-        .chunks_exact(NONCE_ENTRY)
-        .filter_map(|entry| Some((u64::from_be_bytes(entry[..8].try_into().ok()?), entry[8..].to_vec())))
-        .collect();
+    let entries = parse_nonces(stored);
     let newest = entries.iter().map(|(ts, _)| *ts).max().unwrap_or(0);
     entries.into_iter().filter(|(ts, _)| ts.saturating_add(REORDER_SLACK_MS) >= newest).collect()
 }
@@ -52,13 +76,18 @@ pub struct Handled {
 pub struct ServerApp<S> {
     vault: VaultName,
     store: S,
+    limits: VaultLimits,
     /// Serializes requests and caches the folded state between them.
-    state: Mutex<Option<VaultState>>,
+    state: Mutex<Option<Loaded>>,
 }
 
 impl<S: LogStore> ServerApp<S> {
     pub fn new(vault: VaultName, store: S) -> ServerApp<S> {
-        ServerApp { vault, store, state: Mutex::new(None) }
+        ServerApp::with_limits(vault, store, VaultLimits::default())
+    }
+
+    pub fn with_limits(vault: VaultName, store: S, limits: VaultLimits) -> ServerApp<S> {
+        ServerApp { vault, store, limits, state: Mutex::new(None) }
     }
 
     pub fn vault(&self) -> &VaultName {
@@ -89,22 +118,34 @@ impl<S: LogStore> ServerApp<S> {
     }
 
     /// Authorizes a live socket: a fresh, signed `GET` of this vault's live path by a current
-    /// member. Returns the member's device id; the caller tags the socket with it.
-    pub async fn authorize_live(&self, request: &TransportRequest, now_ms: u64) -> Result<DeviceId, ApiError> {
+    /// member holding fewer than [`MAX_LIVE_SOCKETS_PER_DEVICE`] sockets (`open_sockets` counts
+    /// them). Returns the member's device id; the caller tags the socket with it.
+    pub async fn authorize_live(
+        &self,
+        request: &TransportRequest,
+        now_ms: u64,
+        open_sockets: impl FnOnce(&DeviceId) -> usize,
+    ) -> Result<DeviceId, ApiError> {
         let Route::Live(vault) = route(&request.method, &request.path)? else {
             return Err(ApiError::new(ErrorCode::NotFound, "not a live route"));
         };
         self.check_vault(&vault)?;
         let (requester, auth) = authenticate(request, now_ms)?;
         let mut cached = self.state.lock().await;
-        self.spend(&requester, auth).await?;
-        let state = self.take_state(&mut cached).await?;
-        let outcome = match state.status_of(&requester) {
+        let loaded = self.take_state(&mut cached).await?;
+        if let Err(error) = self.spend(&loaded.state, &requester, auth, now_ms).await {
+            *cached = Some(loaded);
+            return Err(error);
+        }
+        let outcome = match loaded.state.status_of(&requester) {
+            MembershipStatus::Member if open_sockets(&requester) >= MAX_LIVE_SOCKETS_PER_DEVICE => {
+                Err(ApiError::new(ErrorCode::RateLimited, "this device has too many live sockets open on this vault"))
+            }
             MembershipStatus::Member => Ok(requester),
             MembershipStatus::NoVault => Err(ApiError::new(ErrorCode::NoVault, "no such vault")),
             _ => Err(ApiError::new(ErrorCode::NotMember, "only members may listen to a vault")),
         };
-        *cached = Some(state);
+        *cached = Some(loaded);
         outcome
     }
 
@@ -112,24 +153,41 @@ impl<S: LogStore> ServerApp<S> {
     /// members get a poke, sockets of devices that are no longer members are closed.
     pub async fn live_actions(&self, connected: &[DeviceId]) -> Result<Vec<LiveAction>, ApiError> {
         let mut cached = self.state.lock().await;
-        let state = self.take_state(&mut cached).await?;
-        let poke = LiveMessage::HeadChanged { head: state.head }.to_json();
+        let loaded = self.take_state(&mut cached).await?;
+        let poke = LiveMessage::HeadChanged { head: loaded.state.head }.to_json();
         let actions = connected
             .iter()
-            .map(|device| match state.is_member(device) {
+            .map(|device| match loaded.state.is_member(device) {
                 true => LiveAction::Send(poke.clone()),
                 false => LiveAction::Close { code: CLOSE_NOT_MEMBER, reason: "no longer a member of this vault" },
             })
             .collect();
-        *cached = Some(state);
+        *cached = Some(loaded);
         Ok(actions)
     }
 
     /// The cached state, or the stored one after a restart or a storage failure.
-    async fn take_state(&self, cached: &mut Option<VaultState>) -> Result<VaultState, ApiError> {
-        match cached.take() {
-            Some(state) => Ok(state),
-            None => load_state(&self.store, STATE_KEY, &self.vault).await.map_err(internal),
+    async fn take_state(&self, cached: &mut Option<Loaded>) -> Result<Loaded, ApiError> {
+        if let Some(loaded) = cached.take() {
+            return Ok(loaded);
+        }
+        let state = load_state(&self.store, STATE_KEY, &self.vault).await.map_err(internal)?;
+        let log_bytes = match self.store.kv_get(USAGE_KEY).await.map_err(internal)? {
+            Some(bytes) => bytes.try_into().map(u64::from_be_bytes).map_err(|_| internal_corrupt())?,
+            None => self.measure_log().await?,
+        };
+        Ok(Loaded { state, log_bytes })
+    }
+
+    /// The log's size from its commits, for a vault stored before usage was recorded.
+    async fn measure_log(&self) -> Result<u64, ApiError> {
+        let (mut after, mut total) = (0, 0u64);
+        loop {
+            let page = self.store.read_after(after, Page { commits: 500, bytes: MAX_PAGE_BYTES }).await;
+            let page = page.map_err(internal)?;
+            let Some(last) = page.last() else { return Ok(total) };
+            after = last.seq;
+            total += page.iter().map(|commit| stored_size(commit) as u64).sum::<u64>();
         }
     }
 
@@ -155,32 +213,39 @@ impl<S: LogStore> ServerApp<S> {
         }
         let (requester, auth) = authenticate(request, now_ms)?;
         let mut cached = self.state.lock().await;
-        self.spend(&requester, auth).await?;
-        let sync: SyncRequest = serde_json::from_slice(&request.body)
-            .map_err(|e| ApiError::new(ErrorCode::Malformed, format!("invalid sync request: {e}")))?;
-        let mut state = self.take_state(&mut cached).await?;
-        let head_before = state.head;
-        let outcome = self.process(&mut state, &requester, &sync).await;
-        let head_moved = state.head != head_before;
+        let mut loaded = self.take_state(&mut cached).await?;
+        if let Err(error) = self.spend(&loaded.state, &requester, auth, now_ms).await {
+            *cached = Some(loaded);
+            return Err(error);
+        }
+        let sync: SyncRequest = match serde_json::from_slice(&request.body) {
+            Ok(sync) => sync,
+            Err(e) => {
+                *cached = Some(loaded);
+                return Err(ApiError::new(ErrorCode::Malformed, format!("invalid sync request: {e}")));
+            }
+        };
+        let head_before = loaded.state.head;
+        let outcome = self.process(&mut loaded, &requester, &sync).await;
+        let head_moved = loaded.state.head != head_before;
         // After a storage failure the store may hold part of a write the state does not know of;
         // reloading folds whatever landed, so the vault heals instead of wedging.
         let storage_failed = matches!(&outcome, Err(error) if error.code == ErrorCode::Internal);
-        *cached = (!storage_failed).then_some(state);
+        *cached = (!storage_failed).then_some(loaded);
         outcome.map(|response| (response, head_moved))
     }
 
     async fn process(
         &self,
-        state: &mut VaultState,
+        loaded: &mut Loaded,
         requester: &DeviceId,
         sync: &SyncRequest,
     ) -> Result<SyncResponse, ApiError> {
-        let is_member = state.is_member(requester);
-        if is_member {
-            self.check_cursor(state, sync.cursor).await?;
+        if loaded.state.is_member(requester) {
+            self.check_cursor(&loaded.state, sync.cursor).await?;
         }
 
-        let mut next = state.clone();
+        let mut next = Loaded { state: loaded.state.clone(), log_bytes: loaded.log_bytes };
         let mut new_commits = Vec::new();
         let mut results = Vec::with_capacity(sync.push.len());
         for event in &sync.push {
@@ -188,23 +253,22 @@ impl<S: LogStore> ServerApp<S> {
             results.push(PushResult { author_seq: event.author_seq, outcome });
         }
 
-        let mut batch = StoreBatch { commits: new_commits, kv: Vec::new() };
-        if !batch.commits.is_empty() {
-            put_state(&mut batch, STATE_KEY, &next);
-        }
-        if !batch.commits.is_empty() {
+        if !new_commits.is_empty() {
+            let mut batch = StoreBatch { commits: new_commits, kv: Vec::new() };
+            put_state(&mut batch, STATE_KEY, &next.state);
+            batch.put(USAGE_KEY, next.log_bytes.to_be_bytes().to_vec());
             self.store.write(batch).await.map_err(internal)?;
         }
-        *state = next;
+        *loaded = next;
 
-        self.answer(state, requester, sync, results).await
+        self.answer(&loaded.state, requester, sync, results).await
     }
 
     /// Decides one pushed event against the evolving state, collecting it into `new_commits` when
     /// valid. `Err` refuses the whole request.
     async fn admit(
         &self,
-        next: &mut VaultState,
+        loaded: &mut Loaded,
         requester: &DeviceId,
         event: &SignedEvent,
         new_commits: &mut Vec<Commit>,
@@ -219,19 +283,29 @@ impl<S: LogStore> ServerApp<S> {
         if event.author_seq == 0 || event.author_seq > crate::event::MAX_SEQ {
             return refuse(ErrorCode::InvalidInput, "author_seq must be between 1 and 2^53 - 1");
         }
-        if event.author_seq <= next.last_author_seq(requester) {
+        if event.author_seq <= loaded.state.last_author_seq(requester) {
             return self.repeated(event, new_commits).await;
         }
-        let commit = Commit::after(next.head, event.clone());
+        let commit = Commit::after(loaded.state.head, event.clone());
         if !super::fork::seen_on_chain(&self.store, new_commits, &commit).await.map_err(internal)? {
             return Ok(PushOutcome::Rejected {
                 code: ErrorCode::ForkDetected,
                 message: "the event cites a head that is not on this vault's log".into(),
             });
         }
-        match next.apply_commit(&commit) {
+        let size = stored_size(&commit) as u64;
+        if loaded.state.head.seq >= self.limits.max_events
+            || loaded.log_bytes.saturating_add(size) > self.limits.max_log_bytes
+        {
+            return Ok(PushOutcome::Rejected {
+                code: ErrorCode::QuotaExceeded,
+                message: "this vault's log is full; its operator can raise the limit".into(),
+            });
+        }
+        match loaded.state.apply_commit(&commit) {
             Ok(()) => {
                 let seq = commit.seq;
+                loaded.log_bytes += size;
                 new_commits.push(commit);
                 Ok(PushOutcome::Committed { seq })
             }
@@ -289,41 +363,94 @@ impl<S: LogStore> ServerApp<S> {
             return Ok(SyncResponse { status, results, commits: Vec::new(), head: None, more: false });
         }
         let limit = sync.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE) as usize;
+        let page = Page { commits: limit, bytes: MAX_PAGE_BYTES };
         let commits = match sync.cursor == state.head {
             true => Vec::new(),
-            false => self.store.read_after(sync.cursor.seq, limit).await.map_err(internal)?,
+            false => self.store.read_after(sync.cursor.seq, page).await.map_err(internal)?,
         };
         let more = commits.last().is_some_and(|c| c.seq < state.head.seq);
         Ok(SyncResponse { status, results, commits, head: Some(state.head), more })
     }
 
     /// Spends a verified request's nonce, whether the request is then accepted or refused: the
-    /// same bytes never pass twice, while a device's concurrent requests all pass.
-    async fn spend(&self, device: &DeviceId, auth: &RequestAuth) -> Result<(), ApiError> {
-        let key = replay_key(device);
-        let mut nonces = recent_nonces(self.store.kv_get(&key).await.map_err(internal)?);
-        let newest = nonces.iter().map(|(ts, _)| *ts).max().unwrap_or(0);
-        if auth.timestamp_ms.saturating_add(REORDER_SLACK_MS) < newest {
-            return Err(ApiError::new(ErrorCode::Replayed, "request is older than this device's recent requests"));
-        }
-        if nonces.iter().any(|(_, nonce)| *nonce == auth.nonce.0) {
+    /// same bytes never pass twice, while a device's concurrent requests all pass. Members and
+    /// pending devices each keep their own record; every other device shares one bounded pool, so
+    /// fresh keys cannot grow storage.
+    async fn spend(
+        &self,
+        state: &VaultState,
+        device: &DeviceId,
+        auth: &RequestAuth,
+        now_ms: u64,
+    ) -> Result<(), ApiError> {
+        let own_key = replay_key(device);
+        let mut own = recent_nonces(self.store.kv_get(&own_key).await.map_err(internal)?);
+        let mut pool = pooled_nonces(self.store.kv_get(OUTSIDER_NONCES_KEY).await.map_err(internal)?, now_ms);
+        // Both records are checked: a request refused while its sender was an outsider must not
+        // pass once the sender is admitted.
+        if own.iter().chain(&pool).any(|(_, nonce)| *nonce == auth.nonce.0) {
             return Err(ApiError::new(ErrorCode::Replayed, "this signed request was already used"));
         }
-        if nonces.len() >= MAX_REQUESTS_PER_SLACK {
-            return Err(ApiError::new(ErrorCode::RateLimited, "too many requests from this device; try again later"));
-        }
-        nonces.push((auth.timestamp_ms, auth.nonce.0.clone()));
-        let newest = newest.max(auth.timestamp_ms);
-        nonces.retain(|(ts, _)| ts.saturating_add(REORDER_SLACK_MS) >= newest);
-        let mut record = Vec::with_capacity(nonces.len() * NONCE_ENTRY);
-        for (ts, nonce) in &nonces {
-            record.extend_from_slice(&ts.to_be_bytes());
-            record.extend_from_slice(nonce);
-        }
+        let entry = (auth.timestamp_ms, auth.nonce.0.clone());
         let mut batch = StoreBatch::default();
-        batch.put(&key, record);
+        match state.status_of(device) {
+            MembershipStatus::Member | MembershipStatus::Pending => {
+                let newest = own.iter().map(|(ts, _)| *ts).max().unwrap_or(0);
+                if auth.timestamp_ms.saturating_add(REORDER_SLACK_MS) < newest {
+                    return Err(ApiError::new(
+                        ErrorCode::Replayed,
+                        "request is older than this device's recent requests",
+                    ));
+                }
+                if own.len() >= MAX_REQUESTS_PER_SLACK {
+                    return Err(ApiError::new(
+                        ErrorCode::RateLimited,
+                        "too many requests from this device; try again later",
+                    ));
+                }
+                own.push(entry);
+                let newest = newest.max(auth.timestamp_ms);
+                own.retain(|(ts, _)| ts.saturating_add(REORDER_SLACK_MS) >= newest);
+                batch.put(&own_key, nonce_record(&own));
+            }
+            _ => {
+                if pool.len() >= MAX_OUTSIDER_REQUESTS {
+                    return Err(ApiError::new(
+                        ErrorCode::RateLimited,
+                        "too many requests from devices outside this vault; try again later",
+                    ));
+                }
+                pool.push(entry);
+                batch.put(OUTSIDER_NONCES_KEY, nonce_record(&pool));
+            }
+        }
         self.store.write(batch).await.map_err(internal)
     }
+}
+
+fn nonce_record(nonces: &[(u64, Vec<u8>)]) -> Vec<u8> {
+    let mut record = Vec::with_capacity(nonces.len() * NONCE_ENTRY);
+    for (ts, nonce) in nonces {
+        record.extend_from_slice(&ts.to_be_bytes());
+        record.extend_from_slice(nonce);
+    }
+    record
+}
+
+fn parse_nonces(stored: Option<Vec<u8>>) -> Vec<(u64, Vec<u8>)> {
+    let stored = stored.unwrap_or_default();
+    stored
+        .chunks_exact(NONCE_ENTRY)
+        .filter_map(|entry| Some((u64::from_be_bytes(entry[..8].try_into().ok()?), entry[8..].to_vec())))
+        .collect()
+}
+
+/// The outsiders' pool without entries whose timestamp is now outside the clock window (such a
+/// request is refused as stale anyway).
+fn pooled_nonces(stored: Option<Vec<u8>>, now_ms: u64) -> Vec<(u64, Vec<u8>)> {
+    let mut nonces = parse_nonces(stored);
+    nonces.retain(|(ts, _)| ts.saturating_add(MAX_CLOCK_SKEW_MS) >= now_ms);
+    nonces
 }
 
 /// The signer of a request and its signature headers, once the signature and clock window check
@@ -332,6 +459,10 @@ fn authenticate(request: &TransportRequest, now_ms: u64) -> Result<(DeviceId, &R
     let auth = request.auth.as_ref().ok_or_else(|| ApiError::new(ErrorCode::BadSignature, "request is not signed"))?;
     let requester = auth.verify(&request.method, &request.path, &request.body, now_ms)?;
     Ok((requester, auth))
+}
+
+fn internal_corrupt() -> ApiError {
+    internal(StoreError::Corrupt("usage record".into()))
 }
 
 /// Storage failures are bugs or outages; callers get no backend details.

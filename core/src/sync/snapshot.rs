@@ -2,10 +2,11 @@
 //! the commits since the snapshot, not the whole log.
 
 use crate::event::VaultName;
-use crate::store::{LogStore, StoreBatch, StoreError};
+use crate::store::{LogStore, Page, StoreBatch, StoreError};
 use crate::vault::VaultState;
 
-const FOLD_PAGE: usize = 500;
+/// Folding reads the log in pages this size, so opening a vault holds one page in memory.
+const FOLD_PAGE: Page = Page { commits: 500, bytes: 4 * 1024 * 1024 };
 
 /// Loads the snapshot under `key` and folds any commits the store holds beyond it.
 pub async fn load_state<S: LogStore>(store: &S, key: &str, vault: &VaultName) -> Result<VaultState, StoreError> {

@@ -13,6 +13,9 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// Most commits one sync response carries; a device asks again while `more` is set.
 pub const MAX_PAGE: u32 = 500;
 pub const DEFAULT_PAGE: u32 = 200;
+/// Most bytes of commits one sync response carries (past its first commit, which always comes):
+/// a large log never needs one large response, nor a large allocation on either side.
+pub const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
 /// How far a request timestamp may be from the server's clock.
 pub const MAX_CLOCK_SKEW_MS: u64 = 5 * 60 * 1000;
 
