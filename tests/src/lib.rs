@@ -239,27 +239,36 @@ pub fn device_over<T: SyncProtocol>(transport: T, name: &str, store: MemoryStore
     block_on(VaultClient::open(store, transport, Box::new(SystemClock), setup)).expect("open")
 }
 
-/// Counts the requests that pass through it, for tests and benchmarks that count round trips.
+/// Counts the requests that pass through it (and keeps the largest response body), for tests and
+/// benchmarks that count round trips.
 #[derive(Clone)]
 pub struct CountingTransport<T> {
     inner: T,
     count: Arc<std::sync::atomic::AtomicU64>,
+    largest: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl<T> CountingTransport<T> {
     pub fn new(inner: T) -> CountingTransport<T> {
-        CountingTransport { inner, count: Arc::default() }
+        CountingTransport { inner, count: Arc::default(), largest: Arc::default() }
     }
 
     pub fn count(&self) -> u64 {
         self.count.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// The largest response body seen, in bytes.
+    pub fn largest_response(&self) -> usize {
+        self.largest.load(std::sync::atomic::Ordering::SeqCst)
     }
 }
 
 impl<T: SyncProtocol> SyncProtocol for CountingTransport<T> {
     async fn send(&self, request: TransportRequest) -> Result<TransportResponse, TransportError> {
         self.count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        self.inner.send(request).await
+        let response = self.inner.send(request).await?;
+        self.largest.fetch_max(response.body.len(), std::sync::atomic::Ordering::SeqCst);
+        Ok(response)
     }
 }
 

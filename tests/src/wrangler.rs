@@ -90,6 +90,26 @@ impl WranglerDev {
         panic!("wrangler dev did not answer within 90 s: {}", self.log_tail());
     }
 
+    /// The peak resident memory (VmHWM, KiB) of the workerd processes this `wrangler dev` runs,
+    /// found by their process group.
+    pub fn workerd_peak_rss_kib(&self) -> u64 {
+        let Some(group) = self.child.as_ref().map(|c| c.id().to_string()) else { return 0 };
+        let mut total = 0;
+        for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+            // "pid (comm) state ppid pgrp ...": comm may hold spaces, so split after its ')'.
+            let Some((head, rest)) = stat.rsplit_once(')') else { continue };
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            if !head.ends_with("(workerd") || fields.get(2) != Some(&group.as_str()) {
+                continue;
+            }
+            let status = std::fs::read_to_string(entry.path().join("status")).unwrap_or_default();
+            let peak = status.lines().find_map(|line| line.strip_prefix("VmHWM:"));
+            total += peak.and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok()).unwrap_or(0);
+        }
+        total
+    }
+
     pub fn log_tail(&self) -> String {
         let text = std::fs::read_to_string(&self.log).unwrap_or_default();
         text.lines().rev().take(30).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n")
