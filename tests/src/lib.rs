@@ -2,6 +2,7 @@
 //! transports that lose or tamper with responses, a native HTTP transport and a `wrangler dev`
 //! harness.
 
+pub mod flood;
 pub mod http;
 pub mod live_socket;
 pub mod wrangler;

@@ -2,16 +2,13 @@
 //! byte-bounded pages (a new device's first sync never needs a big response, nor big memory), and
 //! a flood of join requests from fresh keys leaves a bounded pending list and a fast member pull.
 
-use std::time::Instant;
-
-use meta_secret_core::event::{Cursor, GenericKvLogEvent, SignedEvent, VaultName};
-use meta_secret_core::identity::{DeviceKeys, DeviceKind};
 use meta_secret_core::store::MemoryStore;
-use meta_secret_core::sync::wire::{PushOutcome, SyncRequest, SyncResponse, MAX_BODY_BYTES, MAX_PAGE_BYTES};
+use meta_secret_core::sync::wire::{MAX_BODY_BYTES, MAX_PAGE_BYTES};
 use meta_secret_core::vault::governance::MAX_PENDING;
+use meta_secret_tests::flood::{flood_joins, timed_pull};
 use meta_secret_tests::http::HttpTransport;
 use meta_secret_tests::wrangler::{temp_dir, WranglerDev};
-use meta_secret_tests::{block_on, device_over, http_device, signed_request, CountingTransport, SystemClock};
+use meta_secret_tests::{block_on, device_over, http_device, CountingTransport};
 
 #[test]
 fn a_new_device_pulls_a_log_of_big_commits_in_bounded_pages() {
@@ -51,36 +48,6 @@ fn a_new_device_pulls_a_log_of_big_commits_in_bounded_pages() {
     );
 }
 
-fn full_pull(http: &HttpTransport, member: &DeviceKeys, vault: &str) -> (SyncResponse, u32) {
-    let mut cursor = Cursor::EMPTY;
-    let mut requests = 0;
-    loop {
-        let body = serde_json::to_vec(&SyncRequest { cursor, push: vec![], limit: None }).unwrap();
-        let now = meta_secret_core::clock::Clock::now_ms(&SystemClock);
-        let response = http.send_blocking(&signed_request(member, vault, body, now)).unwrap();
-        assert_eq!(response.status, 200, "{}", String::from_utf8_lossy(&response.body));
-        let page: SyncResponse = serde_json::from_slice(&response.body).unwrap();
-        requests += 1;
-        cursor = page.commits.last().map_or(cursor, |c| c.cursor());
-        if !page.more {
-            return (page, requests);
-        }
-    }
-}
-
-/// Median milliseconds of a member's full pull, and the requests it took.
-fn timed_pull(http: &HttpTransport, member: &DeviceKeys, vault: &str) -> (f64, u32) {
-    let mut times = Vec::new();
-    let mut requests = 0;
-    for _ in 0..7 {
-        let started = Instant::now();
-        requests = full_pull(http, member, vault).1;
-        times.push(started.elapsed().as_secs_f64() * 1000.0);
-    }
-    times.sort_by(f64::total_cmp);
-    (times[times.len() / 2], requests)
-}
-
 #[test]
 fn two_thousand_join_requests_from_fresh_keys_leave_a_bounded_list() {
     let dev = WranglerDev::start(&temp_dir("join-flood"));
@@ -89,32 +56,13 @@ fn two_thousand_join_requests_from_fresh_keys_leave_a_bounded_list() {
     block_on(owner.create_vault("flooded")).unwrap();
     block_on(owner.add_secret("bank", b"pin 1234", 1)).unwrap();
     let keys = owner.gateway().keys();
-    let (before_ms, before_requests) = timed_pull(&http, keys, "flooded");
+    let (before_ms, before_requests) = timed_pull(&http, keys, "flooded", 7);
 
-    let vault = VaultName::parse("flooded").unwrap();
-    let (mut committed, mut limited) = (0, 0);
-    for i in 0..2000 {
-        let fresh = DeviceKeys::generate(&format!("spam {i}"), DeviceKind::Desktop).unwrap();
-        let join =
-            SignedEvent::sign(&fresh, &vault, 1, GenericKvLogEvent::JoinRequested { candidate: fresh.info().clone() });
-        let body = serde_json::to_vec(&SyncRequest { cursor: Cursor::EMPTY, push: vec![join], limit: None }).unwrap();
-        let now = meta_secret_core::clock::Clock::now_ms(&SystemClock);
-        let response = http.send_blocking(&signed_request(&fresh, "flooded", body, now)).unwrap();
-        let text = String::from_utf8_lossy(&response.body).into_owned();
-        match response.status {
-            200 => match &serde_json::from_slice::<SyncResponse>(&response.body).unwrap().results[0].outcome {
-                PushOutcome::Committed { .. } => committed += 1,
-                PushOutcome::Rejected { code, .. } if code.as_str() == "RATE_LIMITED" => limited += 1,
-                other => panic!("join {i}: {other:?}"),
-            },
-            429 => limited += 1,
-            _ => panic!("join {i}: {} {text}", response.status),
-        }
-    }
+    let (committed, limited) = flood_joins(&http, "flooded", 2000);
     assert_eq!(committed, MAX_PENDING, "the pending list stops at its cap");
     assert_eq!(limited, 2000 - MAX_PENDING);
 
-    let (after_ms, after_requests) = timed_pull(&http, keys, "flooded");
+    let (after_ms, after_requests) = timed_pull(&http, keys, "flooded", 7);
     println!(
         "member full pull: {before_ms:.1} ms in {before_requests} request(s) before, {after_ms:.1} ms in \
          {after_requests} after 2,000 join requests (ratio {:.2})",

@@ -133,6 +133,8 @@ fn main() {
         rows.push(worker::throughput(&url, 8, seconds));
         eprintln!("adding a device to a vault of 100 secrets…");
         rows.push(reshare::add_device_vs_add_secrets(&url, if quick { 1 } else { 3 }));
+        eprintln!("2,000 join requests from fresh keys…");
+        rows.push(worker::pull_after_join_flood(&url, if quick { 5 } else { 21 }));
     }
     if !native_only {
         eprintln!("browser figures…");

@@ -178,3 +178,23 @@ fn run_for<T: Sync>(seconds: f64, items: &[T], work: impl Fn(&T, &AtomicBool) ->
     });
     done.load(Ordering::Relaxed)
 }
+
+/// 11. A member's full pull after 2,000 join requests from fresh keys, against before them.
+pub fn pull_after_join_flood(url: &str, trials: usize) -> Row {
+    use meta_secret_tests::flood::{flood_joins, timed_pull};
+    let http = HttpTransport::new(url);
+    let vault = format!("flood-{}", now_ms());
+    let owner = http_device(url, "owner");
+    block_on(owner.create_vault(&vault)).expect("create");
+    let keys = owner.gateway().keys();
+    let (before, _) = timed_pull(&http, keys, &vault, trials);
+    flood_joins(&http, &vault, 2000);
+    let (after, _) = timed_pull(&http, keys, &vault, trials);
+    Row::ratio(
+        "11",
+        "member's full pull after 2,000 join requests from fresh keys vs before (Durable Object)",
+        after,
+        before,
+        2.0,
+    )
+}
