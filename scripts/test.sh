@@ -29,8 +29,8 @@ if cargo tree -p meta-secret-core -e normal --target wasm32-unknown-unknown | gr
   exit 1
 fi
 
-step "tests (native, including end to end against wrangler dev)"
-cargo test --workspace --release
+step "tests (native, including end to end against wrangler dev, and 60 s per fuzz target)"
+FUZZ_SECONDS="${FUZZ_SECONDS:-60}" cargo test --workspace --release
 
 step "browser tests (headless Chromium: IndexedDB conformance, page and worker scope, full scenario vs wrangler dev)"
 ./scripts/test-browser.sh

@@ -3,6 +3,7 @@
 //! harness.
 
 pub mod flood;
+pub mod fuzzing;
 pub mod http;
 pub mod live_socket;
 pub mod wrangler;
