@@ -162,6 +162,8 @@ class DevicePanel {
       dbName: `meta-secret-${this.slot}`,
       deviceName: name,
       passphrase: passphrase || undefined,
+      // The playground's devices may skip the passphrase; the form says so.
+      insecureNoPassphrase: !passphrase,
     });
     localStorage.setItem(NAME_KEY(this.slot), name);
     this.q(".device-title").textContent = `${this.device.device.name} (${shortId(this.device.device.id)})`;

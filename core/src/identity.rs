@@ -5,6 +5,7 @@ use std::str::FromStr;
 use age::secrecy::ExposeSecret;
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::encoding::{Bytes, Hash32};
 use crate::error::{ErrorCode, HasErrorCode};
@@ -178,6 +179,18 @@ pub enum KeyProtection<'a> {
 
 impl KeyProtection<'_> {
     pub const DEFAULT_WORK_FACTOR: u8 = 18;
+    /// Below this a stolen key blob falls to a cheap brute force (2^14 scrypt rounds ≈ 16 MiB).
+    pub const MIN_WORK_FACTOR: u8 = 14;
+    /// scrypt needs 1 KiB × 2^factor of memory: 2^20 is 1 GiB, the most a browser tab can give.
+    pub const MAX_WORK_FACTOR: u8 = 20;
+
+    /// Refuses a work factor outside the sane range (age itself panics on 0 and on 64 and up).
+    pub fn check_work_factor(work_factor: u8) -> Result<(), IdentityError> {
+        match (Self::MIN_WORK_FACTOR..=Self::MAX_WORK_FACTOR).contains(&work_factor) {
+            true => Ok(()),
+            false => Err(IdentityError::Invalid("the key work factor must be between 14 and 20")),
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -187,6 +200,14 @@ struct StoredKeys {
     kind: DeviceKind,
     signing_seed: Bytes,
     age_identity: String,
+}
+
+impl Drop for StoredKeys {
+    /// The private keys in their serialized form are wiped, not left for the allocator.
+    fn drop(&mut self) {
+        self.signing_seed.0.zeroize();
+        self.age_identity.zeroize();
+    }
 }
 
 const AGE_MAGIC: &[u8] = b"age-encryption.org/v1";
@@ -236,13 +257,14 @@ impl DeviceKeys {
             signing_seed: Bytes(self.signing.to_bytes().to_vec()),
             age_identity: self.age.to_string().expose_secret().to_owned(),
         };
-        let plain = serde_json::to_vec(&stored).map_err(|_| IdentityError::Corrupt)?;
+        let plain = Zeroizing::new(serde_json::to_vec(&stored).map_err(|_| IdentityError::Corrupt)?);
         match protection {
-            KeyProtection::Unprotected => Ok(plain),
+            KeyProtection::Unprotected => Ok(plain.to_vec()),
             KeyProtection::Passphrase { passphrase, work_factor } => {
                 if passphrase.is_empty() {
                     return Err(IdentityError::Invalid("passphrase must not be empty"));
                 }
+                KeyProtection::check_work_factor(work_factor)?;
                 let mut recipient = age::scrypt::Recipient::new(passphrase.to_owned().into());
                 recipient.set_work_factor(work_factor);
                 age::encrypt(&recipient, &plain).map_err(|_| IdentityError::Corrupt)
@@ -253,7 +275,7 @@ impl DeviceKeys {
     /// Reads keys written by [`DeviceKeys::export`]. A protected blob needs the right passphrase;
     /// an unprotected one refuses a passphrase, so a caller never believes plain keys are protected.
     pub fn import(bytes: &[u8], passphrase: Option<&str>) -> Result<DeviceKeys, IdentityError> {
-        let plain = match (bytes.starts_with(AGE_MAGIC), passphrase) {
+        let plain = Zeroizing::new(match (bytes.starts_with(AGE_MAGIC), passphrase) {
             (true, Some(passphrase)) => {
                 let identity = age::scrypt::Identity::new(passphrase.to_owned().into());
                 age::decrypt(&identity, bytes).map_err(|_| IdentityError::WrongPassphrase)?
@@ -261,11 +283,12 @@ impl DeviceKeys {
             (true, None) => return Err(IdentityError::WrongPassphrase),
             (false, Some(_)) => return Err(IdentityError::Invalid("keys are stored without a passphrase")),
             (false, None) => bytes.to_vec(),
-        };
+        });
         let stored: StoredKeys = serde_json::from_slice(&plain).map_err(|_| IdentityError::Corrupt)?;
-        let seed: [u8; 32] = stored.signing_seed.0.as_slice().try_into().map_err(|_| IdentityError::Corrupt)?;
+        let seed: Zeroizing<[u8; 32]> =
+            Zeroizing::new(stored.signing_seed.0.as_slice().try_into().map_err(|_| IdentityError::Corrupt)?);
         let age = age::x25519::Identity::from_str(&stored.age_identity).map_err(|_| IdentityError::Corrupt)?;
-        Ok(Self::assemble(SigningKey::from_bytes(&seed), age, stored.name, stored.kind))
+        Ok(Self::assemble(SigningKey::from_bytes(&seed), age, stored.name.clone(), stored.kind))
     }
 }
 
@@ -313,7 +336,7 @@ mod tests {
     #[test]
     fn passphrase_export_is_encrypted_and_checks_the_passphrase() {
         let keys = DeviceKeys::generate("a", DeviceKind::Browser).unwrap();
-        let protection = KeyProtection::Passphrase { passphrase: "correct horse", work_factor: 10 };
+        let protection = KeyProtection::Passphrase { passphrase: "correct horse", work_factor: 14 };
         let blob = keys.export(protection).unwrap();
         let seed_b64 = Bytes(keys.signing.to_bytes().to_vec()).to_base64();
         assert!(!String::from_utf8_lossy(&blob).contains(&seed_b64), "seed must not be in the clear");
@@ -321,5 +344,18 @@ mod tests {
         assert_eq!(back.info(), keys.info());
         assert_eq!(DeviceKeys::import(&blob, Some("wrong")).unwrap_err(), IdentityError::WrongPassphrase);
         assert_eq!(DeviceKeys::import(&blob, None).unwrap_err(), IdentityError::WrongPassphrase);
+    }
+
+    #[test]
+    fn the_work_factor_is_bounded() {
+        let keys = DeviceKeys::generate("a", DeviceKind::Browser).unwrap();
+        for bad in [0, 1, 10, 13, 21, 63, 64, 255] {
+            let protection = KeyProtection::Passphrase { passphrase: "pw", work_factor: bad };
+            let error = keys.export(protection).unwrap_err();
+            assert_eq!(error.code(), ErrorCode::InvalidInput, "work factor {bad}");
+        }
+        for good in [KeyProtection::MIN_WORK_FACTOR, 15] {
+            assert!(keys.export(KeyProtection::Passphrase { passphrase: "pw", work_factor: good }).is_ok());
+        }
     }
 }

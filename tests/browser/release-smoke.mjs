@@ -32,7 +32,7 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>smoke</title>
   import init, { MetaSecret } from "/pkg/meta_secret.js";
   window.smoke = async (serverUrl) => {
     await init();
-    const device = await MetaSecret.open({ serverUrl, dbName: "smoke-" + Date.now(), deviceName: "smoke", keyWorkFactor: 10 });
+    const device = await MetaSecret.open({ serverUrl, dbName: "smoke-" + Date.now(), deviceName: "smoke", insecureNoPassphrase: true });
     await device.createVault("smoke-" + Date.now());
     const secret = await device.addSecret("note", "release ✓ 秘密", { threshold: 1 });
     const claimId = await device.requestRecovery(secret.id);

@@ -13,6 +13,7 @@ use serde::Serialize;
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
+use zeroize::Zeroizing;
 
 use crate::fetch_transport::FetchTransport;
 use crate::idb_store::IdbStore;
@@ -75,16 +76,30 @@ impl MetaSecret {
     pub async fn open(options: Ts<OpenOptions>) -> Result<MetaSecret, JsValue> {
         console_error_panic_hook::set_once();
         refuse_unknown_keys(&options.js_value(), OpenOptions::KEYS, "open options")?;
-        let options = options.to_rust().map_err(|e| invalid_input(format!("open options: {e}")))?;
+        let mut options = options.to_rust().map_err(|e| invalid_input(format!("open options: {e}")))?;
+        let passphrase = Zeroizing::new(options.passphrase.take().unwrap_or_default());
         if options.server_url.is_empty() || options.db_name.is_empty() {
             return Err(invalid_input("serverUrl and dbName must not be empty"));
         }
+        // Keys at rest are protected unless the caller says, by name, that they need not be.
+        match (passphrase.is_empty(), options.insecure_no_passphrase.unwrap_or(false)) {
+            (true, false) => {
+                return Err(invalid_input(
+                    "a passphrase is required to protect this device's keys; pass insecureNoPassphrase: true to \
+                     store them unprotected",
+                ))
+            }
+            (false, true) => return Err(invalid_input("give either a passphrase or insecureNoPassphrase, not both")),
+            _ => {}
+        }
+        let work_factor = options.key_work_factor.unwrap_or(KeyProtection::DEFAULT_WORK_FACTOR);
+        KeyProtection::check_work_factor(work_factor).map_err(|e| client_error(e.into()))?;
         let store = IdbStore::open(&options.db_name).await.map_err(|e| client_error(e.into()))?;
         let setup = DeviceSetup {
             name: &options.device_name,
             kind: options.device_kind.map_or(DeviceKind::Browser, Into::into),
-            passphrase: options.passphrase.as_deref(),
-            work_factor: options.key_work_factor.unwrap_or(KeyProtection::DEFAULT_WORK_FACTOR),
+            passphrase: (!passphrase.is_empty()).then_some(passphrase.as_str()),
+            work_factor,
         };
         let transport = FetchTransport::new(&options.server_url);
         let client = match VaultClient::open(store, transport, Box::new(JsClock), setup).await {
@@ -246,7 +261,7 @@ impl MetaSecret {
         options: Ts<AddSecretOptions>,
     ) -> Promise {
         self.run(|inner| async move {
-            let bytes = secret_bytes(&secret)?;
+            let bytes = Zeroizing::new(secret_bytes(&secret)?);
             refuse_unknown_keys(&options.js_value(), AddSecretOptions::KEYS, "addSecret options")?;
             let options = options.to_rust().map_err(|e| invalid_input(format!("addSecret options: {e}")))?;
             let info = inner.client.add_secret(&name, &bytes, options.threshold).await.map_err(client_error)?;
@@ -306,7 +321,7 @@ impl MetaSecret {
     #[wasm_bindgen(unchecked_return_type = "Promise<Uint8Array>")]
     pub fn reveal(&self, #[wasm_bindgen(js_name = claimId)] claim_id: String) -> Promise {
         self.run(|inner| async move {
-            let bytes = inner.client.reveal(&claim_id).await.map_err(client_error)?;
+            let bytes = Zeroizing::new(inner.client.reveal(&claim_id).await.map_err(client_error)?);
             Ok(Uint8Array::from(bytes.as_slice()).into())
         })
     }
@@ -315,9 +330,9 @@ impl MetaSecret {
     #[wasm_bindgen(js_name = revealText, unchecked_return_type = "Promise<string>")]
     pub fn reveal_text(&self, #[wasm_bindgen(js_name = claimId)] claim_id: String) -> Promise {
         self.run(|inner| async move {
-            let bytes = inner.client.reveal(&claim_id).await.map_err(client_error)?;
-            let text = String::from_utf8(bytes).map_err(|_| invalid_input("the secret is not UTF-8 text"))?;
-            Ok(JsValue::from_str(&text))
+            let bytes = Zeroizing::new(inner.client.reveal(&claim_id).await.map_err(client_error)?);
+            let text = std::str::from_utf8(&bytes).map_err(|_| invalid_input("the secret is not UTF-8 text"))?;
+            Ok(JsValue::from_str(text))
         })
     }
 

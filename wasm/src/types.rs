@@ -18,19 +18,23 @@ pub struct OpenOptions {
     /// The IndexedDB database holding this device's keys and log; one per device.
     pub db_name: String,
     pub device_name: String,
-    /// Encrypts the device keys at rest (age scrypt). Without it they are stored in the clear.
+    /// Encrypts the device keys at rest (age scrypt). Required unless `insecureNoPassphrase`.
     #[tsify(optional)]
     pub passphrase: Option<String>,
+    /// Stores the device keys unprotected in IndexedDB: anyone who can read the browser profile
+    /// can act as this device. Only for tests and demos.
+    #[tsify(optional)]
+    pub insecure_no_passphrase: Option<bool>,
     #[tsify(optional)]
     pub device_kind: Option<DeviceKindName>,
-    /// scrypt cost (log2 N) for new keys; default 18. Lower only in tests.
+    /// scrypt cost (log2 N) for new keys: 14 to 20, default 18.
     #[tsify(optional)]
     pub key_work_factor: Option<u8>,
 }
 
 impl OpenOptions {
     pub const KEYS: &'static [&'static str] =
-        &["serverUrl", "dbName", "deviceName", "passphrase", "deviceKind", "keyWorkFactor"];
+        &["serverUrl", "dbName", "deviceName", "passphrase", "insecureNoPassphrase", "deviceKind", "keyWorkFactor"];
 }
 
 #[derive(Debug, Clone, Copy, Tsify, Serialize, Deserialize)]

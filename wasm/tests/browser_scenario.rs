@@ -189,7 +189,7 @@ async fn bad_input_is_rejected_with_stable_codes_and_the_device_stays_usable() {
 #[wasm_bindgen_test]
 async fn keys_are_protected_by_the_passphrase() {
     let db = unique("protected");
-    let options = |passphrase: &str| json!({ "serverUrl": server_url(), "dbName": db, "deviceName": "p", "passphrase": passphrase, "keyWorkFactor": 10 });
+    let options = |passphrase: &str| json!({ "serverUrl": server_url(), "dbName": db, "deviceName": "p", "passphrase": passphrase, "keyWorkFactor": 14 });
     let first = open_with(options("correct horse")).await.expect("create protected keys");
     let id = device_id(&first);
     call(first.close()).await.unwrap();
@@ -197,4 +197,33 @@ async fn keys_are_protected_by_the_passphrase() {
     assert_eq!(code(error), "WRONG_PASSPHRASE");
     let again = open_with(options("correct horse")).await.expect("right passphrase");
     assert_eq!(device_id(&again), id);
+}
+
+#[wasm_bindgen_test]
+async fn no_passphrase_needs_the_explicit_insecure_option_and_the_work_factor_is_bounded() {
+    let db = unique("unprotected");
+    let base = json!({ "serverUrl": server_url(), "dbName": db, "deviceName": "u" });
+    let with = |extra: serde_json::Value| {
+        let mut options = base.clone();
+        options.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        options
+    };
+    let refused = [
+        json!({}),
+        json!({ "passphrase": "" }),
+        json!({ "insecureNoPassphrase": false }),
+        json!({ "passphrase": "pw", "insecureNoPassphrase": true }),
+        json!({ "passphrase": "pw", "keyWorkFactor": 1 }),
+        json!({ "passphrase": "pw", "keyWorkFactor": 0 }),
+        json!({ "passphrase": "pw", "keyWorkFactor": 13 }),
+        json!({ "passphrase": "pw", "keyWorkFactor": 21 }),
+        json!({ "passphrase": "pw", "keyWorkFactor": 64 }),
+        json!({ "passphrase": "pw", "keyWorkFactor": 255 }),
+    ];
+    for extra in refused {
+        let error = open_with(with(extra.clone())).await.err().unwrap_or_else(|| panic!("{extra} accepted"));
+        assert_eq!(code(error), "INVALID_INPUT", "{extra}");
+    }
+    let opened = open_with(with(json!({ "insecureNoPassphrase": true }))).await.expect("explicit opt-in");
+    call(opened.close()).await.unwrap();
 }

@@ -50,13 +50,13 @@ pub async fn open_with(options: serde_json::Value) -> Result<MetaSecret, JsValue
     MetaSecret::open(Ts::new_unchecked(js(&options))).await
 }
 
-/// A device with its own IndexedDB database and cheap (test-only) key protection.
+/// A device with its own IndexedDB database and (test-only) unprotected keys.
 pub async fn device(name: &str) -> MetaSecret {
     let options = serde_json::json!({
         "serverUrl": server_url(),
         "dbName": unique(&format!("db-{name}")),
         "deviceName": name,
-        "keyWorkFactor": 10,
+        "insecureNoPassphrase": true,
     });
     open_with(options).await.expect("open device")
 }
