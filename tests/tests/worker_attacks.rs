@@ -32,7 +32,7 @@ fn v() -> VaultName {
 }
 
 struct Target {
-    _dev: WranglerDev,
+    dev: WranglerDev,
     http: HttpTransport,
     owner: DeviceKeys,
     member: DeviceKeys,
@@ -83,7 +83,7 @@ fn target() -> Target {
     let dev = WranglerDev::start(&temp_dir("attacks"));
     let http = HttpTransport::new(&dev.url());
     let keys = |name| DeviceKeys::generate(name, DeviceKind::Desktop).unwrap();
-    let target = Target { _dev: dev, http, owner: keys("owner"), member: keys("member"), outsider: keys("outsider") };
+    let target = Target { dev, http, owner: keys("owner"), member: keys("member"), outsider: keys("outsider") };
     let (owner, member) = (&target.owner, &target.member);
     let created =
         SignedEvent::sign(owner, &v(), 1, GenericKvLogEvent::VaultCreated { owner: owner.info().clone(), quorum: 2 });
@@ -119,6 +119,9 @@ fn the_attack_and_bad_input_matrix() {
         t.refused(what, 400, "MALFORMED", || t.raw(member, body));
     }
     t.refused("2 MiB body", 413, "TOO_LARGE", || t.raw(member, vec![b' '; 2 * 1024 * 1024]));
+    t.refused("2 MiB chunked body without Content-Length", 413, "TOO_LARGE", || {
+        chunked_post(t.dev.port, "/v1/vaults/attacked/sync", 2 * 1024 * 1024)
+    });
 
     // Routing.
     let body = serde_json::to_vec(&push(vec![])).unwrap();
@@ -205,6 +208,39 @@ fn the_attack_and_bad_input_matrix() {
         body: vec![],
     };
     assert_eq!(t.send(preflight).status, 204);
+}
+
+/// A POST whose body is sent chunked (no `Content-Length`), `total` bytes of JSON-ish filler.
+fn chunked_post(port: u16, path: &str, total: usize) -> TransportResponse {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n\
+         Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).expect("head");
+    let chunk = vec![b' '; 64 * 1024];
+    // The server may answer and stop reading before the end; later writes may then fail.
+    for _ in 0..total / chunk.len() {
+        let framed = [format!("{:x}\r\n", chunk.len()).into_bytes(), chunk.clone(), b"\r\n".to_vec()].concat();
+        if stream.write_all(&framed).is_err() {
+            break;
+        }
+    }
+    let _ = stream.write_all(b"0\r\n\r\n");
+    let mut reader = BufReader::new(stream);
+    let mut status_line = String::new();
+    reader.read_line(&mut status_line).expect("status line");
+    let status: u16 = status_line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("status");
+    let mut rest = String::new();
+    let _ = reader.read_to_string(&mut rest);
+    let (headers, body) = rest.split_once("\r\n\r\n").unwrap_or(("", ""));
+    // A chunked response body is framed: keep only the JSON object.
+    let body = match headers.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+        true => body.find('{').and_then(|start| body.rfind('}').map(|end| &body[start..=end])).unwrap_or(""),
+        false => body,
+    };
+    TransportResponse { status, body: body.as_bytes().to_vec() }
 }
 
 fn files_under(dir: &std::path::Path) -> usize {

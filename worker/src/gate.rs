@@ -20,10 +20,7 @@ pub async fn sync(mut req: Request, path: &str, now_ms: u64) -> Result<Request, 
     if header(&req, "content-length").and_then(|v| v.parse::<usize>().ok()).is_some_and(|n| n > MAX_BODY_BYTES) {
         return Err(too_large());
     }
-    let body = req.bytes().await.map_err(|_| ApiError::new(ErrorCode::Malformed, "unreadable request body"))?;
-    if body.len() > MAX_BODY_BYTES {
-        return Err(too_large());
-    }
+    let body = read_capped(&mut req).await?;
     let values: Vec<(&str, Option<String>)> = AUTH_HEADERS.into_iter().map(|n| (n, header(&req, n))).collect();
     let auth =
         RequestAuth::from_headers(|name| values.iter().find(|(n, _)| *n == name).and_then(|(_, v)| v.as_deref()))?;
@@ -37,6 +34,23 @@ pub async fn sync(mut req: Request, path: &str, now_ms: u64) -> Result<Request, 
         .with_headers(headers)
         .with_body(Some(worker::js_sys::Uint8Array::from(body.as_slice()).into()));
     Request::new_with_init(req.url().map_err(|_| internal())?.as_ref(), &init).map_err(|_| internal())
+}
+
+/// Reads the body chunk by chunk and stops at the limit: a body without `Content-Length`
+/// (chunked) is never read whole.
+async fn read_capped(req: &mut Request) -> Result<Vec<u8>, ApiError> {
+    use futures_util::StreamExt;
+    let unreadable = || ApiError::new(ErrorCode::Malformed, "unreadable request body");
+    let Ok(mut stream) = req.stream() else { return Ok(Vec::new()) }; // no body at all
+    let mut body = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|_| unreadable())?;
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// A live handshake: an upgrade, signed in its query.
