@@ -226,6 +226,7 @@ class DevicePanel {
     this.q(".n").textContent = String(members.length);
     this.q(".fingerprint").textContent = view.fingerprint;
     if (view.fork) this.showError(`FORK_DETECTED: ${view.fork}`);
+    else if (view.withheld) this.showError(`The server withheld updates from this device: ${view.withheld}`);
     this.q(".quorum-line").textContent =
       `Adding or removing a device, re-admitting one or deleting a secret needs ${requiredVotes} approval(s) (quorum ${view.quorum}).`;
     this.q(".share-notice").hidden = view.awaitingMyApproval.length === 0;
@@ -234,10 +235,14 @@ class DevicePanel {
       view.toApprove.map((d) => `${d.name} (code ${d.verificationCode})`).join(", ") || "members you approved";
     const names = new Map(members.concat(removed, pending).map((d) => [d.id, d.name]));
     const removals = new Map(view.removalVotes.map((r) => [r.deviceId, r]));
+    const lastEvent = new Map(view.memberActivity.map((a) => [a.deviceId, a.lastEventAt]));
 
     this.fill(".members", members, (device) => {
       const item = el("li");
       item.append(el("span", device.name, "grow"), el("span", `${device.kind} · ${shortId(device.id)}`, "meta"));
+      // A device that shows old times while the others are busy may be frozen by the server.
+      const at = lastEvent.get(device.id);
+      if (at) item.append(el("span", `last event ${new Date(at).toLocaleString()}`, "meta"));
       const votes = removals.get(device.id);
       if (votes) item.append(el("span", `${votes.votes} of ${requiredVotes} approvals to remove`, "meta progress"));
       if (device.id === me) item.append(el("span", "this device", "meta"));

@@ -155,12 +155,16 @@ pub struct SignedEvent {
     /// The head its author had when it signed: a server that shows devices different histories
     /// is caught as soon as an event from one reaches the other.
     pub seen: Cursor,
+    /// When its author signed it (ms since the epoch, the author's clock; 0 if unknown). Lets a
+    /// person see how recent each device's newest event is, and lets a device prove a server
+    /// withheld commits (see `sync::gateway`).
+    pub time_ms: u64,
     pub event: GenericKvLogEvent,
     pub signature: Bytes,
 }
 
-/// Version of the signed event format.
-pub const EVENT_FORMAT: u16 = 2;
+/// Version of the signed event format (3 added `time_ms`).
+pub const EVENT_FORMAT: u16 = 3;
 
 #[derive(Serialize)]
 struct SignedPart<'a> {
@@ -170,20 +174,15 @@ struct SignedPart<'a> {
     author: &'a DeviceId,
     author_seq: u64,
     seen: &'a Cursor,
+    time_ms: u64,
     event: &'a GenericKvLogEvent,
 }
 
-fn signed_bytes(
-    format: u16,
-    vault: &VaultName,
-    author: &DeviceId,
-    author_seq: u64,
-    seen: &Cursor,
-    event: &GenericKvLogEvent,
-) -> Vec<u8> {
-    let part = SignedPart { domain: "meta-secret/event", format, vault, author, author_seq, seen, event };
-    // Serializing plain structs, enums and strings cannot fail.
-    serde_json::to_vec(&part).unwrap_or_default()
+impl SignedPart<'_> {
+    fn bytes(&self) -> Vec<u8> {
+        // Serializing plain structs, enums and strings cannot fail.
+        serde_json::to_vec(self).unwrap_or_default()
+    }
 }
 
 impl SignedEvent {
@@ -192,7 +191,7 @@ impl SignedEvent {
         Self::sign_seen(keys, vault, author_seq, Cursor::EMPTY, event)
     }
 
-    /// Signs an event citing `seen`, the head its author has.
+    /// Signs an event citing `seen`, the head its author has, with no time.
     pub fn sign_seen(
         keys: &DeviceKeys,
         vault: &VaultName,
@@ -200,15 +199,42 @@ impl SignedEvent {
         seen: Cursor,
         event: GenericKvLogEvent,
     ) -> SignedEvent {
-        let signature = keys.sign(&signed_bytes(EVENT_FORMAT, vault, keys.id(), author_seq, &seen, &event));
-        SignedEvent {
+        Self::sign_at(keys, vault, author_seq, seen, 0, event)
+    }
+
+    /// Signs an event citing `seen` at `time_ms` (what devices do).
+    pub fn sign_at(
+        keys: &DeviceKeys,
+        vault: &VaultName,
+        author_seq: u64,
+        seen: Cursor,
+        time_ms: u64,
+        event: GenericKvLogEvent,
+    ) -> SignedEvent {
+        let mut signed = SignedEvent {
             format: EVENT_FORMAT,
             vault: vault.clone(),
             author: keys.id().clone(),
             author_seq,
             seen,
+            time_ms,
             event,
-            signature,
+            signature: Bytes(Vec::new()),
+        };
+        signed.signature = keys.sign(&signed.signed_part().bytes());
+        signed
+    }
+
+    fn signed_part(&self) -> SignedPart<'_> {
+        SignedPart {
+            domain: "meta-secret/event",
+            format: self.format,
+            vault: &self.vault,
+            author: &self.author,
+            author_seq: self.author_seq,
+            seen: &self.seen,
+            time_ms: self.time_ms,
+            event: &self.event,
         }
     }
 
@@ -216,8 +242,7 @@ impl SignedEvent {
         if self.format != EVENT_FORMAT {
             return Err(IdentityError::Invalid("unknown event format"));
         }
-        let message = signed_bytes(self.format, &self.vault, &self.author, self.author_seq, &self.seen, &self.event);
-        verify_signature(key, &message, &self.signature.0)
+        verify_signature(key, &self.signed_part().bytes(), &self.signature.0)
     }
 
     /// Digest of the whole signed event, signature included.

@@ -159,3 +159,19 @@ fn outsiders_share_one_bounded_replay_record() {
     let later = NOW + 11 * 60 * 1000;
     assert_eq!(block_on(app.handle(&signed_request(&strangers[0], "bounded", body, later), later)).status, 200);
 }
+
+#[test]
+fn event_times_are_range_checked_before_storage() {
+    use meta_secret_core::sync::wire::MAX_CLOCK_SKEW_MS;
+    let owner = keys("owner");
+    let app = ServerApp::new(vault(), MemoryStore::new());
+    let at = |time_ms: u64| {
+        let event = GenericKvLogEvent::VaultCreated { owner: owner.info().clone(), quorum: 2 };
+        SignedEvent::sign_at(&owner, &vault(), 1, Cursor::EMPTY, time_ms, event)
+    };
+    for time_ms in [NOW + MAX_CLOCK_SKEW_MS + 1, 1 << 53, u64::MAX] {
+        assert_eq!(error_code(&push(&app, &owner, vec![at(time_ms)]), 400), "INVALID_INPUT", "time {time_ms}");
+    }
+    assert_eq!(block_on(app.head()).unwrap().seq, 0);
+    assert!(matches!(outcome(&push(&app, &owner, vec![at(NOW)])), PushOutcome::Committed { seq: 1 }));
+}

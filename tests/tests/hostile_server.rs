@@ -66,6 +66,7 @@ fn every_lie_is_detected_and_the_device_recovers_with_an_honest_server() {
             let event = SignedEvent {
                 format: meta_secret_core::event::EVENT_FORMAT,
                 seen: Cursor::EMPTY,
+                time_ms: 0,
                 vault: vault(),
                 author: a_id.clone(),
                 author_seq: 99,
@@ -237,4 +238,46 @@ fn the_server_refuses_an_event_citing_a_foreign_head() {
         "{parsed:?}"
     );
     assert_eq!(net.head("v"), state.head);
+}
+
+/// A server that freezes one device (keeps telling it the old head) goes unnoticed only until
+/// an event signed by another device after the freeze began reaches it: that event's `seen`
+/// proves the log was longer than the server had claimed. Meanwhile each member's newest event
+/// time shows how stale the frozen view is.
+#[test]
+fn a_frozen_device_finds_out_when_another_devices_event_arrives() {
+    let scene = scene();
+    let net = &scene.net;
+    // The scene left two commits for the victim: c's join request and a's vote for it, which a
+    // signed having seen the join (past the victim's head).
+    let frozen = scene.head_before;
+    assert!(net.head("v").seq > frozen.seq);
+    let before_freeze = net.clock_now();
+    scene.hostile.set(move |response: &mut SyncResponse| {
+        response.commits.clear();
+        response.head = Some(frozen);
+        response.more = false;
+    });
+    block_on(scene.victim.sync()).unwrap();
+    assert_eq!(block_on(scene.victim.state()).unwrap().head, frozen, "the victim is frozen");
+    assert!(block_on(scene.victim.withheld_evidence()).is_none());
+
+    // Half an hour later the server still tells the victim the old head, as often as it asks;
+    // the victim's view shows that it has heard nothing newer from anyone.
+    net.clock.advance(30 * 60 * 1000);
+    block_on(scene.victim.sync()).unwrap();
+    let view = block_on(scene.victim.governance()).unwrap();
+    assert!(!view.last_event_ms.is_empty(), "members' newest event times are shown");
+    assert!(view.last_event_ms.iter().all(|(_, ms)| *ms <= before_freeze), "only old events in view");
+    assert!(block_on(scene.victim.withheld_evidence()).is_none(), "nothing proves the freeze yet");
+
+    // When a's event reaches the victim, its `seen` proves the server had withheld commits.
+    scene.hostile.clear();
+    block_on(scene.victim.sync()).unwrap();
+    let evidence = block_on(scene.victim.withheld_evidence()).expect("the freeze is detected");
+    assert!(evidence.contains("withheld"), "{evidence}");
+    assert!(block_on(scene.victim.state()).unwrap().head.seq > frozen.seq);
+    // It is remembered across a restart of the device.
+    let reopened = net.device_with_store("b", net.server.transport(), scene.victim_store.clone());
+    assert_eq!(block_on(reopened.withheld_evidence()), Some(evidence));
 }

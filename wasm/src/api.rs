@@ -20,7 +20,9 @@ use crate::idb_store::IdbStore;
 use crate::js_error::{client_error, invalid_input, js_error, CLOSED};
 use crate::live::{Subscription, Subscriptions};
 use crate::timer::JsClock;
-use crate::types::{AddSecretOptions, Claim, Device, OpenOptions, Secret, SyncResult, VaultStatus, VaultView};
+use crate::types::{
+    AddSecretOptions, Claim, Device, LogStatus, OpenOptions, Secret, SyncResult, VaultStatus, VaultView,
+};
 
 pub type Client = VaultClient<IdbStore, FetchTransport>;
 
@@ -190,7 +192,11 @@ impl MetaSecret {
             let governance = client.governance().await.map_err(client_error)?;
             let secrets = client.secrets().await.map_err(client_error)?;
             let claims = client.known_claims().await.map_err(client_error)?;
-            let log = (client.log_fingerprint().await.map_err(client_error)?, client.fork_evidence().await);
+            let log = LogStatus {
+                fingerprint: client.log_fingerprint().await.map_err(client_error)?,
+                fork: client.fork_evidence().await,
+                withheld: client.withheld_evidence().await,
+            };
             to_js(&VaultView::new(log, lists, governance, secrets, claims, client.device().id.as_str()))
         })
     }

@@ -112,6 +112,21 @@ pub struct PendingDevice {
     pub voted_by_me: bool,
 }
 
+/// A member's newest signed event.
+#[derive(Debug, Clone, Tsify, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberActivity {
+    pub device_id: String,
+    pub last_event_at: f64,
+}
+
+/// What this device knows about the log itself: its fingerprint and any proof of a lying server.
+pub struct LogStatus {
+    pub fingerprint: String,
+    pub fork: Option<String>,
+    pub withheld: Option<String>,
+}
+
 /// Votes to remove a member so far.
 #[derive(Debug, Clone, Tsify, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -131,11 +146,18 @@ pub struct VaultView {
     /// refuses to sync, vote or approve.
     #[tsify(optional)]
     pub fork: Option<String>,
+    /// Set when this device found proof that the server once withheld commits from it (a
+    /// freeze): another device's event showed the log was longer than the server had said.
+    #[tsify(optional)]
+    pub withheld: Option<String>,
     /// Member approvals a change (accept, remove, re-admit, delete, quorum) needs.
     pub quorum: u8,
     /// The quorum capped by the member count: what a change needs right now.
     pub required_votes: u32,
     pub members: Vec<Device>,
+    /// When each member last signed an event (its own clock, ms since the epoch). A device whose
+    /// view keeps showing old times while the others are in use may be frozen by its server.
+    pub member_activity: Vec<MemberActivity>,
     /// Waiting for members' approvals, or a decline.
     pub pending: Vec<PendingDevice>,
     pub removal_votes: Vec<RemovalVotes>,
@@ -157,7 +179,7 @@ pub struct VaultView {
 
 impl VaultView {
     pub fn new(
-        (fingerprint, fork): (String, Option<String>),
+        log: LogStatus,
         lists: DeviceLists,
         governance: GovernanceView,
         secrets: Vec<SecretInfo>,
@@ -166,11 +188,17 @@ impl VaultView {
     ) -> VaultView {
         let convert = |devices: Vec<DeviceInfo>| devices.iter().map(Device::from).collect();
         VaultView {
-            fingerprint,
-            fork,
+            fingerprint: log.fingerprint,
+            fork: log.fork,
+            withheld: log.withheld,
             quorum: governance.quorum,
             required_votes: governance.required_votes as u32,
             members: convert(lists.members),
+            member_activity: governance
+                .last_event_ms
+                .iter()
+                .map(|(id, ms)| MemberActivity { device_id: id.to_string(), last_event_at: *ms as f64 })
+                .collect(),
             pending: governance
                 .pending
                 .into_iter()

@@ -58,6 +58,9 @@ pub struct GovernanceView {
     /// Members holding no share that this device has not approved, with their codes: what
     /// `share_with_new_members` approves. An unknown device here is a reason to vote it out.
     pub to_approve: Vec<(DeviceInfo, String)>,
+    /// Each member's newest signed event time (ms), when it has one: a device that keeps
+    /// showing old times while others are in use may be frozen by its server.
+    pub last_event_ms: Vec<(DeviceId, u64)>,
 }
 
 /// True when `me` holds a usable share of `secret_id` and approved every target that holds none
@@ -228,6 +231,11 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         self.gateway.fork().await
     }
 
+    /// Proof that the server once withheld commits from this device (a freeze), if found.
+    pub async fn withheld_evidence(&self) -> Option<String> {
+        self.gateway.withheld().await
+    }
+
     /// The vault as of the last sync (verified commits only).
     pub async fn state(&self) -> Result<VaultState, ClientError> {
         self.gateway.state().await
@@ -285,6 +293,7 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
                 .into_iter()
                 .map(|info| (info.clone(), info.verification_code(state.vault.as_str())))
                 .collect(),
+            last_event_ms: state.last_event_ms.iter().map(|(id, ms)| (id.clone(), *ms)).collect(),
         })
     }
 

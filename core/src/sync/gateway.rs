@@ -5,6 +5,7 @@ use futures_util::lock::Mutex;
 use serde::{Deserialize, Serialize};
 
 use super::client_error::ClientError;
+use super::freeze::Checkpoints;
 use super::snapshot::{load_state, put_state};
 use super::transport::{SyncProtocol, TransportRequest, TransportResponse};
 use super::wire::{live_path, sync_path, ApiError, PushOutcome, RequestAuth, SyncRequest, SyncResponse};
@@ -22,6 +23,10 @@ const AUTHOR_SEQ_KEY: &str = "device/author-seq";
 const STAMP_KEY: &str = "device/request-stamp";
 /// Evidence of a fork, once found: the device stops syncing and approving.
 const FORK_KEY: &str = "vault/fork";
+/// What the server said the head was, and when (see `freeze`).
+const TOLD_KEY: &str = "vault/told";
+/// Evidence that the server withheld commits, once found; shown, not blocking.
+const WITHHELD_KEY: &str = "vault/withheld";
 
 /// What one sync did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,6 +53,8 @@ struct Local {
     last_author_seq: u64,
     last_stamp: u64,
     fork: Option<String>,
+    told: Checkpoints,
+    withheld: Option<String>,
 }
 
 pub struct SyncGateway<S, T> {
@@ -80,7 +87,9 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         let last_author_seq = read_u64(store.kv_get(AUTHOR_SEQ_KEY).await?);
         let last_stamp = read_u64(store.kv_get(STAMP_KEY).await?);
         let fork = read_json(store.kv_get(FORK_KEY).await?, "fork evidence")?;
-        let local = Local { vault, state, outbox, last_author_seq, last_stamp, fork };
+        let told = read_json(store.kv_get(TOLD_KEY).await?, "head checkpoints")?.unwrap_or_default();
+        let withheld = read_json(store.kv_get(WITHHELD_KEY).await?, "withheld evidence")?;
+        let local = Local { vault, state, outbox, last_author_seq, last_stamp, fork, told, withheld };
         Ok(SyncGateway { store, transport, clock, keys, local: Mutex::new(local) })
     }
 
@@ -131,6 +140,11 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         self.local.lock().await.fork.clone()
     }
 
+    /// Evidence that the server once withheld commits from this device (a freeze), if found.
+    pub async fn withheld(&self) -> Option<String> {
+        self.local.lock().await.withheld.clone()
+    }
+
     /// Signs `event` with the next author_seq and queues it. A member's event is first checked
     /// against the local state, so an invalid action fails here without a round trip.
     pub async fn enqueue(&self, event: GenericKvLogEvent) -> Result<u64, ClientError> {
@@ -143,7 +157,8 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
             return Err(ClientError::Fork(evidence.clone()));
         }
         let author_seq = local.last_author_seq.max(state.last_author_seq(self.keys.id())) + 1;
-        let signed = SignedEvent::sign_seen(&self.keys, &vault, author_seq, state.head, event);
+        let now = self.clock.now_ms();
+        let signed = SignedEvent::sign_at(&self.keys, &vault, author_seq, state.head, now, event);
         if state.is_member(self.keys.id()) {
             state.check_event(&signed)?;
         }
@@ -283,6 +298,10 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
                 return Err(ClientError::Fork(evidence));
             }
         }
+        let withheld = match &local.withheld {
+            Some(_) => None,
+            None => response.commits.iter().find_map(|commit| local.told.evidence(commit)),
+        };
         let mut outbox = local.outbox.clone();
         for result in &response.results {
             let Some(position) = outbox.iter().position(|e| e.author_seq == result.author_seq) else {
@@ -315,8 +334,20 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
             batch.put(OUTBOX_KEY, serde_json::to_vec(&outbox).unwrap_or_default());
         }
         batch.put(STAMP_KEY, local.last_stamp.to_be_bytes().to_vec());
+        let mut told = local.told.clone();
+        if response.head.is_some() && !response.more {
+            told.record(self.clock.now_ms(), next.head.seq);
+            batch.put(TOLD_KEY, serde_json::to_vec(&told).unwrap_or_default());
+        }
+        if let Some(evidence) = &withheld {
+            batch.put(WITHHELD_KEY, serde_json::to_vec(evidence).unwrap_or_default());
+        }
         self.store.write(batch).await?;
 
+        local.told = told;
+        if withheld.is_some() {
+            local.withheld = withheld;
+        }
         report.status = response.status;
         report.head = next.head;
         report.pulled += response.commits.len();

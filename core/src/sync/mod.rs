@@ -2,6 +2,7 @@
 
 mod client_error;
 pub mod fork;
+pub mod freeze;
 mod gateway;
 mod in_process;
 pub mod live;

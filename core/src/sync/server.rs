@@ -226,7 +226,7 @@ impl<S: LogStore> ServerApp<S> {
             }
         };
         let head_before = loaded.state.head;
-        let outcome = self.process(&mut loaded, &requester, &sync).await;
+        let outcome = self.process(&mut loaded, &requester, &sync, now_ms).await;
         let head_moved = loaded.state.head != head_before;
         // After a storage failure the store may hold part of a write the state does not know of;
         // reloading folds whatever landed, so the vault heals instead of wedging.
@@ -240,6 +240,7 @@ impl<S: LogStore> ServerApp<S> {
         loaded: &mut Loaded,
         requester: &DeviceId,
         sync: &SyncRequest,
+        now_ms: u64,
     ) -> Result<SyncResponse, ApiError> {
         if loaded.state.is_member(requester) {
             self.check_cursor(&loaded.state, sync.cursor).await?;
@@ -249,7 +250,7 @@ impl<S: LogStore> ServerApp<S> {
         let mut new_commits = Vec::new();
         let mut results = Vec::with_capacity(sync.push.len());
         for event in &sync.push {
-            let outcome = self.admit(&mut next, requester, event, &mut new_commits).await?;
+            let outcome = self.admit(&mut next, requester, event, now_ms, &mut new_commits).await?;
             results.push(PushResult { author_seq: event.author_seq, outcome });
         }
 
@@ -271,6 +272,7 @@ impl<S: LogStore> ServerApp<S> {
         loaded: &mut Loaded,
         requester: &DeviceId,
         event: &SignedEvent,
+        now_ms: u64,
         new_commits: &mut Vec<Commit>,
     ) -> Result<PushOutcome, ApiError> {
         let refuse = |code: ErrorCode, message: &str| Err(ApiError::new(code, message).about_event(event.author_seq));
@@ -282,6 +284,10 @@ impl<S: LogStore> ServerApp<S> {
         }
         if event.author_seq == 0 || event.author_seq > crate::event::MAX_SEQ {
             return refuse(ErrorCode::InvalidInput, "author_seq must be between 1 and 2^53 - 1");
+        }
+        // A time from the future would show a device as active long after it stopped.
+        if event.time_ms > now_ms.saturating_add(MAX_CLOCK_SKEW_MS) {
+            return refuse(ErrorCode::InvalidInput, "the event's time is ahead of the server's clock");
         }
         if event.author_seq <= loaded.state.last_author_seq(requester) {
             return self.repeated(event, new_commits).await;

@@ -45,6 +45,10 @@ pub struct VaultState {
     pub deleted_secrets: BTreeSet<String>,
     /// Recovery claims by claim id.
     pub claims: BTreeMap<String, ClaimRecord>,
+    /// The newest signed time of each member's events, so a person can notice a device that
+    /// hears nothing new (a server freezing it).
+    #[serde(default)]
+    pub last_event_ms: BTreeMap<DeviceId, u64>,
 }
 
 /// A device's standing in a vault, as it may read it even as an outsider.
@@ -75,6 +79,7 @@ impl VaultState {
             secrets: BTreeMap::new(),
             deleted_secrets: BTreeSet::new(),
             claims: BTreeMap::new(),
+            last_event_ms: BTreeMap::new(),
         }
     }
 
@@ -113,6 +118,9 @@ impl VaultState {
         if event.author_seq == 0 || event.author_seq > MAX_SEQ {
             return Err(RuleViolation::AuthorSeqOutOfRange);
         }
+        if event.time_ms > MAX_SEQ {
+            return Err(RuleViolation::TimeOutOfRange);
+        }
         let key = membership::author_key(self, event)?;
         event.verify(&key).map_err(|_| RuleViolation::BadSignature)?;
         let last = self.last_author_seq(&event.author);
@@ -147,8 +155,13 @@ impl VaultState {
             for device in &gone {
                 secrets::on_member_gone(self, device);
                 self.approved_by.remove(device);
+                self.last_event_ms.remove(device);
             }
             reshare::on_membership_change(self);
+        }
+        if self.is_member(&event.author) && event.time_ms > 0 {
+            let newest = self.last_event_ms.entry(event.author.clone()).or_default();
+            *newest = (*newest).max(event.time_ms);
         }
         governance::prune(self);
         self.head = commit.cursor();

@@ -66,6 +66,8 @@ pub enum RuleViolation {
     NoRound,
     #[error("author_seq must be between 1 and 2^53 - 1")]
     AuthorSeqOutOfRange,
+    #[error("an event time must be below 2^53 ms")]
+    TimeOutOfRange,
     #[error("the vault has the most members it may have")]
     VaultFull,
     #[error("a dealing may go only to devices its dealer approved")]
@@ -106,7 +108,7 @@ impl HasErrorCode for RuleViolation {
             RuleViolation::AlreadyVoted => ErrorCode::AlreadyVoted,
             RuleViolation::StaleEpoch => ErrorCode::StaleEpoch,
             RuleViolation::NoRound => ErrorCode::NoRound,
-            RuleViolation::AuthorSeqOutOfRange => ErrorCode::InvalidInput,
+            RuleViolation::AuthorSeqOutOfRange | RuleViolation::TimeOutOfRange => ErrorCode::InvalidInput,
             RuleViolation::VaultFull => ErrorCode::Conflict,
             RuleViolation::NotApprovedByDealer => ErrorCode::InvalidInput,
             RuleViolation::SeenAhead => ErrorCode::ForkDetected,
