@@ -175,3 +175,32 @@ fn event_times_are_range_checked_before_storage() {
     assert_eq!(block_on(app.head()).unwrap().seq, 0);
     assert!(matches!(outcome(&push(&app, &owner, vec![at(NOW)])), PushOutcome::Committed { seq: 1 }));
 }
+
+#[test]
+fn a_push_writes_its_commits_and_the_state_snapshot_only_now_and_then() {
+    use meta_secret_core::sync::server_limits::SNAPSHOT_EVERY_COMMITS;
+    let net = Net::new();
+    let devices = meta_secret_tests::vault_of(&net, "snap", 1);
+    let owner = &devices[0];
+    let name = VaultName::parse("snap").unwrap();
+    let store = net.server.app(&name).store().clone();
+    let snapshot_seq = || {
+        block_on(store.kv_get("server/state"))
+            .unwrap()
+            .map(|bytes| serde_json::from_slice::<meta_secret_core::vault::VaultState>(&bytes).unwrap().head.seq)
+    };
+    for i in 0..SNAPSHOT_EVERY_COMMITS + 6 {
+        block_on(owner.add_secret(&format!("s{i}"), b"v", 1)).unwrap();
+        let head = net.head("snap").seq;
+        let stored = snapshot_seq().unwrap_or(0);
+        assert!(head - stored < SNAPSHOT_EVERY_COMMITS, "snapshot at {stored}, head {head}");
+    }
+    assert_eq!(snapshot_seq(), Some(SNAPSHOT_EVERY_COMMITS), "written once, when due");
+
+    // A restarted server folds the commits since the snapshot and carries on.
+    let restarted = ServerApp::new(name, store);
+    let body = serde_json::to_vec(&SyncRequest { cursor: Cursor::EMPTY, push: vec![], limit: Some(1) }).unwrap();
+    let request = signed_request(owner.gateway().keys(), "snap", body, net.clock_now());
+    let response = parse_ok(&block_on(restarted.handle(&request, net.clock_now())));
+    assert_eq!(response.head, Some(net.head("snap")));
+}

@@ -15,4 +15,8 @@ pub use client_error::ClientError;
 pub use gateway::{RejectedEvent, SyncGateway, SyncReport};
 pub use in_process::{InProcessServer, InProcessTransport, LiveFrame, LiveInbox};
 pub use server::{Handled, ServerApp, VaultLimits, MAX_OUTSIDER_REQUESTS};
+/// Server constants operators and tests refer to.
+pub mod server_limits {
+    pub use super::server::{SNAPSHOT_EVERY_BYTES, SNAPSHOT_EVERY_COMMITS};
+}
 pub use transport::{SyncProtocol, TransportError, TransportRequest, TransportResponse};

@@ -5,7 +5,7 @@
 use futures_util::lock::Mutex;
 
 use super::live::{LiveAction, LiveMessage, CLOSE_NOT_MEMBER, MAX_LIVE_SOCKETS_PER_DEVICE};
-use super::snapshot::{load_state, put_state};
+use super::snapshot::{load_state_since, put_state};
 use super::transport::{TransportRequest, TransportResponse};
 use super::wire::{
     route, ApiError, PushOutcome, PushResult, RequestAuth, Route, SyncRequest, SyncResponse, DEFAULT_PAGE,
@@ -36,10 +36,26 @@ impl Default for VaultLimits {
     }
 }
 
-/// The folded state and the log's size, cached between requests.
+/// The stored state snapshot is rewritten only after this many commits (or bytes of commits)
+/// since the last one: a push writes its commits, not the whole state, and a cold start folds at
+/// most this much of the log on top of the snapshot.
+pub const SNAPSHOT_EVERY_COMMITS: u64 = 64;
+pub const SNAPSHOT_EVERY_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The folded state and the log's size, cached between requests, and where the stored snapshot
+/// stands.
 struct Loaded {
     state: VaultState,
     log_bytes: u64,
+    snapshot_seq: u64,
+    snapshot_log_bytes: u64,
+}
+
+impl Loaded {
+    fn snapshot_due(&self) -> bool {
+        self.state.head.seq.saturating_sub(self.snapshot_seq) >= SNAPSHOT_EVERY_COMMITS
+            || self.log_bytes.saturating_sub(self.snapshot_log_bytes) >= SNAPSHOT_EVERY_BYTES
+    }
 }
 
 fn replay_key(device: &DeviceId) -> String {
@@ -171,12 +187,14 @@ impl<S: LogStore> ServerApp<S> {
         if let Some(loaded) = cached.take() {
             return Ok(loaded);
         }
-        let state = load_state(&self.store, STATE_KEY, &self.vault).await.map_err(internal)?;
+        let (state, snapshot_seq) = load_state_since(&self.store, STATE_KEY, &self.vault).await.map_err(internal)?;
         let log_bytes = match self.store.kv_get(USAGE_KEY).await.map_err(internal)? {
             Some(bytes) => bytes.try_into().map(u64::from_be_bytes).map_err(|_| internal_corrupt())?,
             None => self.measure_log().await?,
         };
-        Ok(Loaded { state, log_bytes })
+        // The bytes folded since the snapshot are not known exactly; counting none is safe (the
+        // commit count still brings the next snapshot).
+        Ok(Loaded { state, log_bytes, snapshot_seq, snapshot_log_bytes: log_bytes })
     }
 
     /// The log's size from its commits, for a vault stored before usage was recorded.
@@ -246,7 +264,7 @@ impl<S: LogStore> ServerApp<S> {
             self.check_cursor(&loaded.state, sync.cursor).await?;
         }
 
-        let mut next = Loaded { state: loaded.state.clone(), log_bytes: loaded.log_bytes };
+        let mut next = Loaded { state: loaded.state.clone(), ..*loaded };
         let mut new_commits = Vec::new();
         let mut results = Vec::with_capacity(sync.push.len());
         for event in &sync.push {
@@ -256,7 +274,10 @@ impl<S: LogStore> ServerApp<S> {
 
         if !new_commits.is_empty() {
             let mut batch = StoreBatch { commits: new_commits, kv: Vec::new() };
-            put_state(&mut batch, STATE_KEY, &next.state);
+            if next.snapshot_due() {
+                put_state(&mut batch, STATE_KEY, &next.state);
+                (next.snapshot_seq, next.snapshot_log_bytes) = (next.state.head.seq, next.log_bytes);
+            }
             batch.put(USAGE_KEY, next.log_bytes.to_be_bytes().to_vec());
             self.store.write(batch).await.map_err(internal)?;
         }

@@ -10,6 +10,15 @@ const FOLD_PAGE: Page = Page { commits: 500, bytes: 4 * 1024 * 1024 };
 
 /// Loads the snapshot under `key` and folds any commits the store holds beyond it.
 pub async fn load_state<S: LogStore>(store: &S, key: &str, vault: &VaultName) -> Result<VaultState, StoreError> {
+    load_state_since(store, key, vault).await.map(|(state, _)| state)
+}
+
+/// [`load_state`], also telling at which seq the stored snapshot stood.
+pub async fn load_state_since<S: LogStore>(
+    store: &S,
+    key: &str,
+    vault: &VaultName,
+) -> Result<(VaultState, u64), StoreError> {
     let mut state = match store.kv_get(key).await? {
         Some(bytes) => serde_json::from_slice::<VaultState>(&bytes)
             .map_err(|e| StoreError::Corrupt(format!("state snapshot: {e}")))?,
@@ -18,6 +27,7 @@ pub async fn load_state<S: LogStore>(store: &S, key: &str, vault: &VaultName) ->
     if &state.vault != vault {
         return Err(StoreError::Corrupt(format!("store holds vault {}, not {vault}", state.vault)));
     }
+    let snapshot_seq = state.head.seq;
     let head = store.head().await?;
     while state.head.seq < head.seq {
         let page = store.read_after(state.head.seq, FOLD_PAGE).await?;
@@ -33,7 +43,7 @@ pub async fn load_state<S: LogStore>(store: &S, key: &str, vault: &VaultName) ->
     if state.head != head {
         return Err(StoreError::Corrupt("state snapshot is ahead of or forked from the log".into()));
     }
-    Ok(state)
+    Ok((state, snapshot_seq))
 }
 
 pub fn put_state(batch: &mut StoreBatch, key: &str, state: &VaultState) {
