@@ -17,16 +17,28 @@ pub const MAX_VAULT_NAME_LEN: usize = 64;
 
 impl VaultName {
     pub fn parse(text: &str) -> Result<VaultName, EventError> {
+        // Full-width forms (U+FF01..U+FF5E) are what NFKC maps to ASCII in the characters a name
+        // may use; every other non-ASCII character (other scripts, so no look-alikes across
+        // scripts, invisible and compatibility characters) is refused rather than mapped.
+        let normalized: String = text
+            .chars()
+            .map(|c| match c {
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFF01 + 0x21).unwrap_or(c),
+                _ => c,
+            })
+            .collect();
         let ok_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
-        if text.is_empty() || text.len() > MAX_VAULT_NAME_LEN {
+        if normalized.is_empty() || normalized.len() > MAX_VAULT_NAME_LEN {
             return Err(EventError::InvalidVaultName("must be 1 to 64 characters"));
         }
-        if !text.chars().all(ok_char) || text.starts_with('.') {
-            return Err(EventError::InvalidVaultName("use letters, digits, '-', '_' or '.', not starting with '.'"));
+        if !normalized.chars().all(ok_char) || normalized.starts_with('.') {
+            return Err(EventError::InvalidVaultName(
+                "use ASCII letters, digits, '-', '_' or '.', not starting with '.' (other scripts and \
+                 invisible characters are refused so that no two names look alike)",
+            ));
         }
-        // ASCII only (no look-alike scripts or invisible characters), and case-folded, so names
-        // that read the same reach the same vault.
-        Ok(VaultName(text.to_ascii_lowercase()))
+        // Case-folded, so names that read the same reach the same vault.
+        Ok(VaultName(normalized.to_ascii_lowercase()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -317,10 +329,37 @@ mod tests {
             assert!(VaultName::parse(bad).is_err(), "{bad:?} accepted");
         }
         assert!(serde_json::from_str::<VaultName>("\"a/b\"").is_err());
-        assert_eq!(VaultName::parse("Family").unwrap(), VaultName::parse("family").unwrap());
+    }
+
+    /// The normalisation table: what reaches the vault `family`, and what is refused.
+    #[test]
+    fn vault_names_normalise_case_and_full_width_and_refuse_look_alikes() {
+        let family = VaultName::parse("family").unwrap();
+        // Case folding and NFKC's full-width forms reach the same vault.
+        for same in ["Family", "FAMILY", "fAmIlY", "ｆａｍｉｌｙ", "ＦＡＭＩＬＹ", "ｆamily"] {
+            assert_eq!(VaultName::parse(same).unwrap(), family, "{same:?}");
+        }
         assert_eq!(VaultName::parse("FAMILY-Vault").unwrap().as_str(), "family-vault");
-        for lookalike in ["fаmily", "family\u{200B}", "ｆａｍｉｌｙ", "famiℓy"] {
-            assert!(VaultName::parse(lookalike).is_err(), "{lookalike:?} accepted");
+        assert_eq!(VaultName::parse("ｖａｕｌｔ＿１").unwrap().as_str(), "vault_1");
+        let refused = [
+            ("Cyrillic a (mixed scripts)", "fаmily"),
+            ("Greek iota", "famіly"),
+            ("all Cyrillic look-alike", "аррӏе"),
+            ("zero-width space", "family\u{200B}"),
+            ("zero-width joiner", "fam\u{200D}ily"),
+            ("soft hyphen", "fam\u{00AD}ily"),
+            ("bidi override", "\u{202E}family"),
+            ("byte order mark", "\u{FEFF}family"),
+            ("script l (compatibility, not mapped)", "famiℓy"),
+            ("ligature", "ﬁle"),
+            ("combining accent", "fami\u{0301}ly"),
+            ("full-width space", "fam\u{3000}ily"),
+            ("full-width slash", "a／b"),
+            ("leading dot after mapping", "．hidden"),
+            ("non-breaking space", "fam\u{00A0}ily"),
+        ];
+        for (what, name) in refused {
+            assert!(VaultName::parse(name).is_err(), "{what}: {name:?} accepted");
         }
     }
 
