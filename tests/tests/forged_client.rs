@@ -239,3 +239,31 @@ fn oversized_bodies_wrong_methods_and_unknown_routes_are_refused() {
     request.path = format!("/v1/vaults/{}/sync", "x".repeat(65));
     assert_eq!(unchanged(&vault, || error_code(&send(&vault, request), 400)), "INVALID_INPUT");
 }
+
+/// Apart from a join request (whose answer the join flow needs), an outsider's refused push and
+/// live handshake get the same answer whether or not the vault exists.
+#[test]
+fn outsiders_learn_nothing_about_existence_from_refused_pushes_or_live() {
+    let net = Net::new();
+    let owner = keys("owner");
+    let created =
+        SignedEvent::sign(&owner, &v(), 1, GenericKvLogEvent::VaultCreated { owner: owner.info().clone(), quorum: 2 });
+    parse_ok(&net.raw_sync(&owner, "v", &push(vec![created])));
+    let outsider = keys("outsider");
+    for vault in ["v", "nowhere"] {
+        let name = VaultName::parse(vault).unwrap();
+        for event in [
+            GenericKvLogEvent::DeviceLeft,
+            GenericKvLogEvent::RemovalApproved { device: owner.id().clone() },
+            GenericKvLogEvent::JoinApproved { device: outsider.id().clone(), dealing: None },
+        ] {
+            let signed = SignedEvent::sign(&outsider, &name, 1, event);
+            assert_eq!(error_code(&net.raw_sync(&outsider, vault, &push(vec![signed])), 403), "NOT_MEMBER", "{vault}");
+        }
+        let path = meta_secret_core::sync::wire::live_path(&name);
+        let auth = meta_secret_core::sync::wire::RequestAuth::sign(&outsider, "GET", &path, net.clock_now(), b"");
+        let live = TransportRequest { method: "GET".into(), path, auth: Some(auth), body: Vec::new() };
+        let refused = block_on(net.server.connect_live(&live)).err().map(|e| e.code.as_str());
+        assert_eq!(refused, Some("NOT_MEMBER"), "{vault}");
+    }
+}

@@ -100,7 +100,8 @@ fn live_handshakes_are_authenticated_like_sync_requests() {
     assert_eq!(refused_code(&url, &live_request_by(&outsider, "guarded", now_ms()), 403), "NOT_MEMBER");
     let by_pending = live_request_by(pending.gateway().keys(), "guarded", now_ms());
     assert_eq!(refused_code(&url, &by_pending, 403), "NOT_MEMBER");
-    assert_eq!(refused_code(&url, &live_request_by(&outsider, "nowhere", now_ms()), 404), "NO_VAULT");
+    // The same answer as for an existing vault: listening reveals nothing about existence.
+    assert_eq!(refused_code(&url, &live_request_by(&outsider, "nowhere", now_ms()), 403), "NOT_MEMBER");
     let stale = live_request_by(a.gateway().keys(), "guarded", now_ms() - 10 * 60 * 1000);
     assert_eq!(refused_code(&url, &stale, 401), "STALE_REQUEST");
     let mut unsigned = live_request_by(a.gateway().keys(), "guarded", now_ms());

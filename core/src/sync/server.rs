@@ -158,7 +158,7 @@ impl<S: LogStore> ServerApp<S> {
                 Err(ApiError::new(ErrorCode::RateLimited, "this device has too many live sockets open on this vault"))
             }
             MembershipStatus::Member => Ok(requester),
-            MembershipStatus::NoVault => Err(ApiError::new(ErrorCode::NoVault, "no such vault")),
+            // The same answer whether or not the vault exists: listening needs no such hint.
             _ => Err(ApiError::new(ErrorCode::NotMember, "only members may listen to a vault")),
         };
         *cached = Some(loaded);
