@@ -114,35 +114,61 @@ fn main() {
     let quick = std::env::args().any(|arg| arg == "--quick");
     // `--native`: only the figures that need no server or browser (1, 2a, 8, 9).
     let native_only = std::env::args().any(|arg| arg == "--native");
+    // `--only=6,11`: just those figures (by their number).
+    let only: Option<Vec<String>> = std::env::args()
+        .find_map(|arg| arg.strip_prefix("--only=").map(|list| list.split(',').map(str::to_owned).collect()));
+    let wants = |figure: &str| only.as_ref().is_none_or(|list| list.iter().any(|f| f == figure));
     let (rounds, trials, live_trials, seconds) = if quick { (5, 20, 50, 2.0) } else { (15, 100, 200, 5.0) };
-    let mut rows = vec![native::split_vs_age(rounds)];
-    rows.push(reshare::reshare_vs_split(rounds));
-    eprintln!("1 done; building a 10,000-event log in process…");
-    rows.push(native::pull_in_process(trials));
+    let mut rows = Vec::new();
+    if wants("1") {
+        rows.push(native::split_vs_age(rounds));
+    }
+    if wants("9") {
+        rows.push(reshare::reshare_vs_split(rounds));
+    }
+    if wants("2a") {
+        eprintln!("building a 10,000-event log in process…");
+        rows.push(native::pull_in_process(trials));
+    }
 
-    if !native_only {
+    let server_figures = ["2b", "3", "6", "7", "10", "11"];
+    if !native_only && server_figures.iter().any(|f| wants(f)) {
         eprintln!("starting wrangler dev…");
         let dev = WranglerDev::start(&temp_dir("bench"));
         let url = dev.url();
-        eprintln!("building a 10,000-event log on the Durable Object…");
-        rows.push(worker::pull_on_worker(&url, trials));
-        rows.extend(worker::requests_per_sync(&url));
-        eprintln!("live latency…");
-        rows.push(worker::live_latency(&url, live_trials));
-        eprintln!("throughput…");
-        rows.push(worker::throughput(&url, 8, seconds));
-        eprintln!("adding a device to a vault of 100 secrets…");
-        rows.push(reshare::add_device_vs_add_secrets(&url, if quick { 1 } else { 3 }));
-        eprintln!("2,000 join requests from fresh keys…");
-        rows.push(worker::pull_after_join_flood(&url, if quick { 5 } else { 21 }));
+        if wants("2b") {
+            eprintln!("building a 10,000-event log on the Durable Object…");
+            rows.push(worker::pull_on_worker(&url, trials));
+        }
+        if wants("3") {
+            rows.extend(worker::requests_per_sync(&url));
+        }
+        if wants("6") {
+            eprintln!("live latency…");
+            rows.push(worker::live_latency(&url, live_trials));
+        }
+        if wants("7") {
+            eprintln!("throughput…");
+            rows.push(worker::throughput(&url, 8, seconds));
+        }
+        if wants("10") {
+            eprintln!("adding a device to a vault of 100 secrets…");
+            rows.push(reshare::add_device_vs_add_secrets(&url, if quick { 1 } else { 3 }));
+        }
+        if wants("11") {
+            eprintln!("2,000 join requests from fresh keys…");
+            rows.push(worker::pull_after_join_flood(&url, if quick { 5 } else { 21 }));
+        }
     }
-    if !native_only {
+    if !native_only && (wants("4") || wants("5")) {
         eprintln!("browser figures…");
         rows.extend(browser::figures(rounds.min(9)));
     }
-    match wasm_size() {
-        Some(row) => rows.push(row),
-        None => eprintln!("8: wasm/pkg not built; run `npm run build` first"),
+    if wants("8") {
+        match wasm_size() {
+            Some(row) => rows.push(row),
+            None => eprintln!("8: wasm/pkg not built; run `npm run build` first"),
+        }
     }
     print_table(&rows);
 }
