@@ -8,7 +8,9 @@ use super::client_error::ClientError;
 use super::freeze::Checkpoints;
 use super::snapshot::{load_state, put_state};
 use super::transport::{SyncProtocol, TransportRequest, TransportResponse};
-use super::wire::{live_path, sync_path, ApiError, PushOutcome, RequestAuth, SyncRequest, SyncResponse};
+use super::wire::{
+    live_path, sync_path, ApiError, PushOutcome, RequestAuth, SyncRequest, SyncResponse, MAX_PUSH_BYTES,
+};
 use crate::clock::Clock;
 use crate::error::ErrorCode;
 use crate::event::{Cursor, GenericKvLogEvent, SignedEvent, VaultName};
@@ -70,6 +72,25 @@ fn read_json<V: for<'de> Deserialize<'de>>(bytes: Option<Vec<u8>>, what: &str) -
         .map(|b| serde_json::from_slice(&b))
         .transpose()
         .map_err(|e| crate::store::StoreError::Corrupt(format!("{what}: {e}")).into())
+}
+
+/// An event's size inside a push.
+fn pushed_size(event: &SignedEvent) -> usize {
+    serde_json::to_vec(event).map_or(usize::MAX, |json| json.len() + 1)
+}
+
+/// The longest prefix of `outbox` that fits one request (at least its first event).
+fn fitting_push(outbox: &[SignedEvent]) -> Vec<SignedEvent> {
+    let mut total = 0usize;
+    let count = outbox
+        .iter()
+        .enumerate()
+        .take_while(|(i, event)| {
+            total = total.saturating_add(pushed_size(event));
+            *i == 0 || total <= MAX_PUSH_BYTES
+        })
+        .count();
+    outbox[..count].to_vec()
 }
 
 fn read_u64(bytes: Option<Vec<u8>>) -> u64 {
@@ -159,6 +180,12 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         let author_seq = local.last_author_seq.max(state.last_author_seq(self.keys.id())) + 1;
         let now = self.clock.now_ms();
         let signed = SignedEvent::sign_at(&self.keys, &vault, author_seq, state.head, now, event);
+        if pushed_size(&signed) > MAX_PUSH_BYTES {
+            return Err(ClientError::Api(ApiError::new(
+                ErrorCode::TooLarge,
+                format!("the event is larger than one request may carry ({MAX_PUSH_BYTES} bytes)"),
+            )));
+        }
         if state.is_member(self.keys.id()) {
             state.check_event(&signed)?;
         }
@@ -272,12 +299,22 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
             (Some(vault), Some(state)) => (vault.clone(), state.clone()),
             _ => return Err(ClientError::NotBound),
         };
-        let request = SyncRequest { cursor: state.head, push: local.outbox.clone(), limit: None };
+        // As many queued events as fit one request, in order; the rest go in the next round.
+        let push = fitting_push(&local.outbox);
+        let partial = push.len() < local.outbox.len();
+        let outbox_before = local.outbox.len();
+        let request = SyncRequest { cursor: state.head, push, limit: None };
         let response = self.exchange(local, &vault, &request).await?;
         report.requests += 1;
         let response = match parse_response(response) {
             Ok(response) => response,
-            Err(ClientError::Api(error)) => return Err(self.refused(local, error, report).await),
+            Err(ClientError::Api(mut error)) => {
+                // A body refused as too large names no event; when it carried one, that is the one.
+                if error.code == ErrorCode::TooLarge && error.author_seq.is_none() && request.push.len() == 1 {
+                    error.author_seq = Some(request.push[0].author_seq);
+                }
+                return Err(self.refused(local, error, report).await);
+            }
             Err(other) => return Err(other),
         };
 
@@ -353,7 +390,8 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         report.pulled += response.commits.len();
         local.outbox = outbox;
         local.state = Some(next);
-        Ok(response.more)
+        // Go on while the server has more, or while queued events remain and this round moved some.
+        Ok(response.more || (partial && local.outbox.len() < outbox_before))
     }
 
     /// A refused request that names one of our events drops that event, so one bad event can

@@ -10,6 +10,10 @@ use crate::vault::MembershipStatus;
 
 /// Largest accepted request body.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Most bytes of pushed events one request carries (the rest of the body is the cursor and JSON
+/// framing). A larger outbox goes out over several requests; a single event larger than this is
+/// refused before it is queued, so it can never wedge the outbox.
+pub const MAX_PUSH_BYTES: usize = MAX_BODY_BYTES - 16 * 1024;
 /// Most commits one sync response carries; a device asks again while `more` is set.
 pub const MAX_PAGE: u32 = 500;
 pub const DEFAULT_PAGE: u32 = 200;

@@ -1,0 +1,73 @@
+//! A device can never be wedged by its own outbox: sizes are checked before anything is queued,
+//! a queue larger than one request goes out over several, and a refused event leaves the outbox
+//! with the refusal reported.
+
+use meta_secret_core::error::HasErrorCode;
+use meta_secret_core::event::GenericKvLogEvent;
+use meta_secret_core::secrets::cipher::MAX_SECRET_BYTES;
+use meta_secret_core::secrets::events::new_object_id;
+use meta_secret_core::secrets::{MetaDistributor, SecretMetadata};
+use meta_secret_core::store::MemoryStore;
+use meta_secret_core::ErrorCode;
+use meta_secret_tests::{block_on, CountingTransport, Net};
+
+fn big_split(state: &meta_secret_core::vault::VaultState, i: usize) -> GenericKvLogEvent {
+    let metadata = SecretMetadata { name: format!("big {i}") };
+    let value = vec![i as u8; 250_000];
+    let split = MetaDistributor::new(&state.vault, &state.members)
+        .distribute(&new_object_id(), 1, &value, &metadata)
+        .expect("split");
+    GenericKvLogEvent::SecretSplit(split)
+}
+
+#[test]
+fn a_queue_larger_than_one_request_goes_out_over_several() {
+    let net = Net::new();
+    let counting = CountingTransport::new(net.server.transport());
+    let device = net.device_with_store("a", counting.clone(), MemoryStore::new());
+    block_on(device.create_vault("queue")).unwrap();
+    let state = block_on(device.state()).unwrap();
+    // Four 250 KB secrets queued while offline: about 1.4 MB, more than one request carries.
+    for i in 0..4 {
+        block_on(device.gateway().enqueue(big_split(&state, i))).unwrap();
+    }
+    let before = counting.count();
+    let report = block_on(device.gateway().sync()).unwrap();
+    assert_eq!(report.committed.len(), 4, "{report:?}");
+    assert!(report.rejected.is_empty(), "{report:?}");
+    assert!(counting.count() - before >= 2, "the queue went out in {} request(s)", counting.count() - before);
+    assert_eq!(block_on(device.gateway().outbox_len()), 0);
+    assert_eq!(block_on(device.secrets()).unwrap().len(), 4);
+}
+
+#[test]
+fn an_event_too_large_for_any_request_is_refused_before_it_is_queued() {
+    let net = Net::new();
+    let device = net.device("a");
+    block_on(device.create_vault("huge")).unwrap();
+    let state = block_on(device.state()).unwrap();
+    let GenericKvLogEvent::SecretSplit(mut split) = big_split(&state, 0) else { unreachable!() };
+    split.ciphertext.0 = vec![0; 1024 * 1024];
+    let error = block_on(device.gateway().enqueue(GenericKvLogEvent::SecretSplit(split))).unwrap_err();
+    assert_eq!(error.code(), ErrorCode::TooLarge);
+    assert_eq!(block_on(device.gateway().outbox_len()), 0, "nothing was queued");
+    block_on(device.add_secret("normal", b"fine", 1)).unwrap();
+}
+
+#[test]
+fn a_secret_over_the_limit_is_refused_and_the_device_carries_on_after_reopening() {
+    let net = Net::new();
+    let store = MemoryStore::new();
+    let device = net.device_with_store("a", net.server.transport(), store.clone());
+    block_on(device.create_vault("wedge")).unwrap();
+    let error = block_on(device.add_secret("too big", &vec![1u8; 2 * 1024 * 1024], 1)).unwrap_err();
+    assert_eq!(error.code(), ErrorCode::TooLarge);
+    // The largest allowed secret passes, whatever the vault's size.
+    block_on(device.add_secret("largest", &vec![2u8; MAX_SECRET_BYTES], 1)).unwrap();
+    block_on(device.sync()).unwrap();
+    drop(device);
+    let reopened = net.device_with_store("a", net.server.transport(), store);
+    block_on(reopened.sync()).unwrap();
+    block_on(reopened.add_secret("after", b"ok", 1)).unwrap();
+    assert_eq!(block_on(reopened.secrets()).unwrap().len(), 2);
+}
