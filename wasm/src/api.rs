@@ -44,6 +44,12 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     value.serialize(&serde_wasm_bindgen::Serializer::new()).map_err(|e| js_error("INTERNAL", e))
 }
 
+/// A string argument, read inside the returned promise: `null`, numbers or objects reject with
+/// `INVALID_INPUT` instead of throwing at the call.
+fn text_arg(value: &JsValue, what: &str) -> Result<String, JsValue> {
+    value.as_string().ok_or_else(|| invalid_input(format!("{what} must be a string")))
+}
+
 fn device_id(text: &str) -> Result<DeviceId, JsValue> {
     DeviceId::parse(text).map_err(|e| invalid_input(format!("not a device id: {e}")))
 }
@@ -146,24 +152,30 @@ impl MetaSecret {
     }
 
     #[wasm_bindgen(js_name = createVault, unchecked_return_type = "Promise<void>")]
-    pub fn create_vault(&self, name: String) -> Promise {
-        self.run(|inner| async move { done(inner.client.create_vault(&name).await) })
+    pub fn create_vault(&self, #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue) -> Promise {
+        self.run(|inner| async move {
+            let name = text_arg(&name, "name")?;
+            done(inner.client.create_vault(&name).await)
+        })
     }
 
     /// Asks to join `name`; resolves with this device's status (normally `"pending"`).
     #[wasm_bindgen(js_name = requestJoin, unchecked_return_type = "Promise<VaultStatus>")]
-    pub fn request_join(&self, name: String) -> Promise {
+    pub fn request_join(&self, #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue) -> Promise {
         self.run(|inner| async move {
+            let name = text_arg(&name, "name")?;
+
             to_js(&VaultStatus::from(inner.client.request_join(&name).await.map_err(client_error)?))
         })
     }
 
     /// This device's standing in `name`, readable without being a member.
     #[wasm_bindgen(unchecked_return_type = "Promise<VaultStatus>")]
-    pub fn status(&self, name: String) -> Promise {
-        self.run(
-            |inner| async move { to_js(&VaultStatus::from(inner.client.status(&name).await.map_err(client_error)?)) },
-        )
+    pub fn status(&self, #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue) -> Promise {
+        self.run(|inner| async move {
+            let name = text_arg(&name, "name")?;
+            to_js(&VaultStatus::from(inner.client.status(&name).await.map_err(client_error)?))
+        })
     }
 
     #[wasm_bindgen(unchecked_return_type = "Promise<Device[]>")]
@@ -204,23 +216,36 @@ impl MetaSecret {
     /// The code this device shows when it asks to join `name`; an approver compares it with the
     /// `verificationCode` its view lists for this device.
     #[wasm_bindgen(js_name = verificationCode, unchecked_return_type = "Promise<string>")]
-    pub fn verification_code(&self, name: String) -> Promise {
-        self.run(
-            |inner| async move { Ok(JsValue::from_str(&inner.client.verification_code(&name).map_err(client_error)?)) },
-        )
+    pub fn verification_code(&self, #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue) -> Promise {
+        self.run(|inner| async move {
+            let name = text_arg(&name, "name")?;
+            Ok(JsValue::from_str(&inner.client.verification_code(&name).map_err(client_error)?))
+        })
     }
 
     /// Votes to change the quorum (2 to 32); it changes once the current quorum voted.
     #[wasm_bindgen(js_name = setQuorum, unchecked_return_type = "Promise<void>")]
-    pub fn set_quorum(&self, quorum: u8) -> Promise {
-        self.run(move |inner| async move { done(inner.client.set_quorum(quorum).await) })
+    pub fn set_quorum(&self, #[wasm_bindgen(unchecked_param_type = "number")] quorum: JsValue) -> Promise {
+        self.run(move |inner| async move {
+            let quorum = quorum
+                .as_f64()
+                .filter(|q| q.fract() == 0.0 && (0.0..=255.0).contains(q))
+                .ok_or_else(|| invalid_input("quorum must be a whole number"))?;
+            done(inner.client.set_quorum(quorum as u8).await)
+        })
     }
 
     /// This person's approval of a device: a vote to accept it that also deals this device's
     /// shares to it. For a member still waiting for shares, it deals them.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn accept(&self, #[wasm_bindgen(js_name = deviceId)] device: String) -> Promise {
-        self.run(|inner| async move { done(inner.client.accept(&device_id(&device)?).await) })
+    pub fn accept(
+        &self,
+        #[wasm_bindgen(js_name = deviceId, unchecked_param_type = "string")] device: JsValue,
+    ) -> Promise {
+        self.run(|inner| async move {
+            let device = text_arg(&device, "device")?;
+            done(inner.client.accept(&device_id(&device)?).await)
+        })
     }
 
     /// This person's approval of the members listed in `view().toApprove` (compare their codes)
@@ -231,8 +256,14 @@ impl MetaSecret {
     }
 
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn decline(&self, #[wasm_bindgen(js_name = deviceId)] device: String) -> Promise {
-        self.run(|inner| async move { done(inner.client.decline(&device_id(&device)?).await) })
+    pub fn decline(
+        &self,
+        #[wasm_bindgen(js_name = deviceId, unchecked_param_type = "string")] device: JsValue,
+    ) -> Promise {
+        self.run(|inner| async move {
+            let device = text_arg(&device, "device")?;
+            done(inner.client.decline(&device_id(&device)?).await)
+        })
     }
 
     /// Devices whose join request was declined; `reopen` lets one ask again.
@@ -243,14 +274,26 @@ impl MetaSecret {
 
     /// Re-admits a declined device: it becomes an outsider again and may ask to join.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn reopen(&self, #[wasm_bindgen(js_name = deviceId)] device: String) -> Promise {
-        self.run(|inner| async move { done(inner.client.reopen(&device_id(&device)?).await) })
+    pub fn reopen(
+        &self,
+        #[wasm_bindgen(js_name = deviceId, unchecked_param_type = "string")] device: JsValue,
+    ) -> Promise {
+        self.run(|inner| async move {
+            let device = text_arg(&device, "device")?;
+            done(inner.client.reopen(&device_id(&device)?).await)
+        })
     }
 
     /// Votes to remove a member; it is removed once the quorum voted.
     #[wasm_bindgen(js_name = removeDevice, unchecked_return_type = "Promise<void>")]
-    pub fn remove_device(&self, #[wasm_bindgen(js_name = deviceId)] device: String) -> Promise {
-        self.run(|inner| async move { done(inner.client.remove_device(&device_id(&device)?).await) })
+    pub fn remove_device(
+        &self,
+        #[wasm_bindgen(js_name = deviceId, unchecked_param_type = "string")] device: JsValue,
+    ) -> Promise {
+        self.run(|inner| async move {
+            let device = text_arg(&device, "device")?;
+            done(inner.client.remove_device(&device_id(&device)?).await)
+        })
     }
 
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
@@ -262,11 +305,13 @@ impl MetaSecret {
     #[wasm_bindgen(js_name = addSecret, unchecked_return_type = "Promise<Secret>")]
     pub fn add_secret(
         &self,
-        name: String,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] secret: JsValue,
         options: Ts<AddSecretOptions>,
     ) -> Promise {
         self.run(|inner| async move {
+            let name = text_arg(&name, "name")?;
+
             let bytes = Zeroizing::new(secret_bytes(&secret)?);
             refuse_unknown_keys(&options.js_value(), AddSecretOptions::KEYS, "addSecret options")?;
             let options = options.to_rust().map_err(|e| invalid_input(format!("addSecret options: {e}")))?;
@@ -286,14 +331,25 @@ impl MetaSecret {
 
     /// Votes to delete a secret; it is deleted once the quorum voted.
     #[wasm_bindgen(js_name = deleteSecret, unchecked_return_type = "Promise<void>")]
-    pub fn delete_secret(&self, #[wasm_bindgen(js_name = secretId)] secret_id: String) -> Promise {
-        self.run(|inner| async move { done(inner.client.delete_secret(&secret_id).await) })
+    pub fn delete_secret(
+        &self,
+        #[wasm_bindgen(js_name = secretId, unchecked_param_type = "string")] secret_id: JsValue,
+    ) -> Promise {
+        self.run(|inner| async move {
+            let secret_id = text_arg(&secret_id, "secret_id")?;
+            done(inner.client.delete_secret(&secret_id).await)
+        })
     }
 
     /// Opens a recovery claim for a secret; resolves with the claim id.
     #[wasm_bindgen(js_name = requestRecovery, unchecked_return_type = "Promise<string>")]
-    pub fn request_recovery(&self, #[wasm_bindgen(js_name = secretId)] secret_id: String) -> Promise {
+    pub fn request_recovery(
+        &self,
+        #[wasm_bindgen(js_name = secretId, unchecked_param_type = "string")] secret_id: JsValue,
+    ) -> Promise {
         self.run(|inner| async move {
+            let secret_id = text_arg(&secret_id, "secret_id")?;
+
             Ok(JsValue::from_str(&inner.client.request_recovery(&secret_id).await.map_err(client_error)?))
         })
     }
@@ -308,25 +364,48 @@ impl MetaSecret {
     }
 
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn approve(&self, #[wasm_bindgen(js_name = claimId)] claim_id: String) -> Promise {
-        self.run(|inner| async move { done(inner.client.approve(&claim_id).await) })
+    pub fn approve(
+        &self,
+        #[wasm_bindgen(js_name = claimId, unchecked_param_type = "string")] claim_id: JsValue,
+    ) -> Promise {
+        self.run(|inner| async move {
+            let claim_id = text_arg(&claim_id, "claim_id")?;
+            done(inner.client.approve(&claim_id).await)
+        })
     }
 
     #[wasm_bindgen(js_name = declineClaim, unchecked_return_type = "Promise<void>")]
-    pub fn decline_claim(&self, #[wasm_bindgen(js_name = claimId)] claim_id: String) -> Promise {
-        self.run(|inner| async move { done(inner.client.decline_claim(&claim_id).await) })
+    pub fn decline_claim(
+        &self,
+        #[wasm_bindgen(js_name = claimId, unchecked_param_type = "string")] claim_id: JsValue,
+    ) -> Promise {
+        self.run(|inner| async move {
+            let claim_id = text_arg(&claim_id, "claim_id")?;
+            done(inner.client.decline_claim(&claim_id).await)
+        })
     }
 
     /// Closes an open claim of this device without revealing.
     #[wasm_bindgen(js_name = cancelRecovery, unchecked_return_type = "Promise<void>")]
-    pub fn cancel_recovery(&self, #[wasm_bindgen(js_name = claimId)] claim_id: String) -> Promise {
-        self.run(|inner| async move { done(inner.client.cancel_recovery(&claim_id).await) })
+    pub fn cancel_recovery(
+        &self,
+        #[wasm_bindgen(js_name = claimId, unchecked_param_type = "string")] claim_id: JsValue,
+    ) -> Promise {
+        self.run(|inner| async move {
+            let claim_id = text_arg(&claim_id, "claim_id")?;
+            done(inner.client.cancel_recovery(&claim_id).await)
+        })
     }
 
     /// Combines this device's share with the approvals of its claim; resolves with the bytes.
     #[wasm_bindgen(unchecked_return_type = "Promise<Uint8Array>")]
-    pub fn reveal(&self, #[wasm_bindgen(js_name = claimId)] claim_id: String) -> Promise {
+    pub fn reveal(
+        &self,
+        #[wasm_bindgen(js_name = claimId, unchecked_param_type = "string")] claim_id: JsValue,
+    ) -> Promise {
         self.run(|inner| async move {
+            let claim_id = text_arg(&claim_id, "claim_id")?;
+
             let bytes = Zeroizing::new(inner.client.reveal(&claim_id).await.map_err(client_error)?);
             Ok(Uint8Array::from(bytes.as_slice()).into())
         })
@@ -334,8 +413,13 @@ impl MetaSecret {
 
     /// `reveal` for text secrets; rejects with `INVALID_INPUT` if not UTF-8.
     #[wasm_bindgen(js_name = revealText, unchecked_return_type = "Promise<string>")]
-    pub fn reveal_text(&self, #[wasm_bindgen(js_name = claimId)] claim_id: String) -> Promise {
+    pub fn reveal_text(
+        &self,
+        #[wasm_bindgen(js_name = claimId, unchecked_param_type = "string")] claim_id: JsValue,
+    ) -> Promise {
         self.run(|inner| async move {
+            let claim_id = text_arg(&claim_id, "claim_id")?;
+
             let bytes = Zeroizing::new(inner.client.reveal(&claim_id).await.map_err(client_error)?);
             let text = std::str::from_utf8(&bytes).map_err(|_| invalid_input("the secret is not UTF-8 text"))?;
             Ok(JsValue::from_str(text))

@@ -119,6 +119,10 @@ impl LiveState {
     }
 
     fn emit(&self, event: &LiveEvent) {
+        // A sync may finish after unsubscribe() or close(): its outcome is no longer reported.
+        if self.stopped.get() || self.client().is_none() {
+            return;
+        }
         if let Ok(value) = event.serialize(&serde_wasm_bindgen::Serializer::new()) {
             // A throwing callback is the page's bug; it must not stop the subscription.
             let _ = self.callback.call1(&JsValue::NULL, &value);

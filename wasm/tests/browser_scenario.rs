@@ -32,16 +32,16 @@ async fn vault_of_three(vault: &str) -> (MetaSecret, MetaSecret, MetaSecret) {
         array(call(a.pending_requests()).await.unwrap()).iter().map(|d| string(d, "id")).collect();
     assert_eq!(pending.len(), 2);
     // Alone, a accepts b; then c needs two approvals (the quorum), each compared by code.
-    call(a.accept(device_id(&b))).await.expect("accept b");
+    call(a.accept(JsValue::from(device_id(&b)))).await.expect("accept b");
     let shown = call(c.verification_code(vault.into())).await.expect("code").as_string().unwrap();
     call(b.sync()).await.expect("sync");
     let view = call(b.view()).await.unwrap();
     assert_eq!(number(&view, "requiredVotes"), 2.0);
     let pending = array(js_sys::Reflect::get(&view, &"pending".into()).unwrap());
     assert_eq!(string(&pending[0], "verificationCode"), shown, "both sides show the same code");
-    call(a.accept(device_id(&c))).await.expect("accept c");
+    call(a.accept(JsValue::from(device_id(&c)))).await.expect("accept c");
     assert_eq!(call(c.status(vault.into())).await.unwrap().as_string().as_deref(), Some("pending"));
-    call(b.accept(device_id(&c))).await.expect("accept c");
+    call(b.accept(JsValue::from(device_id(&c)))).await.expect("accept c");
     for device in [&b, &c] {
         call(device.sync()).await.expect("sync");
         assert_eq!(call(device.status(vault.into())).await.unwrap().as_string().as_deref(), Some("member"));
@@ -63,43 +63,44 @@ async fn three_devices_share_and_recover_a_two_of_three_secret() {
     let listed = array(call(b.secrets()).await.unwrap());
     assert_eq!(string(&listed[0], "name"), "bank");
 
-    let claim_id = call(b.request_recovery(secret_id.clone())).await.expect("request").as_string().unwrap();
+    let claim_id =
+        call(b.request_recovery(JsValue::from(secret_id.clone()))).await.expect("request").as_string().unwrap();
     call(c.sync()).await.unwrap();
     let claims = array(call(c.recovery_claims()).await.unwrap());
     let claim = claims.iter().find(|claim| string(claim, "id") == claim_id).expect("c sees the claim");
     assert_eq!((number(claim, "approvals"), number(claim, "needed")), (0.0, 1.0));
-    call(c.approve(claim_id.clone())).await.expect("approve");
-    let revealed = call(b.reveal_text(claim_id.clone())).await.expect("reveal");
+    call(c.approve(JsValue::from(claim_id.clone()))).await.expect("approve");
+    let revealed = call(b.reveal_text(JsValue::from(claim_id.clone()))).await.expect("reveal");
     assert_eq!(revealed.as_string().as_deref(), Some(text));
-    assert_eq!(expect_code(b.reveal(claim_id)).await, "CLAIM_CLOSED", "a claim reveals once");
+    assert_eq!(expect_code(b.reveal(JsValue::from(claim_id))).await, "CLAIM_CLOSED", "a claim reveals once");
 
     // A second round, revealing raw bytes on another device.
-    let claim_id = call(a.request_recovery(secret_id.clone())).await.unwrap().as_string().unwrap();
+    let claim_id = call(a.request_recovery(JsValue::from(secret_id.clone()))).await.unwrap().as_string().unwrap();
     call(b.sync()).await.unwrap();
-    call(b.approve(claim_id.clone())).await.expect("approve");
-    let bytes = call(a.reveal(claim_id)).await.expect("reveal bytes");
+    call(b.approve(JsValue::from(claim_id.clone()))).await.expect("approve");
+    let bytes = call(a.reveal(JsValue::from(claim_id))).await.expect("reveal bytes");
     assert_eq!(js_sys::Uint8Array::new(&bytes).to_vec(), text.as_bytes());
 
     // A declined device shows up as declined, and a member can re-admit it.
     let d = device("d").await;
-    call(d.request_join(vault.clone())).await.expect("join");
-    call(a.decline(device_id(&d))).await.expect("decline");
+    call(d.request_join(JsValue::from(vault.clone()))).await.expect("join");
+    call(a.decline(JsValue::from(device_id(&d)))).await.expect("decline");
     let declined = array(call(b.declined_devices()).await.unwrap());
     assert!(declined.is_empty(), "b has not synced yet");
     call(b.sync()).await.unwrap();
     let declined: Vec<String> =
         array(call(b.declined_devices()).await.unwrap()).iter().map(|d| string(d, "id")).collect();
     assert_eq!(declined, vec![device_id(&d)]);
-    call(b.reopen(device_id(&d))).await.expect("reopen");
-    call(a.reopen(device_id(&d))).await.expect("reopen");
+    call(b.reopen(JsValue::from(device_id(&d)))).await.expect("reopen");
+    call(a.reopen(JsValue::from(device_id(&d)))).await.expect("reopen");
     call(b.sync()).await.unwrap();
-    assert_eq!(call(d.status(vault.clone())).await.unwrap().as_string().as_deref(), Some("not_member"));
+    assert_eq!(call(d.status(JsValue::from(vault.clone()))).await.unwrap().as_string().as_deref(), Some("not_member"));
     assert!(array(call(b.declined_devices()).await.unwrap()).is_empty());
     call(d.close()).await.unwrap();
 
-    call(a.delete_secret(secret_id.clone())).await.expect("delete");
+    call(a.delete_secret(JsValue::from(secret_id.clone()))).await.expect("delete");
     assert_eq!(array(call(a.secrets()).await.unwrap()).len(), 1, "one vote of two");
-    call(b.delete_secret(secret_id)).await.expect("delete");
+    call(b.delete_secret(JsValue::from(secret_id))).await.expect("delete");
     call(a.sync()).await.unwrap();
     assert!(array(call(a.secrets()).await.unwrap()).is_empty());
     call(c.leave()).await.expect("leave");
@@ -149,6 +150,43 @@ async fn a_subscribed_device_is_poked_and_syncs_without_polling() {
     drop(callback);
 }
 
+/// A subscription whose events are counted.
+fn counted_subscription(device: &MetaSecret) -> (meta_secret_wasm::Subscription, Rc<RefCell<usize>>) {
+    let count: Rc<RefCell<usize>> = Rc::default();
+    let sink = count.clone();
+    let callback = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| *sink.borrow_mut() += 1);
+    let subscription = device.subscribe(callback.as_ref().unchecked_ref::<Function>().clone()).expect("subscribe");
+    callback.forget(); // owned by the subscription's JS side from here on
+    (subscription, count)
+}
+
+#[wasm_bindgen_test]
+async fn no_callback_comes_after_unsubscribe_or_close() {
+    let a = device("quiet").await;
+    call(a.create_vault(JsValue::from(unique("quiet")))).await.unwrap();
+    // Unsubscribe while the first sync may be in flight, 100 times.
+    for trial in 0..100 {
+        let (subscription, count) = counted_subscription(&a);
+        sleep_ms(trial % 4).await;
+        subscription.unsubscribe();
+        let at_stop = *count.borrow();
+        sleep_ms(30).await;
+        assert_eq!(*count.borrow(), at_stop, "trial {trial}: a callback after unsubscribe()");
+    }
+    // Close while a subscription's sync is in flight.
+    for trial in 0..20 {
+        let b = device(&format!("closing-{trial}")).await;
+        call(b.create_vault(JsValue::from(unique("closing")))).await.unwrap();
+        let (_subscription, count) = counted_subscription(&b);
+        sleep_ms(trial % 3).await;
+        call(b.close()).await.unwrap();
+        let at_close = *count.borrow();
+        sleep_ms(50).await;
+        assert_eq!(*count.borrow(), at_close, "trial {trial}: a callback after close()");
+    }
+    call(a.close()).await.unwrap();
+}
+
 #[wasm_bindgen_test]
 async fn bad_input_is_rejected_with_stable_codes_and_the_device_stays_usable() {
     // Wrong types for the options object.
@@ -163,9 +201,9 @@ async fn bad_input_is_rejected_with_stable_codes_and_the_device_stays_usable() {
     assert_eq!(code(error), "INVALID_INPUT", "unknown options are refused, not ignored");
 
     let a = device("solo").await;
-    assert_eq!(expect_code(a.create_vault(String::new())).await, "INVALID_INPUT");
+    assert_eq!(expect_code(a.create_vault(JsValue::from(String::new()))).await, "INVALID_INPUT");
     let vault = unique("bad-input");
-    call(a.create_vault(vault.clone())).await.expect("create after a refused call");
+    call(a.create_vault(JsValue::from(vault.clone()))).await.expect("create after a refused call");
     assert_eq!(expect_code(a.add_secret("x".into(), JsValue::from_f64(1.0), threshold(1))).await, "INVALID_INPUT");
     let bad_options = Ts::new_unchecked(js(&json!({ "threshold": "two" })));
     assert_eq!(expect_code(a.add_secret("x".into(), JsValue::from_str("s"), bad_options)).await, "INVALID_INPUT");
@@ -177,10 +215,20 @@ async fn bad_input_is_rejected_with_stable_codes_and_the_device_stays_usable() {
     let other = device("outsider").await;
     assert_eq!(expect_code(other.members()).await, "NOT_MEMBER");
 
+    // Wrong JS types where strings or numbers are expected reject; nothing throws at the call.
+    let null_name = a.add_secret(JsValue::NULL, JsValue::from_str("s"), threshold(1));
+    assert_eq!(expect_code(null_name).await, "INVALID_INPUT", "addSecret(null, …)");
+    assert_eq!(expect_code(a.create_vault(JsValue::UNDEFINED)).await, "INVALID_INPUT");
+    assert_eq!(expect_code(a.approve(JsValue::from_f64(3.0))).await, "INVALID_INPUT");
+    assert_eq!(expect_code(a.accept(js(&json!({ "id": "x" })))).await, "INVALID_INPUT");
+    assert_eq!(expect_code(a.request_recovery(JsValue::NULL)).await, "INVALID_INPUT");
+    assert_eq!(expect_code(a.set_quorum(JsValue::from_str("two"))).await, "INVALID_INPUT");
+    assert_eq!(expect_code(a.set_quorum(JsValue::from_f64(2.5))).await, "INVALID_INPUT");
+
     // After all of that, normal calls still work.
     let secret = call(a.add_secret("ok".into(), JsValue::from_str("fine"), threshold(1))).await.expect("add");
-    let claim = call(a.request_recovery(string(&secret, "id"))).await.unwrap().as_string().unwrap();
-    assert_eq!(call(a.reveal_text(claim)).await.unwrap().as_string().as_deref(), Some("fine"));
+    let claim = call(a.request_recovery(JsValue::from(string(&secret, "id")))).await.unwrap().as_string().unwrap();
+    assert_eq!(call(a.reveal_text(JsValue::from(claim))).await.unwrap().as_string().as_deref(), Some("fine"));
 
     call(a.close()).await.unwrap();
     assert_eq!(expect_code(a.secrets()).await, "CLOSED");

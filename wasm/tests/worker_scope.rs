@@ -27,11 +27,11 @@ async fn the_store_conformance_suite_passes_in_a_worker() {
 #[wasm_bindgen_test]
 async fn create_add_and_reveal_work_in_a_worker() {
     let device = device("worker").await;
-    call(device.create_vault(unique("worker-vault"))).await.expect("create over fetch");
+    call(device.create_vault(JsValue::from(unique("worker-vault")))).await.expect("create over fetch");
     let options = Ts::new_unchecked(js(&json!({ "threshold": 1 })));
     let secret = call(device.add_secret("api key".into(), JsValue::from_str("sk-✓"), options)).await.expect("add");
-    let claim = call(device.request_recovery(string(&secret, "id"))).await.unwrap().as_string().unwrap();
-    assert_eq!(call(device.reveal_text(claim)).await.unwrap().as_string().as_deref(), Some("sk-✓"));
+    let claim = call(device.request_recovery(JsValue::from(string(&secret, "id")))).await.unwrap().as_string().unwrap();
+    assert_eq!(call(device.reveal_text(JsValue::from(claim))).await.unwrap().as_string().as_deref(), Some("sk-✓"));
     assert_eq!(expect_code(device.approve("missing".into())).await, "UNKNOWN_CLAIM");
     call(device.close()).await.unwrap();
 }
