@@ -281,3 +281,49 @@ fn a_frozen_device_finds_out_when_another_devices_event_arrives() {
     let reopened = net.device_with_store("b", net.server.transport(), scene.victim_store.clone());
     assert_eq!(block_on(reopened.withheld_evidence()), Some(evidence));
 }
+
+#[test]
+fn a_member_answer_without_a_head_or_an_empty_more_is_refused() {
+    let scene = scene();
+    assert_refused(&scene, "member answer without a head", |response: &mut SyncResponse| {
+        response.commits.clear();
+        response.head = None;
+        response.more = false;
+    });
+    assert_refused(&scene, "more, with nothing sent", |response: &mut SyncResponse| {
+        response.commits.clear();
+        response.more = true;
+    });
+}
+
+/// A member cannot frame an honest server: an event claiming a time well before the head it
+/// cites existed is refused, so it never reaches another device as freeze evidence.
+#[test]
+fn an_event_dated_before_the_head_it_cites_is_refused() {
+    let net = Net::new();
+    let devices = meta_secret_tests::vault_of(&net, "framed", 2);
+    net.clock.advance(60 * 60 * 1000);
+    block_on(devices[0].sync()).unwrap();
+    let member = devices[1].gateway().keys();
+    block_on(devices[1].sync()).unwrap();
+    let state = block_on(devices[1].state()).unwrap();
+    // Cite the newest head, appended an hour after the claimed time (1 ms after the epoch).
+    let head = state.head;
+    let event = SignedEvent::sign_at(
+        member,
+        &vault_named("framed"),
+        state.last_author_seq(member.id()) + 1,
+        head,
+        1,
+        GenericKvLogEvent::DeviceLeft,
+    );
+    let body =
+        serde_json::to_vec(&meta_secret_core::sync::wire::SyncRequest { cursor: head, push: vec![event], limit: None })
+            .unwrap();
+    let request = meta_secret_tests::signed_request(member, "framed", body, net.clock_now());
+    assert_eq!(meta_secret_tests::error_code(&block_on(net.server.handle(&request)), 400), "INVALID_INPUT");
+}
+
+fn vault_named(name: &str) -> VaultName {
+    VaultName::parse(name).unwrap()
+}

@@ -71,3 +71,45 @@ fn timestamps_are_plain_digits() {
     let parsed = RequestAuth::from_headers(|name| headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str()));
     assert_eq!(parsed.unwrap(), auth);
 }
+
+fn pull_request(
+    keys: &meta_secret_core::identity::DeviceKeys,
+    vault: &str,
+    at: u64,
+) -> meta_secret_core::sync::TransportRequest {
+    let body = serde_json::to_vec(&SyncRequest { cursor: Cursor::EMPTY, push: vec![], limit: Some(1) }).unwrap();
+    signed_request(keys, vault, body, at)
+}
+
+#[test]
+fn a_device_over_its_request_budget_recovers_once_it_slows_down() {
+    use meta_secret_core::sync::server_limits::MAX_REQUESTS_PER_SLACK;
+    let net = Net::new();
+    let devices = meta_secret_tests::vault_of(&net, "budget", 1);
+    let keys = devices[0].gateway().keys();
+    let now = net.clock_now();
+    // Setting the vault up used a few requests; the budget runs out within one more slack's worth.
+    let limited = (0..=MAX_REQUESTS_PER_SLACK)
+        .map(|i| block_on(net.server.handle(&pull_request(keys, "budget", now + (i % 2) as u64))).status)
+        .position(|status| status == 429);
+    assert!(limited.is_some_and(|i| i > MAX_REQUESTS_PER_SLACK - 20), "limited at {limited:?}");
+    assert_eq!(error_code(&block_on(net.server.handle(&pull_request(keys, "budget", now))), 429), "RATE_LIMITED");
+    net.clock.advance(31_000);
+    parse_ok(&block_on(net.server.handle(&pull_request(keys, "budget", net.clock_now()))));
+    parse_ok(&block_on(net.server.handle(&pull_request(keys, "budget", net.clock_now()))));
+}
+
+#[test]
+fn a_request_stays_spent_after_its_sender_leaves_the_vault() {
+    let net = Net::new();
+    let devices = meta_secret_tests::vault_of(&net, "leaving", 2);
+    let keys = devices[1].gateway().keys();
+    let early = pull_request(keys, "leaving", net.clock_now());
+    parse_ok(&block_on(net.server.handle(&early)));
+    net.clock.advance(40_000);
+    block_on(devices[1].sync()).unwrap(); // a newer request: the early nonce ages out of the record
+    block_on(devices[1].leave()).unwrap();
+    net.clock.advance(1_000);
+    // Still inside the clock window; the device is an outsider now. The bytes must not pass again.
+    assert_eq!(error_code(&block_on(net.server.handle(&early)), 401), "REPLAYED");
+}

@@ -7,10 +7,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::event::Commit;
 
-/// Devices' clocks may differ by this much before a claim counts as a lie.
-pub const FREEZE_SLACK_MS: u64 = 5 * 60 * 1000;
-/// Claims remembered; older ones are dropped first.
-const MAX_CHECKPOINTS: usize = 64;
+/// Two devices' clocks may differ by this much (each within the server's request window) before
+/// a claim counts as a lie.
+pub const FREEZE_SLACK_MS: u64 = 2 * crate::sync::wire::MAX_CLOCK_SKEW_MS;
+/// Claims remembered (one per distinct head, about 30 bytes each); older ones are dropped first,
+/// so a server releasing one commit per sync must keep that up for this many rounds to shed one.
+const MAX_CHECKPOINTS: usize = 4096;
 
 /// "At `at_ms` (this device's clock) the server said the log ended at `seq`", newest last, with
 /// strictly increasing `seq`: for one `seq` only its latest time matters.
@@ -18,6 +20,11 @@ const MAX_CHECKPOINTS: usize = 64;
 pub struct Checkpoints(Vec<(u64, u64)>);
 
 impl Checkpoints {
+    /// The newest claim.
+    pub fn last(&self) -> Option<(u64, u64)> {
+        self.0.last().copied()
+    }
+
     pub fn record(&mut self, at_ms: u64, seq: u64) {
         match self.0.last_mut() {
             Some(last) if last.1 == seq => last.0 = last.0.max(at_ms),
@@ -40,8 +47,8 @@ impl Checkpoints {
             .filter(|(at, seq)| *seq < event.seen.seq && *at >= event.time_ms.saturating_add(FREEZE_SLACK_MS))
             .max_by_key(|(at, _)| *at)?;
         Some(format!(
-            "the server said the log ended at {seq} (at {at} ms), but device {} had already seen {} at {} ms: it \
-             withheld commits from this device",
+            "the server said the log ended at {seq} (at {at} ms), but device {} had already seen {} at {} ms: the \
+             server withheld commits from this device, or that device's clock is wrong",
             event.author, event.seen.seq, event.time_ms
         ))
     }
@@ -67,6 +74,7 @@ mod tests {
         told.record(1_000, 10);
         told.record(2_000_000, 10); // frozen at 10 for half an hour
         assert!(told.evidence(&commit_citing(15, 1_000_000)).is_some());
+        assert!(told.evidence(&commit_citing(15, 2_000_000 - FREEZE_SLACK_MS)).is_some());
         // Within the clock slack, or citing nothing beyond the claim, or with no time: no proof.
         assert!(told.evidence(&commit_citing(15, 2_000_000 - FREEZE_SLACK_MS + 1)).is_none());
         assert!(told.evidence(&commit_citing(10, 1_000)).is_none());
@@ -76,10 +84,10 @@ mod tests {
     #[test]
     fn the_record_stays_small() {
         let mut told = Checkpoints::default();
-        for i in 0..1000 {
+        for i in 0..20_000 {
             told.record(i, i / 3);
         }
         assert!(told.0.len() <= MAX_CHECKPOINTS);
-        assert_eq!(told.0.last(), Some(&(999, 333)));
+        assert_eq!(told.0.last(), Some(&(19_999, 6_666)));
     }
 }

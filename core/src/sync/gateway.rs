@@ -29,6 +29,7 @@ const FORK_KEY: &str = "vault/fork";
 const TOLD_KEY: &str = "vault/told";
 /// Evidence that the server withheld commits, once found; shown, not blocking.
 const WITHHELD_KEY: &str = "vault/withheld";
+const TOLD_REFRESH_MS: u64 = 60_000;
 
 /// What one sync did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,6 +57,8 @@ struct Local {
     last_stamp: u64,
     fork: Option<String>,
     told: Checkpoints,
+    /// When `told` was last stored.
+    told_saved_at: Option<u64>,
     withheld: Option<String>,
 }
 
@@ -110,7 +113,8 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         let fork = read_json(store.kv_get(FORK_KEY).await?, "fork evidence")?;
         let told = read_json(store.kv_get(TOLD_KEY).await?, "head checkpoints")?.unwrap_or_default();
         let withheld = read_json(store.kv_get(WITHHELD_KEY).await?, "withheld evidence")?;
-        let local = Local { vault, state, outbox, last_author_seq, last_stamp, fork, told, withheld };
+        let local =
+            Local { vault, state, outbox, last_author_seq, last_stamp, fork, told, told_saved_at: None, withheld };
         Ok(SyncGateway { store, transport, clock, keys, local: Mutex::new(local) })
     }
 
@@ -305,6 +309,9 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         let outbox_before = local.outbox.len();
         let request = SyncRequest { cursor: state.head, push, limit: None };
         let response = self.exchange(local, &vault, &request).await?;
+        // The server's claim holds from when the request was signed (a slow answer must not
+        // make an honest server look late).
+        let asked_at = local.last_stamp;
         report.requests += 1;
         let response = match parse_response(response) {
             Ok(response) => response,
@@ -373,8 +380,15 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         batch.put(STAMP_KEY, local.last_stamp.to_be_bytes().to_vec());
         let mut told = local.told.clone();
         if response.head.is_some() && !response.more {
-            told.record(self.clock.now_ms(), next.head.seq);
-            batch.put(TOLD_KEY, serde_json::to_vec(&told).unwrap_or_default());
+            let previous = told.last();
+            told.record(asked_at, next.head.seq);
+            // Stored when the head moved, else at most once a minute: an idle sync stays small.
+            let moved = previous.is_none_or(|(_, seq)| seq != next.head.seq);
+            let due = local.told_saved_at.is_none_or(|saved| asked_at >= saved + TOLD_REFRESH_MS);
+            if moved || due {
+                batch.put(TOLD_KEY, serde_json::to_vec(&told).unwrap_or_default());
+                local.told_saved_at = Some(asked_at);
+            }
         }
         if let Some(evidence) = &withheld {
             batch.put(WITHHELD_KEY, serde_json::to_vec(evidence).unwrap_or_default());
@@ -434,6 +448,14 @@ fn verify_pull(state: &VaultState, response: &SyncResponse) -> Result<VaultState
     for commit in &response.commits {
         next.apply_commit(commit)
             .map_err(|violation| ClientError::HostileServer(format!("commit {}: {violation}", commit.seq)))?;
+    }
+    // A member always gets the head; without it a server could freeze a device and never be
+    // caught claiming anything. "More" with nothing sent would make the device ask for ever.
+    if response.status == MembershipStatus::Member && response.head.is_none() {
+        return Err(ClientError::HostileServer("a member's sync answer carries no head".into()));
+    }
+    if response.more && response.commits.is_empty() {
+        return Err(ClientError::HostileServer("the server said there is more but sent nothing".into()));
     }
     if let Some(head) = response.head {
         let consistent = if response.more { head.seq > next.head.seq } else { head == next.head };

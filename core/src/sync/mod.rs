@@ -17,6 +17,6 @@ pub use in_process::{InProcessServer, InProcessTransport, LiveFrame, LiveInbox};
 pub use server::{Handled, ServerApp, VaultLimits, MAX_OUTSIDER_REQUESTS};
 /// Server constants operators and tests refer to.
 pub mod server_limits {
-    pub use super::server::{SNAPSHOT_EVERY_BYTES, SNAPSHOT_EVERY_COMMITS};
+    pub use super::server::{MAX_REQUESTS_PER_SLACK, REORDER_SLACK_MS, SNAPSHOT_EVERY_BYTES, SNAPSHOT_EVERY_COMMITS};
 }
 pub use transport::{SyncProtocol, TransportError, TransportRequest, TransportResponse};

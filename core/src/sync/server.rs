@@ -18,8 +18,17 @@ use crate::store::{stored_size, LogStore, Page, StoreBatch, StoreError};
 use crate::vault::{MembershipStatus, VaultState};
 
 const STATE_KEY: &str = "server/state";
-/// Bytes of commits the log holds (8 bytes, big-endian), kept next to the state snapshot.
+/// [`Usage`], kept next to the state snapshot and written with every commit batch.
 const USAGE_KEY: &str = "server/usage";
+/// Append times remembered (the newest commits'), for checking the times events claim.
+const APPENDED_KEPT: usize = 256;
+
+/// The log's size, and when (server clock) its newest commits were appended.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+struct Usage {
+    log_bytes: u64,
+    appended: std::collections::VecDeque<(u64, u64)>,
+}
 
 /// What one vault may hold. A full vault rejects new events with `QUOTA_EXCEEDED` (413); the log
 /// is append-only, so only an operator raising the limits makes room.
@@ -47,6 +56,7 @@ pub const SNAPSHOT_EVERY_BYTES: u64 = 4 * 1024 * 1024;
 struct Loaded {
     state: VaultState,
     log_bytes: u64,
+    appended: std::collections::VecDeque<(u64, u64)>,
     snapshot_seq: u64,
     snapshot_log_bytes: u64,
 }
@@ -188,13 +198,15 @@ impl<S: LogStore> ServerApp<S> {
             return Ok(loaded);
         }
         let (state, snapshot_seq) = load_state_since(&self.store, STATE_KEY, &self.vault).await.map_err(internal)?;
-        let log_bytes = match self.store.kv_get(USAGE_KEY).await.map_err(internal)? {
-            Some(bytes) => bytes.try_into().map(u64::from_be_bytes).map_err(|_| internal_corrupt())?,
-            None => self.measure_log().await?,
+        let stored = self.store.kv_get(USAGE_KEY).await.map_err(internal)?;
+        let usage = match stored.map(|bytes| serde_json::from_slice::<Usage>(&bytes)) {
+            Some(Ok(usage)) => usage,
+            Some(Err(_)) | None => Usage { log_bytes: self.measure_log().await?, appended: Default::default() },
         };
+        let (log_bytes, appended) = (usage.log_bytes, usage.appended);
         // The bytes folded since the snapshot are not known exactly; counting none is safe (the
         // commit count still brings the next snapshot).
-        Ok(Loaded { state, log_bytes, snapshot_seq, snapshot_log_bytes: log_bytes })
+        Ok(Loaded { state, log_bytes, appended, snapshot_seq, snapshot_log_bytes: log_bytes })
     }
 
     /// The log's size from its commits, for a vault stored before usage was recorded.
@@ -264,7 +276,7 @@ impl<S: LogStore> ServerApp<S> {
             self.check_cursor(&loaded.state, sync.cursor).await?;
         }
 
-        let mut next = Loaded { state: loaded.state.clone(), ..*loaded };
+        let mut next = Loaded { state: loaded.state.clone(), appended: loaded.appended.clone(), ..*loaded };
         let mut new_commits = Vec::new();
         let mut results = Vec::with_capacity(sync.push.len());
         for event in &sync.push {
@@ -278,7 +290,8 @@ impl<S: LogStore> ServerApp<S> {
                 put_state(&mut batch, STATE_KEY, &next.state);
                 (next.snapshot_seq, next.snapshot_log_bytes) = (next.state.head.seq, next.log_bytes);
             }
-            batch.put(USAGE_KEY, next.log_bytes.to_be_bytes().to_vec());
+            let usage = Usage { log_bytes: next.log_bytes, appended: next.appended.clone() };
+            batch.put(USAGE_KEY, serde_json::to_vec(&usage).unwrap_or_default());
             self.store.write(batch).await.map_err(internal)?;
         }
         *loaded = next;
@@ -306,9 +319,15 @@ impl<S: LogStore> ServerApp<S> {
         if event.author_seq == 0 || event.author_seq > crate::event::MAX_SEQ {
             return refuse(ErrorCode::InvalidInput, "author_seq must be between 1 and 2^53 - 1");
         }
-        // A time from the future would show a device as active long after it stopped.
+        // A time from the future would show a device as active long after it stopped; one from
+        // before the head it cites existed could frame the server as withholding commits.
         if event.time_ms > now_ms.saturating_add(MAX_CLOCK_SKEW_MS) {
             return refuse(ErrorCode::InvalidInput, "the event's time is ahead of the server's clock");
+        }
+        let seen_appended = loaded.appended.iter().find(|(seq, _)| *seq == event.seen.seq).map(|(_, at)| *at);
+        let claims_time = event.time_ms > 0; // 0: no time given, nothing to check
+        if claims_time && seen_appended.is_some_and(|at| event.time_ms.saturating_add(MAX_CLOCK_SKEW_MS) < at) {
+            return refuse(ErrorCode::InvalidInput, "the event's time is before the head it cites existed");
         }
         if event.author_seq <= loaded.state.last_author_seq(requester) {
             return self.repeated(event, new_commits).await;
@@ -333,6 +352,10 @@ impl<S: LogStore> ServerApp<S> {
             Ok(()) => {
                 let seq = commit.seq;
                 loaded.log_bytes += size;
+                loaded.appended.push_back((seq, now_ms));
+                if loaded.appended.len() > APPENDED_KEPT {
+                    loaded.appended.pop_front();
+                }
                 new_commits.push(commit);
                 Ok(PushOutcome::Committed { seq })
             }
@@ -418,17 +441,19 @@ impl<S: LogStore> ServerApp<S> {
         if own.iter().chain(&pool).any(|(_, nonce)| *nonce == auth.nonce.0) {
             return Err(ApiError::new(ErrorCode::Replayed, "this signed request was already used"));
         }
+        // Older than the device's recent requests (whatever its standing now): refused, since
+        // only that span of its nonces is remembered.
+        let newest = own.iter().map(|(ts, _)| *ts).max().unwrap_or(0);
+        if auth.timestamp_ms.saturating_add(REORDER_SLACK_MS) < newest {
+            return Err(ApiError::new(ErrorCode::Replayed, "request is older than this device's recent requests"));
+        }
         let entry = (auth.timestamp_ms, auth.nonce.0.clone());
         let mut batch = StoreBatch::default();
         match state.status_of(device) {
             MembershipStatus::Member | MembershipStatus::Pending => {
-                let newest = own.iter().map(|(ts, _)| *ts).max().unwrap_or(0);
-                if auth.timestamp_ms.saturating_add(REORDER_SLACK_MS) < newest {
-                    return Err(ApiError::new(
-                        ErrorCode::Replayed,
-                        "request is older than this device's recent requests",
-                    ));
-                }
+                // Trim against this request's time first, so a device that paused recovers.
+                let newest = newest.max(auth.timestamp_ms);
+                own.retain(|(ts, _)| ts.saturating_add(REORDER_SLACK_MS) >= newest);
                 if own.len() >= MAX_REQUESTS_PER_SLACK {
                     return Err(ApiError::new(
                         ErrorCode::RateLimited,
@@ -436,8 +461,6 @@ impl<S: LogStore> ServerApp<S> {
                     ));
                 }
                 own.push(entry);
-                let newest = newest.max(auth.timestamp_ms);
-                own.retain(|(ts, _)| ts.saturating_add(REORDER_SLACK_MS) >= newest);
                 batch.put(&own_key, nonce_record(&own));
             }
             _ => {
@@ -486,10 +509,6 @@ fn authenticate(request: &TransportRequest, now_ms: u64) -> Result<(DeviceId, &R
     let auth = request.auth.as_ref().ok_or_else(|| ApiError::new(ErrorCode::BadSignature, "request is not signed"))?;
     let requester = auth.verify(&request.method, &request.path, &request.body, now_ms)?;
     Ok((requester, auth))
-}
-
-fn internal_corrupt() -> ApiError {
-    internal(StoreError::Corrupt("usage record".into()))
 }
 
 /// Storage failures are bugs or outages; callers get no backend details.
