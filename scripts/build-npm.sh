@@ -21,6 +21,8 @@ rm -rf "$pkg"
   --enable-sign-ext --enable-mutable-globals --enable-multivalue \
   "$pkg/meta_secret_bg.wasm" -o "$pkg/meta_secret_bg.wasm"
 cp "$root/wasm/npm/package.json" "$root/wasm/npm/README.md" "$pkg/"
+node "$root/scripts/tidy-dts.mjs" "$pkg/meta_secret.d.ts"
+rm -f "$pkg/meta_secret_bg.wasm.d.ts" # raw exports typed `any`; nothing imports it
 
 raw=$(wc -c < "$pkg/meta_secret_bg.wasm")
 gz=$(gzip -9 -c "$pkg/meta_secret_bg.wasm" | wc -c)

@@ -39,6 +39,10 @@ step "npm package (release, wasm-opt) and its smoke test in Chromium"
 ./scripts/build-npm.sh
 node tests/browser/release-smoke.mjs
 
+step "the package's types: a strict TypeScript app (skipLibCheck: false) on lib ES2022 and ESNext, misuse refused"
+node_modules/.bin/tsc -p tests/typescript/tsconfig.es2022.json
+node_modules/.bin/tsc -p tests/typescript/tsconfig.esnext.json
+
 step "web-demo end to end (npm start on a free port, three devices in Playwright)"
 node tests/browser/demo-e2e.mjs
 

@@ -240,7 +240,7 @@ impl MetaSecret {
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn accept(
         &self,
-        #[wasm_bindgen(js_name = deviceId, unchecked_param_type = "string")] device: JsValue,
+        #[wasm_bindgen(js_name = deviceId, unchecked_param_type = "DeviceId")] device: JsValue,
     ) -> Promise {
         self.run(|inner| async move {
             let device = text_arg(&device, "device")?;
@@ -258,7 +258,7 @@ impl MetaSecret {
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn decline(
         &self,
-        #[wasm_bindgen(js_name = deviceId, unchecked_param_type = "string")] device: JsValue,
+        #[wasm_bindgen(js_name = deviceId, unchecked_param_type = "DeviceId")] device: JsValue,
     ) -> Promise {
         self.run(|inner| async move {
             let device = text_arg(&device, "device")?;
@@ -276,7 +276,7 @@ impl MetaSecret {
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn reopen(
         &self,
-        #[wasm_bindgen(js_name = deviceId, unchecked_param_type = "string")] device: JsValue,
+        #[wasm_bindgen(js_name = deviceId, unchecked_param_type = "DeviceId")] device: JsValue,
     ) -> Promise {
         self.run(|inner| async move {
             let device = text_arg(&device, "device")?;
@@ -288,7 +288,7 @@ impl MetaSecret {
     #[wasm_bindgen(js_name = removeDevice, unchecked_return_type = "Promise<void>")]
     pub fn remove_device(
         &self,
-        #[wasm_bindgen(js_name = deviceId, unchecked_param_type = "string")] device: JsValue,
+        #[wasm_bindgen(js_name = deviceId, unchecked_param_type = "DeviceId")] device: JsValue,
     ) -> Promise {
         self.run(|inner| async move {
             let device = text_arg(&device, "device")?;
@@ -333,7 +333,7 @@ impl MetaSecret {
     #[wasm_bindgen(js_name = deleteSecret, unchecked_return_type = "Promise<void>")]
     pub fn delete_secret(
         &self,
-        #[wasm_bindgen(js_name = secretId, unchecked_param_type = "string")] secret_id: JsValue,
+        #[wasm_bindgen(js_name = secretId, unchecked_param_type = "SecretId")] secret_id: JsValue,
     ) -> Promise {
         self.run(|inner| async move {
             let secret_id = text_arg(&secret_id, "secret_id")?;
@@ -342,10 +342,10 @@ impl MetaSecret {
     }
 
     /// Opens a recovery claim for a secret; resolves with the claim id.
-    #[wasm_bindgen(js_name = requestRecovery, unchecked_return_type = "Promise<string>")]
+    #[wasm_bindgen(js_name = requestRecovery, unchecked_return_type = "Promise<ClaimId>")]
     pub fn request_recovery(
         &self,
-        #[wasm_bindgen(js_name = secretId, unchecked_param_type = "string")] secret_id: JsValue,
+        #[wasm_bindgen(js_name = secretId, unchecked_param_type = "SecretId")] secret_id: JsValue,
     ) -> Promise {
         self.run(|inner| async move {
             let secret_id = text_arg(&secret_id, "secret_id")?;
@@ -366,7 +366,7 @@ impl MetaSecret {
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn approve(
         &self,
-        #[wasm_bindgen(js_name = claimId, unchecked_param_type = "string")] claim_id: JsValue,
+        #[wasm_bindgen(js_name = claimId, unchecked_param_type = "ClaimId")] claim_id: JsValue,
     ) -> Promise {
         self.run(|inner| async move {
             let claim_id = text_arg(&claim_id, "claim_id")?;
@@ -377,7 +377,7 @@ impl MetaSecret {
     #[wasm_bindgen(js_name = declineClaim, unchecked_return_type = "Promise<void>")]
     pub fn decline_claim(
         &self,
-        #[wasm_bindgen(js_name = claimId, unchecked_param_type = "string")] claim_id: JsValue,
+        #[wasm_bindgen(js_name = claimId, unchecked_param_type = "ClaimId")] claim_id: JsValue,
     ) -> Promise {
         self.run(|inner| async move {
             let claim_id = text_arg(&claim_id, "claim_id")?;
@@ -389,7 +389,7 @@ impl MetaSecret {
     #[wasm_bindgen(js_name = cancelRecovery, unchecked_return_type = "Promise<void>")]
     pub fn cancel_recovery(
         &self,
-        #[wasm_bindgen(js_name = claimId, unchecked_param_type = "string")] claim_id: JsValue,
+        #[wasm_bindgen(js_name = claimId, unchecked_param_type = "ClaimId")] claim_id: JsValue,
     ) -> Promise {
         self.run(|inner| async move {
             let claim_id = text_arg(&claim_id, "claim_id")?;
@@ -401,7 +401,7 @@ impl MetaSecret {
     #[wasm_bindgen(unchecked_return_type = "Promise<Uint8Array>")]
     pub fn reveal(
         &self,
-        #[wasm_bindgen(js_name = claimId, unchecked_param_type = "string")] claim_id: JsValue,
+        #[wasm_bindgen(js_name = claimId, unchecked_param_type = "ClaimId")] claim_id: JsValue,
     ) -> Promise {
         self.run(|inner| async move {
             let claim_id = text_arg(&claim_id, "claim_id")?;
@@ -415,7 +415,7 @@ impl MetaSecret {
     #[wasm_bindgen(js_name = revealText, unchecked_return_type = "Promise<string>")]
     pub fn reveal_text(
         &self,
-        #[wasm_bindgen(js_name = claimId, unchecked_param_type = "string")] claim_id: JsValue,
+        #[wasm_bindgen(js_name = claimId, unchecked_param_type = "ClaimId")] claim_id: JsValue,
     ) -> Promise {
         self.run(|inner| async move {
             let claim_id = text_arg(&claim_id, "claim_id")?;

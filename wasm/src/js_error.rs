@@ -20,6 +20,14 @@ export type ErrorCode =
   | "INSUFFICIENT_SHARES" | "INVALID_SHARES" | "TOO_LARGE" | "RATE_LIMITED" | "QUOTA_EXCEEDED" | "UPGRADE_REQUIRED" | "WRONG_PASSPHRASE"
   | "CRYPTO" | "HOSTILE_SERVER" | "FORK_DETECTED" | "NETWORK" | "STORAGE" | "INTERNAL" | "CLOSED";
 
+declare const idKind: unique symbol;
+/** A device's id. Ids of different kinds are distinct types, so one cannot be passed as another. */
+export type DeviceId = string & { readonly [idKind]: "DeviceId" };
+/** A secret's id. */
+export type SecretId = string & { readonly [idKind]: "SecretId" };
+/** A recovery claim's id. */
+export type ClaimId = string & { readonly [idKind]: "ClaimId" };
+
 /** What every method rejects with. */
 export interface MetaSecretError extends Error {
   name: "MetaSecretError";

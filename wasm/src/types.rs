@@ -87,6 +87,7 @@ impl AddSecretOptions {
 #[derive(Debug, Clone, Tsify, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Device {
+    #[tsify(type = "DeviceId")]
     pub id: String,
     pub name: String,
     pub kind: DeviceKindName,
@@ -103,6 +104,7 @@ impl From<&DeviceInfo> for Device {
 #[derive(Debug, Clone, Tsify, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PendingDevice {
+    #[tsify(type = "DeviceId")]
     pub id: String,
     pub name: String,
     pub kind: DeviceKindName,
@@ -116,6 +118,7 @@ pub struct PendingDevice {
 #[derive(Debug, Clone, Tsify, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MemberActivity {
+    #[tsify(type = "DeviceId")]
     pub device_id: String,
     pub last_event_at: f64,
 }
@@ -131,6 +134,7 @@ pub struct LogStatus {
 #[derive(Debug, Clone, Tsify, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RemovalVotes {
+    #[tsify(type = "DeviceId")]
     pub device_id: String,
     pub votes: u32,
     pub voted_by_me: bool,
@@ -269,6 +273,7 @@ impl From<MembershipStatus> for VaultStatus {
 #[derive(Debug, Clone, Tsify, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Secret {
+    #[tsify(type = "SecretId")]
     pub id: String,
     pub name: Option<String>,
     pub k: u8,
@@ -305,8 +310,11 @@ pub enum ClaimState {
 #[derive(Debug, Clone, Tsify, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Claim {
+    #[tsify(type = "ClaimId")]
     pub id: String,
+    #[tsify(type = "SecretId")]
     pub secret_id: String,
+    #[tsify(type = "DeviceId")]
     pub requester: String,
     /// True when this device asked; only the requester can reveal.
     pub mine: bool,

@@ -1,0 +1,36 @@
+// A strict TypeScript app using the package the way its README does. `npm test` type-checks it
+// (tsc, skipLibCheck: false) on lib ES2022 and on ESNext.
+import init, {
+  MetaSecret,
+  type ClaimId,
+  type DeviceId,
+  type ErrorCode,
+  type LiveEvent,
+  type MetaSecretError,
+  type Secret,
+  type VaultView,
+} from "meta-secret";
+
+export async function twoStepFlow(serverUrl: string): Promise<string> {
+  await init();
+  const device = await MetaSecret.open({ serverUrl, dbName: "laptop", deviceName: "laptop", passphrase: "pw" });
+  await device.createVault("family");
+  const secret: Secret = await device.addSecret("bank", "correct horse", { threshold: 1 });
+  const claim: ClaimId = await device.requestRecovery(secret.id);
+  const view: VaultView = await device.view();
+  const first: DeviceId | undefined = view.members[0]?.id;
+  if (first !== undefined && first !== device.device.id) {
+    await device.accept(first);
+  }
+  try {
+    await device.approve(claim);
+  } catch (error) {
+    const code: ErrorCode = (error as MetaSecretError).code;
+    console.log(code);
+  }
+  const subscription = device.subscribe((event: LiveEvent) => console.log(event.type));
+  subscription.unsubscribe();
+  const text = await device.revealText(claim);
+  await device.close();
+  return text;
+}

@@ -1,0 +1,20 @@
+// Mistakes the types must catch: each line below is an error, and `@ts-expect-error` makes tsc
+// fail if it is not.
+import { MetaSecret, type ClaimId, type DeviceId, type SecretId } from "meta-secret";
+
+export async function misuse(device: MetaSecret, secretId: SecretId, claimId: ClaimId, deviceId: DeviceId) {
+  // @ts-expect-error a secret id is not a claim id
+  await device.approve(secretId);
+  // @ts-expect-error a claim id is not a device id
+  await device.accept(claimId);
+  // @ts-expect-error a device id is not a secret id
+  await device.requestRecovery(deviceId);
+  // @ts-expect-error a plain string is not an id
+  await device.revealText("claim-1");
+  // @ts-expect-error the threshold is a number
+  await device.addSecret("x", "y", { threshold: "2" });
+  // @ts-expect-error options are checked, unknown keys included
+  await MetaSecret.open({ serverUrl: "u", dbName: "d", deviceName: "n", passphrase: "p", typo: 1 });
+  // @ts-expect-error the quorum is a number
+  await device.setQuorum("3");
+}
