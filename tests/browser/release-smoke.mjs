@@ -29,7 +29,7 @@ function checkPackage() {
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>smoke</title>
 <script type="module">
-  import init, { MetaSecret } from "/pkg/meta_secret.js";
+  import init, { MetaSecret, MetaSecretError } from "/pkg/meta_secret.js";
   window.smoke = async (serverUrl) => {
     await init();
     const device = await MetaSecret.open({ serverUrl, dbName: "smoke-" + Date.now(), deviceName: "smoke", insecureNoPassphrase: true });
@@ -38,9 +38,11 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>smoke</title>
     const claimId = await device.requestRecovery(secret.id);
     const text = await device.revealText(claimId);
     let code;
-    try { await device.approve("missing"); } catch (error) { code = error.code; }
+    try { await device.approve("missing"); } catch (error) { code = error instanceof MetaSecretError && error instanceof Error ? error.code : "not a MetaSecretError"; }
+    let nullCode;
+    try { await device.addSecret(null, "x", { threshold: 1 }); } catch (error) { nullCode = error.code; }
     await device.close();
-    return { text, code, k: secret.k, n: secret.n };
+    return { text, code, nullCode, k: secret.k, n: secret.n };
   };
   window.ready = true;
 </script>`;
@@ -59,7 +61,7 @@ async function main() {
     await page.goto(site.url + "/");
     await page.waitForFunction(() => window.ready === true);
     const result = await page.evaluate((url) => window.smoke(url), server.url);
-    assert.deepEqual(result, { text: "release ✓ 秘密", code: "UNKNOWN_CLAIM", k: 1, n: 1 });
+    assert.deepEqual(result, { text: "release ✓ 秘密", code: "UNKNOWN_CLAIM", nullCode: "INVALID_INPUT", k: 1, n: 1 });
     assert.deepEqual(wasmBytes, [statSync(join(pkg, "meta_secret_bg.wasm")).size], "the release wasm was loaded");
     console.log(`release smoke test passed (${wasmBytes[0]} bytes of wasm)`);
   } finally {

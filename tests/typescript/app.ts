@@ -6,7 +6,7 @@ import init, {
   type DeviceId,
   type ErrorCode,
   type LiveEvent,
-  type MetaSecretError,
+  MetaSecretError,
   type Secret,
   type VaultView,
 } from "meta-secret";
@@ -25,7 +25,8 @@ export async function twoStepFlow(serverUrl: string): Promise<string> {
   try {
     await device.approve(claim);
   } catch (error) {
-    const code: ErrorCode = (error as MetaSecretError).code;
+    if (!(error instanceof MetaSecretError)) throw error;
+    const code: ErrorCode = error.code;
     console.log(code);
   }
   const subscription = device.subscribe((event: LiveEvent) => console.log(event.type));

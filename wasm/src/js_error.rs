@@ -28,21 +28,30 @@ export type SecretId = string & { readonly [idKind]: "SecretId" };
 /** A recovery claim's id. */
 export type ClaimId = string & { readonly [idKind]: "ClaimId" };
 
-/** What every method rejects with. */
-export interface MetaSecretError extends Error {
-  name: "MetaSecretError";
-  code: ErrorCode;
+/** What every method rejects with: `error instanceof MetaSecretError`, then switch on `code`. */
+export class MetaSecretError extends Error {
+  private constructor();
+  readonly name: "MetaSecretError";
+  readonly code: ErrorCode;
 }
 "#;
 
 /// Thrown after `close()`; not a core code because only the JS handle can be closed.
 pub const CLOSED: &str = "CLOSED";
 
+// A real class, so `instanceof` works; the package re-exports it (scripts/tidy-dts.mjs).
+#[wasm_bindgen(inline_js = "export class MetaSecretError extends Error {
+  constructor(code, message) { super(message); this.name = 'MetaSecretError'; this.code = code; }
+}")]
+extern "C" {
+    #[wasm_bindgen(js_name = MetaSecretError)]
+    type MetaSecretErrorClass;
+    #[wasm_bindgen(constructor, js_class = "MetaSecretError")]
+    fn new(code: &str, message: &str) -> MetaSecretErrorClass;
+}
+
 pub fn js_error(code: &str, message: impl Display) -> JsValue {
-    let error = js_sys::Error::new(&message.to_string());
-    error.set_name("MetaSecretError");
-    let _ = js_sys::Reflect::set(&error, &JsValue::from_str("code"), &JsValue::from_str(code));
-    error.into()
+    MetaSecretErrorClass::new(code, &message.to_string()).into()
 }
 
 pub fn coded(code: ErrorCode, message: impl Display) -> JsValue {
