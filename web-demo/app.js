@@ -182,7 +182,7 @@ class DevicePanel {
 
   onLive(event) {
     if (event.type === "connection") {
-      this.setSyncState(event.live ? "live" : "polling");
+      this.setSyncState(event.live ? "live" : event.code ? `polling (socket closed: ${event.code})` : "polling");
     } else if (event.type === "synced") {
       this.status = event.sync.status;
       this.refresh(false).catch((error) => this.showError(describeError(error)));

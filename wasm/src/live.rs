@@ -192,7 +192,7 @@ async fn connect(state: &Rc<LiveState>) {
     let on_open = Closure::<dyn FnMut(Event)>::new(move |_: Event| {
         if let Some(state) = opened.upgrade() {
             state.connected.set(true);
-            state.emit(&LiveEvent::Connection { live: true });
+            state.emit(&LiveEvent::Connection { live: true, code: None, reason: None });
         }
     });
     let poked = Rc::downgrade(state);
@@ -203,15 +203,15 @@ async fn connect(state: &Rc<LiveState>) {
         }
     });
     let closed = Rc::downgrade(state);
-    let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |_: CloseEvent| {
+    let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
         if let Some(state) = closed.upgrade() {
-            let was_live = state.connected.replace(false);
+            state.connected.set(false);
+            // Every close or refused handshake is reported, with its code: trouble stays visible.
+            let (code, reason) = (event.code(), event.reason());
             // Dropping the socket here would free this very closure while it runs; defer it.
             spawn_local(async move {
                 state.socket.borrow_mut().take();
-                if was_live && !state.stopped.get() {
-                    state.emit(&LiveEvent::Connection { live: false });
-                }
+                state.emit(&LiveEvent::Connection { live: false, code: Some(code), reason: Some(reason) });
             });
         }
     });

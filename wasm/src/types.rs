@@ -393,8 +393,19 @@ impl From<&SyncReport> for SyncResult {
 pub enum LiveEvent {
     /// A sync (after a poke or a poll) changed something.
     Synced { sync: SyncResult },
-    /// The live socket opened (`live: true`) or closed; while closed the device polls.
-    Connection { live: bool },
+    /// The live socket opened (`live: true`), closed, or was refused; while it is down the device
+    /// polls. A close carries the WebSocket close code and reason: 1008 when the server closed it
+    /// because this device left the vault, 1006 when the handshake was refused (the browser hides
+    /// the HTTP status) or the connection dropped.
+    Connection {
+        live: bool,
+        #[tsify(optional)]
+        #[serde(skip_serializing_if = "Option::is_none")]
+        code: Option<u16>,
+        #[tsify(optional)]
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
     /// A background sync failed; the next poke or poll retries.
     Error {
         #[tsify(type = "ErrorCode")]

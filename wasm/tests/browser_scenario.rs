@@ -160,6 +160,41 @@ fn counted_subscription(device: &MetaSecret) -> (meta_secret_wasm::Subscription,
     (subscription, count)
 }
 
+/// A refused live handshake reaches the callback: one device may hold 8 sockets on a vault, so
+/// the ninth subscription's socket is refused and reported as a `connection` event with a code.
+#[wasm_bindgen_test]
+async fn a_refused_live_socket_is_reported_to_the_callback() {
+    let a = device("sockets").await;
+    call(a.create_vault(JsValue::from(unique("sockets")))).await.unwrap();
+    let events: Rc<RefCell<Vec<JsValue>>> = Rc::default();
+    let mut subscriptions = Vec::new();
+    for _ in 0..9 {
+        let sink = events.clone();
+        let callback = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| sink.borrow_mut().push(event));
+        subscriptions.push(a.subscribe(callback.as_ref().unchecked_ref::<Function>().clone()).expect("subscribe"));
+        callback.forget();
+    }
+    let refused = |events: &[JsValue]| {
+        events.iter().any(|e| {
+            string(e, "type") == "connection"
+                && js_sys::Reflect::get(e, &JsValue::from_str("live")).ok().and_then(|v| v.as_bool()) == Some(false)
+                && js_sys::Reflect::get(e, &JsValue::from_str("code")).ok().and_then(|v| v.as_f64()).is_some()
+        })
+    };
+    for _ in 0..100 {
+        if refused(&events.borrow()) {
+            break;
+        }
+        sleep_ms(100).await;
+    }
+    assert!(refused(&events.borrow()), "no refusal reported: {:?}", events.borrow());
+    assert!(subscriptions.iter().filter(|s| s.live()).count() <= 8, "at most 8 sockets are live");
+    for subscription in &subscriptions {
+        subscription.unsubscribe();
+    }
+    call(a.close()).await.unwrap();
+}
+
 #[wasm_bindgen_test]
 async fn no_callback_comes_after_unsubscribe_or_close() {
     let a = device("quiet").await;
