@@ -379,6 +379,7 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         }
         batch.put(STAMP_KEY, local.last_stamp.to_be_bytes().to_vec());
         let mut told = local.told.clone();
+        let mut told_saved = None;
         if response.head.is_some() && !response.more {
             let previous = told.last();
             told.record(asked_at, next.head.seq);
@@ -387,7 +388,7 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
             let due = local.told_saved_at.is_none_or(|saved| asked_at >= saved + TOLD_REFRESH_MS);
             if moved || due {
                 batch.put(TOLD_KEY, serde_json::to_vec(&told).unwrap_or_default());
-                local.told_saved_at = Some(asked_at);
+                told_saved = Some(asked_at);
             }
         }
         if let Some(evidence) = &withheld {
@@ -396,6 +397,8 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         self.store.write(batch).await?;
 
         local.told = told;
+        // Only once the write landed: a failed one leaves the claims due again next round.
+        local.told_saved_at = told_saved.or(local.told_saved_at);
         if withheld.is_some() {
             local.withheld = withheld;
         }
