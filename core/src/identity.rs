@@ -250,6 +250,26 @@ impl DeviceKeys {
 
     /// Serializes the private keys, encrypted with age's scrypt recipient when given a passphrase.
     pub fn export(&self, protection: KeyProtection<'_>) -> Result<Vec<u8>, IdentityError> {
+        let plain = self.to_plain_blob()?;
+        match protection {
+            KeyProtection::Unprotected => Ok(plain.to_vec()),
+            KeyProtection::Passphrase { passphrase, work_factor } => seal_key_blob(&plain, passphrase, work_factor),
+        }
+    }
+
+    /// Reads keys written by [`DeviceKeys::export`]. A protected blob needs the right passphrase;
+    /// an unprotected one refuses a passphrase, so a caller never believes plain keys are protected.
+    pub fn import(bytes: &[u8], passphrase: Option<&str>) -> Result<DeviceKeys, IdentityError> {
+        match (is_sealed_key_blob(bytes), passphrase) {
+            (true, Some(passphrase)) => Self::from_plain_blob(&unseal_key_blob(bytes, passphrase)?),
+            (true, None) => Err(IdentityError::WrongPassphrase),
+            (false, Some(_)) => Err(IdentityError::Invalid("keys are stored without a passphrase")),
+            (false, None) => Self::from_plain_blob(bytes),
+        }
+    }
+
+    /// The private keys as the unprotected blob (JSON, format version 1).
+    pub fn to_plain_blob(&self) -> Result<Zeroizing<Vec<u8>>, IdentityError> {
         let stored = StoredKeys {
             version: 1,
             name: self.info.name.clone(),
@@ -257,39 +277,42 @@ impl DeviceKeys {
             signing_seed: Bytes(self.signing.to_bytes().to_vec()),
             age_identity: self.age.to_string().expose_secret().to_owned(),
         };
-        let plain = Zeroizing::new(serde_json::to_vec(&stored).map_err(|_| IdentityError::Corrupt)?);
-        match protection {
-            KeyProtection::Unprotected => Ok(plain.to_vec()),
-            KeyProtection::Passphrase { passphrase, work_factor } => {
-                if passphrase.is_empty() {
-                    return Err(IdentityError::Invalid("passphrase must not be empty"));
-                }
-                KeyProtection::check_work_factor(work_factor)?;
-                let mut recipient = age::scrypt::Recipient::new(passphrase.to_owned().into());
-                recipient.set_work_factor(work_factor);
-                age::encrypt(&recipient, &plain).map_err(|_| IdentityError::Corrupt)
-            }
-        }
+        Ok(Zeroizing::new(serde_json::to_vec(&stored).map_err(|_| IdentityError::Corrupt)?))
     }
 
-    /// Reads keys written by [`DeviceKeys::export`]. A protected blob needs the right passphrase;
-    /// an unprotected one refuses a passphrase, so a caller never believes plain keys are protected.
-    pub fn import(bytes: &[u8], passphrase: Option<&str>) -> Result<DeviceKeys, IdentityError> {
-        let plain = Zeroizing::new(match (bytes.starts_with(AGE_MAGIC), passphrase) {
-            (true, Some(passphrase)) => {
-                let identity = age::scrypt::Identity::new(passphrase.to_owned().into());
-                age::decrypt(&identity, bytes).map_err(|_| IdentityError::WrongPassphrase)?
-            }
-            (true, None) => return Err(IdentityError::WrongPassphrase),
-            (false, Some(_)) => return Err(IdentityError::Invalid("keys are stored without a passphrase")),
-            (false, None) => bytes.to_vec(),
-        });
-        let stored: StoredKeys = serde_json::from_slice(&plain).map_err(|_| IdentityError::Corrupt)?;
+    pub fn from_plain_blob(plain: &[u8]) -> Result<DeviceKeys, IdentityError> {
+        let stored: StoredKeys = serde_json::from_slice(plain).map_err(|_| IdentityError::Corrupt)?;
+        if stored.version != 1 {
+            return Err(IdentityError::Corrupt);
+        }
         let seed: Zeroizing<[u8; 32]> =
             Zeroizing::new(stored.signing_seed.0.as_slice().try_into().map_err(|_| IdentityError::Corrupt)?);
         let age = age::x25519::Identity::from_str(&stored.age_identity).map_err(|_| IdentityError::Corrupt)?;
         Ok(Self::assemble(SigningKey::from_bytes(&seed), age, stored.name.clone(), stored.kind))
     }
+}
+
+/// Whether a stored key blob is passphrase-protected (an age file) rather than plain.
+pub fn is_sealed_key_blob(bytes: &[u8]) -> bool {
+    bytes.starts_with(AGE_MAGIC)
+}
+
+/// The slow half of protecting keys (scrypt), apart from parsing them, so that a browser can run
+/// it on another thread.
+pub fn seal_key_blob(plain: &[u8], passphrase: &str, work_factor: u8) -> Result<Vec<u8>, IdentityError> {
+    if passphrase.is_empty() {
+        return Err(IdentityError::Invalid("passphrase must not be empty"));
+    }
+    KeyProtection::check_work_factor(work_factor)?;
+    let mut recipient = age::scrypt::Recipient::new(passphrase.to_owned().into());
+    recipient.set_work_factor(work_factor);
+    age::encrypt(&recipient, plain).map_err(|_| IdentityError::Corrupt)
+}
+
+/// Opens a blob from [`seal_key_blob`]; any failure reads as a wrong passphrase.
+pub fn unseal_key_blob(sealed: &[u8], passphrase: &str) -> Result<Zeroizing<Vec<u8>>, IdentityError> {
+    let identity = age::scrypt::Identity::new(passphrase.to_owned().into());
+    Ok(Zeroizing::new(age::decrypt(&identity, sealed).map_err(|_| IdentityError::WrongPassphrase)?))
 }
 
 #[cfg(test)]
@@ -357,5 +380,20 @@ mod tests {
         for good in [KeyProtection::MIN_WORK_FACTOR, 15] {
             assert!(keys.export(KeyProtection::Passphrase { passphrase: "pw", work_factor: good }).is_ok());
         }
+    }
+
+    #[test]
+    fn the_split_seal_matches_export_and_import() {
+        let keys = DeviceKeys::generate("a", DeviceKind::Browser).unwrap();
+        let sealed = seal_key_blob(&keys.to_plain_blob().unwrap(), "pw", 14).unwrap();
+        assert!(is_sealed_key_blob(&sealed));
+        assert_eq!(DeviceKeys::import(&sealed, Some("pw")).unwrap().id(), keys.id());
+        let plain = unseal_key_blob(&sealed, "pw").unwrap();
+        assert_eq!(DeviceKeys::from_plain_blob(&plain).unwrap().id(), keys.id());
+        assert_eq!(unseal_key_blob(&sealed, "no").unwrap_err(), IdentityError::WrongPassphrase);
+        assert!(seal_key_blob(&plain, "", 14).is_err());
+        assert!(seal_key_blob(&plain, "pw", 13).is_err());
+        let future = String::from_utf8(plain.to_vec()).unwrap().replace("\"version\":1", "\"version\":2");
+        assert_eq!(DeviceKeys::from_plain_blob(future.as_bytes()).unwrap_err(), IdentityError::Corrupt);
     }
 }

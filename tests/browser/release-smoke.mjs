@@ -44,6 +44,26 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>smoke</title>
     await device.close();
     return { text, code, nullCode, k: secret.k, n: secret.n };
   };
+  // Opens with the default key work factor (scrypt 2^18, seconds of work) while watching the page's
+  // thread: the package must do that work in its key worker.
+  window.keysOffThread = async (serverUrl) => {
+    const tasks = [];
+    new PerformanceObserver((list) => tasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: "longtask" });
+    const dbName = "kdf-" + Date.now();
+    const open = async (passphrase) => {
+      const started = performance.now();
+      const device = await MetaSecret.open({ serverUrl, dbName, deviceName: "kdf", passphrase });
+      const id = device.device.id;
+      await device.close();
+      return { id, ms: performance.now() - started };
+    };
+    const created = await open("correct horse");
+    const reopened = await open("correct horse");
+    let wrong;
+    try { await open("wrong horse"); } catch (error) { wrong = error.code; }
+    await new Promise((resolve) => setTimeout(resolve, 100)); // let the observer deliver
+    return { sameDevice: created.id === reopened.id, wrong, longestTaskMs: Math.max(0, ...tasks), openMs: reopened.ms };
+  };
   window.ready = true;
 </script>`;
 
@@ -62,6 +82,12 @@ async function main() {
     await page.waitForFunction(() => window.ready === true);
     const result = await page.evaluate((url) => window.smoke(url), server.url);
     assert.deepEqual(result, { text: "release ✓ 秘密", code: "UNKNOWN_CLAIM", nullCode: "INVALID_INPUT", k: 1, n: 1 });
+    const keys = await page.evaluate((url) => window.keysOffThread(url), server.url);
+    assert.equal(keys.sameDevice, true, "the reopened device has the same keys");
+    assert.equal(keys.wrong, "WRONG_PASSPHRASE");
+    // scrypt 2^18 on the page's thread is one task of 1–3 s on these machines.
+    assert.ok(keys.longestTaskMs < 250, `the page's thread was blocked for ${keys.longestTaskMs} ms`);
+    console.log(`keys off the page's thread: open ${Math.round(keys.openMs)} ms, longest page task ${keys.longestTaskMs} ms`);
     assert.deepEqual(wasmBytes, [statSync(join(pkg, "meta_secret_bg.wasm")).size], "the release wasm was loaded");
     console.log(`release smoke test passed (${wasmBytes[0]} bytes of wasm)`);
   } finally {

@@ -110,7 +110,8 @@ impl MetaSecret {
             work_factor,
         };
         let transport = FetchTransport::new(&options.server_url);
-        let client = match VaultClient::open(store, transport, Box::new(JsClock), setup).await {
+        let keys = crate::kdf::load_or_create_keys(&store, &setup).await?;
+        let client = match VaultClient::open_with_keys(store, transport, Box::new(JsClock), keys).await {
             Ok(client) => client,
             Err(error) => return Err(client_error(error)),
         };

@@ -8,6 +8,7 @@ mod bench;
 mod fetch_transport;
 mod idb_store;
 mod js_error;
+mod kdf;
 mod live;
 mod random;
 mod timer;

@@ -113,7 +113,7 @@ pub struct DeviceSetup<'a> {
 
 /// Loads this device's keys from the store, or creates and stores them on first use.
 pub async fn load_or_create_keys<S: LogStore>(store: &S, setup: &DeviceSetup<'_>) -> Result<DeviceKeys, ClientError> {
-    if let Some(blob) = store.kv_get(KEYS_KEY).await? {
+    if let Some(blob) = stored_key_blob(store).await? {
         return Ok(DeviceKeys::import(&blob, setup.passphrase)?);
     }
     let keys = DeviceKeys::generate(setup.name, setup.kind)?;
@@ -121,10 +121,19 @@ pub async fn load_or_create_keys<S: LogStore>(store: &S, setup: &DeviceSetup<'_>
         Some(passphrase) => KeyProtection::Passphrase { passphrase, work_factor: setup.work_factor },
         None => KeyProtection::Unprotected,
     };
-    let mut batch = StoreBatch::default();
-    batch.put(KEYS_KEY, keys.export(protection)?);
-    store.write(batch).await?;
+    store_key_blob(store, keys.export(protection)?).await?;
     Ok(keys)
+}
+
+/// This device's keys as stored (see [`DeviceKeys::export`]), if it has any yet.
+pub async fn stored_key_blob<S: LogStore>(store: &S) -> Result<Option<Vec<u8>>, ClientError> {
+    Ok(store.kv_get(KEYS_KEY).await?)
+}
+
+pub async fn store_key_blob<S: LogStore>(store: &S, blob: Vec<u8>) -> Result<(), ClientError> {
+    let mut batch = StoreBatch::default();
+    batch.put(KEYS_KEY, blob);
+    Ok(store.write(batch).await?)
 }
 
 pub struct VaultClient<S, T> {
@@ -143,6 +152,16 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         setup: DeviceSetup<'_>,
     ) -> Result<Self, ClientError> {
         let keys = load_or_create_keys(&store, &setup).await?;
+        Self::open_with_keys(store, transport, clock, keys).await
+    }
+
+    /// Opens with keys the caller loaded itself (the browser unseals them off the page's thread).
+    pub async fn open_with_keys(
+        store: S,
+        transport: T,
+        clock: Box<dyn Clock>,
+        keys: DeviceKeys,
+    ) -> Result<Self, ClientError> {
         Ok(VaultClient { gateway: SyncGateway::open(store, transport, clock, keys).await? })
     }
 

@@ -1,0 +1,102 @@
+//! This device's keys at rest: loaded or created on open, with the passphrase work (scrypt, seconds
+//! by design) run off the page's thread by `js/kdf.js` and `meta_secret_kdf_worker.js`.
+
+use js_sys::{Object, Promise, Reflect, Uint8Array};
+use meta_secret_core::client::{store_key_blob, stored_key_blob, DeviceSetup};
+use meta_secret_core::identity::{is_sealed_key_blob, seal_key_blob, unseal_key_blob, DeviceKeys, IdentityError};
+use meta_secret_core::sync::ClientError;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use zeroize::Zeroizing;
+
+use crate::idb_store::IdbStore;
+use crate::js_error::{client_error, invalid_input, js_error};
+
+#[wasm_bindgen(module = "/js/kdf.js")]
+extern "C" {
+    /// A promise of the worker's answer, or `null` where blocking this thread is fine.
+    #[wasm_bindgen(js_name = kdfOffThread)]
+    fn kdf_off_thread(module: &JsValue, request: &JsValue) -> Option<Promise>;
+}
+
+const SEAL: &str = "seal";
+const UNSEAL: &str = "unseal";
+
+/// Loads this device's keys, or creates and stores them on first use (as the core's
+/// `load_or_create_keys`, with the scrypt step handed to [`run`]).
+pub async fn load_or_create_keys(store: &IdbStore, setup: &DeviceSetup<'_>) -> Result<DeviceKeys, JsValue> {
+    let identity = |e: IdentityError| client_error(ClientError::from(e));
+    if let Some(blob) = stored_key_blob(store).await.map_err(client_error)? {
+        return match (is_sealed_key_blob(&blob), setup.passphrase) {
+            (true, Some(passphrase)) => {
+                let plain = run(UNSEAL, &blob, passphrase, 0).await?;
+                DeviceKeys::from_plain_blob(&plain).map_err(identity)
+            }
+            // Every other case is an error the core words and codes.
+            _ => DeviceKeys::import(&blob, setup.passphrase).map_err(identity),
+        };
+    }
+    let keys = DeviceKeys::generate(setup.name, setup.kind).map_err(identity)?;
+    let plain = keys.to_plain_blob().map_err(identity)?;
+    let blob = match setup.passphrase {
+        Some(passphrase) => run(SEAL, &plain, passphrase, setup.work_factor).await?.to_vec(),
+        None => plain.to_vec(),
+    };
+    store_key_blob(store, blob).await.map_err(client_error)?;
+    Ok(keys)
+}
+
+/// One passphrase operation: in the package's key worker when on a page, here otherwise (and
+/// here when the worker cannot start, e.g. a bundler that dropped its file).
+async fn run(op: &str, data: &[u8], passphrase: &str, work_factor: u8) -> Result<Zeroizing<Vec<u8>>, JsValue> {
+    let request = Object::new();
+    let set = |key: &str, value: JsValue| Reflect::set(&request, &key.into(), &value).map(drop);
+    let data_js = Uint8Array::from(data);
+    set("op", op.into())?;
+    set("data", data_js.clone().into())?;
+    set("passphrase", passphrase.into())?;
+    set("workFactor", work_factor.into())?;
+    let answer = match kdf_off_thread(&wasm_bindgen::module(), &request) {
+        Some(answer) => JsFuture::from(answer).await.ok(),
+        None => None,
+    };
+    data_js.fill(0, 0, data_js.length()); // the worker's copy died with it
+    match answer {
+        Some(answer) => read_answer(&answer),
+        None => operate(op, data, passphrase, work_factor),
+    }
+}
+
+fn read_answer(answer: &JsValue) -> Result<Zeroizing<Vec<u8>>, JsValue> {
+    let get = |object: &JsValue, key: &str| Reflect::get(object, &key.into()).unwrap_or(JsValue::UNDEFINED);
+    if let Some(bytes) = get(answer, "ok").dyn_ref::<Uint8Array>() {
+        let out = Zeroizing::new(bytes.to_vec());
+        bytes.fill(0, 0, bytes.length());
+        return Ok(out);
+    }
+    let error = get(answer, "error");
+    let code = get(&error, "code").as_string().unwrap_or_else(|| "INTERNAL".into());
+    let message = get(&error, "message").as_string().unwrap_or_else(|| "the key worker failed".into());
+    Err(js_error(&code, message))
+}
+
+fn operate(op: &str, data: &[u8], passphrase: &str, work_factor: u8) -> Result<Zeroizing<Vec<u8>>, JsValue> {
+    let identity = |e: IdentityError| client_error(ClientError::from(e));
+    match op {
+        SEAL => Ok(Zeroizing::new(seal_key_blob(data, passphrase, work_factor).map_err(identity)?)),
+        UNSEAL => unseal_key_blob(data, passphrase).map_err(identity),
+        _ => Err(invalid_input("unknown key operation")),
+    }
+}
+
+/// The key worker's entry point; not part of the public API.
+#[wasm_bindgen(js_name = __metaSecretKdf, skip_typescript)]
+pub fn kdf(request: JsValue) -> Result<Uint8Array, JsValue> {
+    let get = |key: &str| Reflect::get(&request, &key.into()).unwrap_or(JsValue::UNDEFINED);
+    let op = get("op").as_string().unwrap_or_default();
+    let passphrase = Zeroizing::new(get("passphrase").as_string().ok_or_else(|| invalid_input("no passphrase"))?);
+    let data = Zeroizing::new(get("data").dyn_into::<Uint8Array>().map_err(|_| invalid_input("no data"))?.to_vec());
+    let work_factor = get("workFactor").as_f64().filter(|f| f.fract() == 0.0 && (0.0..=255.0).contains(f));
+    let work_factor = work_factor.ok_or_else(|| invalid_input("no work factor"))? as u8;
+    Ok(Uint8Array::from(operate(&op, &data, &passphrase, work_factor)?.as_slice()))
+}
