@@ -72,6 +72,23 @@ impl Row {
         }
     }
 
+    /// `took`: the whole operation; `blocked`: its longest task on the calling thread.
+    pub fn blocking(id: &str, what: &str, took: f64, blocked: f64, goal: f64) -> Row {
+        Row {
+            id: id.into(),
+            what: what.into(),
+            measured: format!("took {}", format_seconds(took)),
+            baseline: "—".into(),
+            // The browser reports only tasks of 50 ms or more.
+            result: match blocked > 0.0 {
+                true => format!("longest task {}", format_seconds(blocked)),
+                false => "no task ≥ 50 ms".into(),
+            },
+            goal: format!("≤ {}", format_seconds(goal)),
+            met: blocked <= goal,
+        }
+    }
+
     pub fn size(id: &str, what: &str, raw: u64, gzip: u64, goal: u64) -> Row {
         Row {
             id: id.into(),
@@ -160,7 +177,7 @@ fn main() {
             rows.push(worker::pull_after_join_flood(&url, if quick { 5 } else { 21 }));
         }
     }
-    if !native_only && (wants("4") || wants("5")) {
+    if !native_only && (wants("4") || wants("5") || wants("12")) {
         eprintln!("browser figures…");
         rows.extend(browser::figures(rounds.min(9)));
     }
