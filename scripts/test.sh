@@ -39,6 +39,9 @@ step "npm package (release, wasm-opt) and its smoke test in Chromium"
 ./scripts/build-npm.sh
 node tests/browser/release-smoke.mjs
 
+step "every js snippet of the READMEs, where they say it runs (page, dedicated worker, MV3 service worker)"
+node tests/browser/readme-snippets.mjs
+
 step "the package's types: a strict TypeScript app (skipLibCheck: false) on lib ES2022 and ESNext, misuse refused"
 node_modules/.bin/tsc -p tests/typescript/tsconfig.es2022.json
 node_modules/.bin/tsc -p tests/typescript/tsconfig.esnext.json

@@ -7,3 +7,15 @@ export function launchChromium() {
     args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update"],
   });
 }
+
+/** A persistent profile (in `userDataDir`) with the unpacked extension in `extensionDir` loaded. */
+export function launchWithExtension(extensionDir, userDataDir) {
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update",
+      `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`,
+    ],
+  });
+}
