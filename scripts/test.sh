@@ -46,6 +46,10 @@ step "the package's types: a strict TypeScript app (skipLibCheck: false) on lib 
 node_modules/.bin/tsc -p tests/typescript/tsconfig.es2022.json
 node_modules/.bin/tsc -p tests/typescript/tsconfig.esnext.json
 
+step "the typed example app (examples/vite-app): strict tsc, vite build, two devices in Chromium"
+(cd examples/vite-app && npm ci --no-audit --no-fund && npm run build)
+node tests/browser/vite-example.mjs
+
 step "web-demo end to end (npm start on a free port, three devices in Playwright)"
 node tests/browser/demo-e2e.mjs
 

@@ -1,0 +1,9 @@
+import { defineConfig } from "vite";
+
+export default defineConfig({
+  // The package loads its .wasm and its key worker through `new URL(…, import.meta.url)`;
+  // pre-bundling would move its files away from each other.
+  optimizeDeps: { exclude: ["meta-secret"] },
+  build: { target: "es2022" },
+  worker: { format: "es" },
+});
