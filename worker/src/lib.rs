@@ -5,7 +5,9 @@
 mod conformance;
 mod gate;
 mod live;
+mod ops_log;
 mod random;
+mod schema;
 mod sql_store;
 mod vault_object;
 
@@ -42,20 +44,44 @@ pub(crate) fn json_response(response: TransportResponse) -> Result<Response> {
     Ok(Response::from_bytes(response.body)?.with_status(response.status).with_headers(headers))
 }
 
-fn error_response(error: &ApiError) -> Result<Response> {
-    json_response(TransportResponse { status: error.status(), body: error.to_json() })
+/// The build's version and the storage schema it reads and writes.
+fn health_body() -> Vec<u8> {
+    let body =
+        format!(r#"{{"ok":true,"version":"{}","schema":{}}}"#, env!("CARGO_PKG_VERSION"), schema::SCHEMA_VERSION);
+    body.into_bytes()
 }
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    let started = worker::Date::now().as_millis();
+    let declared = req.headers().get("content-length").ok().flatten().and_then(|v| v.parse().ok()).unwrap_or(0);
+    // Requests answered here are logged here; the Durable Object logs the ones it answers.
+    let answer_here = |route: &str, status: u16, body: Vec<u8>, code: Option<&str>| {
+        ops_log::request(&ops_log::RequestLine {
+            route,
+            status,
+            code,
+            ms: worker::Date::now().as_millis().saturating_sub(started),
+            bytes_in: declared,
+            bytes_out: body.len(),
+            ..Default::default()
+        });
+        body
+    };
     if req.method() == Method::Options {
+        answer_here("preflight", 204, Vec::new(), None);
         return Ok(Response::empty()?.with_status(204).with_headers(cors_headers()));
     }
     let path = req.path();
     if path == HEALTH_PATH && req.method() == Method::Get {
         // Liveness for operators and the benchmarks' baseline; touches no Durable Object.
-        return json_response(TransportResponse { status: 200, body: br#"{"ok":true}"#.to_vec() });
+        let body = answer_here("health", 200, health_body(), None);
+        return json_response(TransportResponse { status: 200, body });
     }
+    let refuse = |route: &str, error: &ApiError| {
+        let body = answer_here(route, error.status(), error.to_json(), Some(error.code.as_str()));
+        json_response(TransportResponse { status: error.status(), body })
+    };
     #[cfg(feature = "conformance")]
     if path.starts_with("/__conformance/") {
         let stub = env.durable_object(VAULTS_BINDING)?.id_from_name(&path)?.get_stub()?;
@@ -64,7 +90,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let (vault, is_live) = match route(req.method().as_ref(), &path) {
         Ok(Route::Sync(vault)) => (vault, false),
         Ok(Route::Live(vault)) => (vault, true),
-        Err(error) => return error_response(&error),
+        Err(error) => return refuse("unrouted", &error),
     };
     let now_ms = worker::Date::now().as_millis();
     let req = match is_live {
@@ -73,10 +99,17 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     };
     let req = match req {
         Ok(req) => req,
-        Err(error) => return error_response(&error),
+        Err(error) => return refuse(if is_live { "live" } else { "sync" }, &error),
     };
     let stub = env.durable_object(VAULTS_BINDING)?.id_from_name(vault.as_str())?.get_stub()?;
     let response = stub.fetch_with_request(req).await?;
     // A 101 carries the socket itself; every other answer gets the CORS headers.
-    Ok(if is_live && response.status_code() == 101 { response } else { response.with_headers(cors_headers()) })
+    Ok(match is_live && response.status_code() == 101 {
+        true => response,
+        false => {
+            let headers = cors_headers();
+            headers.set("content-type", "application/json")?;
+            response.with_headers(headers)
+        }
+    })
 }

@@ -8,6 +8,7 @@ use meta_secret_core::sync::{ServerApp, TransportRequest};
 use meta_secret_core::ErrorCode;
 use worker::{Request, Response, State, WebSocket, WebSocketPair, WebSocketRequestResponsePair};
 
+use crate::ops_log;
 use crate::sql_store::SqlStore;
 
 /// Clients may send "ping" to keep a socket alive; the runtime answers without waking the object.
@@ -20,6 +21,7 @@ pub async fn open(
     req: &Request,
     path: String,
     now_ms: u64,
+    vault_tag: &str,
 ) -> Result<Response, ApiError> {
     let upgrade = req.headers().get("upgrade").ok().flatten().unwrap_or_default();
     if !upgrade.eq_ignore_ascii_case("websocket") {
@@ -34,7 +36,10 @@ pub async fn open(
 
     let fail = |_| ApiError::new(ErrorCode::Internal, "the server could not open a live socket");
     let pair = WebSocketPair::new().map_err(fail)?;
-    state.accept_websocket_with_tags(&pair.server, &[device.as_str()]);
+    // The second tag carries the vault's log tag to the close handler, which may run after
+    // hibernation, before any request has told the object its vault.
+    state.accept_websocket_with_tags(&pair.server, &[device.as_str(), vault_tag]);
+    ops_log::socket(&ops_log::SocketLine { event: "open", close_code: None, vault: vault_tag.to_owned() });
     Response::from_websocket(pair.client).map_err(fail)
 }
 
@@ -43,6 +48,12 @@ pub fn install_keepalive(state: &State) {
     if let Ok(pair) = WebSocketRequestResponsePair::new(KEEPALIVE.0, KEEPALIVE.1) {
         state.set_websocket_auto_response(&pair);
     }
+}
+
+pub fn log_close(state: &State, socket: &WebSocket, code: usize) {
+    let vault = state.get_tags(socket).get(1).cloned().unwrap_or_default();
+    let close_code = u16::try_from(code).ok();
+    ops_log::socket(&ops_log::SocketLine { event: "close", close_code, vault });
 }
 
 fn device_of(state: &State, socket: &WebSocket) -> Option<DeviceId> {

@@ -22,6 +22,7 @@ pub struct SqlStore {
     sql: SqlStorage,
     /// Table name prefix: empty for the vault, distinct per case in the conformance route.
     prefix: String,
+    upgraded_from: u32,
 }
 
 #[derive(Deserialize)]
@@ -59,18 +60,30 @@ impl SqlStore {
         if !prefix.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
             return Err(StoreError::Backend("invalid table prefix".into()));
         }
-        let store = SqlStore { sql, prefix: prefix.to_owned() };
-        store.exec(
-            "CREATE TABLE IF NOT EXISTS {p}commits (seq INTEGER PRIMARY KEY, author TEXT NOT NULL, \
-             author_seq INTEGER NOT NULL, hash TEXT NOT NULL, body TEXT NOT NULL, UNIQUE (author, author_seq))",
-            vec![],
-        )?;
-        store.exec(
-            "CREATE TABLE IF NOT EXISTS {p}kv (key TEXT NOT NULL, chunk INTEGER NOT NULL, value TEXT NOT NULL, \
-             PRIMARY KEY (key, chunk))",
-            vec![],
-        )?;
-        Ok(store)
+        let store = SqlStore { sql, prefix: prefix.to_owned(), upgraded_from: 0 };
+        let upgraded_from = crate::schema::upgrade(&store)?;
+        Ok(SqlStore { upgraded_from, ..store })
+    }
+
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// The schema version this store was at when opened (0: new), for logs and health.
+    pub fn upgraded_from(&self) -> u32 {
+        self.upgraded_from
+    }
+
+    pub(crate) fn run(&self, statement: &str) -> Result<(), StoreError> {
+        self.exec(statement, vec![]).map(drop)
+    }
+
+    pub(crate) fn rows<T: serde::de::DeserializeOwned>(
+        &self,
+        query: &str,
+        bindings: Vec<SqlStorageValue>,
+    ) -> Result<Vec<T>, StoreError> {
+        self.exec(query, bindings)?.to_array().map_err(backend)
     }
 
     fn exec(&self, query: &str, bindings: Vec<SqlStorageValue>) -> Result<worker::SqlCursor, StoreError> {
@@ -103,18 +116,20 @@ impl LogStore for SqlStore {
         let mut rows = Vec::with_capacity(batch.commits.len());
         for commit in &batch.commits {
             let body = serde_json::to_string(commit).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let size = int(body.len() as u64)?;
             rows.push((
                 int(commit.seq)?,
                 commit.event.author.to_string(),
                 int(commit.event.author_seq)?,
                 commit.hash().to_hex(),
                 body,
+                size,
             ));
         }
-        for (seq, author, author_seq, hash, body) in rows {
+        for (seq, author, author_seq, hash, body, size) in rows {
             self.exec(
-                "INSERT INTO {p}commits (seq, author, author_seq, hash, body) VALUES (?, ?, ?, ?, ?)",
-                vec![seq, author.into(), author_seq, hash.into(), body.into()],
+                "INSERT INTO {p}commits (seq, author, author_seq, hash, body, size) VALUES (?, ?, ?, ?, ?, ?)",
+                vec![seq, author.into(), author_seq, hash.into(), body.into(), size],
             )?;
         }
         for (key, value) in batch.kv {
@@ -143,8 +158,7 @@ impl LogStore for SqlStore {
         // The running total is computed in SQLite, so rows past the byte budget are never loaded.
         // The first row always comes (its total is its own size).
         self.commits(
-            "SELECT body FROM (SELECT seq, body, length(CAST(body AS BLOB)) AS size, \
-             SUM(length(CAST(body AS BLOB))) OVER (ORDER BY seq) AS total \
+            "SELECT body FROM (SELECT seq, body, size, SUM(size) OVER (ORDER BY seq) AS total \
              FROM {p}commits WHERE seq > ? ORDER BY seq LIMIT ?) \
              WHERE total <= ? OR total = size ORDER BY seq",
             vec![int(after_seq)?, limit, bytes],

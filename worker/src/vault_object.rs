@@ -11,12 +11,29 @@ use worker::{
 };
 
 use crate::json_response;
+use crate::ops_log;
 use crate::sql_store::SqlStore;
 
 #[durable_object]
 pub struct VaultObject {
     state: State,
+    env: Env,
     app: OnceCell<ServerApp<SqlStore>>,
+}
+
+/// What the log line of one request says besides its status and time.
+#[derive(Default)]
+struct Served {
+    route: &'static str,
+    bytes_in: usize,
+    bytes_out: usize,
+    appended: u64,
+    code: Option<ErrorCode>,
+}
+
+#[derive(serde::Deserialize)]
+struct CodeOnly {
+    code: ErrorCode,
 }
 
 impl VaultObject {
@@ -26,19 +43,34 @@ impl VaultObject {
         }
         let store = SqlStore::open(self.state.storage().sql())
             .map_err(|_| ApiError::new(ErrorCode::Internal, "the server could not open its storage"))?;
+        let to = crate::schema::SCHEMA_VERSION;
+        if store.upgraded_from() != to {
+            let vault = ops_log::vault_tag(&self.env, vault.as_str());
+            ops_log::schema(&ops_log::SchemaLine { from: store.upgraded_from(), to, vault });
+        }
         Ok(self.app.get_or_init(|| ServerApp::new(vault.clone(), store)))
     }
 
-    async fn serve(&self, req: Request) -> std::result::Result<Response, ApiError> {
+    async fn serve(&self, req: Request, served: &mut Served) -> std::result::Result<Response, ApiError> {
         let path = req.path();
         let now_ms = worker::Date::now().as_millis();
         match route(req.method().as_ref(), &path)? {
-            Route::Live(vault) => crate::live::open(&self.state, self.app(&vault)?, &req, path, now_ms).await,
+            Route::Live(vault) => {
+                served.route = "live";
+                let tag = ops_log::vault_tag(&self.env, vault.as_str());
+                crate::live::open(&self.state, self.app(&vault)?, &req, path, now_ms, &tag).await
+            }
             Route::Sync(vault) => {
+                served.route = "sync";
                 let app = self.app(&vault)?;
-                let handled = self.sync(app, req, path, now_ms).await?;
+                let handled = self.sync(app, req, path, now_ms, served).await?;
                 if handled.head_moved {
                     crate::live::poke(&self.state, app).await;
+                }
+                served.appended = handled.appended;
+                served.bytes_out = handled.response.body.len();
+                if handled.response.status >= 400 {
+                    served.code = serde_json::from_slice::<CodeOnly>(&handled.response.body).ok().map(|c| c.code);
                 }
                 json_response(handled.response)
                     .map_err(|_| ApiError::new(ErrorCode::Internal, "the server could not build a response"))
@@ -52,6 +84,7 @@ impl VaultObject {
         mut req: Request,
         path: String,
         now_ms: u64,
+        served: &mut Served,
     ) -> std::result::Result<Handled, ApiError> {
         let method = req.method().to_string();
         let headers: Vec<(&str, String)> = AUTH_HEADERS
@@ -62,15 +95,16 @@ impl VaultObject {
         let auth =
             RequestAuth::from_headers(|name| headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())).ok();
         let body = req.bytes().await.map_err(|_| ApiError::new(ErrorCode::Malformed, "unreadable request body"))?;
+        served.bytes_in = body.len();
         let request = TransportRequest { method, path, auth, body };
         Ok(app.handle_request(&request, now_ms).await)
     }
 }
 
 impl DurableObject for VaultObject {
-    fn new(state: State, _env: Env) -> Self {
+    fn new(state: State, env: Env) -> Self {
         crate::live::install_keepalive(&state);
-        VaultObject { state, app: OnceCell::new() }
+        VaultObject { state, env, app: OnceCell::new() }
     }
 
     async fn fetch(&self, req: Request) -> Result<Response> {
@@ -83,10 +117,31 @@ impl DurableObject for VaultObject {
         if req.path().starts_with("/__conformance/") {
             return json_response(crate::conformance::run(&self.state).await);
         }
-        match self.serve(req).await {
-            Ok(response) => Ok(response),
-            Err(error) => json_response(TransportResponse { status: error.status(), body: error.to_json() }),
-        }
+        let started = worker::Date::now().as_millis();
+        let vault = route(req.method().as_ref(), &req.path()).ok().map(|route| match route {
+            Route::Sync(vault) | Route::Live(vault) => ops_log::vault_tag(&self.env, vault.as_str()),
+        });
+        let mut served = Served::default();
+        let (response, code) = match self.serve(req, &mut served).await {
+            Ok(response) => (response, served.code),
+            Err(error) => {
+                let body = error.to_json();
+                served.bytes_out = body.len();
+                let response = json_response(TransportResponse { status: error.status(), body })?;
+                (response, Some(error.code))
+            }
+        };
+        ops_log::request(&ops_log::RequestLine {
+            route: served.route,
+            status: response.status_code(),
+            code: code.map(ErrorCode::as_str),
+            ms: worker::Date::now().as_millis().saturating_sub(started),
+            bytes_in: served.bytes_in,
+            bytes_out: served.bytes_out,
+            appended: served.appended,
+            vault,
+        });
+        Ok(response)
     }
 
     async fn websocket_message(&self, _socket: WebSocket, _message: WebSocketIncomingMessage) -> Result<()> {
@@ -94,7 +149,8 @@ impl DurableObject for VaultObject {
         Ok(())
     }
 
-    async fn websocket_close(&self, socket: WebSocket, _code: usize, _reason: String, _clean: bool) -> Result<()> {
+    async fn websocket_close(&self, socket: WebSocket, code: usize, _reason: String, _clean: bool) -> Result<()> {
+        crate::live::log_close(&self.state, &socket, code);
         // Completes the closing handshake; the socket may already be gone.
         let _ = socket.close(Some(1000), Some("bye"));
         Ok(())

@@ -97,6 +97,8 @@ fn recent_nonces(stored: Option<Vec<u8>>) -> Vec<(u64, Vec<u8>)> {
 pub struct Handled {
     pub response: TransportResponse,
     pub head_moved: bool,
+    /// Commits this request appended (for the operator's log line).
+    pub appended: u64,
 }
 
 pub struct ServerApp<S> {
@@ -132,13 +134,15 @@ impl<S: LogStore> ServerApp<S> {
     /// [`ServerApp::handle`], also telling whether the head moved.
     pub async fn handle_request(&self, request: &TransportRequest, now_ms: u64) -> Handled {
         match self.handle_sync(request, now_ms).await {
-            Ok((response, head_moved)) => Handled {
+            Ok((response, appended)) => Handled {
                 response: TransportResponse { status: 200, body: serde_json::to_vec(&response).unwrap_or_default() },
-                head_moved,
+                head_moved: appended > 0,
+                appended,
             },
             Err(error) => Handled {
                 response: TransportResponse { status: error.status(), body: error.to_json() },
                 head_moved: false,
+                appended: 0,
             },
         }
     }
@@ -233,7 +237,7 @@ impl<S: LogStore> ServerApp<S> {
         self.store.head().await
     }
 
-    async fn handle_sync(&self, request: &TransportRequest, now_ms: u64) -> Result<(SyncResponse, bool), ApiError> {
+    async fn handle_sync(&self, request: &TransportRequest, now_ms: u64) -> Result<(SyncResponse, u64), ApiError> {
         let Route::Sync(vault) = route(&request.method, &request.path)? else {
             return Err(ApiError::new(ErrorCode::UpgradeRequired, "live takes a WebSocket upgrade"));
         };
@@ -257,12 +261,12 @@ impl<S: LogStore> ServerApp<S> {
         };
         let head_before = loaded.state.head;
         let outcome = self.process(&mut loaded, &requester, &sync, now_ms).await;
-        let head_moved = loaded.state.head != head_before;
+        let appended = loaded.state.head.seq.saturating_sub(head_before.seq);
         // After a storage failure the store may hold part of a write the state does not know of;
         // reloading folds whatever landed, so the vault heals instead of wedging.
         let storage_failed = matches!(&outcome, Err(error) if error.code == ErrorCode::Internal);
         *cached = (!storage_failed).then_some(loaded);
-        outcome.map(|response| (response, head_moved))
+        outcome.map(|response| (response, appended))
     }
 
     async fn process(

@@ -1,0 +1,157 @@
+//! The worker as operators run it, against `wrangler dev`: structured log lines that reveal
+//! nothing, health and version, and a storage schema upgrade from a store the previous schema
+//! wrote (tests/fixtures/worker-schema-1, made by the `schema-fixture` binary at schema 1).
+
+use std::time::Duration;
+
+use meta_secret_core::client::store_key_blob;
+use meta_secret_core::event::VaultName;
+use meta_secret_core::store::{LogStore, MemoryStore, Page};
+use meta_secret_core::vault::MembershipStatus;
+use meta_secret_tests::live_socket::LiveSocket;
+use meta_secret_tests::wrangler::{repo_root, temp_dir, WranglerDev};
+use meta_secret_tests::{block_on, http_device_with_store, HttpDevice};
+use serde_json::Value;
+
+/// The worker's own lines: JSON objects with a `log` field (wrangler prints other lines too).
+fn worker_lines(log: &str) -> Vec<Value> {
+    log.lines()
+        .filter_map(|line| line.find("{\"log\":").map(|start| &line[start..]))
+        .filter_map(|json| serde_json::from_str::<Value>(json.trim()).ok())
+        .collect()
+}
+
+fn get(url: &str) -> Value {
+    let response = ureq::get(url).call().expect("GET");
+    serde_json::from_reader(response.into_reader()).expect("JSON")
+}
+
+fn hex_of(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn signatures(store: &MemoryStore) -> Vec<String> {
+    let commits = block_on(store.read_after(0, Page::commits(10_000))).expect("read");
+    commits.iter().flat_map(|c| [c.event.signature.to_base64(), hex_of(&c.event.signature.0)]).collect()
+}
+
+#[test]
+fn every_request_and_socket_gets_one_log_line_that_reveals_nothing() {
+    let dev = WranglerDev::start(&temp_dir("ops-log"));
+    let url = dev.url();
+    let (vault, secret_name, secret) = ("ops-vault-name", "ops-secret-name", "ops plaintext 秘密 that must not leak");
+    let (a_store, b_store) = (MemoryStore::new(), MemoryStore::new());
+    let a = http_device_with_store(&url, "ops-laptop-name", a_store.clone());
+    let b = http_device_with_store(&url, "ops-phone-name", b_store.clone());
+    block_on(a.create_vault(vault)).unwrap();
+    block_on(b.request_join(vault)).unwrap();
+    block_on(a.accept(&b.device().id)).unwrap();
+    block_on(b.sync()).unwrap();
+    let socket = LiveSocket::connect(&url, &block_on(b.live_request()).unwrap()).expect("live");
+    let info = block_on(a.add_secret(secret_name, secret.as_bytes(), 2)).unwrap();
+    let claim = block_on(b.request_recovery(&info.id)).unwrap();
+    block_on(a.approve(&claim)).unwrap();
+    assert_eq!(block_on(b.reveal(&claim)).unwrap(), secret.as_bytes());
+    socket.close();
+    let outsider: HttpDevice = http_device_with_store(&url, "ops-outsider-name", MemoryStore::new());
+    assert_eq!(block_on(outsider.status(vault)).unwrap(), MembershipStatus::NotMember);
+    let refused = ureq::post(&format!("{url}/v1/vaults/{vault}/sync")).send_bytes(b"{}");
+    assert!(matches!(refused, Err(ureq::Error::Status(401, _))), "an unsigned request is refused");
+    get(&format!("{url}/v1/health"));
+    std::thread::sleep(Duration::from_secs(1)); // lets the last lines reach the log
+
+    let log = dev.log_text();
+    let lines = worker_lines(&log);
+    let requests: Vec<&Value> = lines.iter().filter(|line| line["log"] == "request").collect();
+    let syncs: Vec<&Value> = requests.iter().copied().filter(|line| line["route"] == "sync").collect();
+    assert!(syncs.len() >= 8, "one line per sync request: {log}");
+    for line in &requests {
+        for field in ["status", "ms", "bytes_in", "bytes_out", "appended"] {
+            assert!(line[field].is_u64(), "{field} in {line}");
+        }
+    }
+    assert!(syncs.iter().any(|line| line["appended"].as_u64() > Some(0)), "pushes count their commits");
+    assert!(syncs.iter().all(|line| line["bytes_in"].as_u64() > Some(0) && line["bytes_out"].as_u64() > Some(0)));
+    let tags: std::collections::BTreeSet<&str> = syncs.iter().filter_map(|line| line["vault"].as_str()).collect();
+    assert_eq!(tags.len(), 1, "one vault, one stable tag: {tags:?}");
+    assert!(tags.iter().all(|tag| tag.len() == 16 && tag.bytes().all(|b| b.is_ascii_hexdigit())));
+    assert!(requests.iter().any(|line| line["status"] == 401 && line["code"] == "BAD_SIGNATURE"), "{log}");
+    assert!(requests.iter().any(|line| line["route"] == "health" && line["status"] == 200));
+    assert!(requests.iter().any(|line| line["route"] == "live" && line["status"] == 101));
+    let sockets: Vec<&Value> = lines.iter().filter(|line| line["log"] == "socket").collect();
+    assert!(sockets.iter().any(|line| line["event"] == "open"), "{log}");
+    assert!(sockets.iter().any(|line| line["event"] == "close" && line["close_code"] == 1000), "{log}");
+
+    // Nothing secret anywhere in what wrangler printed; no vault name in the worker's lines
+    // (wrangler's own access lines print the request path, which holds it).
+    let mut forbidden = vec![secret.to_owned(), secret_name.to_owned()];
+    forbidden.extend(["ops-laptop-name", "ops-phone-name", "ops-outsider-name"].map(String::from));
+    forbidden.extend(signatures(&a_store));
+    for word in &forbidden {
+        assert!(!log.contains(word.as_str()), "the log shows {word}");
+    }
+    let worker_text = lines.iter().map(Value::to_string).collect::<Vec<_>>().join("\n");
+    assert!(!worker_text.contains(vault), "a worker line names the vault");
+    assert!(!worker_text.contains(a.device().id.as_str()), "a worker line names a device");
+}
+
+#[test]
+fn health_reports_the_version_and_storage_schema() {
+    let dev = WranglerDev::start(&temp_dir("ops-health"));
+    let health = get(&format!("{}/v1/health", dev.url()));
+    assert_eq!(health["ok"], true);
+    assert_eq!(health["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(health["schema"], 2);
+}
+
+#[test]
+fn a_store_written_by_schema_1_upgrades_on_open_and_serves() {
+    let fixture = repo_root().join("tests/fixtures/worker-schema-1");
+    let manifest: Value = serde_json::from_slice(&std::fs::read(fixture.join("fixture.json")).unwrap()).unwrap();
+    let persist = temp_dir("ops-schema");
+    let copied = std::process::Command::new("cp").arg("-rT").arg(fixture.join("state")).arg(&persist).status();
+    assert!(copied.unwrap().success());
+    let dev = WranglerDev::start(&persist);
+    let url = dev.url();
+    let device = |name: &str| {
+        let store = MemoryStore::new();
+        let keys = manifest["keys"][name].as_str().unwrap().as_bytes().to_vec();
+        block_on(store_key_blob(&store, keys)).unwrap();
+        http_device_with_store(&url, name, store)
+    };
+    let (laptop, phone) = (device("laptop"), device("phone"));
+    for device in [&laptop, &phone] {
+        assert_eq!(block_on(device.status("fixture")).unwrap(), MembershipStatus::Member);
+        block_on(device.gateway().bind(&VaultName::parse("fixture").unwrap())).unwrap();
+        block_on(device.sync()).expect("a device verifies the upgraded log from the start");
+        let head = block_on(device.state()).unwrap().head;
+        assert_eq!(
+            (head.seq, head.hash.to_hex()),
+            (manifest["head_seq"].as_u64().unwrap(), manifest["head_hash"].as_str().unwrap().to_owned())
+        );
+    }
+    let upgraded = worker_lines(&dev.log_text());
+    assert!(
+        upgraded.iter().any(|line| line["log"] == "schema" && line["from"] == 1 && line["to"] == 2),
+        "{upgraded:?}"
+    );
+
+    // It serves: a recovery appends, pages are sized by the new column, the secret comes back.
+    let secret_id = manifest["secret_id"].as_str().unwrap();
+    let claim = block_on(phone.request_recovery(secret_id)).expect("request");
+    block_on(laptop.approve(&claim)).expect("approve");
+    assert_eq!(block_on(phone.reveal(&claim)).unwrap(), manifest["secret"].as_str().unwrap().as_bytes());
+    let fresh = http_device_with_store(&url, "newcomer", MemoryStore::new());
+    block_on(fresh.request_join("fixture")).expect("a join lands on the upgraded store");
+    for approver in [&laptop, &phone] {
+        block_on(approver.sync()).unwrap();
+        block_on(approver.accept(&fresh.device().id)).expect("accept (the quorum is two)");
+    }
+    block_on(fresh.sync()).expect("the newcomer pulls the whole upgraded log");
+    for _ in 0..4 {
+        for device in [&laptop, &phone, &fresh] {
+            block_on(device.sync()).expect("sync (the re-share to the newcomer runs here)");
+        }
+    }
+    assert_eq!(block_on(fresh.state()).unwrap().head, block_on(laptop.state()).unwrap().head);
+}
