@@ -110,7 +110,7 @@ impl MetaSecret {
             work_factor,
         };
         let transport = FetchTransport::new(&options.server_url);
-        let keys = crate::kdf::load_or_create_keys(&store, &setup).await?;
+        let keys = crate::kdf::load_or_create_keys(&store, &options.db_name, &setup).await?;
         let client = match VaultClient::open_with_keys(store, transport, Box::new(JsClock), keys).await {
             Ok(client) => client,
             Err(error) => return Err(client_error(error)),

@@ -5,6 +5,7 @@ use js_sys::{Object, Promise, Reflect, Uint8Array};
 use meta_secret_core::client::{store_key_blob, stored_key_blob, DeviceSetup};
 use meta_secret_core::identity::{is_sealed_key_blob, seal_key_blob, unseal_key_blob, DeviceKeys, IdentityError};
 use meta_secret_core::sync::ClientError;
+use meta_secret_core::ErrorCode;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use zeroize::Zeroizing;
@@ -17,6 +18,19 @@ extern "C" {
     /// A promise of the worker's answer, or `null` where blocking this thread is fine.
     #[wasm_bindgen(js_name = kdfOffThread)]
     fn kdf_off_thread(module: &JsValue, request: &JsValue) -> Option<Promise>;
+
+    /// A promise of the function that releases the Web Lock `name`.
+    #[wasm_bindgen(js_name = holdLock)]
+    fn hold_lock(name: &str) -> Promise;
+}
+
+/// Releases its Web Lock when dropped, on every path out of the locked section.
+struct LockGuard(js_sys::Function);
+
+impl Drop for LockGuard {
+    fn drop(&mut self) {
+        let _ = self.0.call0(&JsValue::NULL);
+    }
 }
 
 const SEAL: &str = "seal";
@@ -24,7 +38,16 @@ const UNSEAL: &str = "unseal";
 
 /// Loads this device's keys, or creates and stores them on first use (as the core's
 /// `load_or_create_keys`, with the scrypt step handed to [`run`]).
-pub async fn load_or_create_keys(store: &IdbStore, setup: &DeviceSetup<'_>) -> Result<DeviceKeys, JsValue> {
+///
+/// Creating takes seconds while the page stays responsive, so a second `open()` of the same
+/// database (a retry, another tab) waits on a Web Lock instead of making and storing other keys.
+pub async fn load_or_create_keys(
+    store: &IdbStore,
+    db_name: &str,
+    setup: &DeviceSetup<'_>,
+) -> Result<DeviceKeys, JsValue> {
+    let release = JsFuture::from(hold_lock(&format!("meta-secret-keys:{db_name}"))).await?;
+    let _guard = LockGuard(release.dyn_into().map_err(|_| js_error("INTERNAL", "no lock release"))?);
     let identity = |e: IdentityError| client_error(ClientError::from(e));
     if let Some(blob) = stored_key_blob(store).await.map_err(client_error)? {
         return match (is_sealed_key_blob(&blob), setup.passphrase) {
@@ -60,11 +83,18 @@ async fn run(op: &str, data: &[u8], passphrase: &str, work_factor: u8) -> Result
         Some(answer) => JsFuture::from(answer).await.ok(),
         None => None,
     };
-    data_js.fill(0, 0, data_js.length()); // the worker's copy died with it
-    match answer {
-        Some(answer) => read_answer(&answer),
-        None => operate(op, data, passphrase, work_factor),
+    if data_js.length() > 0 {
+        data_js.fill(0, 0, data_js.length()); // not handed to a worker (one moved it there)
     }
+    let out = match answer {
+        Some(answer) => read_answer(&answer)?,
+        None => return operate(op, data, passphrase, work_factor),
+    };
+    // What the worker stores as protected keys must be protected keys.
+    if op == SEAL && !is_sealed_key_blob(&out) {
+        return Err(js_error("INTERNAL", "the key worker answered something other than sealed keys"));
+    }
+    Ok(out)
 }
 
 fn read_answer(answer: &JsValue) -> Result<Zeroizing<Vec<u8>>, JsValue> {
@@ -75,9 +105,11 @@ fn read_answer(answer: &JsValue) -> Result<Zeroizing<Vec<u8>>, JsValue> {
         return Ok(out);
     }
     let error = get(answer, "error");
-    let code = get(&error, "code").as_string().unwrap_or_else(|| "INTERNAL".into());
+    let code = get(&error, "code").as_string();
+    let known = ErrorCode::ALL.iter().find(|known| Some(known.as_str()) == code.as_deref());
+    let code = known.map_or("INTERNAL", |code| code.as_str());
     let message = get(&error, "message").as_string().unwrap_or_else(|| "the key worker failed".into());
-    Err(js_error(&code, message))
+    Err(js_error(code, message))
 }
 
 fn operate(op: &str, data: &[u8], passphrase: &str, work_factor: u8) -> Result<Zeroizing<Vec<u8>>, JsValue> {
