@@ -23,8 +23,13 @@ export function snippets(file) {
   const lines = readFileSync(join(root, file), "utf8").split("\n");
   const found = [];
   for (let i = 0; i < lines.length; i++) {
+    const fence = /^```(\w+)/.exec(lines[i].trim());
+    if (fence && ["javascript", "mjs", "ts", "typescript"].includes(fence[1])) {
+      assert.fail(`${file}:${i + 1}: write JS snippets as \`\`\`js so that this test runs them`);
+    }
     if (lines[i].trim() !== "```js") continue;
     const end = lines.indexOf("```", i + 1);
+    assert.ok(end > i, `${file}:${i + 1}: the snippet's fence is never closed`);
     const annotation = /^<!-- (.*) -->$/.exec(lines[i - 1]?.trim() ?? "");
     assert.ok(annotation, `${file}:${i + 1}: a js snippet needs a <!-- runs: … --> line above it`);
     const fields = Object.fromEntries(
@@ -32,7 +37,7 @@ export function snippets(file) {
     const scopes = (fields.runs ?? "").split(",").map((scope) => scope.trim()).filter(Boolean);
     assert.ok(scopes.length > 0 && scopes.every((scope) => SCOPES.includes(scope)), `${file}:${i}: runs: one of ${SCOPES}`);
     found.push({ where: `${file}:${i + 2}`, code: lines.slice(i + 1, end).join("\n"), scopes, prints: fields.prints,
-      asks: fields.asks === undefined ? undefined : JSON.parse(fields.asks) });
+      asks: fields.asks === undefined ? undefined : JSON.parse(fields.asks), answers: fields.answers });
     i = end;
   }
   return found;
@@ -46,11 +51,14 @@ function rewrite(code, moduleUrl, serverUrl) {
 
 // Collects console.log lines, then imports the snippet and reports how it ended.
 const RUNNER = `
-const printed = [];
+const printed = [], failures = [];
 const log = console.log;
 console.log = (...args) => { printed.push(args.join(" ")); log(...args); };
+const error = console.error;
+console.error = (...args) => { failures.push(args.join(" ")); error(...args); };
+globalThis.addEventListener("unhandledrejection", (event) => failures.push("unhandled: " + String(event.reason?.message ?? event.reason)));
 const outcome = import("/snippet/snippet.js").then(
-  () => ({ printed }),
+  () => new Promise((resolve) => setTimeout(resolve, 200)).then(() => failures.length ? { printed, error: failures.join("; ") } : { printed }),
   (error) => ({ printed, error: String(error?.code ?? "") + " " + String(error?.message ?? error) }));
 `;
 
@@ -97,7 +105,7 @@ const MANIFEST = {
 };
 
 async function runInServiceWorker(snippet) {
-  assert.notEqual(snippet.asks, undefined, `${snippet.where}: a service-worker snippet says what to ask it`);
+  assert.ok(snippet.asks !== undefined && snippet.answers, `${snippet.where}: a service-worker snippet says what to ask it and which field it answers`);
   const server = await startWrangler();
   const extension = mkdtempSync(join(tmpdir(), "meta-secret-extension-"));
   const profile = mkdtempSync(join(tmpdir(), "meta-secret-profile-"));
@@ -115,7 +123,8 @@ async function runInServiceWorker(snippet) {
     const reply = await page.evaluate((message) => window.ask(message), snippet.asks).catch((error) => {
       throw new Error(`${snippet.where}: the service worker did not answer (${error.message})`);
     });
-    assert.ok(reply && typeof reply === "object" && reply.error === undefined,
+    // Replies travel as JSON: an `error: undefined` would vanish, so the expected field must be there.
+    assert.ok(reply && typeof reply[snippet.answers] === "string" && reply[snippet.answers].length > 0 && !("error" in reply),
       `${snippet.where} (service worker) answered ${JSON.stringify(reply)}`);
     return reply;
   } finally {

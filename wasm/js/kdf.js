@@ -2,14 +2,11 @@
 // so the page's thread never freezes. Workers and service workers have no UI to freeze: they
 // get `null` and run it themselves.
 
-// Taken when the package loads, so a script that runs later cannot swap in its own Worker and
-// receive the passphrase.
-const NativeWorker = globalThis.Worker;
 const TIMEOUT_MS = 120_000;
 let warned = false;
 
 export function kdfOffThread(module, request) {
-  if (typeof document === "undefined" || typeof NativeWorker !== "function") return null;
+  if (typeof document === "undefined" || typeof Worker !== "function") return null;
   return new Promise((resolve, reject) => {
     const fallBack = (why) => {
       if (!warned) {
@@ -21,7 +18,8 @@ export function kdfOffThread(module, request) {
     let worker;
     try {
       // wasm-bindgen ships this file as snippets/<crate-hash>/js/kdf.js: three levels below the package.
-      worker = new NativeWorker(new URL("../../../meta_secret_kdf_worker.js", import.meta.url), {
+      // Written literally as `new Worker(new URL(…, import.meta.url))`: the form bundlers follow.
+      worker = new Worker(new URL("../../../meta_secret_kdf_worker.js", import.meta.url), {
         type: "module",
         name: "meta-secret-kdf",
       });

@@ -79,10 +79,10 @@ impl Row {
             what: what.into(),
             measured: format!("took {}", format_seconds(took)),
             baseline: "—".into(),
-            // The browser reports only tasks of 50 ms or more.
+            // The browser reports only tasks over 50 ms.
             result: match blocked > 0.0 {
                 true => format!("longest task {}", format_seconds(blocked)),
-                false => "no task ≥ 50 ms".into(),
+                false => "no task over 50 ms".into(),
             },
             goal: format!("≤ {}", format_seconds(goal)),
             met: blocked <= goal,
