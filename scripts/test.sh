@@ -53,6 +53,8 @@ node tests/browser/vite-example.mjs
 step "web-demo end to end (npm start on a free port, three devices in Playwright)"
 node tests/browser/demo-e2e.mjs
 
-step "wrangler deploy --dry-run (rebuilds without test features, as an operator deploys)"
+step "wrangler deploy --dry-run, --env production and --env staging (rebuilds without test features, as an operator deploys)"
 WRANGLER_SEND_METRICS=false WRANGLER_SEND_ERROR_REPORTS=false \
-  node_modules/.bin/wrangler deploy --dry-run --outdir "$(mktemp -d)"
+  node_modules/.bin/wrangler deploy --dry-run --env production --outdir "$(mktemp -d)"
+WRANGLER_SEND_METRICS=false WRANGLER_SEND_ERROR_REPORTS=false META_SECRET_SKIP_BUILD=1 \
+  node_modules/.bin/wrangler deploy --dry-run --env staging --outdir "$(mktemp -d)"
