@@ -38,6 +38,11 @@ pub struct WranglerDev {
 
 impl WranglerDev {
     pub fn start(persist_dir: &Path) -> WranglerDev {
+        Self::start_with_vars(persist_dir, &[])
+    }
+
+    /// As [`WranglerDev::start`], with `--var NAME:VALUE` for each pair (vars and secrets alike).
+    pub fn start_with_vars(persist_dir: &Path, vars: &[(&str, &str)]) -> WranglerDev {
         build_worker_once();
         let port = free_port();
         let log = persist_dir.with_extension(format!("{port}.log"));
@@ -50,6 +55,7 @@ impl WranglerDev {
             // Parallel tests each need their own inspector port (wrangler's default is 9229).
             .args(["--inspector-port", &free_port().to_string(), "--persist-to"])
             .arg(persist_dir)
+            .args(vars.iter().flat_map(|(name, value)| ["--var".to_owned(), format!("{name}:{value}")]))
             .env("META_SECRET_SKIP_BUILD", "1")
             .env("WRANGLER_SEND_METRICS", "false")
             .env("WRANGLER_SEND_ERROR_REPORTS", "false")

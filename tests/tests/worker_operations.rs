@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use meta_secret_core::client::store_key_blob;
+use meta_secret_core::client::{store_key_blob, stored_key_blob};
 use meta_secret_core::event::VaultName;
 use meta_secret_core::store::{LogStore, MemoryStore, Page};
 use meta_secret_core::vault::MembershipStatus;
@@ -154,4 +154,76 @@ fn a_store_written_by_schema_1_upgrades_on_open_and_serves() {
         }
     }
     assert_eq!(block_on(fresh.state()).unwrap().head, block_on(laptop.state()).unwrap().head);
+}
+
+const TOKEN: &str = "operator-token-for-tests-0123456789abcdef";
+
+fn backup_script(command: &str, url: &str, vault: &str, file: &std::path::Path, token: &str) -> std::process::Output {
+    std::process::Command::new("node")
+        .arg(repo_root().join("scripts/vault-backup.mjs"))
+        .args([command, url, vault])
+        .arg(file)
+        .env("OPERATOR_TOKEN", token)
+        .output()
+        .expect("node")
+}
+
+#[test]
+fn a_vault_exported_by_the_operator_restores_into_an_empty_vault_and_devices_use_it() {
+    let source = WranglerDev::start_with_vars(&temp_dir("ops-backup-a"), &[("OPERATOR_TOKEN", TOKEN)]);
+    let url = source.url();
+    let (a_store, b_store) = (MemoryStore::new(), MemoryStore::new());
+    let a = http_device_with_store(&url, "laptop", a_store.clone());
+    let b = http_device_with_store(&url, "phone", b_store.clone());
+    block_on(a.create_vault("backed-up")).unwrap();
+    block_on(b.request_join("backed-up")).unwrap();
+    block_on(a.accept(&b.device().id)).unwrap();
+    block_on(b.sync()).unwrap();
+    let text = "restored plaintext 秘密";
+    let secret = block_on(a.add_secret("bank-login-name", text.as_bytes(), 2)).unwrap();
+    for device in [&b, &a, &b] {
+        block_on(device.sync()).unwrap();
+    }
+    let head = block_on(a.state()).unwrap().head;
+
+    // The routes need the token; a wrong one is refused like a bad signature.
+    let file = temp_dir("ops-backup-file").join("backup.json");
+    let refused = backup_script("export", &url, "backed-up", &file, "wrong-token-wrong-token-wrong-token!");
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("401 BAD_SIGNATURE"), "{refused:?}");
+    let exported = backup_script("export", &url, "backed-up", &file, TOKEN);
+    assert!(exported.status.success(), "{exported:?}");
+    let backup = std::fs::read_to_string(&file).unwrap();
+    // The backup is what the server holds: no secret and no secret name (device names are in the
+    // log in clear by design: a join request has no key to seal them to yet).
+    for word in [text, "bank-login-name"] {
+        assert!(!backup.contains(word), "the backup shows {word}");
+    }
+
+    // Without OPERATOR_TOKEN the routes do not exist.
+    let plain = WranglerDev::start(&temp_dir("ops-backup-off"));
+    let off = backup_script("restore", &plain.url(), "backed-up", &file, TOKEN);
+    assert!(String::from_utf8_lossy(&off.stderr).contains("404 NOT_FOUND"), "{off:?}");
+
+    let target = WranglerDev::start_with_vars(&temp_dir("ops-backup-b"), &[("OPERATOR_TOKEN", TOKEN)]);
+    let url = target.url();
+    let restored = backup_script("restore", &url, "backed-up", &file, TOKEN);
+    assert!(restored.status.success(), "{restored:?}");
+    let again = backup_script("restore", &url, "backed-up", &file, TOKEN);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("409 CONFLICT"), "a restore runs once: {again:?}");
+    let device = |store: &MemoryStore, name: &str| {
+        let fresh = MemoryStore::new();
+        block_on(store_key_blob(&fresh, block_on(stored_key_blob(store)).unwrap().unwrap())).unwrap();
+        let device = http_device_with_store(&url, name, fresh);
+        block_on(device.gateway().bind(&VaultName::parse("backed-up").unwrap())).unwrap();
+        block_on(device.sync()).expect("the device verifies the restored log");
+        assert_eq!(block_on(device.state()).unwrap().head, head);
+        device
+    };
+    let (a2, b2) = (device(&a_store, "laptop"), device(&b_store, "phone"));
+    let claim = block_on(b2.request_recovery(&secret.id)).unwrap();
+    block_on(a2.approve(&claim)).unwrap();
+    assert_eq!(block_on(b2.reveal(&claim)).unwrap(), text.as_bytes());
+    let lines = worker_lines(&target.log_text());
+    assert!(lines.iter().any(|line| line["route"] == "admin_import" && line["appended"].as_u64() > Some(0)));
 }

@@ -25,14 +25,29 @@ pub async fn sync(mut req: Request, path: &str, now_ms: u64) -> Result<Request, 
     let auth =
         RequestAuth::from_headers(|name| values.iter().find(|(n, _)| *n == name).and_then(|(_, v)| v.as_deref()))?;
     auth.verify("POST", path, &body, now_ms)?;
-    let headers = Headers::new();
-    for (name, value) in values.iter().filter_map(|(n, v)| v.as_ref().map(|v| (n, v))) {
-        let _ = headers.set(name, value);
+    let headers: Vec<(&str, &str)> = values.iter().filter_map(|(n, v)| v.as_deref().map(|v| (*n, v))).collect();
+    rebuild(&req, &headers, &body)
+}
+
+/// An operator's import, its body read under the same cap.
+pub async fn admin_import(mut req: Request) -> Result<Request, ApiError> {
+    if header(&req, "content-length").and_then(|v| v.parse::<usize>().ok()).is_some_and(|n| n > MAX_BODY_BYTES) {
+        return Err(too_large());
+    }
+    let body = read_capped(&mut req).await?;
+    rebuild(&req, &[], &body)
+}
+
+/// The request again, with only `headers` and the body already read.
+fn rebuild(req: &Request, headers: &[(&str, &str)], body: &[u8]) -> Result<Request, ApiError> {
+    let forwarded = Headers::new();
+    for (name, value) in headers {
+        let _ = forwarded.set(name, value);
     }
     let mut init = RequestInit::new();
     init.with_method(Method::Post)
-        .with_headers(headers)
-        .with_body(Some(worker::js_sys::Uint8Array::from(body.as_slice()).into()));
+        .with_headers(forwarded)
+        .with_body(Some(worker::js_sys::Uint8Array::from(body).into()));
     Request::new_with_init(req.url().map_err(|_| internal())?.as_ref(), &init).map_err(|_| internal())
 }
 

@@ -1,6 +1,7 @@
 //! meta-secret worker: routes `/v1/vaults/{name}/…` to the vault's Durable Object (one per vault
 //! name) and answers errors as JSON. All sync logic lives in the core's `ServerApp`.
 
+mod admin;
 #[cfg(feature = "conformance")]
 mod conformance;
 mod gate;
@@ -86,6 +87,25 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     if path.starts_with("/__conformance/") {
         let stub = env.durable_object(VAULTS_BINDING)?.id_from_name(&path)?.get_stub()?;
         return stub.fetch_with_request(req).await;
+    }
+    if let Some(admin) = admin::route(req.method().as_ref(), &path) {
+        let checked = admin.and_then(|admin| admin::authorize(&req, &env).map(|()| admin));
+        let admin = match checked {
+            Ok(admin) => admin,
+            Err(error) => return refuse("admin", &error),
+        };
+        let vault = admin.vault().clone();
+        let req = match admin {
+            admin::AdminRoute::Export(_) => req,
+            admin::AdminRoute::Import(_) => match gate::admin_import(req).await {
+                Ok(req) => req,
+                Err(error) => return refuse("admin", &error),
+            },
+        };
+        let stub = env.durable_object(VAULTS_BINDING)?.id_from_name(vault.as_str())?.get_stub()?;
+        let headers = cors_headers();
+        headers.set("content-type", "application/json")?;
+        return Ok(stub.fetch_with_request(req).await?.with_headers(headers));
     }
     let (vault, is_live) = match route(req.method().as_ref(), &path) {
         Ok(Route::Sync(vault)) => (vault, false),

@@ -4,12 +4,13 @@ use std::cell::OnceCell;
 
 use meta_secret_core::event::VaultName;
 use meta_secret_core::sync::wire::{route, ApiError, RequestAuth, Route, AUTH_HEADERS};
-use meta_secret_core::sync::{Handled, ServerApp, TransportRequest, TransportResponse};
+use meta_secret_core::sync::{BackupPage, Handled, ServerApp, TransportRequest, TransportResponse};
 use meta_secret_core::ErrorCode;
 use worker::{
     durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage,
 };
 
+use crate::admin::AdminRoute;
 use crate::json_response;
 use crate::ops_log;
 use crate::sql_store::SqlStore;
@@ -54,6 +55,10 @@ impl VaultObject {
     async fn serve(&self, req: Request, served: &mut Served) -> std::result::Result<Response, ApiError> {
         let path = req.path();
         let now_ms = worker::Date::now().as_millis();
+        // Only the worker reaches this object, and it has checked the operator's token.
+        if let Some(admin) = crate::admin::route(req.method().as_ref(), &path) {
+            return self.admin(admin?, req, served).await;
+        }
         match route(req.method().as_ref(), &path)? {
             Route::Live(vault) => {
                 served.route = "live";
@@ -76,6 +81,45 @@ impl VaultObject {
                     .map_err(|_| ApiError::new(ErrorCode::Internal, "the server could not build a response"))
             }
         }
+    }
+
+    async fn admin(
+        &self,
+        admin: AdminRoute,
+        mut req: Request,
+        served: &mut Served,
+    ) -> std::result::Result<Response, ApiError> {
+        let app = self.app(admin.vault())?;
+        let body = match admin {
+            AdminRoute::Export(_) => {
+                served.route = "admin_export";
+                let url = req.url().map_err(|_| ApiError::new(ErrorCode::Malformed, "unreadable request URL"))?;
+                let after = url.query_pairs().find(|(key, _)| key == "after").map(|(_, value)| value.into_owned());
+                let after = match after {
+                    Some(text) => text
+                        .parse::<u64>()
+                        .map_err(|_| ApiError::new(ErrorCode::InvalidInput, "after must be a sequence number"))?,
+                    None => 0,
+                };
+                serde_json::to_vec(&app.export_page(after).await?)
+            }
+            AdminRoute::Import(_) => {
+                served.route = "admin_import";
+                let body =
+                    req.bytes().await.map_err(|_| ApiError::new(ErrorCode::Malformed, "unreadable request body"))?;
+                served.bytes_in = body.len();
+                let page: BackupPage = serde_json::from_slice(&body)
+                    .map_err(|e| ApiError::new(ErrorCode::Malformed, format!("not a backup page: {e}")))?;
+                let before = app.head().await.map(|head| head.seq).unwrap_or(0);
+                let head = app.import_page(&page).await?;
+                served.appended = head.seq.saturating_sub(before);
+                serde_json::to_vec(&serde_json::json!({ "head": head }))
+            }
+        };
+        let body = body.map_err(|_| ApiError::new(ErrorCode::Internal, "the server could not build a response"))?;
+        served.bytes_out = body.len();
+        json_response(TransportResponse { status: 200, body })
+            .map_err(|_| ApiError::new(ErrorCode::Internal, "the server could not build a response"))
     }
 
     async fn sync(
@@ -118,9 +162,14 @@ impl DurableObject for VaultObject {
             return json_response(crate::conformance::run(&self.state).await);
         }
         let started = worker::Date::now().as_millis();
-        let vault = route(req.method().as_ref(), &req.path()).ok().map(|route| match route {
-            Route::Sync(vault) | Route::Live(vault) => ops_log::vault_tag(&self.env, vault.as_str()),
-        });
+        let (method, path) = (req.method().to_string(), req.path());
+        let vault = match crate::admin::route(&method, &path) {
+            Some(admin) => admin.ok().map(|admin| admin.vault().clone()),
+            None => route(&method, &path).ok().map(|route| match route {
+                Route::Sync(vault) | Route::Live(vault) => vault,
+            }),
+        };
+        let vault = vault.map(|vault| ops_log::vault_tag(&self.env, vault.as_str()));
         let mut served = Served::default();
         let (response, code) = match self.serve(req, &mut served).await {
             Ok(response) => (response, served.code),

@@ -2,6 +2,9 @@
 //! server in tests) hands it raw requests; it authenticates, validates with the vault aggregate,
 //! appends, and answers with what the device may see.
 
+mod backup;
+
+pub use backup::{BackupPage, BACKUP_FORMAT};
 use futures_util::lock::Mutex;
 
 use super::live::{LiveAction, LiveMessage, CLOSE_NOT_MEMBER, MAX_LIVE_SOCKETS_PER_DEVICE};
@@ -53,6 +56,7 @@ pub const SNAPSHOT_EVERY_BYTES: u64 = 4 * 1024 * 1024;
 
 /// The folded state and the log's size, cached between requests, and where the stored snapshot
 /// stands.
+#[derive(Clone)]
 struct Loaded {
     state: VaultState,
     log_bytes: u64,
