@@ -5,9 +5,11 @@
 use std::time::Duration;
 
 use meta_secret_core::client::{store_key_blob, stored_key_blob};
+use meta_secret_core::error::HasErrorCode;
 use meta_secret_core::event::VaultName;
 use meta_secret_core::store::{LogStore, MemoryStore, Page};
 use meta_secret_core::vault::MembershipStatus;
+use meta_secret_core::ErrorCode;
 use meta_secret_tests::live_socket::LiveSocket;
 use meta_secret_tests::wrangler::{repo_root, temp_dir, WranglerDev};
 use meta_secret_tests::{block_on, http_device_with_store, HttpDevice};
@@ -226,4 +228,27 @@ fn a_vault_exported_by_the_operator_restores_into_an_empty_vault_and_devices_use
     assert_eq!(block_on(b2.reveal(&claim)).unwrap(), text.as_bytes());
     let lines = worker_lines(&target.log_text());
     assert!(lines.iter().any(|line| line["route"] == "admin_import" && line["appended"].as_u64() > Some(0)));
+}
+
+#[test]
+fn members_read_their_vaults_size_and_quota_and_no_one_else_does() {
+    let dev = WranglerDev::start(&temp_dir("ops-status"));
+    let url = dev.url();
+    let a = http_device_with_store(&url, "a", MemoryStore::new());
+    let b = http_device_with_store(&url, "b", MemoryStore::new());
+    block_on(a.create_vault("measured")).unwrap();
+    block_on(b.request_join("measured")).unwrap();
+    block_on(a.add_secret("note", b"a secret", 1)).unwrap();
+    block_on(a.sync()).unwrap();
+    let usage = block_on(a.server_usage()).expect("a member reads the status");
+    let head = block_on(a.state()).unwrap().head;
+    assert_eq!((usage.head, usage.events), (head, head.seq));
+    assert_eq!((usage.members, usage.pending), (1, 1));
+    assert_eq!((usage.max_events, usage.max_log_bytes), (100_000, 512 * 1024 * 1024));
+    assert!(usage.log_bytes > 1000, "{usage:?}");
+    assert_eq!(block_on(b.server_usage()).unwrap_err().code(), ErrorCode::NotMember, "a pending device is no member");
+    let unsigned = ureq::get(&format!("{url}/v1/vaults/measured/status")).call();
+    assert!(matches!(unsigned, Err(ureq::Error::Status(401, _))));
+    let posted = ureq::post(&format!("{url}/v1/vaults/measured/status")).send_bytes(b"");
+    assert!(matches!(posted, Err(ureq::Error::Status(405, _))));
 }

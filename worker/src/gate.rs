@@ -68,6 +68,14 @@ async fn read_capped(req: &mut Request) -> Result<Vec<u8>, ApiError> {
     Ok(body)
 }
 
+/// A status read: a signed `GET` without a body.
+pub fn status(req: &Request, path: &str, now_ms: u64) -> Result<(), ApiError> {
+    let values: Vec<(&str, Option<String>)> = AUTH_HEADERS.into_iter().map(|n| (n, header(req, n))).collect();
+    let auth =
+        RequestAuth::from_headers(|name| values.iter().find(|(n, _)| *n == name).and_then(|(_, v)| v.as_deref()))?;
+    auth.verify("GET", path, b"", now_ms).map(drop)
+}
+
 /// A live handshake: an upgrade, signed in its query.
 pub fn live(req: &Request, path: &str, now_ms: u64) -> Result<(), ApiError> {
     let upgrade = header(req, "upgrade").unwrap_or_default();

@@ -107,19 +107,24 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         headers.set("content-type", "application/json")?;
         return Ok(stub.fetch_with_request(req).await?.with_headers(headers));
     }
-    let (vault, is_live) = match route(req.method().as_ref(), &path) {
-        Ok(Route::Sync(vault)) => (vault, false),
-        Ok(Route::Live(vault)) => (vault, true),
+    let routed = match route(req.method().as_ref(), &path) {
+        Ok(routed) => routed,
         Err(error) => return refuse("unrouted", &error),
     };
     let now_ms = worker::Date::now().as_millis();
-    let req = match is_live {
-        true => gate::live(&req, &path, now_ms).map(|()| req),
-        false => gate::sync(req, &path, now_ms).await,
+    let (vault, is_live, kind) = match &routed {
+        Route::Sync(vault) => (vault.clone(), false, "sync"),
+        Route::Live(vault) => (vault.clone(), true, "live"),
+        Route::Status(vault) => (vault.clone(), false, "status"),
+    };
+    let req = match routed {
+        Route::Live(_) => gate::live(&req, &path, now_ms).map(|()| req),
+        Route::Status(_) => gate::status(&req, &path, now_ms).map(|()| req),
+        Route::Sync(_) => gate::sync(req, &path, now_ms).await,
     };
     let req = match req {
         Ok(req) => req,
-        Err(error) => return refuse(if is_live { "live" } else { "sync" }, &error),
+        Err(error) => return refuse(kind, &error),
     };
     let stub = env.durable_object(VAULTS_BINDING)?.id_from_name(vault.as_str())?.get_stub()?;
     let response = stub.fetch_with_request(req).await?;

@@ -65,6 +65,22 @@ impl VaultObject {
                 let tag = ops_log::vault_tag(&self.env, vault.as_str());
                 crate::live::open(&self.state, self.app(&vault)?, &req, path, now_ms, &tag).await
             }
+            Route::Status(vault) => {
+                served.route = "status";
+                let headers: Vec<(&str, String)> = AUTH_HEADERS
+                    .into_iter()
+                    .filter_map(|name| req.headers().get(name).ok().flatten().map(|value| (name, value)))
+                    .collect();
+                let auth =
+                    RequestAuth::from_headers(|name| headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str()))
+                        .ok();
+                let request = TransportRequest { method: "GET".into(), path, auth, body: Vec::new() };
+                let usage = self.app(&vault)?.usage_report(&request, now_ms).await?;
+                let body = serde_json::to_vec(&usage).unwrap_or_default();
+                served.bytes_out = body.len();
+                json_response(TransportResponse { status: 200, body })
+                    .map_err(|_| ApiError::new(ErrorCode::Internal, "the server could not build a response"))
+            }
             Route::Sync(vault) => {
                 served.route = "sync";
                 let app = self.app(&vault)?;
@@ -166,7 +182,7 @@ impl DurableObject for VaultObject {
         let vault = match crate::admin::route(&method, &path) {
             Some(admin) => admin.ok().map(|admin| admin.vault().clone()),
             None => route(&method, &path).ok().map(|route| match route {
-                Route::Sync(vault) | Route::Live(vault) => vault,
+                Route::Sync(vault) | Route::Live(vault) | Route::Status(vault) => vault,
             }),
         };
         let vault = vault.map(|vault| ops_log::vault_tag(&self.env, vault.as_str()));

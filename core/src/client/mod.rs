@@ -212,6 +212,11 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         self.gateway.probe_status(&vault_name(vault)?).await
     }
 
+    /// The vault's size against its quota, as its server reports it to members.
+    pub async fn server_usage(&self) -> Result<crate::sync::VaultUsage, ClientError> {
+        self.gateway.usage().await
+    }
+
     /// Syncs, then lets the orchestrator keep secrets shared over the current members.
     pub async fn sync(&self) -> Result<SyncReport, ClientError> {
         let report = self.gateway.sync().await?;

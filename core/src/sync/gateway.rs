@@ -6,10 +6,11 @@ use serde::{Deserialize, Serialize};
 
 use super::client_error::ClientError;
 use super::freeze::Checkpoints;
+use super::server::VaultUsage;
 use super::snapshot::{load_state, put_state};
 use super::transport::{SyncProtocol, TransportRequest, TransportResponse};
 use super::wire::{
-    live_path, sync_path, ApiError, PushOutcome, RequestAuth, SyncRequest, SyncResponse, MAX_PUSH_BYTES,
+    live_path, status_path, sync_path, ApiError, PushOutcome, RequestAuth, SyncRequest, SyncResponse, MAX_PUSH_BYTES,
 };
 use crate::clock::Clock;
 use crate::error::ErrorCode;
@@ -281,6 +282,25 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
             return Err(ClientError::HostileServer("sent commits to a status probe".into()));
         }
         Ok(response.status)
+    }
+
+    /// The bound vault's size and quota, as the server reports it to a member.
+    pub async fn usage(&self) -> Result<VaultUsage, ClientError> {
+        let mut local = self.local.lock().await;
+        let vault = local.vault.clone().ok_or(ClientError::NotBound)?;
+        let stamp = self.bump_stamp(&mut local);
+        let path = status_path(&vault);
+        let auth = RequestAuth::sign(&self.keys, "GET", &path, stamp, b"");
+        let request = TransportRequest { method: "GET".into(), path, auth: Some(auth), body: Vec::new() };
+        let response = self.transport.send(request).await?;
+        if response.status != 200 {
+            return Err(match serde_json::from_slice::<ApiError>(&response.body) {
+                Ok(error) => ClientError::Api(error),
+                Err(_) => ClientError::HostileServer(format!("status {} without an error body", response.status)),
+            });
+        }
+        serde_json::from_slice(&response.body)
+            .map_err(|e| ClientError::HostileServer(format!("unreadable vault status: {e}")))
     }
 
     async fn exchange(

@@ -79,6 +79,15 @@ impl InProcessServer {
     pub async fn handle(&self, request: &TransportRequest) -> TransportResponse {
         let vault = match route(&request.method, &request.path) {
             Ok(Route::Sync(vault)) => vault,
+            Ok(Route::Status(vault)) => {
+                let answer = self.app(&vault).usage_report(request, self.clock.now_ms()).await;
+                return match answer {
+                    Ok(usage) => {
+                        TransportResponse { status: 200, body: serde_json::to_vec(&usage).unwrap_or_default() }
+                    }
+                    Err(error) => TransportResponse { status: error.status(), body: error.to_json() },
+                };
+            }
             Ok(Route::Live(_)) => {
                 let error = ApiError::new(ErrorCode::UpgradeRequired, "live takes a WebSocket upgrade");
                 return TransportResponse { status: error.status(), body: error.to_json() };

@@ -14,7 +14,7 @@ pub mod wire;
 pub use client_error::ClientError;
 pub use gateway::{RejectedEvent, SyncGateway, SyncReport};
 pub use in_process::{InProcessServer, InProcessTransport, LiveFrame, LiveInbox};
-pub use server::{BackupPage, Handled, ServerApp, VaultLimits, BACKUP_FORMAT, MAX_OUTSIDER_REQUESTS};
+pub use server::{BackupPage, Handled, ServerApp, VaultLimits, VaultUsage, BACKUP_FORMAT, MAX_OUTSIDER_REQUESTS};
 /// Server constants operators and tests refer to.
 pub mod server_limits {
     pub use super::server::{MAX_REQUESTS_PER_SLACK, REORDER_SLACK_MS, SNAPSHOT_EVERY_BYTES, SNAPSHOT_EVERY_COMMITS};

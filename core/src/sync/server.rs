@@ -3,9 +3,11 @@
 //! appends, and answers with what the device may see.
 
 mod backup;
+mod usage;
 
 pub use backup::{BackupPage, BACKUP_FORMAT};
 use futures_util::lock::Mutex;
+pub use usage::VaultUsage;
 
 use super::live::{LiveAction, LiveMessage, CLOSE_NOT_MEMBER, MAX_LIVE_SOCKETS_PER_DEVICE};
 use super::snapshot::{load_state_since, put_state};

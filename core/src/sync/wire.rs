@@ -45,26 +45,36 @@ pub enum Route {
     Sync(VaultName),
     /// `GET /v1/vaults/{name}/live`, a WebSocket upgrade (see [`super::live`]).
     Live(VaultName),
+    /// `GET /v1/vaults/{name}/status`, signed like a sync: the vault's size and quota, for members.
+    Status(VaultName),
 }
 
-/// Parses `/v1/vaults/{name}/{sync|live}`; the worker and the in-process server route the same way.
+/// Parses `/v1/vaults/{name}/{sync|live|status}`; the worker and the in-process server route the same way.
 pub fn route(method: &str, path: &str) -> Result<Route, ApiError> {
     let rest = path.strip_prefix("/v1/vaults/").ok_or_else(|| ApiError::new(ErrorCode::NotFound, "unknown route"))?;
     let (name, action) = rest.rsplit_once('/').unwrap_or((rest, ""));
     let expected_method = match action {
         "sync" => "POST",
-        "live" => "GET",
+        "live" | "status" => "GET",
         _ => return Err(ApiError::new(ErrorCode::NotFound, "unknown route")),
     };
     let vault = VaultName::parse(name).map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))?;
     if method != expected_method {
         return Err(ApiError::new(ErrorCode::MethodNotAllowed, format!("{action} takes {expected_method}")));
     }
-    Ok(if action == "sync" { Route::Sync(vault) } else { Route::Live(vault) })
+    Ok(match action {
+        "sync" => Route::Sync(vault),
+        "live" => Route::Live(vault),
+        _ => Route::Status(vault),
+    })
 }
 
 pub fn sync_path(vault: &VaultName) -> String {
     format!("/v1/vaults/{vault}/sync")
+}
+
+pub fn status_path(vault: &VaultName) -> String {
+    format!("/v1/vaults/{vault}/status")
 }
 
 pub fn live_path(vault: &VaultName) -> String {
