@@ -85,7 +85,10 @@ impl WranglerDev {
                 auth: None,
                 body: Vec::new(),
             };
-            if matches!(probe.send_blocking(&request), Ok(response) if response.status == 404) {
+            // The worker itself answered (a JSON error, 404; or 500 when its configuration is bad).
+            let answered =
+                |body: &[u8]| serde_json::from_slice::<serde_json::Value>(body).is_ok_and(|v| v["code"].is_string());
+            if matches!(probe.send_blocking(&request), Ok(response) if answered(&response.body)) {
                 return;
             }
             if let Some(Ok(Some(status))) = self.child.as_mut().map(Child::try_wait) {

@@ -74,7 +74,7 @@ fn a_full_sync_of_big_commits_comes_in_pages_bounded_by_bytes() {
 #[test]
 fn a_full_vault_rejects_new_events_with_quota_exceeded_and_keeps_its_log() {
     let owner = keys("owner");
-    let limits = VaultLimits { max_events: 2, max_log_bytes: u64::MAX };
+    let limits = VaultLimits { max_events: 2, max_log_bytes: u64::MAX, ..VaultLimits::default() };
     let store = MemoryStore::new();
     let app = ServerApp::with_limits(vault(), store.clone(), limits);
     assert!(matches!(outcome(&push(&app, &owner, vec![created(&owner)])), PushOutcome::Committed { seq: 1 }));
@@ -98,7 +98,11 @@ fn a_full_vault_rejects_new_events_with_quota_exceeded_and_keeps_its_log() {
             .iter()
             .map(|c| meta_secret_core::store::stored_size(c) as u64)
             .sum();
-        ServerApp::with_limits(vault(), store.clone(), VaultLimits { max_events: 100, max_log_bytes: used })
+        ServerApp::with_limits(
+            vault(),
+            store.clone(),
+            VaultLimits { max_events: 100, max_log_bytes: used, ..VaultLimits::default() },
+        )
     };
     let reopened = bytes_app();
     let other = keys("other");

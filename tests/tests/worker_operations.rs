@@ -252,3 +252,45 @@ fn members_read_their_vaults_size_and_quota_and_no_one_else_does() {
     let posted = ureq::post(&format!("{url}/v1/vaults/measured/status")).send_bytes(b"");
     assert!(matches!(posted, Err(ureq::Error::Status(405, _))));
 }
+
+#[test]
+fn a_bad_limit_in_vars_stops_the_worker_with_a_message_that_names_it() {
+    let dev = WranglerDev::start_with_vars(&temp_dir("ops-bad-var"), &[("MAX_PAGE_BYTES", "lots")]);
+    let url = dev.url();
+    let health = ureq::get(&format!("{url}/v1/health")).call();
+    let Err(ureq::Error::Status(500, response)) = health else { panic!("health must fail: {health:?}") };
+    let body: Value = serde_json::from_reader(response.into_reader()).unwrap();
+    assert_eq!(body["ok"], false);
+    assert!(body["error"].as_str().unwrap().contains("MAX_PAGE_BYTES must be a whole number"), "{body}");
+    let device = http_device_with_store(&url, "a", MemoryStore::new());
+    let refused = block_on(device.create_vault("configured")).unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::Internal);
+    assert!(refused.to_string().contains("MAX_PAGE_BYTES"), "{refused}");
+}
+
+#[test]
+fn limits_set_in_vars_take_effect() {
+    let vars = [("MAX_SOCKETS_PER_DEVICE", "1"), ("MAX_VAULT_BYTES", "1048576")];
+    let dev = WranglerDev::start_with_vars(&temp_dir("ops-vars"), &vars);
+    let url = dev.url();
+    let a = http_device_with_store(&url, "a", MemoryStore::new());
+    block_on(a.create_vault("small")).unwrap();
+    let first = LiveSocket::connect(&url, &block_on(a.live_request()).unwrap()).expect("one socket");
+    let second = LiveSocket::connect(&url, &block_on(a.live_request()).unwrap());
+    assert!(second.is_err_and(|refused| refused.status == 429), "a second socket is over MAX_SOCKETS_PER_DEVICE=1");
+    first.close();
+    // 1 MiB holds a few 200 KB secrets (each ~270 KB as stored JSON), far below the default 512 MiB.
+    let big = vec![7u8; 200_000];
+    let mut added = 0;
+    let refused = loop {
+        match block_on(a.add_secret(&format!("big {added}"), &big, 1)) {
+            Ok(_) => added += 1,
+            Err(error) => break error,
+        }
+        assert!(added < 8, "MAX_VAULT_BYTES=1048576 never applied");
+    };
+    assert_eq!(refused.code(), ErrorCode::QuotaExceeded, "{refused}");
+    assert!((2..=4).contains(&added), "{added} secrets fit in 1 MiB");
+    let usage = block_on(a.server_usage()).unwrap();
+    assert_eq!(usage.max_log_bytes, 1_048_576);
+}

@@ -2,6 +2,7 @@
 //! name) and answers errors as JSON. All sync logic lives in the core's `ServerApp`.
 
 mod admin;
+mod config;
 #[cfg(feature = "conformance")]
 mod conformance;
 mod gate;
@@ -45,11 +46,17 @@ pub(crate) fn json_response(response: TransportResponse) -> Result<Response> {
     Ok(Response::from_bytes(response.body)?.with_status(response.status).with_headers(headers))
 }
 
-/// The build's version and the storage schema it reads and writes.
-fn health_body() -> Vec<u8> {
-    let body =
-        format!(r#"{{"ok":true,"version":"{}","schema":{}}}"#, env!("CARGO_PKG_VERSION"), schema::SCHEMA_VERSION);
-    body.into_bytes()
+/// The build's version, the storage schema it reads and writes, and a configuration error if any.
+fn health_body(config_error: Option<&String>) -> Vec<u8> {
+    let mut body = serde_json::json!({
+        "ok": config_error.is_none(),
+        "version": env!("CARGO_PKG_VERSION"),
+        "schema": schema::SCHEMA_VERSION,
+    });
+    if let Some(message) = config_error {
+        body["error"] = format!("the worker's configuration is invalid: {message}").into();
+    }
+    body.to_string().into_bytes()
 }
 
 #[event(fetch)]
@@ -74,15 +81,20 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         return Ok(Response::empty()?.with_status(204).with_headers(cors_headers()));
     }
     let path = req.path();
+    let configured = config::limits(&env);
     if path == HEALTH_PATH && req.method() == Method::Get {
         // Liveness for operators and the benchmarks' baseline; touches no Durable Object.
-        let body = answer_here("health", 200, health_body(), None);
-        return json_response(TransportResponse { status: 200, body });
+        let status = if configured.is_ok() { 200 } else { 500 };
+        let body = answer_here("health", status, health_body(configured.as_ref().err()), None);
+        return json_response(TransportResponse { status, body });
     }
     let refuse = |route: &str, error: &ApiError| {
         let body = answer_here(route, error.status(), error.to_json(), Some(error.code.as_str()));
         json_response(TransportResponse { status: error.status(), body })
     };
+    if let Err(message) = &configured {
+        return refuse("unrouted", &config::config_error(message));
+    }
     #[cfg(feature = "conformance")]
     if path.starts_with("/__conformance/") {
         let stub = env.durable_object(VAULTS_BINDING)?.id_from_name(&path)?.get_stub()?;

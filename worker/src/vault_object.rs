@@ -49,7 +49,8 @@ impl VaultObject {
             let vault = ops_log::vault_tag(&self.env, vault.as_str());
             ops_log::schema(&ops_log::SchemaLine { from: store.upgraded_from(), to, vault });
         }
-        Ok(self.app.get_or_init(|| ServerApp::new(vault.clone(), store)))
+        let limits = crate::config::limits(&self.env).map_err(|message| crate::config::config_error(&message))?;
+        Ok(self.app.get_or_init(|| ServerApp::with_limits(vault.clone(), store, limits)))
     }
 
     async fn serve(&self, req: Request, served: &mut Served) -> std::result::Result<Response, ApiError> {

@@ -5,16 +5,18 @@
 mod backup;
 mod usage;
 
+use super::limits::VaultLimits;
+
 pub use backup::{BackupPage, BACKUP_FORMAT};
 use futures_util::lock::Mutex;
 pub use usage::VaultUsage;
 
-use super::live::{LiveAction, LiveMessage, CLOSE_NOT_MEMBER, MAX_LIVE_SOCKETS_PER_DEVICE};
+use super::live::{LiveAction, LiveMessage, CLOSE_NOT_MEMBER};
 use super::snapshot::{load_state_since, put_state};
 use super::transport::{TransportRequest, TransportResponse};
 use super::wire::{
     route, ApiError, PushOutcome, PushResult, RequestAuth, Route, SyncRequest, SyncResponse, DEFAULT_PAGE,
-    MAX_BODY_BYTES, MAX_CLOCK_SKEW_MS, MAX_PAGE, MAX_PAGE_BYTES,
+    MAX_BODY_BYTES, MAX_CLOCK_SKEW_MS, MAX_PAGE,
 };
 use crate::error::{ErrorCode, HasErrorCode};
 use crate::event::{Commit, Cursor, SignedEvent, VaultName};
@@ -33,21 +35,6 @@ const APPENDED_KEPT: usize = 256;
 struct Usage {
     log_bytes: u64,
     appended: std::collections::VecDeque<(u64, u64)>,
-}
-
-/// What one vault may hold. A full vault rejects new events with `QUOTA_EXCEEDED` (413); the log
-/// is append-only, so only an operator raising the limits makes room.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct VaultLimits {
-    pub max_events: u64,
-    /// Bytes of stored commit JSON.
-    pub max_log_bytes: u64,
-}
-
-impl Default for VaultLimits {
-    fn default() -> VaultLimits {
-        VaultLimits { max_events: 100_000, max_log_bytes: 512 * 1024 * 1024 }
-    }
 }
 
 /// The stored state snapshot is rewritten only after this many commits (or bytes of commits)
@@ -154,7 +141,7 @@ impl<S: LogStore> ServerApp<S> {
     }
 
     /// Authorizes a live socket: a fresh, signed `GET` of this vault's live path by a current
-    /// member holding fewer than [`MAX_LIVE_SOCKETS_PER_DEVICE`] sockets (`open_sockets` counts
+    /// member holding fewer than `max_sockets_per_device` sockets (`open_sockets` counts
     /// them). Returns the member's device id; the caller tags the socket with it.
     pub async fn authorize_live(
         &self,
@@ -174,7 +161,7 @@ impl<S: LogStore> ServerApp<S> {
             return Err(error);
         }
         let outcome = match loaded.state.status_of(&requester) {
-            MembershipStatus::Member if open_sockets(&requester) >= MAX_LIVE_SOCKETS_PER_DEVICE => {
+            MembershipStatus::Member if open_sockets(&requester) >= self.limits.max_sockets_per_device => {
                 Err(ApiError::new(ErrorCode::RateLimited, "this device has too many live sockets open on this vault"))
             }
             MembershipStatus::Member => Ok(requester),
@@ -223,7 +210,7 @@ impl<S: LogStore> ServerApp<S> {
     async fn measure_log(&self) -> Result<u64, ApiError> {
         let (mut after, mut total) = (0, 0u64);
         loop {
-            let page = self.store.read_after(after, Page { commits: 500, bytes: MAX_PAGE_BYTES }).await;
+            let page = self.store.read_after(after, Page { commits: 500, bytes: self.limits.max_page_bytes }).await;
             let page = page.map_err(internal)?;
             let Some(last) = page.last() else { return Ok(total) };
             after = last.seq;
@@ -423,7 +410,7 @@ impl<S: LogStore> ServerApp<S> {
             return Ok(SyncResponse { status, results, commits: Vec::new(), head: None, more: false });
         }
         let limit = sync.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE) as usize;
-        let page = Page { commits: limit, bytes: MAX_PAGE_BYTES };
+        let page = Page { commits: limit, bytes: self.limits.max_page_bytes };
         let commits = match sync.cursor == state.head {
             true => Vec::new(),
             false => self.store.read_after(sync.cursor.seq, page).await.map_err(internal)?,
@@ -474,7 +461,7 @@ impl<S: LogStore> ServerApp<S> {
                 batch.put(&own_key, nonce_record(&own));
             }
             _ => {
-                if pool.len() >= MAX_OUTSIDER_REQUESTS {
+                if pool.len() >= self.limits.max_outsider_requests {
                     return Err(ApiError::new(
                         ErrorCode::RateLimited,
                         "too many requests from devices outside this vault; try again later",

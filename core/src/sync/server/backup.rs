@@ -8,7 +8,7 @@ use super::{internal, put_state, ServerApp, Usage, STATE_KEY, USAGE_KEY};
 use crate::error::{ErrorCode, HasErrorCode};
 use crate::event::{Commit, Cursor, VaultName};
 use crate::store::{stored_size, LogStore, Page, StoreBatch};
-use crate::sync::wire::{ApiError, MAX_PAGE, MAX_PAGE_BYTES};
+use crate::sync::wire::{ApiError, MAX_PAGE};
 
 /// The format tag of every backup page; a later format gets a new tag.
 pub const BACKUP_FORMAT: &str = "meta-secret-backup/1";
@@ -31,7 +31,7 @@ impl<S: LogStore> ServerApp<S> {
     pub async fn export_page(&self, after_seq: u64) -> Result<BackupPage, ApiError> {
         let _serialized = self.state.lock().await;
         let head = self.store.head().await.map_err(internal)?;
-        let page = Page { commits: MAX_PAGE as usize, bytes: MAX_PAGE_BYTES };
+        let page = Page { commits: MAX_PAGE as usize, bytes: self.limits.max_page_bytes };
         let commits = self.store.read_after(after_seq, page).await.map_err(internal)?;
         let last = commits.last().map_or(after_seq, |commit| commit.seq);
         Ok(BackupPage { format: BACKUP_FORMAT.into(), vault: self.vault.clone(), commits, head, more: last < head.seq })
