@@ -43,6 +43,13 @@ impl WranglerDev {
 
     /// As [`WranglerDev::start`], with `--var NAME:VALUE` for each pair (vars and secrets alike).
     pub fn start_with_vars(persist_dir: &Path, vars: &[(&str, &str)]) -> WranglerDev {
+        let args: Vec<String> =
+            vars.iter().flat_map(|(name, value)| ["--var".into(), format!("{name}:{value}")]).collect();
+        Self::start_with_args(persist_dir, &args)
+    }
+
+    /// As [`WranglerDev::start`], with more `wrangler dev` arguments (for example `--env NAME`).
+    pub fn start_with_args(persist_dir: &Path, extra: &[String]) -> WranglerDev {
         build_worker_once();
         let port = free_port();
         let log = persist_dir.with_extension(format!("{port}.log"));
@@ -55,7 +62,7 @@ impl WranglerDev {
             // Parallel tests each need their own inspector port (wrangler's default is 9229).
             .args(["--inspector-port", &free_port().to_string(), "--persist-to"])
             .arg(persist_dir)
-            .args(vars.iter().flat_map(|(name, value)| ["--var".to_owned(), format!("{name}:{value}")]))
+            .args(extra)
             .env("META_SECRET_SKIP_BUILD", "1")
             .env("WRANGLER_SEND_METRICS", "false")
             .env("WRANGLER_SEND_ERROR_REPORTS", "false")

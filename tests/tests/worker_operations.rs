@@ -294,3 +294,25 @@ fn limits_set_in_vars_take_effect() {
     let usage = block_on(a.server_usage()).unwrap();
     assert_eq!(usage.max_log_bytes, 1_048_576);
 }
+
+#[test]
+fn the_rate_limiting_binding_stops_a_device_over_its_rate() {
+    let env = ["--env".to_owned(), "ratelimit-test".to_owned()];
+    let dev = WranglerDev::start_with_args(&temp_dir("ops-rate"), &env);
+    let url = dev.url();
+    let a = http_device_with_store(&url, "a", MemoryStore::new());
+    block_on(a.create_vault("rated")).unwrap();
+    let b = http_device_with_store(&url, "b", MemoryStore::new());
+    let mut answered = 1; // the create
+    let limited = loop {
+        match block_on(a.sync()) {
+            Ok(_) => answered += 1,
+            Err(error) => break error,
+        }
+        assert!(answered < 20, "the limiter (5 per minute per device) never applied");
+    };
+    assert_eq!(limited.code(), ErrorCode::RateLimited, "{limited}");
+    assert!(answered >= 5, "{answered} requests before the limit");
+    // Another device has its own budget.
+    block_on(b.status("rated")).expect("another device is not limited");
+}

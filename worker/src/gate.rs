@@ -2,7 +2,9 @@
 //! checked here, so an unauthenticated or oversized request never creates a vault's storage.
 //! The Durable Object checks again (and adds the replay check, which needs its storage).
 
-use meta_secret_core::sync::wire::{ApiError, RequestAuth, AUTH_HEADERS, MAX_BODY_BYTES};
+use meta_secret_core::sync::wire::{
+    ApiError, RequestAuth, AUTH_HEADERS, HEADER_DEVICE_KEY, MAX_BODY_BYTES, QUERY_DEVICE_KEY,
+};
 use meta_secret_core::ErrorCode;
 use worker::{Headers, Method, Request, RequestInit};
 
@@ -86,6 +88,16 @@ pub fn live(req: &Request, path: &str, now_ms: u64) -> Result<(), ApiError> {
     let query: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
     let auth = RequestAuth::from_query(|name| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()))?;
     auth.verify("GET", path, b"", now_ms).map(drop)
+}
+
+/// The signer's key of a request that passed the gate: a header, or the live query.
+pub fn device_key(req: &Request) -> Option<String> {
+    if let Some(key) = header(req, HEADER_DEVICE_KEY) {
+        return Some(key);
+    }
+    let url = req.url().ok()?;
+    let key = url.query_pairs().find(|(name, _)| name == QUERY_DEVICE_KEY).map(|(_, value)| value.into_owned());
+    key
 }
 
 fn internal() -> ApiError {

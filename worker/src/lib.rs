@@ -9,6 +9,7 @@ mod gate;
 mod live;
 mod ops_log;
 mod random;
+mod rate;
 mod schema;
 mod sql_store;
 mod vault_object;
@@ -95,6 +96,11 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     if let Err(message) = &configured {
         return refuse("unrouted", &config::config_error(message));
     }
+    if let Some(ip) = req.headers().get("cf-connecting-ip").ok().flatten() {
+        if let Err(error) = rate::check(&env, rate::PER_IP, &ip).await {
+            return refuse("unrouted", &error);
+        }
+    }
     #[cfg(feature = "conformance")]
     if path.starts_with("/__conformance/") {
         let stub = env.durable_object(VAULTS_BINDING)?.id_from_name(&path)?.get_stub()?;
@@ -138,6 +144,12 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         Ok(req) => req,
         Err(error) => return refuse(kind, &error),
     };
+    // Only a verified signer reaches here, so the key is whose budget it claims to be.
+    if let Some(device) = gate::device_key(&req) {
+        if let Err(error) = rate::check(&env, rate::PER_DEVICE, &device).await {
+            return refuse(kind, &error);
+        }
+    }
     let stub = env.durable_object(VAULTS_BINDING)?.id_from_name(vault.as_str())?.get_stub()?;
     let response = stub.fetch_with_request(req).await?;
     // A 101 carries the socket itself; every other answer gets the CORS headers.
