@@ -5,11 +5,12 @@
 // log like any other.
 //   OPERATOR_TOKEN=… node scripts/vault-backup.mjs export  <server url> <vault> <file>
 //   OPERATOR_TOKEN=… node scripts/vault-backup.mjs restore <server url> <vault> <file>
-import { readFileSync, writeFileSync } from "node:fs";
+import { closeSync, createReadStream, openSync, writeSync } from "node:fs";
+import { createInterface } from "node:readline";
 
 const FORMAT = "meta-secret-backup/1";
-// A request body may be 1 MiB; pages stay well under it.
-const MAX_PAGE_CHARS = 900 * 1024;
+// A request body may be 1 MiB; pages stay well under it (in UTF-8 bytes).
+const MAX_PAGE_BYTES = 900 * 1024;
 
 async function call(url, init) {
   const response = await fetch(url, {
@@ -23,40 +24,57 @@ async function call(url, init) {
 
 const route = (server, vault, action) => `${server.replace(/\/$/, "")}/v1/admin/vaults/${encodeURIComponent(vault)}/${action}`;
 
+// The file is JSON Lines: a header line {format, vault, head}, then one commit per line, so
+// neither side ever holds a whole vault in one string.
 async function exportVault(server, vault, file) {
-  const commits = [];
-  let head;
-  for (let after = 0, more = true; more; ) {
-    const page = await call(`${route(server, vault, "export")}?after=${after}`);
-    if (page.format !== FORMAT) throw new Error(`unknown backup format ${page.format}`);
-    commits.push(...page.commits);
-    head = page.head;
-    more = page.more && page.commits.length > 0;
-    after = commits.length ? commits[commits.length - 1].seq : after;
+  const out = openSync(file, "w");
+  let head, count = 0;
+  try {
+    for (let after = 0, more = true; more; ) {
+      const page = await call(`${route(server, vault, "export")}?after=${after}`);
+      if (page.format !== FORMAT) throw new Error(`unknown backup format ${page.format}`);
+      if (head === undefined) {
+        head = page.head;
+        writeSync(out, JSON.stringify({ format: FORMAT, vault, head }) + "\n");
+      }
+      // Commits appended after the first page are left out: the backup is the log up to `head`.
+      const wanted = page.commits.filter((commit) => commit.seq <= head.seq);
+      for (const commit of wanted) writeSync(out, JSON.stringify(commit) + "\n");
+      count += wanted.length;
+      after = wanted.length ? wanted[wanted.length - 1].seq : after;
+      more = after < head.seq && page.commits.length > 0;
+    }
+  } finally {
+    closeSync(out);
   }
-  writeFileSync(file, JSON.stringify({ format: FORMAT, vault, head, more: false, commits }));
-  console.log(`exported ${commits.length} commits of ${vault} (head ${head.seq}) to ${file}`);
+  console.log(`exported ${count} commits of ${vault} (head ${head.seq}) to ${file}`);
 }
 
 async function restoreVault(server, vault, file) {
-  const backup = JSON.parse(readFileSync(file, "utf8"));
-  if (backup.format !== FORMAT) throw new Error(`${file} is not a ${FORMAT} backup`);
-  let page = [], chars = 0, head;
+  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  let header, page = [], bytes = 0, head, count = 0;
   const send = async (more) => {
-    if (page.length === 0) return;
-    const body = JSON.stringify({ format: FORMAT, vault, commits: page, head: backup.head, more });
+    const body = JSON.stringify({ format: FORMAT, vault, commits: page, head: header.head, more });
     head = (await call(route(server, vault, "import"), { method: "POST", body })).head;
     page = [];
-    chars = 0;
+    bytes = 0;
   };
-  for (const commit of backup.commits) {
-    const size = JSON.stringify(commit).length;
-    if (chars + size > MAX_PAGE_CHARS) await send(true);
-    page.push(commit);
-    chars += size;
+  for await (const line of lines) {
+    if (!line.trim()) continue;
+    if (header === undefined) {
+      header = JSON.parse(line);
+      if (header.format !== FORMAT) throw new Error(`${file} is not a ${FORMAT} backup`);
+      continue;
+    }
+    const size = Buffer.byteLength(line) + 1;
+    if (page.length > 0 && bytes + size > MAX_PAGE_BYTES) await send(true);
+    page.push(JSON.parse(line));
+    bytes += size;
+    count += 1;
   }
+  if (header === undefined) throw new Error(`${file} is empty`);
   await send(false);
-  console.log(`restored ${backup.commits.length} commits into ${vault} (head ${head?.seq ?? 0})`);
+  console.log(`restored ${count} commits into ${vault} (head ${head.seq})`);
 }
 
 const [command, server, vault, file] = process.argv.slice(2);

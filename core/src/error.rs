@@ -66,6 +66,7 @@ error_codes! {
     HostileServer = ("HOSTILE_SERVER", 502),
     ForkDetected = ("FORK_DETECTED", 409),
     Network = ("NETWORK", 503),
+    Restoring = ("RESTORING", 503), // an operator is restoring the vault from a backup
     Storage = ("STORAGE", 500),
     Internal = ("INTERNAL", 500),
 }

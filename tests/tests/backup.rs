@@ -4,7 +4,8 @@
 
 use meta_secret_core::client::{store_key_blob, stored_key_blob};
 use meta_secret_core::error::ErrorCode;
-use meta_secret_core::event::VaultName;
+use meta_secret_core::error::HasErrorCode;
+use meta_secret_core::event::{Cursor, VaultName};
 use meta_secret_core::store::MemoryStore;
 use meta_secret_core::sync::{BackupPage, BACKUP_FORMAT};
 use meta_secret_core::vault::MembershipStatus;
@@ -47,30 +48,47 @@ fn a_restored_vault_is_verified_and_used_by_its_devices() {
     assert_eq!(exported as u64, source.head("backed-up").seq);
 
     let target = Net::new();
+    let now = target.clock_now();
     let app = target.server.app(&vault);
     // Out of order: the second page first is refused.
     let mut late = pages[0].clone();
     late.commits.remove(0);
-    assert_eq!(block_on(app.import_page(&late)).unwrap_err().code, ErrorCode::Conflict);
+    assert_eq!(block_on(app.import_page(&late, now)).unwrap_err().code, ErrorCode::Conflict);
     // A forged signature anywhere refuses the whole page.
     let mut forged = pages[0].clone();
     let last = forged.commits.len() - 1;
     forged.commits[last].event.signature.0[0] ^= 1;
-    assert!(block_on(app.import_page(&forged)).is_err());
+    assert!(block_on(app.import_page(&forged, now)).is_err());
     // Another vault's backup, or another format, is refused.
     let mut elsewhere = pages[0].clone();
     elsewhere.vault = VaultName::parse("other").unwrap();
-    assert_eq!(block_on(app.import_page(&elsewhere)).unwrap_err().code, ErrorCode::WrongVault);
+    assert_eq!(block_on(app.import_page(&elsewhere, now)).unwrap_err().code, ErrorCode::WrongVault);
     let mut future = pages[0].clone();
     future.format = "meta-secret-backup/9".into();
-    assert_eq!(block_on(app.import_page(&future)).unwrap_err().code, ErrorCode::Malformed);
+    assert_eq!(block_on(app.import_page(&future, now)).unwrap_err().code, ErrorCode::Malformed);
     assert_eq!(target.head("backed-up").seq, 0, "refused pages wrote nothing");
 
-    for page in &pages {
-        block_on(app.import_page(page)).expect("import");
-    }
+    // Restore in two pages; between them the vault answers nothing but the rest of the restore.
+    let all: Vec<_> = pages.iter().flat_map(|page| page.commits.clone()).collect();
+    let (first_half, second_half) = all.split_at(all.len() / 2);
+    let head = pages.last().unwrap().head;
+    let first = BackupPage { commits: first_half.to_vec(), more: true, head, ..pages[0].clone() };
+    let second = BackupPage { commits: second_half.to_vec(), more: false, head, ..pages[0].clone() };
+    block_on(app.import_page(&first, now)).expect("first page");
+    let early = target.device("early");
+    assert_eq!(block_on(early.request_join("backed-up")).unwrap_err().code(), ErrorCode::Restoring);
+    let other = BackupPage { head: Cursor { seq: head.seq + 1, ..head }, ..second.clone() };
+    assert_eq!(block_on(app.import_page(&other, now)).unwrap_err().code, ErrorCode::Conflict, "one restore at a time");
+    let mut short = second.clone();
+    short.commits.pop();
+    assert_eq!(
+        block_on(app.import_page(&short, now)).unwrap_err().code,
+        ErrorCode::Malformed,
+        "the last page must reach the head"
+    );
+    block_on(app.import_page(&second, now)).expect("second page");
     assert_eq!(target.head("backed-up"), source.head("backed-up"));
-    assert_eq!(block_on(app.import_page(&pages[0])).unwrap_err().code, ErrorCode::Conflict, "a restore runs once");
+    assert_eq!(block_on(app.import_page(&pages[0], now)).unwrap_err().code, ErrorCode::Conflict, "a restore runs once");
 
     // The devices, with only their keys, find themselves members and verify the restored log.
     let restore = |store: &MemoryStore, name: &str| {

@@ -18,7 +18,7 @@ export type ErrorCode =
   | "UNKNOWN_CLAIM" | "NO_SHARE" | "ALREADY_RESPONDED" | "ALREADY_VOTED" | "STALE_EPOCH" | "NO_ROUND"
   | "CLAIM_CLOSED" | "CLAIM_FAILED"
   | "INSUFFICIENT_SHARES" | "INVALID_SHARES" | "TOO_LARGE" | "RATE_LIMITED" | "QUOTA_EXCEEDED" | "UPGRADE_REQUIRED" | "WRONG_PASSPHRASE"
-  | "CRYPTO" | "HOSTILE_SERVER" | "FORK_DETECTED" | "NETWORK" | "STORAGE" | "INTERNAL" | "CLOSED";
+  | "CRYPTO" | "HOSTILE_SERVER" | "FORK_DETECTED" | "NETWORK" | "RESTORING" | "STORAGE" | "INTERNAL" | "CLOSED";
 
 declare const idKind: unique symbol;
 /** A device's id. Ids of different kinds are distinct types, so one cannot be passed as another. */

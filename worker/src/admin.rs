@@ -13,7 +13,7 @@ use worker::{Env, Request};
 pub const OPERATOR_TOKEN: &str = "OPERATOR_TOKEN";
 const PREFIX: &str = "/v1/admin/vaults/";
 /// Shorter tokens are refused, so a guessable one never opens the routes.
-const MIN_TOKEN_CHARS: usize = 32;
+const MIN_TOKEN_CHARS: usize = crate::config::MIN_KEY_CHARS;
 
 pub enum AdminRoute {
     Export(VaultName),

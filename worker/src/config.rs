@@ -7,6 +7,11 @@ use meta_secret_core::sync::VaultLimits;
 use meta_secret_core::ErrorCode;
 use worker::Env;
 
+use crate::ops_log::LOG_KEY;
+
+/// The least a secret setting (`LOG_KEY`, `OPERATOR_TOKEN`) may have.
+pub const MIN_KEY_CHARS: usize = 32;
+
 fn read_var(env: &Env, name: &str) -> Option<String> {
     if let Ok(value) = env.var(name) {
         return Some(value.to_string());
@@ -18,7 +23,12 @@ fn read_var(env: &Env, name: &str) -> Option<String> {
     })
 }
 
+/// The vault limits, after checking every setting the worker reads (a short `LOG_KEY` would let
+/// anyone who reads the logs brute-force vault names from their tags).
 pub fn limits(env: &Env) -> Result<VaultLimits, String> {
+    if read_var(env, LOG_KEY).is_some_and(|key| key.chars().count() < MIN_KEY_CHARS) {
+        return Err(format!("{LOG_KEY} must be at least {MIN_KEY_CHARS} characters"));
+    }
     VaultLimits::from_vars(|name| read_var(env, name))
 }
 

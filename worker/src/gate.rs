@@ -2,9 +2,8 @@
 //! checked here, so an unauthenticated or oversized request never creates a vault's storage.
 //! The Durable Object checks again (and adds the replay check, which needs its storage).
 
-use meta_secret_core::sync::wire::{
-    ApiError, RequestAuth, AUTH_HEADERS, HEADER_DEVICE_KEY, MAX_BODY_BYTES, QUERY_DEVICE_KEY,
-};
+use meta_secret_core::identity::DeviceId;
+use meta_secret_core::sync::wire::{ApiError, RequestAuth, AUTH_HEADERS, MAX_BODY_BYTES};
 use meta_secret_core::ErrorCode;
 use worker::{Headers, Method, Request, RequestInit};
 
@@ -16,8 +15,9 @@ fn header(req: &Request, name: &str) -> Option<String> {
     req.headers().get(name).ok().flatten()
 }
 
-/// A sync request, checked and rebuilt (its body was read here) for the Durable Object.
-pub async fn sync(mut req: Request, path: &str, now_ms: u64) -> Result<Request, ApiError> {
+/// A sync request, checked and rebuilt (its body was read here) for the Durable Object, with the
+/// device whose signature it carries.
+pub async fn sync(mut req: Request, path: &str, now_ms: u64) -> Result<(Request, DeviceId), ApiError> {
     // Refuse on the declared size before reading anything.
     if header(&req, "content-length").and_then(|v| v.parse::<usize>().ok()).is_some_and(|n| n > MAX_BODY_BYTES) {
         return Err(too_large());
@@ -26,9 +26,9 @@ pub async fn sync(mut req: Request, path: &str, now_ms: u64) -> Result<Request, 
     let values: Vec<(&str, Option<String>)> = AUTH_HEADERS.into_iter().map(|n| (n, header(&req, n))).collect();
     let auth =
         RequestAuth::from_headers(|name| values.iter().find(|(n, _)| *n == name).and_then(|(_, v)| v.as_deref()))?;
-    auth.verify("POST", path, &body, now_ms)?;
+    let device = auth.verify("POST", path, &body, now_ms)?;
     let headers: Vec<(&str, &str)> = values.iter().filter_map(|(n, v)| v.as_deref().map(|v| (*n, v))).collect();
-    rebuild(&req, &headers, &body)
+    Ok((rebuild(&req, &headers, &body)?, device))
 }
 
 /// An operator's import, its body read under the same cap.
@@ -71,15 +71,15 @@ async fn read_capped(req: &mut Request) -> Result<Vec<u8>, ApiError> {
 }
 
 /// A status read: a signed `GET` without a body.
-pub fn status(req: &Request, path: &str, now_ms: u64) -> Result<(), ApiError> {
+pub fn status(req: &Request, path: &str, now_ms: u64) -> Result<DeviceId, ApiError> {
     let values: Vec<(&str, Option<String>)> = AUTH_HEADERS.into_iter().map(|n| (n, header(req, n))).collect();
     let auth =
         RequestAuth::from_headers(|name| values.iter().find(|(n, _)| *n == name).and_then(|(_, v)| v.as_deref()))?;
-    auth.verify("GET", path, b"", now_ms).map(drop)
+    auth.verify("GET", path, b"", now_ms)
 }
 
 /// A live handshake: an upgrade, signed in its query.
-pub fn live(req: &Request, path: &str, now_ms: u64) -> Result<(), ApiError> {
+pub fn live(req: &Request, path: &str, now_ms: u64) -> Result<DeviceId, ApiError> {
     let upgrade = header(req, "upgrade").unwrap_or_default();
     if !upgrade.eq_ignore_ascii_case("websocket") {
         return Err(ApiError::new(ErrorCode::UpgradeRequired, "live takes a WebSocket upgrade"));
@@ -87,17 +87,7 @@ pub fn live(req: &Request, path: &str, now_ms: u64) -> Result<(), ApiError> {
     let url = req.url().map_err(|_| internal())?;
     let query: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
     let auth = RequestAuth::from_query(|name| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()))?;
-    auth.verify("GET", path, b"", now_ms).map(drop)
-}
-
-/// The signer's key of a request that passed the gate: a header, or the live query.
-pub fn device_key(req: &Request) -> Option<String> {
-    if let Some(key) = header(req, HEADER_DEVICE_KEY) {
-        return Some(key);
-    }
-    let url = req.url().ok()?;
-    let key = url.query_pairs().find(|(name, _)| name == QUERY_DEVICE_KEY).map(|(_, value)| value.into_owned());
-    key
+    auth.verify("GET", path, b"", now_ms)
 }
 
 fn internal() -> ApiError {

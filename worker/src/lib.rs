@@ -135,20 +135,18 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         Route::Live(vault) => (vault.clone(), true, "live"),
         Route::Status(vault) => (vault.clone(), false, "status"),
     };
-    let req = match routed {
-        Route::Live(_) => gate::live(&req, &path, now_ms).map(|()| req),
-        Route::Status(_) => gate::status(&req, &path, now_ms).map(|()| req),
+    let checked = match routed {
+        Route::Live(_) => gate::live(&req, &path, now_ms).map(|device| (req, device)),
+        Route::Status(_) => gate::status(&req, &path, now_ms).map(|device| (req, device)),
         Route::Sync(_) => gate::sync(req, &path, now_ms).await,
     };
-    let req = match req {
-        Ok(req) => req,
+    let (req, device) = match checked {
+        Ok(checked) => checked,
         Err(error) => return refuse(kind, &error),
     };
-    // Only a verified signer reaches here, so the key is whose budget it claims to be.
-    if let Some(device) = gate::device_key(&req) {
-        if let Err(error) = rate::check(&env, rate::PER_DEVICE, &device).await {
-            return refuse(kind, &error);
-        }
+    // The device whose signature the gate verified: a request cannot name another's budget.
+    if let Err(error) = rate::check(&env, rate::PER_DEVICE, device.as_str()).await {
+        return refuse(kind, &error);
     }
     let stub = env.durable_object(VAULTS_BINDING)?.id_from_name(vault.as_str())?.get_stub()?;
     let response = stub.fetch_with_request(req).await?;

@@ -24,8 +24,11 @@ fn key(env: &Env) -> Vec<u8> {
                 Ok(value) => value.to_string().into_bytes(),
                 Err(_) => {
                     let mut random = vec![0u8; 32];
-                    let _ = getrandom02::getrandom(&mut random);
-                    random
+                    // Without randomness tags would be keyed by zeros: log no tags at all instead.
+                    match getrandom02::getrandom(&mut random) {
+                        Ok(()) => random,
+                        Err(_) => Vec::new(),
+                    }
                 }
             })
             .clone()
@@ -34,7 +37,11 @@ fn key(env: &Env) -> Vec<u8> {
 
 /// 16 hex characters of HMAC-SHA256(key, vault name): enough to follow one vault in the logs.
 pub fn vault_tag(env: &Env, vault: &str) -> String {
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&key(env)) else { return String::new() };
+    let key = key(env);
+    if key.is_empty() {
+        return String::new();
+    }
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&key) else { return String::new() };
     mac.update(vault.as_bytes());
     hex::encode(&mac.finalize().into_bytes()[..8])
 }
@@ -70,6 +77,14 @@ pub struct SchemaLine {
     pub vault: String,
 }
 
+/// A Durable Object could not open its storage. `error` is the store's own wording (a schema
+/// number, an SQLite message), never request input.
+#[derive(Serialize)]
+pub struct StorageLine {
+    pub error: String,
+    pub vault: String,
+}
+
 #[derive(Serialize)]
 struct Line<'a, T: Serialize> {
     log: &'static str,
@@ -88,6 +103,10 @@ pub fn socket(line: &SocketLine) {
 /// A Durable Object upgraded its storage schema on open.
 pub fn schema(line: &SchemaLine) {
     emit("schema", line);
+}
+
+pub fn storage(line: &StorageLine) {
+    emit("storage", line);
 }
 
 fn emit<T: Serialize>(log: &'static str, fields: &T) {

@@ -30,6 +30,13 @@ fn table_exists(store: &SqlStore, table: &str) -> Result<bool, StoreError> {
     Ok(!rows.is_empty())
 }
 
+fn column_exists(store: &SqlStore, table: &str, column: &str) -> Result<bool, StoreError> {
+    let table = format!("{}{table}", store.prefix());
+    let rows: Vec<NameRow> =
+        store.rows("SELECT name FROM pragma_table_info(?) WHERE name = ?", vec![table.into(), column.into()])?;
+    Ok(!rows.is_empty())
+}
+
 /// The schema the storage is at: 0 when empty, 1 before versions were recorded.
 pub fn stored_version(store: &SqlStore) -> Result<u32, StoreError> {
     if table_exists(store, "meta")? {
@@ -59,11 +66,13 @@ pub fn upgrade(store: &SqlStore) -> Result<u32, StoreError> {
         "CREATE TABLE IF NOT EXISTS {p}kv (key TEXT NOT NULL, chunk INTEGER NOT NULL, value TEXT NOT NULL, \
          PRIMARY KEY (key, chunk))",
     )?;
-    // 1 → 2: each commit's stored size; the partial index finds rows written without one.
-    if found < 2 {
+    // 1 → 2: each commit's stored size; the partial index finds rows written without one. Each
+    // step checks what is there, so an upgrade cut short before its version row is written
+    // completes on the next open instead of failing on a duplicate column.
+    if found < 2 && !column_exists(store, "commits", "size")? {
         store.run("ALTER TABLE {p}commits ADD COLUMN size INTEGER")?;
-        store.run("CREATE INDEX IF NOT EXISTS {p}commits_unsized ON {p}commits (seq) WHERE size IS NULL")?;
     }
+    store.run("CREATE INDEX IF NOT EXISTS {p}commits_unsized ON {p}commits (seq) WHERE size IS NULL")?;
     store.run("UPDATE {p}commits SET size = length(CAST(body AS BLOB)) WHERE size IS NULL")?;
     store.run("CREATE TABLE IF NOT EXISTS {p}meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)")?;
     store.run(&format!("INSERT OR REPLACE INTO {{p}}meta (key, value) VALUES ('schema', {SCHEMA_VERSION})"))?;

@@ -42,10 +42,14 @@ impl VaultObject {
         if let Some(app) = self.app.get() {
             return Ok(app);
         }
-        let store = SqlStore::open(self.state.storage().sql())
-            .map_err(|_| ApiError::new(ErrorCode::Internal, "the server could not open its storage"))?;
+        let store = SqlStore::open(self.state.storage().sql()).map_err(|error| {
+            // The operator needs the reason (for example a schema newer than this worker).
+            let vault = ops_log::vault_tag(&self.env, vault.as_str());
+            ops_log::storage(&ops_log::StorageLine { error: error.to_string(), vault });
+            ApiError::new(ErrorCode::Internal, "the server could not open its storage")
+        })?;
         let to = crate::schema::SCHEMA_VERSION;
-        if store.upgraded_from() != to {
+        if store.upgraded_from() != to && store.upgraded_from() != 0 {
             let vault = ops_log::vault_tag(&self.env, vault.as_str());
             ops_log::schema(&ops_log::SchemaLine { from: store.upgraded_from(), to, vault });
         }
@@ -128,7 +132,7 @@ impl VaultObject {
                 let page: BackupPage = serde_json::from_slice(&body)
                     .map_err(|e| ApiError::new(ErrorCode::Malformed, format!("not a backup page: {e}")))?;
                 let before = app.head().await.map(|head| head.seq).unwrap_or(0);
-                let head = app.import_page(&page).await?;
+                let head = app.import_page(&page, worker::Date::now().as_millis()).await?;
                 served.appended = head.seq.saturating_sub(before);
                 serde_json::to_vec(&serde_json::json!({ "head": head }))
             }

@@ -47,6 +47,8 @@ pub const SNAPSHOT_EVERY_BYTES: u64 = 4 * 1024 * 1024;
 /// stands.
 #[derive(Clone)]
 struct Loaded {
+    /// Set while an operator's restore is between pages: the head the backup ends at.
+    restoring: Option<Cursor>,
     state: VaultState,
     log_bytes: u64,
     appended: std::collections::VecDeque<(u64, u64)>,
@@ -156,6 +158,10 @@ impl<S: LogStore> ServerApp<S> {
         let (requester, auth) = authenticate(request, now_ms)?;
         let mut cached = self.state.lock().await;
         let loaded = self.take_state(&mut cached).await?;
+        if loaded.restoring.is_some() {
+            *cached = Some(loaded);
+            return Err(backup::restoring());
+        }
         if let Err(error) = self.spend(&loaded.state, &requester, auth, now_ms).await {
             *cached = Some(loaded);
             return Err(error);
@@ -203,7 +209,9 @@ impl<S: LogStore> ServerApp<S> {
         let (log_bytes, appended) = (usage.log_bytes, usage.appended);
         // The bytes folded since the snapshot are not known exactly; counting none is safe (the
         // commit count still brings the next snapshot).
-        Ok(Loaded { state, log_bytes, appended, snapshot_seq, snapshot_log_bytes: log_bytes })
+        let restoring = self.store.kv_get(backup::RESTORING_KEY).await.map_err(internal)?;
+        let restoring = restoring.and_then(|bytes| serde_json::from_slice(&bytes).ok());
+        Ok(Loaded { restoring, state, log_bytes, appended, snapshot_seq, snapshot_log_bytes: log_bytes })
     }
 
     /// The log's size from its commits, for a vault stored before usage was recorded.
@@ -241,6 +249,10 @@ impl<S: LogStore> ServerApp<S> {
         let (requester, auth) = authenticate(request, now_ms)?;
         let mut cached = self.state.lock().await;
         let mut loaded = self.take_state(&mut cached).await?;
+        if loaded.restoring.is_some() {
+            *cached = Some(loaded);
+            return Err(backup::restoring());
+        }
         if let Err(error) = self.spend(&loaded.state, &requester, auth, now_ms).await {
             *cached = Some(loaded);
             return Err(error);

@@ -8,7 +8,15 @@ use super::{internal, put_state, ServerApp, Usage, STATE_KEY, USAGE_KEY};
 use crate::error::{ErrorCode, HasErrorCode};
 use crate::event::{Commit, Cursor, VaultName};
 use crate::store::{stored_size, LogStore, Page, StoreBatch};
-use crate::sync::wire::{ApiError, MAX_PAGE};
+use crate::sync::fork::seen_on_chain;
+use crate::sync::wire::{ApiError, MAX_CLOCK_SKEW_MS, MAX_PAGE};
+
+/// Present while a restore is between pages: the head the backup ends at.
+pub(super) const RESTORING_KEY: &str = "server/restoring";
+
+pub(super) fn restoring() -> ApiError {
+    ApiError::new(ErrorCode::Restoring, "this vault is being restored from a backup; retry in a moment")
+}
 
 /// The format tag of every backup page; a later format gets a new tag.
 pub const BACKUP_FORMAT: &str = "meta-secret-backup/1";
@@ -38,9 +46,10 @@ impl<S: LogStore> ServerApp<S> {
     }
 
     /// Appends a backup page to this vault: the first page goes into an empty vault, each next
-    /// one continues the head. Every commit is verified before anything is written; a refused
-    /// page writes nothing. Answers the new head.
-    pub async fn import_page(&self, page: &BackupPage) -> Result<Cursor, ApiError> {
+    /// one continues the head, and until the last page (`more: false`) lands the vault answers
+    /// nothing but more pages (`RESTORING`), so no device sees, or adds to, half a restore. Every
+    /// commit is verified as a push would be; a refused page writes nothing. Answers the new head.
+    pub async fn import_page(&self, page: &BackupPage, now_ms: u64) -> Result<Cursor, ApiError> {
         if page.format != BACKUP_FORMAT {
             return Err(ApiError::new(ErrorCode::Malformed, format!("not a {BACKUP_FORMAT} backup page")));
         }
@@ -49,20 +58,43 @@ impl<S: LogStore> ServerApp<S> {
         let loaded = self.take_state(&mut cached).await?;
         let mut next = loaded.clone();
         *cached = Some(loaded);
-        match page.commits.first() {
-            Some(first) if first.seq != next.state.head.seq + 1 => {
+        match next.restoring {
+            None if next.state.head.seq > 0 => {
+                return Err(ApiError::new(
+                    ErrorCode::Conflict,
+                    "a restore goes into an empty vault; this one has a log",
+                ));
+            }
+            Some(target) if target != page.head => {
+                return Err(ApiError::new(ErrorCode::Conflict, "another backup's restore is in progress here"));
+            }
+            _ => {}
+        }
+        if let Some(first) = page.commits.first() {
+            if first.seq != next.state.head.seq + 1 {
                 return Err(ApiError::new(
                     ErrorCode::Conflict,
                     format!("this vault's log ends at {}; the page starts at {}", next.state.head.seq, first.seq),
                 ));
             }
-            Some(_) => {}
-            None => return Ok(next.state.head),
         }
         for commit in &page.commits {
             let size = stored_size(commit) as u64;
             if commit.seq > self.limits.max_events || next.log_bytes.saturating_add(size) > self.limits.max_log_bytes {
                 return Err(ApiError::new(ErrorCode::QuotaExceeded, "the backup is larger than this vault's quota"));
+            }
+            if commit.event.time_ms > now_ms.saturating_add(MAX_CLOCK_SKEW_MS) {
+                return Err(ApiError::new(
+                    ErrorCode::Malformed,
+                    format!("commit {} is dated in the future", commit.seq),
+                ));
+            }
+            let done = &page.commits[..(commit.seq - page.commits[0].seq) as usize];
+            if !seen_on_chain(&self.store, done, commit).await.map_err(internal)? {
+                return Err(ApiError::new(
+                    ErrorCode::ForkDetected,
+                    format!("commit {} cites a head that is not on this log", commit.seq),
+                ));
             }
             next.state.apply_commit(commit).map_err(|violation| {
                 let code = if violation.code() == ErrorCode::BadSignature {
@@ -76,6 +108,23 @@ impl<S: LogStore> ServerApp<S> {
             next.log_bytes += size;
         }
         let mut batch = StoreBatch { commits: page.commits.clone(), kv: Vec::new() };
+        next.restoring = match page.more {
+            true => Some(page.head),
+            false if next.state.head != page.head => {
+                return Err(ApiError::new(
+                    ErrorCode::Malformed,
+                    format!(
+                        "the backup says it ends at {} but its commits end at {}",
+                        page.head.seq, next.state.head.seq
+                    ),
+                ));
+            }
+            false => None,
+        };
+        match next.restoring {
+            Some(target) => batch.put(RESTORING_KEY, serde_json::to_vec(&target).unwrap_or_default()),
+            None => batch.delete(RESTORING_KEY),
+        }
         if next.snapshot_due() {
             put_state(&mut batch, STATE_KEY, &next.state);
             (next.snapshot_seq, next.snapshot_log_bytes) = (next.state.head.seq, next.log_bytes);

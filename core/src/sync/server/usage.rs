@@ -31,6 +31,10 @@ impl<S: LogStore> ServerApp<S> {
         let (requester, auth) = authenticate(request, now_ms)?;
         let mut cached = self.state.lock().await;
         let loaded = self.take_state(&mut cached).await?;
+        if loaded.restoring.is_some() {
+            *cached = Some(loaded);
+            return Err(super::backup::restoring());
+        }
         let spent = self.spend(&loaded.state, &requester, auth, now_ms).await;
         let usage = VaultUsage {
             head: loaded.state.head,
