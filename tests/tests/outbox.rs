@@ -8,6 +8,7 @@ use meta_secret_core::secrets::cipher::MAX_SECRET_BYTES;
 use meta_secret_core::secrets::events::new_object_id;
 use meta_secret_core::secrets::{MetaDistributor, SecretMetadata};
 use meta_secret_core::store::MemoryStore;
+use meta_secret_core::sync::{SyncProtocol, TransportError, TransportRequest, TransportResponse};
 use meta_secret_core::ErrorCode;
 use meta_secret_tests::{block_on, CountingTransport, Net};
 
@@ -70,4 +71,54 @@ fn a_secret_over_the_limit_is_refused_and_the_device_carries_on_after_reopening(
     block_on(reopened.sync()).unwrap();
     block_on(reopened.add_secret("after", b"ok", 1)).unwrap();
     assert_eq!(block_on(reopened.secrets()).unwrap().len(), 2);
+}
+
+/// Answers the next request with a planted refusal, then passes requests through.
+#[derive(Clone)]
+struct Refusing<T> {
+    inner: T,
+    next: std::sync::Arc<std::sync::Mutex<Option<meta_secret_core::sync::wire::ApiError>>>,
+}
+
+impl<T: SyncProtocol> SyncProtocol for Refusing<T> {
+    async fn send(&self, request: TransportRequest) -> Result<TransportResponse, TransportError> {
+        let planted = self.next.lock().unwrap().take();
+        match planted {
+            Some(error) => Ok(TransportResponse { status: error.status(), body: error.to_json() }),
+            None => self.inner.send(request).await,
+        }
+    }
+}
+
+#[test]
+fn no_refusal_code_wedges_the_outbox_whether_or_not_it_names_the_event() {
+    for code in ErrorCode::ALL.iter().copied() {
+        for names_the_event in [true, false] {
+            let net = Net::new();
+            let transport = Refusing { inner: net.server.transport(), next: Default::default() };
+            let device = net.device_on("a", transport.clone());
+            block_on(device.create_vault("wedge")).unwrap();
+            let state = block_on(device.state()).unwrap();
+            let metadata = SecretMetadata { name: "note".into() };
+            let split = MetaDistributor::new(&state.vault, &state.members)
+                .distribute(&new_object_id(), 1, b"value", &metadata)
+                .expect("split");
+            let seq = block_on(device.gateway().enqueue(GenericKvLogEvent::SecretSplit(split))).unwrap();
+            let error = meta_secret_core::sync::wire::ApiError::new(code, "planted");
+            let error = if names_the_event { error.about_event(seq) } else { error };
+            *transport.next.lock().unwrap() = Some(error);
+            let refused = block_on(device.sync());
+            assert_eq!(refused.unwrap_err().code(), code, "the planted refusal reaches the caller");
+            // The next sync goes through, and the outbox is empty after it: the refused event was
+            // either dropped (named) or sent again and committed (not named).
+            block_on(device.sync()).unwrap_or_else(|e| panic!("{code} ({names_the_event}): the device is wedged: {e}"));
+            assert_eq!(block_on(device.gateway().outbox_len()), 0, "{code} ({names_the_event})");
+            // A one-event body refused as too large names its event without saying so.
+            let dropped = names_the_event || code == ErrorCode::TooLarge;
+            let listed = block_on(device.secrets()).unwrap().len();
+            assert_eq!(listed, usize::from(!dropped), "{code} ({names_the_event}): dropped only when named");
+            block_on(device.add_secret("after", b"value", 1))
+                .unwrap_or_else(|e| panic!("{code} ({names_the_event}): the device cannot add after: {e}"));
+        }
+    }
 }
