@@ -232,6 +232,24 @@ impl DeviceKeys {
         DeviceKeys { signing, age, info }
     }
 
+    /// Keys from secret material derived elsewhere (a recovery kit's seed): an Ed25519 seed and
+    /// an X25519 secret, handed to age in its own encoding.
+    pub fn from_secrets(
+        signing_seed: &[u8; 32],
+        x25519_secret: &[u8; 32],
+        name: &str,
+        kind: DeviceKind,
+    ) -> Result<DeviceKeys, IdentityError> {
+        let name = clean_device_name(name);
+        validate_device_name(&name)?;
+        let hrp = bech32::Hrp::parse("age-secret-key-").map_err(|_| IdentityError::Corrupt)?;
+        let lower = bech32::encode::<bech32::Bech32>(hrp, x25519_secret).map_err(|_| IdentityError::Corrupt)?;
+        let lower = Zeroizing::new(lower);
+        let encoded = Zeroizing::new(lower.to_uppercase());
+        let age = age::x25519::Identity::from_str(&encoded).map_err(|_| IdentityError::Corrupt)?;
+        Ok(Self::assemble(SigningKey::from_bytes(signing_seed), age, name, kind))
+    }
+
     pub fn id(&self) -> &DeviceId {
         &self.info.id
     }

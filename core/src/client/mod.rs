@@ -207,6 +207,20 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         Ok(report.status)
     }
 
+    /// Takes up this device's existing membership of `vault` on a device with no copy of it: a
+    /// recovery kit typed in, or keys restored onto a fresh store. Anything but a member (a
+    /// revoked kit, a kit of another vault) is refused with `NOT_MEMBER`.
+    pub async fn attach(&self, vault: &str) -> Result<SyncReport, ClientError> {
+        let name = vault_name(vault)?;
+        let status = self.gateway.probe_status(&name).await?;
+        if status != MembershipStatus::Member {
+            let message = format!("these keys are not a member of vault {name} (their standing: {status:?})");
+            return Err(ClientError::Api(crate::sync::wire::ApiError::new(crate::ErrorCode::NotMember, message)));
+        }
+        self.gateway.bind(&name).await?;
+        self.sync().await
+    }
+
     /// This device's standing in `vault`, readable by outsiders too.
     pub async fn status(&self, vault: &str) -> Result<MembershipStatus, ClientError> {
         self.gateway.probe_status(&vault_name(vault)?).await
