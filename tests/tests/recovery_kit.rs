@@ -113,15 +113,12 @@ struct Recording<T> {
 
 impl<T: SyncProtocol> SyncProtocol for Recording<T> {
     async fn send(&self, request: TransportRequest) -> Result<TransportResponse, TransportError> {
-        let mut sent = self.sent.lock().unwrap();
-        sent.extend_from_slice(request.path.as_bytes());
-        sent.extend_from_slice(&request.body);
-        if let Some(auth) = &request.auth {
-            for (_, value) in auth.headers() {
-                sent.extend_from_slice(value.as_bytes());
-            }
+        let mut bytes = request.path.as_bytes().to_vec();
+        bytes.extend_from_slice(&request.body);
+        for (_, value) in request.auth.iter().flat_map(|auth| auth.headers()) {
+            bytes.extend_from_slice(value.as_bytes());
         }
-        drop(sent);
+        self.sent.lock().unwrap().extend(bytes);
         self.inner.send(request).await
     }
 }
