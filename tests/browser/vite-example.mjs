@@ -8,6 +8,7 @@ import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startWrangler } from "../../scripts/with-wrangler.mjs";
 import { launchChromium } from "./chromium.mjs";
+import { canarySeen, longestTask, watchLongTasks } from "./long-tasks.mjs";
 import { serveStatic } from "./static-server.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -27,22 +28,9 @@ async function main() {
     const failed = [];
     page.on("requestfailed", (request) => failed.push(request.url()));
     page.on("response", (response) => response.status() >= 400 && failed.push(`${response.status()} ${response.url()}`));
-    await page.addInitScript(() => {
-      window.longTasks = [];
-      new PerformanceObserver((list) => window.longTasks.push(...list.getEntries().map((e) => e.duration)))
-        .observe({ type: "longtask" });
-    });
+    await watchLongTasks(page);
     await page.goto(site.url + "/");
-    // A canary: a 150 ms task the observer must see, or its silence proves nothing.
-    const canary = await page.evaluate(async () => {
-      await new Promise((resolve) => setTimeout(() => {
-        const busyUntil = performance.now() + 150;
-        while (performance.now() < busyUntil);
-        resolve();
-      }, 0));
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      return window.longTasks.splice(0).some((ms) => ms >= 150);
-    });
+    const canary = await canarySeen(page);
     assert.equal(canary, true, "the long-task observer sees a 150 ms task");
     await page.fill("input[name=server]", server.url);
     await page.click("button[type=submit]");
@@ -53,7 +41,7 @@ async function main() {
     const steps = await page.$$eval("#steps li", (items) => items.map((item) => item.textContent));
     assert.equal(steps.length, 5, steps.join("\n"));
     assert.match(steps[2], /the phone is a member/);
-    const longest = await page.evaluate(() => Math.max(0, ...window.longTasks));
+    const longest = await longestTask(page);
     assert.ok(longest < 250, `the page's thread was blocked for ${longest} ms`);
     assert.deepEqual(failed, [], "every request of the built app succeeded");
     console.log(`Vite example passed: ${steps.length} steps, longest page task ${longest} ms`);
