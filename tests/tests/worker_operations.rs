@@ -321,3 +321,29 @@ fn the_rate_limiting_binding_stops_a_device_over_its_rate() {
     // Another device has its own budget.
     block_on(b.status("rated")).expect("another device is not limited");
 }
+
+/// The attack the review found: a live handshake signed by the attacker, carrying the victim's
+/// key in a header the gate never checks for live, was charged to the victim's rate budget.
+#[test]
+fn no_one_can_spend_another_devices_rate_budget() {
+    let env = ["--env".to_owned(), "ratelimit-test".to_owned()];
+    let dev = WranglerDev::start_with_args(&temp_dir("ops-rate-spoof"), &env);
+    let url = dev.url();
+    let victim = http_device_with_store(&url, "victim", MemoryStore::new());
+    block_on(victim.create_vault("spoofed")).unwrap();
+    let victim_key = block_on(victim.live_request()).unwrap().auth.unwrap().headers()[0].1.clone();
+    let attacker = http_device_with_store(&url, "attacker", MemoryStore::new());
+    block_on(attacker.request_join("spoofed")).unwrap();
+    for _ in 0..10 {
+        let own = block_on(attacker.live_request()).unwrap();
+        let query = own.auth.as_ref().map(|auth| auth.to_query()).unwrap();
+        let _ = ureq::get(&format!("{url}{}?{query}", own.path))
+            .set("upgrade", "websocket")
+            .set("connection", "Upgrade")
+            .set("sec-websocket-version", "13")
+            .set("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ==")
+            .set(meta_secret_core::sync::wire::HEADER_DEVICE_KEY, &victim_key)
+            .call();
+    }
+    block_on(victim.sync()).expect("the victim's budget (5 a minute) is its own");
+}
