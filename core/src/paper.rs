@@ -22,6 +22,63 @@ pub enum KitError {
     UnknownWord(usize),
     #[error("the words do not check out: one is wrong, or two are swapped")]
     Checksum,
+    #[error("this is a kit card of format {0}; this version reads format 1")]
+    CardVersion(String),
+    #[error("the kit card names no valid vault: {0}")]
+    CardVault(String),
+}
+
+impl KitError {
+    /// The 1-based position of the word at fault, when one word is.
+    pub fn position(&self) -> Option<usize> {
+        match self {
+            KitError::UnknownWord(position) => Some(*position),
+            _ => None,
+        }
+    }
+}
+
+/// The first line of a kit card's text (its QR code): the format, versioned.
+pub const CARD_PREFIX: &str = "meta-secret-kit/";
+const CARD_VERSION: &str = "1";
+
+/// What a kit's QR code holds, or what a person pastes: the vault and the words.
+pub struct KitCard {
+    pub vault: Option<String>,
+    pub seed: KitSeed,
+}
+
+impl KitCard {
+    /// The card's text: `meta-secret-kit/1`, the vault name and the 24 words, one per line.
+    pub fn text(vault: &str, seed: &KitSeed) -> Zeroizing<String> {
+        Zeroizing::new(format!("{CARD_PREFIX}{CARD_VERSION}\n{vault}\n{}", seed.words().as_str()))
+    }
+
+    /// Reads a card's text, or bare words (then the vault is not named).
+    pub fn parse(text: &str) -> Result<KitCard, KitError> {
+        let text = text.trim();
+        let Some(rest) = text.strip_prefix(CARD_PREFIX) else {
+            return Ok(KitCard { vault: None, seed: KitSeed::from_words(text)? });
+        };
+        let mut lines = rest.lines().map(str::trim).filter(|line| !line.is_empty());
+        let version = lines.next().unwrap_or_default();
+        if version != CARD_VERSION {
+            return Err(KitError::CardVersion(version.chars().take(16).collect()));
+        }
+        let vault = lines.next().unwrap_or_default();
+        crate::event::VaultName::parse(vault).map_err(|e| KitError::CardVault(e.to_string()))?;
+        let words = Zeroizing::new(lines.collect::<Vec<_>>().join(" "));
+        Ok(KitCard { vault: Some(vault.to_string()), seed: KitSeed::from_words(&words)? })
+    }
+}
+
+/// The kit words that start with `prefix` (lowercase), for autocomplete.
+pub fn words_starting_with(prefix: &str) -> Vec<&'static str> {
+    let prefix = prefix.trim().to_ascii_lowercase();
+    if prefix.is_empty() {
+        return Vec::new();
+    }
+    bip39::Language::English.words_by_prefix(&prefix).to_vec()
 }
 
 /// A kit's secret: held only while a kit is made or used, and wiped on drop.
@@ -137,5 +194,27 @@ mod tests {
         assert_eq!(broken, Some(KitError::Checksum));
         // The message never repeats a word.
         assert!(!KitError::UnknownWord(5).to_string().contains("notaword"));
+    }
+
+    #[test]
+    fn a_card_names_its_vault_and_is_versioned() {
+        let seed = KitSeed(Zeroizing::new([7u8; 32]));
+        let text = KitCard::text("family", &seed);
+        assert!(text.starts_with("meta-secret-kit/1\nfamily\nalpha "), "{}", text.as_str());
+        let card = KitCard::parse(&format!("  {}\r\n", text.as_str())).unwrap();
+        assert_eq!(card.vault.as_deref(), Some("family"));
+        assert_eq!(card.seed.words(), seed.words());
+        let bare = KitCard::parse(&seed.words()).unwrap();
+        assert_eq!((bare.vault, bare.seed.words()), (None, seed.words()));
+        let later = text.replacen("kit/1", "kit/2", 1);
+        assert_eq!(KitCard::parse(&later).err(), Some(KitError::CardVersion("2".into())));
+        assert!(matches!(KitCard::parse("meta-secret-kit/1\n\u{202e}x\nalpha"), Err(KitError::CardVault(_))));
+    }
+
+    #[test]
+    fn completions_come_from_the_word_list() {
+        assert_eq!(words_starting_with("zo"), ["zone", "zoo"]);
+        assert_eq!(words_starting_with(" ZOO"), ["zoo"]);
+        assert!(words_starting_with("").is_empty() && words_starting_with("qq").is_empty());
     }
 }

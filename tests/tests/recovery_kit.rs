@@ -203,3 +203,55 @@ fn two_kits_bring_back_every_secret_when_both_devices_are_lost_and_the_seed_goes
         }
     }
 }
+
+#[test]
+fn a_member_adds_a_kit_whose_card_brings_it_back() {
+    use meta_secret_core::paper::KitCard;
+    let net = Net::new();
+    let devices = vault_of(&net, "card", 2);
+    let (a, b) = (&devices[0], &devices[1]);
+    let id = block_on(a.add_secret("bank", b"the bank password", 2)).unwrap().id;
+    let kit = block_on(a.add_recovery_kit("Recovery kit 1", net.server.transport(), Box::new(net.clock.clone())))
+        .expect("a member makes a kit");
+    assert_eq!(kit.vault, "card");
+    // The kit waits for the quorum like any join; b sees the code the printed page shows.
+    block_on(b.sync()).unwrap();
+    assert_eq!(block_on(b.verification_code_of(&kit.member.id)).unwrap(), kit.verification_code);
+    assert_eq!(
+        block_on(b.votes(&meta_secret_core::vault::Proposal::Accept { device: kit.member.id.clone() })).unwrap().0,
+        1
+    );
+    block_on(b.accept(&kit.member.id)).unwrap();
+    for _ in 0..4 {
+        block_on(a.sync()).unwrap();
+        block_on(b.sync()).unwrap();
+    }
+    let card = KitCard::text(&kit.vault, &kit.seed);
+    drop(kit); // the page was printed; the seed is wiped
+
+    // b is lost; the card typed in on a's browser stands in for it.
+    let read = KitCard::parse(&card).unwrap();
+    let keys = read.seed.device_keys("Recovery kit 1").unwrap();
+    let session = block_on(VaultClient::open_with_keys(
+        MemoryStore::new(),
+        net.server.transport(),
+        Box::new(net.clock.clone()),
+        keys,
+    ))
+    .unwrap();
+    block_on(session.attach(read.vault.as_deref().unwrap())).expect("the card's vault and words");
+    let claim = block_on(a.request_recovery(&id)).unwrap();
+    block_on(session.sync()).unwrap();
+    block_on(session.approve(&claim)).unwrap();
+    assert_eq!(block_on(a.reveal(&claim)).unwrap(), b"the bank password");
+}
+
+#[test]
+fn only_a_member_adds_a_kit() {
+    let net = Net::new();
+    let _devices = vault_of(&net, "members-only", 2);
+    let stranger = net.device("stranger");
+    block_on(stranger.request_join("members-only")).unwrap();
+    let refused = block_on(stranger.add_recovery_kit("kit", net.server.transport(), Box::new(net.clock.clone())));
+    assert_eq!(refused.err().map(|e| e.code()), Some(ErrorCode::NotMember));
+}

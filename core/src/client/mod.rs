@@ -1,6 +1,7 @@
 //! The device-side API: one call per flow. Each call queues a signed event and syncs it, so a
 //! flow's result is what the server's copy of the vault aggregate decided.
 
+mod kit;
 mod orchestrator;
 pub mod planner;
 #[cfg(test)]
@@ -8,6 +9,7 @@ mod planner_tests;
 mod secrets;
 pub mod shares;
 
+pub use kit::NewKit;
 pub use orchestrator::OrchestratorReport;
 pub use secrets::{ClaimInfo, SecretInfo, MAX_SECRET_BYTES, MAX_SECRET_NAME_CHARS};
 
