@@ -10,6 +10,10 @@ features=()
 if [ -n "${META_SECRET_FEATURES:-}" ]; then
   features=(--features "$META_SECRET_FEATURES")
 fi
+# META_SECRET_NO_DEFAULT_FEATURES=1: the package without its default features (figure 8b).
+if [ -n "${META_SECRET_NO_DEFAULT_FEATURES:-}" ]; then
+  features+=(--no-default-features)
+fi
 
 cargo build -p meta-secret-wasm --target wasm32-unknown-unknown --profile wasm-release "${features[@]}"
 rm -rf "$pkg"

@@ -19,6 +19,8 @@ step "clippy (wasm32 core, wasm and worker)"
 cargo clippy -p meta-secret-core -p meta-secret-wasm -p meta-secret-worker --target wasm32-unknown-unknown \
   --all-targets -- -D warnings
 cargo clippy -p meta-secret-wasm --target wasm32-unknown-unknown --features bench -- -D warnings
+# Without recovery kits: the build bench figure 8b compares against.
+cargo clippy -p meta-secret-wasm --target wasm32-unknown-unknown --no-default-features -- -D warnings
 
 step "core builds for wasm32"
 cargo build -p meta-secret-core --target wasm32-unknown-unknown

@@ -1,7 +1,7 @@
 // The meta-secret demo: each panel is one device with its own IndexedDB database. The first panel
 // is this browser; the playground adds simulated devices side by side so one person can try the
 // whole flow. Everything shown from other devices goes through textContent, never HTML.
-import init, { MetaSecret } from "./pkg/meta_secret.js";
+import init, { MetaSecret, checkRecoveryWords, recoveryWordCompletions } from "./pkg/meta_secret.js";
 
 const SERVER = location.origin;
 const SIMULATED_KEY = "meta-secret-demo-simulated";
@@ -51,8 +51,9 @@ const STATUS_TEXT = {
 };
 
 class DevicePanel {
-  constructor(slot, title) {
+  constructor(slot, title, { kit = false } = {}) {
     this.slot = slot;
+    this.kit = kit;
     this.root = document.getElementById("device-template").content.firstElementChild.cloneNode(true);
     this.root.dataset.slot = slot;
     this.q(".device-title").textContent = title;
@@ -61,6 +62,11 @@ class DevicePanel {
     this.status = undefined;
     this.subscription = null;
     this.bindForms();
+    if (kit) {
+      this.q(".setup").hidden = true;
+      this.q(".kit-setup").hidden = false;
+      return;
+    }
     const remembered = localStorage.getItem(NAME_KEY(slot));
     if (remembered) this.q(".setup [name=deviceName]").value = remembered;
   }
@@ -100,6 +106,22 @@ class DevicePanel {
         await this.refresh(false);
       });
     });
+    this.q(".add-kit").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const label = new FormData(event.target).get("label").trim() || undefined;
+      this.run(async () => {
+        showKitToPrint(await this.device.addRecoveryKit(label));
+        await this.refresh(false);
+      });
+    });
+    this.q(".kit-setup").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const form = new FormData(event.target);
+      this.run(() => this.openKit(form.get("words"), form.get("vault").trim()));
+    });
+    const words = this.q(".kit-setup [name=words]");
+    words.addEventListener("input", () => this.checkWords(words));
+    this.q(".close-kit").addEventListener("click", () => this.run(() => this.closeKit()));
     this.q(".share-now").addEventListener("click", () =>
       this.confirmAction(`Approve ${this.q(".share-to").textContent} and give them your shares?`, () => this.device.shareWithNewMembers()));
     this.q(".leave").addEventListener("click", () => {
@@ -174,6 +196,47 @@ class DevicePanel {
     await this.refresh(Boolean(this.vault));
   }
 
+  /** Feedback while typing: which word is wrong, the checksum, and completions of the last word. */
+  checkWords(textarea) {
+    const check = checkRecoveryWords(textarea.value);
+    const status = this.q(".kit-check");
+    status.classList.toggle("ok", check.ok);
+    status.classList.toggle("bad", !check.ok && check.problem !== "WORD_COUNT");
+    if (check.ok) status.textContent = `All 24 words check out${check.vault ? ` (vault ${check.vault})` : ""}.`;
+    else if (check.problem === "WORD_COUNT") status.textContent = `${check.wordCount} of 24 words.`;
+    else status.textContent = check.message;
+    const last = /([A-Za-z]+)$/.exec(textarea.value)?.[1] ?? "";
+    const options = last.length >= 2 ? recoveryWordCompletions(last).slice(0, 8) : [];
+    const suggest = this.q(".kit-suggest");
+    suggest.replaceChildren(...(options.length === 1 && options[0] === last.toLowerCase() ? [] : options).map((word) =>
+      button(word, () => {
+        textarea.value = textarea.value.slice(0, textarea.value.length - last.length) + word + " ";
+        textarea.focus();
+        this.checkWords(textarea);
+      }, "secondary")));
+  }
+
+  async openKit(words, vault) {
+    this.device = await MetaSecret.openRecoveryKit({ serverUrl: SERVER, words, vault: vault || undefined });
+    const form = this.q(".kit-setup");
+    form.reset();
+    form.hidden = true;
+    this.q(".kit-check").textContent = "";
+    this.q(".kit-suggest").replaceChildren();
+    this.q(".device-title").textContent = `Recovery kit ${shortId(this.device.device.id)} (this session only)`;
+    this.vault = await this.device.vaultName();
+    this.status = "member";
+    this.subscription = this.device.subscribe((event) => this.onLive(event));
+    await this.refresh(false);
+  }
+
+  /** Ends the kit's session: its keys and its copy of the log are dropped. */
+  async closeKit() {
+    this.subscription?.unsubscribe();
+    await this.device?.close();
+    this.root.remove();
+  }
+
   setSyncState(text) {
     const node = this.q(".sync-state");
     node.textContent = text;
@@ -222,7 +285,9 @@ class DevicePanel {
     const view = await this.device.view();
     const { members, pending, declined, removed, secrets, claims, requiredVotes } = view;
     this.q(".vault-name").textContent = this.vault;
-    this.q(".you").textContent = "a member";
+    this.q(".you").textContent = this.kit ? "a recovery kit (this session only)" : "a member";
+    for (const part of [".add-secret", ".kit-maker", ".leave"]) this.q(part).hidden = this.kit;
+    this.q(".close-kit").hidden = !this.kit;
     this.q(".n").textContent = String(members.length);
     this.q(".fingerprint").textContent = view.fingerprint;
     if (view.fork) this.showError(`FORK_DETECTED: ${view.fork}`);
@@ -317,8 +382,32 @@ class DevicePanel {
   }
 }
 
-function addPanel(slot, title) {
-  const panel = new DevicePanel(slot, title);
+/** The printable kit page, shown once; "done" wipes it from the page. */
+function showKitToPrint(kit) {
+  const page = document.getElementById("kit-print");
+  const set = (selector, text) => (page.querySelector(selector).textContent = text);
+  set(".kit-vault", kit.vault);
+  set(".kit-label", kit.label);
+  set(".kit-fingerprint", `paper · ${shortId(kit.id)} (${kit.id})`);
+  set(".kit-code", kit.verificationCode);
+  set(".kit-date", new Date(kit.createdAt).toLocaleString());
+  page.querySelector(".kit-words").replaceChildren(...kit.words.split(" ").map((word) => el("li", word)));
+  // The SVG is the package's own rendering of the card text, parsed as SVG (no HTML parsing).
+  const svg = new DOMParser().parseFromString(kit.qrSvg, "image/svg+xml").documentElement;
+  page.querySelector(".kit-qr").replaceChildren(document.importNode(svg, true));
+  page.hidden = false;
+}
+
+function hideKitToPrint() {
+  const page = document.getElementById("kit-print");
+  for (const part of [".kit-vault", ".kit-label", ".kit-fingerprint", ".kit-code", ".kit-date"]) page.querySelector(part).textContent = "";
+  page.querySelector(".kit-words").replaceChildren();
+  page.querySelector(".kit-qr").replaceChildren();
+  page.hidden = true;
+}
+
+function addPanel(slot, title, options) {
+  const panel = new DevicePanel(slot, title, options);
   document.getElementById("devices").append(panel.root);
   return panel;
 }
@@ -334,6 +423,13 @@ async function boot() {
     const panel = addPanel(`sim-${count}`, `Simulated device ${count}`);
     panel.q(".setup [name=deviceName]").focus();
   });
+  let kits = 0;
+  document.getElementById("use-kit").addEventListener("click", () => {
+    const panel = addPanel(`kit-${++kits}`, "Recovery kit", { kit: true });
+    panel.q(".kit-setup [name=words]").focus();
+  });
+  document.querySelector("#kit-print .kit-print-now").addEventListener("click", () => window.print());
+  document.querySelector("#kit-print .kit-done").addEventListener("click", hideKitToPrint);
   document.getElementById("boot").textContent = "Ready";
 }
 

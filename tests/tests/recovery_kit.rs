@@ -211,8 +211,13 @@ fn a_member_adds_a_kit_whose_card_brings_it_back() {
     let devices = vault_of(&net, "card", 2);
     let (a, b) = (&devices[0], &devices[1]);
     let id = block_on(a.add_secret("bank", b"the bank password", 2)).unwrap().id;
-    let kit = block_on(a.add_recovery_kit("Recovery kit 1", net.server.transport(), Box::new(net.clock.clone())))
-        .expect("a member makes a kit");
+    let kit = block_on(a.add_recovery_kit(
+        "Recovery kit 1",
+        MemoryStore::new(),
+        net.server.transport(),
+        Box::new(net.clock.clone()),
+    ))
+    .expect("a member makes a kit");
     assert_eq!(kit.vault, "card");
     // The kit waits for the quorum like any join; b sees the code the printed page shows.
     block_on(b.sync()).unwrap();
@@ -252,6 +257,11 @@ fn only_a_member_adds_a_kit() {
     let _devices = vault_of(&net, "members-only", 2);
     let stranger = net.device("stranger");
     block_on(stranger.request_join("members-only")).unwrap();
-    let refused = block_on(stranger.add_recovery_kit("kit", net.server.transport(), Box::new(net.clock.clone())));
+    let refused = block_on(stranger.add_recovery_kit(
+        "kit",
+        MemoryStore::new(),
+        net.server.transport(),
+        Box::new(net.clock.clone()),
+    ));
     assert_eq!(refused.err().map(|e| e.code()), Some(ErrorCode::NotMember));
 }

@@ -15,6 +15,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 use zeroize::Zeroizing;
 
+use crate::device_store::DeviceStore;
 use crate::fetch_transport::FetchTransport;
 use crate::idb_store::IdbStore;
 use crate::js_error::{client_error, invalid_input, js_error, CLOSED};
@@ -24,10 +25,12 @@ use crate::types::{
     AddSecretOptions, Claim, Device, LogStatus, OpenOptions, Secret, SyncResult, VaultStatus, VaultView,
 };
 
-pub type Client = VaultClient<IdbStore, FetchTransport>;
+pub type Client = VaultClient<DeviceStore, FetchTransport>;
 
 pub struct Inner {
-    pub client: Client,
+    /// Taken out on `close()`, so the keys are dropped (and wiped) once in-flight calls end.
+    client: RefCell<Option<Rc<Client>>>,
+    device: Device,
     pub server_url: String,
     closed: Cell<bool>,
     subscriptions: RefCell<Subscriptions>,
@@ -36,17 +39,17 @@ pub struct Inner {
 /// One device: its keys and log in IndexedDB, syncing with the server at `serverUrl`.
 #[wasm_bindgen]
 pub struct MetaSecret {
-    inner: Rc<Inner>,
+    pub(crate) inner: Rc<Inner>,
 }
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     // Absent optionals become `undefined`, as the generated TypeScript says.
     value.serialize(&serde_wasm_bindgen::Serializer::new()).map_err(|e| js_error("INTERNAL", e))
 }
 
 /// A string argument, read inside the returned promise: `null`, numbers or objects reject with
 /// `INVALID_INPUT` instead of throwing at the call.
-fn text_arg(value: &JsValue, what: &str) -> Result<String, JsValue> {
+pub(crate) fn text_arg(value: &JsValue, what: &str) -> Result<String, JsValue> {
     value.as_string().ok_or_else(|| invalid_input(format!("{what} must be a string")))
 }
 
@@ -56,7 +59,7 @@ fn device_id(text: &str) -> Result<DeviceId, JsValue> {
 
 /// serde-wasm-bindgen reads only the fields a struct names, so `deny_unknown_fields` never fires;
 /// a misspelt option must still be refused rather than silently ignored.
-fn refuse_unknown_keys(value: &JsValue, known: &[&str], what: &str) -> Result<(), JsValue> {
+pub(crate) fn refuse_unknown_keys(value: &JsValue, known: &[&str], what: &str) -> Result<(), JsValue> {
     let Some(object) = value.dyn_ref::<js_sys::Object>() else {
         return Ok(()); // not an object: deserialization reports the type error
     };
@@ -102,7 +105,7 @@ impl MetaSecret {
         }
         let work_factor = options.key_work_factor.unwrap_or(KeyProtection::DEFAULT_WORK_FACTOR);
         KeyProtection::check_work_factor(work_factor).map_err(|e| client_error(e.into()))?;
-        let store = IdbStore::open(&options.db_name).await.map_err(|e| client_error(e.into()))?;
+        let idb = IdbStore::open(&options.db_name).await.map_err(|e| client_error(e.into()))?;
         let setup = DeviceSetup {
             name: &options.device_name,
             kind: options.device_kind.map_or(DeviceKind::Browser, Into::into),
@@ -110,97 +113,89 @@ impl MetaSecret {
             work_factor,
         };
         let transport = FetchTransport::new(&options.server_url);
-        let keys = crate::kdf::load_or_create_keys(&store, &options.db_name, &setup).await?;
+        let keys = crate::kdf::load_or_create_keys(&idb, &options.db_name, &setup).await?;
+        let store = DeviceStore::Idb(idb);
         let client = match VaultClient::open_with_keys(store, transport, Box::new(JsClock), keys).await {
             Ok(client) => client,
             Err(error) => return Err(client_error(error)),
         };
-        let inner = Inner {
-            client,
-            server_url: options.server_url,
-            closed: Cell::new(false),
-            subscriptions: RefCell::new(Subscriptions::default()),
-        };
-        Ok(MetaSecret { inner: Rc::new(inner) })
+        Ok(MetaSecret { inner: Rc::new(Inner::new(client, options.server_url)) })
     }
 
-    fn run<F, Fut>(&self, call: F) -> Promise
+    pub(crate) fn run<F, Fut>(&self, call: F) -> Promise
     where
-        F: FnOnce(Rc<Inner>) -> Fut + 'static,
+        F: FnOnce(Rc<Client>) -> Fut + 'static,
         Fut: Future<Output = Result<JsValue, JsValue>> + 'static,
     {
-        let inner = self.inner.clone();
+        let client = self.inner.client();
         future_to_promise(async move {
-            if inner.closed.get() {
-                return Err(js_error(CLOSED, "this MetaSecret was closed"));
-            }
-            call(inner).await
+            let client = client.ok_or_else(|| js_error(CLOSED, "this MetaSecret was closed"))?;
+            call(client).await
         })
     }
 
     /// This device.
     #[wasm_bindgen(getter, unchecked_return_type = "Device")]
     pub fn device(&self) -> JsValue {
-        to_js(&Device::from(self.inner.client.device())).unwrap_or(JsValue::NULL)
+        to_js(&self.inner.device).unwrap_or(JsValue::NULL)
     }
 
     /// The vault this device belongs to or asked to join, if any (kept across reloads).
     #[wasm_bindgen(js_name = vaultName, unchecked_return_type = "Promise<string | undefined>")]
     pub fn vault_name(&self) -> Promise {
-        self.run(|inner| async move {
-            Ok(inner.client.gateway().vault().await.map_or(JsValue::UNDEFINED, |v| JsValue::from_str(v.as_str())))
+        self.run(|client| async move {
+            Ok(client.gateway().vault().await.map_or(JsValue::UNDEFINED, |v| JsValue::from_str(v.as_str())))
         })
     }
 
     #[wasm_bindgen(js_name = createVault, unchecked_return_type = "Promise<void>")]
     pub fn create_vault(&self, #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue) -> Promise {
-        self.run(|inner| async move {
+        self.run(|client| async move {
             let name = text_arg(&name, "name")?;
-            done(inner.client.create_vault(&name).await)
+            done(client.create_vault(&name).await)
         })
     }
 
     /// Asks to join `name`; resolves with this device's status (normally `"pending"`).
     #[wasm_bindgen(js_name = requestJoin, unchecked_return_type = "Promise<VaultStatus>")]
     pub fn request_join(&self, #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue) -> Promise {
-        self.run(|inner| async move {
+        self.run(|client| async move {
             let name = text_arg(&name, "name")?;
 
-            to_js(&VaultStatus::from(inner.client.request_join(&name).await.map_err(client_error)?))
+            to_js(&VaultStatus::from(client.request_join(&name).await.map_err(client_error)?))
         })
     }
 
     /// This device's standing in `name`, readable without being a member.
     #[wasm_bindgen(unchecked_return_type = "Promise<VaultStatus>")]
     pub fn status(&self, #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue) -> Promise {
-        self.run(|inner| async move {
+        self.run(|client| async move {
             let name = text_arg(&name, "name")?;
-            to_js(&VaultStatus::from(inner.client.status(&name).await.map_err(client_error)?))
+            to_js(&VaultStatus::from(client.status(&name).await.map_err(client_error)?))
         })
     }
 
     #[wasm_bindgen(unchecked_return_type = "Promise<Device[]>")]
     pub fn members(&self) -> Promise {
-        self.run(|inner| async move { devices(inner.client.members().await) })
+        self.run(|client| async move { devices(client.members().await) })
     }
 
     #[wasm_bindgen(js_name = pendingRequests, unchecked_return_type = "Promise<Device[]>")]
     pub fn pending_requests(&self) -> Promise {
-        self.run(|inner| async move { devices(inner.client.pending_requests().await) })
+        self.run(|client| async move { devices(client.pending_requests().await) })
     }
 
     /// Devices that were removed or left (they can never come back under the same keys).
     #[wasm_bindgen(js_name = removedDevices, unchecked_return_type = "Promise<Device[]>")]
     pub fn removed_devices(&self) -> Promise {
-        self.run(|inner| async move { devices(inner.client.devices().await.map(|lists| lists.removed)) })
+        self.run(|client| async move { devices(client.devices().await.map(|lists| lists.removed)) })
     }
 
     /// Devices by standing, secrets and claims as of the last sync, without a request: what a page
     /// redraws from after each `subscribe` event or flow (those already synced).
     #[wasm_bindgen(unchecked_return_type = "Promise<VaultView>")]
     pub fn view(&self) -> Promise {
-        self.run(|inner| async move {
-            let client = &inner.client;
+        self.run(|client| async move {
             let lists = client.devices().await.map_err(client_error)?;
             let governance = client.governance().await.map_err(client_error)?;
             let secrets = client.secrets().await.map_err(client_error)?;
@@ -218,21 +213,21 @@ impl MetaSecret {
     /// `verificationCode` its view lists for this device.
     #[wasm_bindgen(js_name = verificationCode, unchecked_return_type = "Promise<string>")]
     pub fn verification_code(&self, #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue) -> Promise {
-        self.run(|inner| async move {
+        self.run(|client| async move {
             let name = text_arg(&name, "name")?;
-            Ok(JsValue::from_str(&inner.client.verification_code(&name).map_err(client_error)?))
+            Ok(JsValue::from_str(&client.verification_code(&name).map_err(client_error)?))
         })
     }
 
     /// Votes to change the quorum (2 to 32); it changes once the current quorum voted.
     #[wasm_bindgen(js_name = setQuorum, unchecked_return_type = "Promise<void>")]
     pub fn set_quorum(&self, #[wasm_bindgen(unchecked_param_type = "number")] quorum: JsValue) -> Promise {
-        self.run(move |inner| async move {
+        self.run(move |client| async move {
             let quorum = quorum
                 .as_f64()
                 .filter(|q| q.fract() == 0.0 && (0.0..=255.0).contains(q))
                 .ok_or_else(|| invalid_input("quorum must be a whole number"))?;
-            done(inner.client.set_quorum(quorum as u8).await)
+            done(client.set_quorum(quorum as u8).await)
         })
     }
 
@@ -243,9 +238,9 @@ impl MetaSecret {
         &self,
         #[wasm_bindgen(js_name = deviceId, unchecked_param_type = "DeviceId")] device: JsValue,
     ) -> Promise {
-        self.run(|inner| async move {
+        self.run(|client| async move {
             let device = text_arg(&device, "device")?;
-            done(inner.client.accept(&device_id(&device)?).await)
+            done(client.accept(&device_id(&device)?).await)
         })
     }
 
@@ -253,7 +248,7 @@ impl MetaSecret {
     /// and of dealing this device's shares to them.
     #[wasm_bindgen(js_name = shareWithNewMembers, unchecked_return_type = "Promise<void>")]
     pub fn share_with_new_members(&self) -> Promise {
-        self.run(|inner| async move { done(inner.client.share_with_new_members().await) })
+        self.run(|client| async move { done(client.share_with_new_members().await) })
     }
 
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
@@ -261,16 +256,16 @@ impl MetaSecret {
         &self,
         #[wasm_bindgen(js_name = deviceId, unchecked_param_type = "DeviceId")] device: JsValue,
     ) -> Promise {
-        self.run(|inner| async move {
+        self.run(|client| async move {
             let device = text_arg(&device, "device")?;
-            done(inner.client.decline(&device_id(&device)?).await)
+            done(client.decline(&device_id(&device)?).await)
         })
     }
 
     /// Devices whose join request was declined; `reopen` lets one ask again.
     #[wasm_bindgen(js_name = declinedDevices, unchecked_return_type = "Promise<Device[]>")]
     pub fn declined_devices(&self) -> Promise {
-        self.run(|inner| async move { devices(inner.client.devices().await.map(|lists| lists.declined)) })
+        self.run(|client| async move { devices(client.devices().await.map(|lists| lists.declined)) })
     }
 
     /// Re-admits a declined device: it becomes an outsider again and may ask to join.
@@ -279,9 +274,9 @@ impl MetaSecret {
         &self,
         #[wasm_bindgen(js_name = deviceId, unchecked_param_type = "DeviceId")] device: JsValue,
     ) -> Promise {
-        self.run(|inner| async move {
+        self.run(|client| async move {
             let device = text_arg(&device, "device")?;
-            done(inner.client.reopen(&device_id(&device)?).await)
+            done(client.reopen(&device_id(&device)?).await)
         })
     }
 
@@ -291,15 +286,15 @@ impl MetaSecret {
         &self,
         #[wasm_bindgen(js_name = deviceId, unchecked_param_type = "DeviceId")] device: JsValue,
     ) -> Promise {
-        self.run(|inner| async move {
+        self.run(|client| async move {
             let device = text_arg(&device, "device")?;
-            done(inner.client.remove_device(&device_id(&device)?).await)
+            done(client.remove_device(&device_id(&device)?).await)
         })
     }
 
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn leave(&self) -> Promise {
-        self.run(|inner| async move { done(inner.client.leave().await) })
+        self.run(|client| async move { done(client.leave().await) })
     }
 
     /// Splits `secret` k-of-n over the members, k = `options.threshold`.
@@ -310,22 +305,22 @@ impl MetaSecret {
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] secret: JsValue,
         options: Ts<AddSecretOptions>,
     ) -> Promise {
-        self.run(|inner| async move {
+        self.run(|client| async move {
             let name = text_arg(&name, "name")?;
 
             let bytes = Zeroizing::new(secret_bytes(&secret)?);
             refuse_unknown_keys(&options.js_value(), AddSecretOptions::KEYS, "addSecret options")?;
             let options = options.to_rust().map_err(|e| invalid_input(format!("addSecret options: {e}")))?;
-            let info = inner.client.add_secret(&name, &bytes, options.threshold).await.map_err(client_error)?;
+            let info = client.add_secret(&name, &bytes, options.threshold).await.map_err(client_error)?;
             to_js(&Secret::from(info))
         })
     }
 
     #[wasm_bindgen(unchecked_return_type = "Promise<Secret[]>")]
     pub fn secrets(&self) -> Promise {
-        self.run(|inner| async move {
+        self.run(|client| async move {
             let secrets: Vec<Secret> =
-                inner.client.secrets().await.map_err(client_error)?.into_iter().map(Secret::from).collect();
+                client.secrets().await.map_err(client_error)?.into_iter().map(Secret::from).collect();
             to_js(&secrets)
         })
     }
@@ -336,9 +331,9 @@ impl MetaSecret {
         &self,
         #[wasm_bindgen(js_name = secretId, unchecked_param_type = "SecretId")] secret_id: JsValue,
     ) -> Promise {
-        self.run(|inner| async move {
+        self.run(|client| async move {
             let secret_id = text_arg(&secret_id, "secret_id")?;
-            done(inner.client.delete_secret(&secret_id).await)
+            done(client.delete_secret(&secret_id).await)
         })
     }
 
@@ -348,18 +343,18 @@ impl MetaSecret {
         &self,
         #[wasm_bindgen(js_name = secretId, unchecked_param_type = "SecretId")] secret_id: JsValue,
     ) -> Promise {
-        self.run(|inner| async move {
+        self.run(|client| async move {
             let secret_id = text_arg(&secret_id, "secret_id")?;
 
-            Ok(JsValue::from_str(&inner.client.request_recovery(&secret_id).await.map_err(client_error)?))
+            Ok(JsValue::from_str(&client.request_recovery(&secret_id).await.map_err(client_error)?))
         })
     }
 
     #[wasm_bindgen(js_name = recoveryClaims, unchecked_return_type = "Promise<Claim[]>")]
     pub fn recovery_claims(&self) -> Promise {
-        self.run(|inner| async move {
-            let me = inner.client.device().id.to_string();
-            let claims = inner.client.recovery_claims().await.map_err(client_error)?;
+        self.run(|client| async move {
+            let me = client.device().id.to_string();
+            let claims = client.recovery_claims().await.map_err(client_error)?;
             to_js(&claims.into_iter().map(|c| Claim::from_info(c, &me)).collect::<Vec<_>>())
         })
     }
@@ -369,9 +364,9 @@ impl MetaSecret {
         &self,
         #[wasm_bindgen(js_name = claimId, unchecked_param_type = "ClaimId")] claim_id: JsValue,
     ) -> Promise {
-        self.run(|inner| async move {
+        self.run(|client| async move {
             let claim_id = text_arg(&claim_id, "claim_id")?;
-            done(inner.client.approve(&claim_id).await)
+            done(client.approve(&claim_id).await)
         })
     }
 
@@ -380,9 +375,9 @@ impl MetaSecret {
         &self,
         #[wasm_bindgen(js_name = claimId, unchecked_param_type = "ClaimId")] claim_id: JsValue,
     ) -> Promise {
-        self.run(|inner| async move {
+        self.run(|client| async move {
             let claim_id = text_arg(&claim_id, "claim_id")?;
-            done(inner.client.decline_claim(&claim_id).await)
+            done(client.decline_claim(&claim_id).await)
         })
     }
 
@@ -392,9 +387,9 @@ impl MetaSecret {
         &self,
         #[wasm_bindgen(js_name = claimId, unchecked_param_type = "ClaimId")] claim_id: JsValue,
     ) -> Promise {
-        self.run(|inner| async move {
+        self.run(|client| async move {
             let claim_id = text_arg(&claim_id, "claim_id")?;
-            done(inner.client.cancel_recovery(&claim_id).await)
+            done(client.cancel_recovery(&claim_id).await)
         })
     }
 
@@ -404,10 +399,10 @@ impl MetaSecret {
         &self,
         #[wasm_bindgen(js_name = claimId, unchecked_param_type = "ClaimId")] claim_id: JsValue,
     ) -> Promise {
-        self.run(|inner| async move {
+        self.run(|client| async move {
             let claim_id = text_arg(&claim_id, "claim_id")?;
 
-            let bytes = Zeroizing::new(inner.client.reveal(&claim_id).await.map_err(client_error)?);
+            let bytes = Zeroizing::new(client.reveal(&claim_id).await.map_err(client_error)?);
             Ok(Uint8Array::from(bytes.as_slice()).into())
         })
     }
@@ -418,10 +413,10 @@ impl MetaSecret {
         &self,
         #[wasm_bindgen(js_name = claimId, unchecked_param_type = "ClaimId")] claim_id: JsValue,
     ) -> Promise {
-        self.run(|inner| async move {
+        self.run(|client| async move {
             let claim_id = text_arg(&claim_id, "claim_id")?;
 
-            let bytes = Zeroizing::new(inner.client.reveal(&claim_id).await.map_err(client_error)?);
+            let bytes = Zeroizing::new(client.reveal(&claim_id).await.map_err(client_error)?);
             let text = std::str::from_utf8(&bytes).map_err(|_| invalid_input("the secret is not UTF-8 text"))?;
             Ok(JsValue::from_str(text))
         })
@@ -430,7 +425,7 @@ impl MetaSecret {
     /// Pushes queued events and pulls new commits (one request unless paged).
     #[wasm_bindgen(unchecked_return_type = "Promise<SyncResult>")]
     pub fn sync(&self) -> Promise {
-        self.run(|inner| async move { to_js(&SyncResult::from(&inner.client.sync().await.map_err(client_error)?)) })
+        self.run(|client| async move { to_js(&SyncResult::from(&client.sync().await.map_err(client_error)?)) })
     }
 
     /// Keeps this device in sync: a live WebSocket poke triggers a sync at once, and a timer polls
@@ -455,13 +450,33 @@ impl MetaSecret {
             inner.closed.set(true);
             let subscriptions = std::mem::take(&mut *inner.subscriptions.borrow_mut());
             subscriptions.stop_all();
-            inner.client.gateway().store().close();
+            if let Some(client) = inner.client.borrow_mut().take() {
+                client.gateway().store().close();
+            }
             Ok(JsValue::UNDEFINED)
         })
     }
 }
 
 impl Inner {
+    pub fn new(client: Client, server_url: String) -> Inner {
+        Inner {
+            device: Device::from(client.device()),
+            client: RefCell::new(Some(Rc::new(client))),
+            server_url,
+            closed: Cell::new(false),
+            subscriptions: RefCell::new(Subscriptions::default()),
+        }
+    }
+
+    /// The client, until `close()`.
+    pub fn client(&self) -> Option<Rc<Client>> {
+        if self.closed.get() {
+            return None;
+        }
+        self.client.borrow().clone()
+    }
+
     pub fn is_closed(&self) -> bool {
         self.closed.get()
     }

@@ -5,10 +5,13 @@
 mod api;
 #[cfg(feature = "bench")]
 mod bench;
+mod device_store;
 mod fetch_transport;
 mod idb_store;
 mod js_error;
 mod kdf;
+#[cfg(feature = "recovery-kit")]
+mod kit;
 mod live;
 mod random;
 mod timer;

@@ -155,10 +155,10 @@ async fn run(state: Rc<LiveState>) {
 }
 
 async fn wake(state: &Rc<LiveState>, wake: Wake) {
-    let Some(inner) = state.client() else {
+    let Some(client) = state.client().and_then(|inner| inner.client()) else {
         return;
     };
-    match inner.client.on_wake(wake).await {
+    match client.on_wake(wake).await {
         Ok(Some(report)) => {
             let status_changed = state.last_status.replace(Some(report.status)) != Some(report.status);
             if status_changed || report.pulled > 0 || !report.committed.is_empty() || !report.rejected.is_empty() {
@@ -171,14 +171,14 @@ async fn wake(state: &Rc<LiveState>, wake: Wake) {
 }
 
 async fn connect(state: &Rc<LiveState>) {
-    let Some(inner) = state.client() else {
+    let Some((inner, client)) = state.client().and_then(|inner| Some((inner.clone(), inner.client()?))) else {
         return;
     };
     // Only members may listen; others keep polling until they are accepted.
-    if !matches!(inner.client.state().await, Ok(vault) if vault.is_member(&inner.client.device().id)) {
+    if !matches!(client.state().await, Ok(vault) if vault.is_member(&client.device().id)) {
         return;
     }
-    let request = match inner.client.live_request().await {
+    let request = match client.live_request().await {
         Ok(request) => request,
         Err(error) => return state.emit_error(&error),
     };

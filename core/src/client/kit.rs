@@ -6,7 +6,7 @@ use super::VaultClient;
 use crate::clock::Clock;
 use crate::identity::DeviceInfo;
 use crate::paper::KitSeed;
-use crate::store::{LogStore, MemoryStore};
+use crate::store::LogStore;
 use crate::sync::{ClientError, SyncProtocol};
 
 /// A kit just made: shown once, then dropped (the seed wipes itself).
@@ -21,19 +21,21 @@ pub struct NewKit {
 impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     /// Makes a recovery kit labelled `label` and asks the vault to admit it, with this device's
     /// vote and shares. Other members approve it like any join until the quorum is met.
-    /// `kit_transport` carries the kit's one join request (to this device's server).
-    pub async fn add_recovery_kit<K: SyncProtocol>(
+    /// The kit's one join request goes from a throwaway session on `kit_store` (empty; dropped
+    /// after) over `kit_transport` (to this device's server). They are of this device's types so
+    /// that wasm carries one copy of the client's code.
+    pub async fn add_recovery_kit(
         &self,
         label: &str,
-        kit_transport: K,
+        kit_store: S,
+        kit_transport: T,
         clock: Box<dyn Clock>,
     ) -> Result<NewKit, ClientError> {
         self.sync().await?;
         let state = self.member_state().await?;
         let vault = state.vault.as_str().to_string();
         let seed = KitSeed::generate();
-        let kit =
-            VaultClient::open_with_keys(MemoryStore::new(), kit_transport, clock, seed.device_keys(label)?).await?;
+        let kit = VaultClient::open_with_keys(kit_store, kit_transport, clock, seed.device_keys(label)?).await?;
         kit.request_join(&vault).await?;
         let member = kit.device().clone();
         let verification_code = kit.verification_code(&vault)?;

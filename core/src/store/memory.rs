@@ -31,6 +31,13 @@ impl MemoryStore {
         self.data.lock().map_err(|_| StoreError::Backend("memory store lock poisoned".into()))
     }
 
+    /// Forgets everything (a recovery-kit session that ends).
+    pub fn clear(&self) {
+        if let Ok(mut data) = self.data.lock() {
+            *data = MemoryData::default();
+        }
+    }
+
     /// Every byte the store holds, for tests that scan for leaked plaintext.
     pub fn dump(&self) -> Result<Vec<u8>, StoreError> {
         let data = self.lock()?;

@@ -114,17 +114,46 @@ fn print_table(rows: &[Row]) {
     }
 }
 
-/// 8. The npm package's wasm, if `npm run build` has produced it.
-fn wasm_size() -> Option<Row> {
-    let path = meta_secret_tests::wrangler::repo_root().join("wasm/pkg/meta_secret_bg.wasm");
+/// A package's wasm size: (raw, gzip -9) bytes.
+fn sizes_of(pkg: &std::path::Path) -> Option<(u64, u64)> {
+    let path = pkg.join("meta_secret_bg.wasm");
     let raw = std::fs::metadata(&path).ok()?.len();
     let output = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!("gzip -9 -c '{}' | wc -c", path.display()))
         .output()
         .ok()?;
-    let gzip = String::from_utf8_lossy(&output.stdout).trim().parse().ok()?;
+    Some((raw, String::from_utf8_lossy(&output.stdout).trim().parse().ok()?))
+}
+
+/// 8. The npm package's wasm, if `npm run build` has produced it.
+fn wasm_size() -> Option<Row> {
+    let (raw, gzip) = sizes_of(&meta_secret_tests::wrangler::repo_root().join("wasm/pkg"))?;
     Some(Row::size("8", "client .wasm after wasm-opt -Oz (wasm/pkg)", raw, gzip, 400 * 1024))
+}
+
+/// 8b. What recovery kits (bip39, qrcode, the in-memory kit session) add: the package built
+/// without its `recovery-kit` feature, against wasm/pkg.
+fn kit_size_cost() -> Option<Row> {
+    let root = meta_secret_tests::wrangler::repo_root();
+    let (raw, gzip) = sizes_of(&root.join("wasm/pkg"))?;
+    let pkg = root.join("target/bench-pkg-no-kit");
+    let built = std::process::Command::new("bash")
+        .arg(root.join("scripts/build-npm.sh"))
+        .env("META_SECRET_PKG_DIR", &pkg)
+        .env("META_SECRET_NO_DEFAULT_FEATURES", "1")
+        .status()
+        .ok()?;
+    let (raw_without, gzip_without) = sizes_of(&pkg).filter(|_| built.success())?;
+    Some(Row {
+        id: "8b".into(),
+        what: "recovery kits' share of the .wasm (bip39, qrcode, kit session)".into(),
+        measured: format!("+{} B raw", raw.saturating_sub(raw_without)),
+        baseline: format!("{gzip_without} B gzip without kits"),
+        result: format!("+{} B gzip", gzip.saturating_sub(gzip_without)),
+        goal: "reported (part of figure 8's goal)".into(),
+        met: true,
+    })
 }
 
 fn main() {
@@ -185,6 +214,12 @@ fn main() {
         match wasm_size() {
             Some(row) => rows.push(row),
             None => eprintln!("8: wasm/pkg not built; run `npm run build` first"),
+        }
+    }
+    if wants("8b") {
+        match kit_size_cost() {
+            Some(row) => rows.push(row),
+            None => eprintln!("8b: wasm/pkg not built, or the build without kits failed"),
         }
     }
     print_table(&rows);
