@@ -20,5 +20,7 @@ mod types;
 pub use api::MetaSecret;
 pub use fetch_transport::FetchTransport;
 pub use idb_store::IdbStore;
+#[cfg(feature = "recovery-kit")]
+pub use kit::{check_recovery_words, recovery_word_completions, OpenKitOptions};
 pub use live::Subscription;
 pub use types::{AddSecretOptions, OpenOptions};
