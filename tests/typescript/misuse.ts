@@ -17,4 +17,14 @@ export async function misuse(device: MetaSecret, secretId: SecretId, claimId: Cl
   await MetaSecret.open({ serverUrl: "u", dbName: "d", deviceName: "n", passphrase: "p", typo: 1 });
   // @ts-expect-error the quorum is a number
   await device.setQuorum("3");
+  // @ts-expect-error a kit's label is a string
+  await device.addRecoveryKit(3);
+  // @ts-expect-error a kit needs its words
+  await MetaSecret.openRecoveryKit({ serverUrl: "u", vault: "v" });
+  // @ts-expect-error kit options are checked, unknown keys included
+  await MetaSecret.openRecoveryKit({ serverUrl: "u", words: "w", seed: "s" });
+  const kit = await device.addRecoveryKit("Kit in the safe");
+  // @ts-expect-error a kit's id is a device id, not a secret id
+  await device.deleteSecret(kit.id);
+  await device.removeDevice(kit.id);
 }
