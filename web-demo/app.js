@@ -317,7 +317,9 @@ class DevicePanel {
     });
     this.fill(".pending", pending, (device) => {
       const item = el("li");
-      item.append(el("span", `${device.name} (${shortId(device.id)})`, "grow"));
+      // A kit's words were seen by the device that made it: approvers should know it is one.
+      const kind = device.kind === "paper" ? "recovery kit" : device.kind;
+      item.append(el("span", `${device.name} (${kind} · ${shortId(device.id)})`, "grow"));
       item.append(el("span", `code ${device.verificationCode}`, "meta code"));
       item.append(el("span", `log ${view.fingerprint}`, "meta"));
       item.append(el("span", `${device.votes} of ${requiredVotes} approvals to add ${device.name}`, "meta progress"));

@@ -90,9 +90,13 @@ fn problem(error: &KitError) -> &'static str {
     }
 }
 
+/// Medium error correction: a printed page may be creased or smudged.
+fn qr_code(text: &str) -> Result<QrCode, qrcode::types::QrError> {
+    QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
+}
+
 fn qr_svg(text: &str) -> Result<String, JsValue> {
-    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
-        .map_err(|e| invalid_input(format!("the kit card does not fit a QR code: {e}")))?;
+    let code = qr_code(text).map_err(|e| invalid_input(format!("the kit card does not fit a QR code: {e}")))?;
     Ok(code.render::<svg::Color<'_>>().min_dimensions(256, 256).quiet_zone(true).build())
 }
 
@@ -191,5 +195,44 @@ impl MetaSecret {
             VaultClient::open_with_keys(store, transport, Box::new(JsClock), keys).await.map_err(client_error)?;
         client.attach(&vault).await.map_err(client_error)?;
         Ok(MetaSecret { inner: Rc::new(Inner::new(client, options.server_url)) })
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use meta_secret_core::paper::KitSeed;
+    use qrcode::Color;
+
+    /// Reads a QR code's modules back with rqrr, a decoder written apart from the `qrcode` crate.
+    fn decode(code: &QrCode) -> String {
+        let (width, quiet, scale) = (code.width(), 4, 4);
+        let colors = code.to_colors();
+        let size = (width + 2 * quiet) * scale;
+        let mut image = rqrr::PreparedImage::prepare_from_greyscale(size, size, |x, y| {
+            let (column, row) = (x / scale, y / scale);
+            let inside = (quiet..width + quiet).contains(&column) && (quiet..width + quiet).contains(&row);
+            match inside && colors[(row - quiet) * width + column - quiet] == Color::Dark {
+                true => 0,
+                false => 255,
+            }
+        });
+        let grids = image.detect_grids();
+        assert_eq!(grids.len(), 1, "one code found");
+        grids[0].decode().expect("the code decodes").1
+    }
+
+    #[test]
+    fn the_qr_code_reads_back_as_the_card_text_in_an_independent_decoder() {
+        for vault in ["family", &"v".repeat(64)] {
+            let seed = KitSeed::generate();
+            let text = KitCard::text(vault, &seed);
+            let read = decode(&qr_code(&text).expect("a card fits a QR code"));
+            assert_eq!(read, text.as_str());
+            let card = KitCard::parse(&read).expect("the scanned text is a card");
+            assert_eq!((card.vault.as_deref(), card.seed.words()), (Some(vault), seed.words()));
+            let svg = qr_svg(&text).expect("svg");
+            assert!(svg.contains("<svg") && svg.contains("<path"), "an SVG drawing of the modules");
+        }
     }
 }
