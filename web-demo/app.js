@@ -110,7 +110,7 @@ class DevicePanel {
       event.preventDefault();
       const label = new FormData(event.target).get("label").trim() || undefined;
       this.run(async () => {
-        showKitToPrint(await this.device.addRecoveryKit(label));
+        showKitToPrint(await this.device.addRecoveryKit(label), this);
         await this.refresh(false);
       });
     });
@@ -122,6 +122,7 @@ class DevicePanel {
     const words = this.q(".kit-setup [name=words]");
     words.addEventListener("input", () => this.checkWords(words));
     this.q(".close-kit").addEventListener("click", () => this.run(() => this.closeKit()));
+    this.q(".cancel-kit").addEventListener("click", () => this.run(() => this.closeKit()));
     this.q(".share-now").addEventListener("click", () =>
       this.confirmAction(`Approve ${this.q(".share-to").textContent} and give them your shares?`, () => this.device.shareWithNewMembers()));
     this.q(".leave").addEventListener("click", () => {
@@ -205,7 +206,8 @@ class DevicePanel {
     if (check.ok) status.textContent = `All 24 words check out${check.vault ? ` (vault ${check.vault})` : ""}.`;
     else if (check.problem === "WORD_COUNT") status.textContent = `${check.wordCount} of 24 words.`;
     else status.textContent = check.message;
-    const last = /([A-Za-z]+)$/.exec(textarea.value)?.[1] ?? "";
+    // Only the tail: a regex over a long paste would backtrack for seconds.
+    const last = /([A-Za-z]+)$/.exec(textarea.value.slice(-16))?.[1] ?? "";
     const options = last.length >= 2 ? recoveryWordCompletions(last).slice(0, 8) : [];
     const suggest = this.q(".kit-suggest");
     suggest.replaceChildren(...(options.length === 1 && options[0] === last.toLowerCase() ? [] : options).map((word) =>
@@ -326,7 +328,10 @@ class DevicePanel {
       if (device.votedByMe) {
         item.append(el("span", "you approved", "meta"));
       } else {
-        const question = `Does ${device.name} show the code ${device.verificationCode}? Approve only if it matches.`;
+        const question = device.kind === "paper"
+          ? `${device.name} is a recovery kit. Whoever made it has seen its words, so it is one more vote in their ` +
+            `hands. Approve only if you know who keeps it, and its printed code is ${device.verificationCode}.`
+          : `Does ${device.name} show the code ${device.verificationCode}? Approve only if it matches.`;
         item.append(button("Approve", () => this.confirmAction(question, () => this.device.accept(device.id))));
       }
       item.append(button("Decline", () => this.action(() => this.device.decline(device.id)), "secondary"));
@@ -384,8 +389,13 @@ class DevicePanel {
   }
 }
 
-/** The printable kit page, shown once; "done" wipes it from the page. */
-function showKitToPrint(kit) {
+/** The kit on the printable page and the panel that made it, until the person decides. */
+let shownKit = null;
+
+/** The printable kit page, shown once. The maker's vote comes only when the person says the
+ *  words are stored, so a kit nobody kept can never be approved by accident. */
+function showKitToPrint(kit, panel) {
+  shownKit = { id: kit.id, panel };
   const page = document.getElementById("kit-print");
   const set = (selector, text) => (page.querySelector(selector).textContent = text);
   set(".kit-vault", kit.vault);
@@ -398,6 +408,14 @@ function showKitToPrint(kit) {
   const svg = new DOMParser().parseFromString(kit.qrSvg, "image/svg+xml").documentElement;
   page.querySelector(".kit-qr").replaceChildren(document.importNode(svg, true));
   page.hidden = false;
+}
+
+/** Hides and empties the kit page; `approve` casts the maker's vote, otherwise it declines. */
+function settleShownKit(approve) {
+  const kit = shownKit;
+  shownKit = null;
+  hideKitToPrint();
+  if (kit) kit.panel.action(() => (approve ? kit.panel.device.accept(kit.id) : kit.panel.device.decline(kit.id)));
 }
 
 function hideKitToPrint() {
@@ -431,7 +449,8 @@ async function boot() {
     panel.q(".kit-setup [name=words]").focus();
   });
   document.querySelector("#kit-print .kit-print-now").addEventListener("click", () => window.print());
-  document.querySelector("#kit-print .kit-done").addEventListener("click", hideKitToPrint);
+  document.querySelector("#kit-print .kit-done").addEventListener("click", () => settleShownKit(true));
+  document.querySelector("#kit-print .kit-discard").addEventListener("click", () => settleShownKit(false));
   document.getElementById("boot").textContent = "Ready";
 }
 

@@ -243,9 +243,10 @@ impl DeviceKeys {
         let name = clean_device_name(name);
         validate_device_name(&name)?;
         let hrp = bech32::Hrp::parse("age-secret-key-").map_err(|_| IdentityError::Corrupt)?;
-        let lower = bech32::encode::<bech32::Bech32>(hrp, x25519_secret).map_err(|_| IdentityError::Corrupt)?;
-        let lower = Zeroizing::new(lower);
-        let encoded = Zeroizing::new(lower.to_uppercase());
+        // Written into a buffer sized up front, so no copy of the secret is left behind by growth.
+        let mut encoded = Zeroizing::new(String::with_capacity(128));
+        bech32::encode_upper_to_fmt::<bech32::Bech32, String>(&mut encoded, hrp, x25519_secret)
+            .map_err(|_| IdentityError::Corrupt)?;
         let age = age::x25519::Identity::from_str(&encoded).map_err(|_| IdentityError::Corrupt)?;
         Ok(Self::assemble(SigningKey::from_bytes(signing_seed), age, name, kind))
     }

@@ -22,8 +22,8 @@ pub enum KitError {
     UnknownWord(usize),
     #[error("the words do not check out: one is wrong, or two are swapped")]
     Checksum,
-    #[error("this is a kit card of format {0}; this version reads format 1")]
-    CardVersion(String),
+    #[error("this kit card is of a format this version cannot read (it reads format 1)")]
+    CardVersion,
     #[error("the kit card names no valid vault: {0}")]
     CardVault(String),
 }
@@ -51,26 +51,50 @@ pub struct KitCard {
 impl KitCard {
     /// The card's text: `meta-secret-kit/1`, the vault name and the 24 words, one per line.
     pub fn text(vault: &str, seed: &KitSeed) -> Zeroizing<String> {
-        Zeroizing::new(format!("{CARD_PREFIX}{CARD_VERSION}\n{vault}\n{}", seed.words().as_str()))
+        let words = seed.words();
+        let mut text = Zeroizing::new(String::with_capacity(CARD_PREFIX.len() + vault.len() + words.len() + 8));
+        for part in [CARD_PREFIX, CARD_VERSION, "\n", vault, "\n", words.as_str()] {
+            text.push_str(part);
+        }
+        text
     }
 
-    /// Reads a card's text, or bare words (then the vault is not named).
+    /// Reads a card's text, or bare words (then the vault is not named). Whitespace of any kind
+    /// separates the parts (a scanner or a PDF may join the lines); invisible characters a copy
+    /// may carry are dropped. Errors never repeat what was read.
     pub fn parse(text: &str) -> Result<KitCard, KitError> {
+        let text: Zeroizing<String> = Zeroizing::new(text.chars().filter(|c| !INVISIBLE.contains(c)).collect());
         let text = text.trim();
         let Some(rest) = text.strip_prefix(CARD_PREFIX) else {
             return Ok(KitCard { vault: None, seed: KitSeed::from_words(text)? });
         };
-        let mut lines = rest.lines().map(str::trim).filter(|line| !line.is_empty());
-        let version = lines.next().unwrap_or_default();
-        if version != CARD_VERSION {
-            return Err(KitError::CardVersion(version.chars().take(16).collect()));
+        let mut parts = rest.split_whitespace();
+        if parts.next() != Some(CARD_VERSION) {
+            return Err(KitError::CardVersion);
         }
-        let vault = lines.next().unwrap_or_default();
+        let vault = parts.next().unwrap_or_default();
         crate::event::VaultName::parse(vault).map_err(|e| KitError::CardVault(e.to_string()))?;
-        let words = Zeroizing::new(lines.collect::<Vec<_>>().join(" "));
-        Ok(KitCard { vault: Some(vault.to_string()), seed: KitSeed::from_words(&words)? })
+        let words = rest.split_whitespace().skip(2).collect::<Vec<_>>();
+        let mut joined = Zeroizing::new(String::with_capacity(rest.len()));
+        for word in words {
+            joined.push_str(word);
+            joined.push(' ');
+        }
+        Ok(KitCard { vault: Some(vault.to_string()), seed: KitSeed::from_words(&joined)? })
+    }
+
+    /// How many words `text` holds as a person types it (a card's header not counted).
+    pub fn word_count(text: &str) -> usize {
+        let words = text.split_whitespace();
+        match text.trim_start().starts_with(CARD_PREFIX) {
+            true => words.count().saturating_sub(2),
+            false => words.count(),
+        }
     }
 }
+
+/// Zero-width and soft-hyphen characters that copying from a PDF or a chat can slip in.
+const INVISIBLE: &[char] = &['\u{00AD}', '\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}'];
 
 /// The kit words that start with `prefix` (lowercase), for autocomplete.
 pub fn words_starting_with(prefix: &str) -> Vec<&'static str> {
@@ -95,7 +119,8 @@ impl KitSeed {
     pub fn words(&self) -> Zeroizing<String> {
         // 32 bytes of entropy always make a valid 24-word mnemonic.
         let mnemonic = bip39::Mnemonic::from_entropy(self.0.as_ref()).expect("32 bytes is valid BIP39 entropy");
-        let mut text = Zeroizing::new(String::new());
+        // Sized up front: a growing String would leave copies of the words in freed memory.
+        let mut text = Zeroizing::new(String::with_capacity(KIT_WORDS * 9));
         for (i, word) in mnemonic.words().enumerate() {
             if i > 0 {
                 text.push(' ');
@@ -114,7 +139,13 @@ impl KitSeed {
         if let Some(position) = words.iter().position(|word| !word.chars().all(|c| c.is_ascii_alphabetic())) {
             return Err(KitError::UnknownWord(position + 1));
         }
-        let normalized = Zeroizing::new(words.join(" ").to_ascii_lowercase());
+        let mut normalized = Zeroizing::new(String::with_capacity(text.len()));
+        for (i, word) in words.iter().enumerate() {
+            if i > 0 {
+                normalized.push(' ');
+            }
+            normalized.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+        }
         let mnemonic =
             bip39::Mnemonic::parse_in_normalized(bip39::Language::English, &normalized).map_err(|e| match e {
                 bip39::Error::UnknownWord(index) => KitError::UnknownWord(index + 1),
@@ -207,7 +238,15 @@ mod tests {
         let bare = KitCard::parse(&seed.words()).unwrap();
         assert_eq!((bare.vault, bare.seed.words()), (None, seed.words()));
         let later = text.replacen("kit/1", "kit/2", 1);
-        assert_eq!(KitCard::parse(&later).err(), Some(KitError::CardVersion("2".into())));
+        assert_eq!(KitCard::parse(&later).err(), Some(KitError::CardVersion));
+        // Lines joined by a scanner, and zero-width characters from a copy, still read.
+        let joined = format!("{}\u{200B}", text.replace('\n', " ").replacen("alpha", "al\u{200B}pha", 1));
+        assert_eq!(KitCard::parse(&joined).unwrap().seed.words(), seed.words());
+        // A format error never repeats what follows the prefix (it may be the words).
+        let garbled = format!("meta-secret-kit/1family {}", seed.words().as_str());
+        let error = KitCard::parse(&garbled).err().unwrap().to_string();
+        assert!(!error.contains("alpha") && !error.contains("family"), "{error}");
+        assert_eq!(KitCard::word_count(&text), 24);
         assert!(matches!(KitCard::parse("meta-secret-kit/1\n\u{202e}x\nalpha"), Err(KitError::CardVault(_))));
     }
 

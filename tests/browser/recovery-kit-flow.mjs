@@ -44,12 +44,14 @@ async function makeKit(alice, bob, label, shots) {
     await alice.screenshot({ path: join(shots, "6-recovery-kit-print.png"), fullPage: true });
     await alice.emulateMedia({ media: "screen" });
   }
-  await print.getByRole("button", { name: /stored it safely/ }).click();
+  await print.getByRole("button", { name: /stored it safely: approve/ }).click();
   await print.waitFor({ state: "hidden", timeout: WAIT });
   assert.equal(await alice.locator("#kit-print .kit-words li").count(), 0, "the words leave the page");
   assert.equal((await alice.content()).includes(words.slice(0, 4).join(" ")), false);
 
-  // The kit's join needs the quorum: Bob compares the printed code and approves.
+  // Stored: Alice's vote came with that click. The quorum needs Bob too: he compares the code.
+  await panel(alice).locator(".pending li", { hasText: label }).locator(".meta", { hasText: "you approved" })
+    .waitFor({ timeout: WAIT });
   const request = panel(bob).locator(".pending li", { hasText: label });
   await request.locator(".code", { hasText: code }).waitFor({ timeout: WAIT });
   await request.getByRole("button", { name: "Approve" }).click();
@@ -86,6 +88,7 @@ async function typeKit(page, slot, words, vault, { checkFeedback = false } = {})
   await kit.getByLabel(/kit's vault/).fill(vault);
   await kit.getByRole("button", { name: "Open kit for this session" }).click();
   await kit.locator(".you", { hasText: "recovery kit" }).waitFor({ timeout: WAIT });
+  assert.equal(await box.inputValue(), "", "the typed words leave the form once the kit is open");
   return kit;
 }
 

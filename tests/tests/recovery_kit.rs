@@ -219,6 +219,12 @@ fn a_member_adds_a_kit_whose_card_brings_it_back() {
     ))
     .expect("a member makes a kit");
     assert_eq!(kit.vault, "card");
+    // The maker has not voted yet: the person approves once the words are stored.
+    assert_eq!(
+        block_on(a.votes(&meta_secret_core::vault::Proposal::Accept { device: kit.member.id.clone() })).unwrap().0,
+        0
+    );
+    block_on(a.accept(&kit.member.id)).unwrap();
     // The kit waits for the quorum like any join; b sees the code the printed page shows.
     block_on(b.sync()).unwrap();
     assert_eq!(block_on(b.verification_code_of(&kit.member.id)).unwrap(), kit.verification_code);

@@ -103,6 +103,9 @@ impl MetaSecret {
             (false, true) => return Err(invalid_input("give either a passphrase or insecureNoPassphrase, not both")),
             _ => {}
         }
+        if matches!(options.device_kind, Some(crate::types::DeviceKindName::Paper)) {
+            return Err(invalid_input("paper is the kind of recovery kits; open one with openRecoveryKit"));
+        }
         let work_factor = options.key_work_factor.unwrap_or(KeyProtection::DEFAULT_WORK_FACTOR);
         KeyProtection::check_work_factor(work_factor).map_err(|e| client_error(e.into()))?;
         let idb = IdbStore::open(&options.db_name).await.map_err(|e| client_error(e.into()))?;
@@ -446,8 +449,9 @@ impl MetaSecret {
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn close(&self) -> Promise {
         let inner = self.inner.clone();
+        // Closed at once: a call made right after `close()` rejects with CLOSED.
+        inner.closed.set(true);
         future_to_promise(async move {
-            inner.closed.set(true);
             let subscriptions = std::mem::take(&mut *inner.subscriptions.borrow_mut());
             subscriptions.stop_all();
             if let Some(client) = inner.client.borrow_mut().take() {

@@ -5,6 +5,7 @@
 use std::rc::Rc;
 
 use meta_secret_core::client::VaultClient;
+use meta_secret_core::identity::DeviceKind;
 use meta_secret_core::paper::{self, KitCard, KitError};
 use meta_secret_core::store::MemoryStore;
 use qrcode::render::svg;
@@ -41,6 +42,15 @@ pub struct NewRecoveryKit {
     pub card_text: String,
     /// The QR code of `cardText`, as an SVG document.
     pub qr_svg: String,
+}
+
+impl Drop for NewRecoveryKit {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.words.zeroize();
+        self.card_text.zeroize();
+        self.qr_svg.zeroize();
+    }
 }
 
 /// Options of `MetaSecret.openRecoveryKit`.
@@ -85,7 +95,7 @@ fn problem(error: &KitError) -> &'static str {
         KitError::WordCount(_) => "WORD_COUNT",
         KitError::UnknownWord(_) => "UNKNOWN_WORD",
         KitError::Checksum => "CHECKSUM",
-        KitError::CardVersion(_) => "CARD_VERSION",
+        KitError::CardVersion => "CARD_VERSION",
         KitError::CardVault(_) => "CARD_VAULT",
     }
 }
@@ -136,9 +146,10 @@ pub fn recovery_word_completions(#[wasm_bindgen(unchecked_param_type = "string")
 
 #[wasm_bindgen]
 impl MetaSecret {
-    /// Makes a recovery kit for this device's vault: the kit asks to join, with this device's
-    /// approval; the other members approve it like any join (compare `verificationCode`). Show
-    /// the result once (print it) and drop it: the words are never stored.
+    /// Makes a recovery kit for this device's vault; the kit asks to join. Show the result once
+    /// (print it) and drop it: the words are never stored. Once they are kept safe, approve the
+    /// kit with `accept(kit.id)` (or `decline(kit.id)` to discard it); the other members approve
+    /// it like any join (compare `verificationCode`). A kit session cannot make kits.
     #[wasm_bindgen(js_name = addRecoveryKit, unchecked_return_type = "Promise<NewRecoveryKit>")]
     pub fn add_recovery_kit(
         &self,
@@ -147,6 +158,9 @@ impl MetaSecret {
         let server_url = self.inner.server_url.clone();
         self.run(move |client| async move {
             let label = if label.is_undefined() { DEFAULT_LABEL.to_string() } else { text_arg(&label, "label")? };
+            if client.device().kind == DeviceKind::Paper {
+                return Err(invalid_input("a recovery kit cannot make recovery kits; use a device"));
+            }
             let transport = FetchTransport::new(&server_url);
             let kit_store = DeviceStore::Memory(MemoryStore::new());
             let kit =
@@ -172,6 +186,7 @@ impl MetaSecret {
     /// `NOT_MEMBER`; wrong words with `INVALID_INPUT` naming the word's position.
     #[wasm_bindgen(js_name = openRecoveryKit)]
     pub async fn open_recovery_kit(options: Ts<OpenKitOptions>) -> Result<MetaSecret, JsValue> {
+        console_error_panic_hook::set_once();
         crate::api::refuse_unknown_keys(&options.js_value(), OpenKitOptions::KEYS, "openRecoveryKit options")?;
         let options = options.to_rust().map_err(|e| invalid_input(format!("openRecoveryKit options: {e}")))?;
         let words = Zeroizing::new(options.words);

@@ -41,7 +41,9 @@ async fn a_member_makes_a_kit_and_its_card_opens_a_session_that_stores_nothing()
     assert_eq!(card, format!("meta-secret-kit/1\n{vault}\n{words}"));
     assert!(string(&kit, "qrSvg").contains("<svg"), "an SVG QR code");
     assert_eq!(string(&kit, "verificationCode").len(), 19);
-    // Alone, the maker's vote is the quorum: the kit is a member at once.
+    // The maker votes only when the person says the words are stored; alone, that is the quorum.
+    assert_eq!(array(call(maker.members()).await.unwrap()).len(), 1, "no member before the approval");
+    call(maker.accept(field(&kit, "id"))).await.expect("approve the stored kit");
     let kinds: Vec<String> = array(call(maker.members()).await.unwrap()).iter().map(|d| string(d, "kind")).collect();
     assert_eq!(kinds.iter().filter(|kind| *kind == "paper").count(), 1);
 
@@ -51,8 +53,10 @@ async fn a_member_makes_a_kit_and_its_card_opens_a_session_that_stores_nothing()
     assert_eq!(string(&session.device(), "kind"), "paper");
     assert_eq!(call(session.vault_name()).await.unwrap().as_string(), Some(vault.clone()));
     assert_eq!(array(call(session.members()).await.unwrap()).len(), 2);
-    call(session.close()).await.unwrap();
-    assert_eq!(expect_code(session.members()).await, "CLOSED");
+    assert_eq!(expect_code(session.add_recovery_kit(JsValue::UNDEFINED)).await, "INVALID_INPUT", "kits make no kits");
+    let closing = session.close();
+    assert_eq!(expect_code(session.members()).await, "CLOSED", "closed at once, not a tick later");
+    call(closing).await.unwrap();
     assert_eq!(database_names().await, before, "a kit session writes no database");
 
     // Typed words (any case) with the vault named work too; a kit of this vault is no member of another.
@@ -108,6 +112,12 @@ async fn bad_kit_input_is_refused_with_codes_and_the_helpers_never_throw() {
         array(recovery_word_completions("zo".into())).iter().filter_map(|w| w.as_string()).collect();
     assert_eq!(completions, ["zone", "zoo"]);
 
+    // Only a kit's words make a paper member.
+    let paper = open_with(json!({ "serverUrl": server_url(), "dbName": unique("paper"), "deviceName": "p",
+        "deviceKind": "paper", "insecureNoPassphrase": true }))
+    .await;
+    assert_eq!(code(paper.err().expect("refused")), "INVALID_INPUT");
+
     // A device that is no member cannot make a kit; a bad label type rejects.
     let outsider = device("kit-outsider").await;
     assert_eq!(expect_code(outsider.add_recovery_kit(JsValue::UNDEFINED)).await, "NOT_MEMBER");
@@ -115,4 +125,53 @@ async fn bad_kit_input_is_refused_with_codes_and_the_helpers_never_throw() {
     call(member.create_vault(unique("kit-label").into())).await.unwrap();
     assert_eq!(expect_code(member.add_recovery_kit(JsValue::from_f64(3.0))).await, "INVALID_INPUT");
     assert_eq!(array(call(member.members()).await.unwrap()).len(), 1, "a refused kit adds no member");
+}
+
+/// How many runs of three consecutive words of `words` (a JS string) appear anywhere in this
+/// module's wasm memory. It all happens in JS, so the test itself puts no copy of the words in wasm
+/// memory, and the live buffer is read in place (a copy into wasm could grow and detach it).
+fn runs_in_wasm_memory(words: &JsValue) -> usize {
+    let scan = js_sys::Function::new_with_args(
+        "memory, words",
+        "const text = new TextDecoder('latin1').decode(new Uint8Array(memory.buffer)); \
+         const list = words.split(' '); \
+         return list.slice(2).filter((_, i) => text.includes(list.slice(i, i + 3).join(' '))).length;",
+    );
+    scan.call2(&JsValue::NULL, &wasm_bindgen::memory(), words).unwrap().as_f64().unwrap() as usize
+}
+
+#[wasm_bindgen_test]
+async fn a_kit_leaves_no_words_in_wasm_memory_once_shown_typed_and_closed() {
+    let maker = device("memory-maker").await;
+    let vault = unique("kit-memory");
+    call(maker.create_vault(vault.clone().into())).await.unwrap();
+    let kit = call(maker.add_recovery_kit("Kit".into())).await.unwrap();
+    // The words stay JS values here; the scan must find nothing the package left behind.
+    let (words, card) = (field(&kit, "words"), field(&kit, "cardText"));
+    let leaked = |step: &str| assert_eq!(runs_in_wasm_memory(&words), 0, "kit words left in wasm memory after {step}");
+    leaked("making the kit");
+    call(maker.accept(field(&kit, "id"))).await.unwrap();
+    for text in [&words, &card] {
+        assert_eq!(field(&check_recovery_words(text.clone()), "ok").as_bool(), Some(true));
+    }
+    leaked("checking the words");
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"serverUrl".into(), &server_url().into()).unwrap();
+    js_sys::Reflect::set(&options, &"words".into(), &card).unwrap();
+    let session = MetaSecret::open_recovery_kit(Ts::new_unchecked(options.into())).await.unwrap();
+    call(session.sync()).await.unwrap();
+    call(session.close()).await.unwrap();
+    drop(session);
+    leaked("a kit session, closed");
+}
+
+#[wasm_bindgen_test]
+fn the_memory_scan_finds_words_that_are_there() {
+    // The scan is able to fail: words Rust holds in wasm memory are found, and the same words
+    // split apart (as this test's literals are) are not.
+    let words = js_sys::Array::of3(&"zoo".into(), &"zone".into(), &"zero".into()).join(" ");
+    assert_eq!(runs_in_wasm_memory(&words), 0);
+    let held = ["zoo", "zone", "zero"].join(" ");
+    assert_eq!(runs_in_wasm_memory(&words), 1);
+    drop(held);
 }

@@ -1,6 +1,6 @@
-//! "Add a recovery kit": a member device makes a kit, the kit asks to join from a throwaway
-//! in-memory session, and the device casts its own approval. The seed leaves only as the words
-//! handed back for the printed page; nothing of it is stored or sent.
+//! "Add a recovery kit": a member device makes a kit and the kit asks to join from a throwaway
+//! session. The device does not vote here: the person approves the kit (`accept`) only once its
+//! words are stored, so a failure can never leave a member whose words nobody has.
 
 use super::VaultClient;
 use crate::clock::Clock;
@@ -19,11 +19,14 @@ pub struct NewKit {
 }
 
 impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
-    /// Makes a recovery kit labelled `label` and asks the vault to admit it, with this device's
-    /// vote and shares. Other members approve it like any join until the quorum is met.
-    /// The kit's one join request goes from a throwaway session on `kit_store` (empty; dropped
-    /// after) over `kit_transport` (to this device's server). They are of this device's types so
-    /// that wasm carries one copy of the client's code.
+    /// Makes a recovery kit labelled `label` whose join request waits in this device's vault.
+    /// Show the kit, then approve it with [`VaultClient::accept`] once it is stored; the other
+    /// members approve it like any join until the quorum is met. A request nobody approves can
+    /// be declined like any other.
+    ///
+    /// The kit's request goes from a throwaway session on `kit_store` (empty; dropped after) over
+    /// `kit_transport` (to this device's server). They are of this device's types so that wasm
+    /// carries one copy of the client's code.
     pub async fn add_recovery_kit(
         &self,
         label: &str,
@@ -39,12 +42,6 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         kit.request_join(&vault).await?;
         let member = kit.device().clone();
         let verification_code = kit.verification_code(&vault)?;
-        drop(kit);
-        if let Err(error) = self.accept(&member.id).await {
-            // Nobody could ever approve with these words again: turn the request down.
-            let _ = self.decline(&member.id).await;
-            return Err(error);
-        }
         Ok(NewKit { seed, member, vault, verification_code })
     }
 }
