@@ -219,7 +219,13 @@ class DevicePanel {
   }
 
   async openKit(words, vault) {
-    this.device = await MetaSecret.openRecoveryKit({ serverUrl: SERVER, words, vault: vault || undefined });
+    try {
+      this.device = await MetaSecret.openRecoveryKit({ serverUrl: SERVER, words, vault: vault || undefined });
+    } catch (error) {
+      if (error?.code !== "NOT_MEMBER") throw error;
+      throw new Error(`This kit is not a member of the vault: it was removed, it belongs to another vault, or its ` +
+        `join was never approved (NOT_MEMBER)`);
+    }
     const form = this.q(".kit-setup");
     form.reset();
     form.hidden = true;
