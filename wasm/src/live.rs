@@ -114,6 +114,12 @@ impl LiveState {
         self.socket.borrow_mut().take();
     }
 
+    fn keep_alive(&self) {
+        if let Some(socket) = self.socket.borrow().as_ref().filter(|_| self.connected.get()) {
+            let _ = socket.socket.send_with_str("ping");
+        }
+    }
+
     fn client(&self) -> Option<Rc<Inner>> {
         self.inner.upgrade().filter(|inner| !inner.is_closed())
     }
@@ -151,8 +157,15 @@ async fn run(state: Rc<LiveState>) {
         if !state.connected.get() || ticks.is_multiple_of(ticks_per_poll_when_live) {
             wake(&state, Wake::Tick).await;
         }
+        if ticks.is_multiple_of(KEEPALIVE_TICKS) {
+            state.keep_alive();
+        }
     }
 }
+
+/// A "ping" every 20 s while the socket is up (the worker answers it without waking its object):
+/// an MV3 extension's service worker stays alive only while socket messages flow within 30 s.
+const KEEPALIVE_TICKS: u64 = 4;
 
 async fn wake(state: &Rc<LiveState>, wake: Wake) {
     let Some(client) = state.client().and_then(|inner| inner.client()) else {
