@@ -52,8 +52,13 @@ step "the typed example app (examples/vite-app): strict tsc, vite build, two dev
 (cd examples/vite-app && npm ci --no-audit --no-fund && npm run build)
 node tests/browser/vite-example.mjs
 
-step "web-demo end to end (npm start on a free port, three devices in Playwright)"
+step "web-demo end to end (npm start on a free port, three devices in Playwright; recovery kits)"
 node tests/browser/demo-e2e.mjs
+
+step "browser extension: build, strict type check against the package's .d.ts, end to end in Chromium"
+./scripts/build-extension.sh
+node_modules/.bin/tsc -p extension/tsconfig.json
+node tests/browser/extension-e2e.mjs
 
 step "wrangler deploy --dry-run, --env production and --env staging (rebuilds without test features, as an operator deploys)"
 WRANGLER_SEND_METRICS=false WRANGLER_SEND_ERROR_REPORTS=false \

@@ -1,0 +1,257 @@
+// @ts-check
+// The extension's service worker: this browser's meta-secret device. It holds the open device
+// (unlocked with its passphrase) and the logins revealed for fills, in memory only: a restart of
+// the worker, a lock or the idle timeout drops both. Durable state is the device's IndexedDB and
+// the non-secret settings in chrome.storage.local.
+import init, { MetaSecret } from "./pkg/meta_secret.js";
+import { decodeName, decodeValue, encodeName, encodeValue, fillsPage, loginProblem } from "./logins.js";
+import { fillLogin } from "./fill.js";
+
+const DB_NAME = "meta-secret-extension";
+const DEFAULT_IDLE_MINUTES = 15;
+const ready = init({ module_or_path: new URL("./pkg/meta_secret_bg.wasm", import.meta.url) });
+
+/** @type {MetaSecret | null} */
+let device = null;
+/** @type {import("./pkg/meta_secret.js").Subscription | null} */
+let subscription = null;
+/** @typedef {import("./pkg/meta_secret.js").SecretId} SecretId */
+/** @typedef {import("./pkg/meta_secret.js").ClaimId} ClaimId */
+/** Revealed logins by secret id: plaintext, only while unlocked. @type {Map<SecretId, import("./logins.js").LoginValue>} */
+const revealed = new Map();
+/** Open unlock claims of this device by secret id. @type {Map<SecretId, ClaimId>} */
+const claims = new Map();
+let lockAt = 0;
+
+/** @typedef {{ serverUrl: string, deviceName: string, vault: string, idleMinutes: number }} Settings */
+
+/** @returns {Promise<Settings | null>} */
+async function settings() {
+  const { settings } = await chrome.storage.local.get("settings");
+  return /** @type {Settings | undefined} */ (settings) ?? null;
+}
+
+class ExtensionError extends Error {
+  /** @param {string} code @param {string} message */
+  constructor(code, message) {
+    super(message);
+    this.code = code;
+  }
+}
+
+function unlocked() {
+  if (device && Date.now() > lockAt) lock();
+  if (!device) throw new ExtensionError("LOCKED", "meta-secret is locked: unlock it with this device's passphrase");
+  return device;
+}
+
+/** Pushes the idle lock back; `minutes` from the settings. */
+async function touch() {
+  const minutes = (await settings())?.idleMinutes ?? DEFAULT_IDLE_MINUTES;
+  lockAt = Date.now() + minutes * 60_000;
+  await chrome.alarms.create("idle-lock", { when: lockAt });
+}
+
+function lock() {
+  revealed.clear();
+  claims.clear();
+  subscription?.unsubscribe();
+  subscription = null;
+  const closing = device;
+  device = null;
+  closing?.close().catch(() => {});
+  chrome.action.setBadgeText({ text: "" }).catch(() => {});
+}
+
+/** Opens this device with its passphrase and keeps it in sync.
+ * @param {string} passphrase @param {string} [deviceName] first setup only */
+async function open(passphrase, deviceName) {
+  await ready;
+  const saved = await settings();
+  if (!saved && !deviceName) throw new ExtensionError("NOT_SET_UP", "set up this extension first");
+  lock();
+  device = await MetaSecret.open({
+    serverUrl: saved?.serverUrl ?? "",
+    dbName: DB_NAME,
+    deviceName: deviceName ?? saved?.deviceName ?? "extension",
+    deviceKind: "extension",
+    passphrase,
+  });
+  await touch();
+  subscription = device.subscribe((event) => {
+    if (event.type === "synced") updateBadge().catch(() => {});
+  });
+  return device;
+}
+
+/** The number of requests waiting for this person: joins it has not voted on, others' claims. */
+async function updateBadge() {
+  if (!device) return;
+  const view = await device.view();
+  const joins = view.pending.filter((request) => !request.votedByMe).length;
+  const asks = view.claims.filter((claim) => claim.status === "open" && !claim.mine && claim.approvals < claim.needed).length;
+  const count = joins + asks;
+  await chrome.action.setBadgeText({ text: count ? String(count) : "" });
+  await chrome.action.setBadgeBackgroundColor({ color: "#a33" });
+}
+
+async function logins() {
+  const secrets = await unlocked().secrets();
+  return secrets.flatMap((secret) => {
+    const login = decodeName(secret.name);
+    return login ? [{ id: secret.id, ...login, unlocked: revealed.has(secret.id), k: secret.k, n: secret.n }] : [];
+  });
+}
+
+async function state() {
+  const saved = await settings();
+  if (!saved) return { setUp: false };
+  if (!device || Date.now() > lockAt) {
+    if (device) lock();
+    return { setUp: true, unlocked: false, settings: saved };
+  }
+  const status = await device.status(saved.vault);
+  const base = { setUp: true, unlocked: true, settings: saved, status, device: device.device };
+  if (status !== "member") {
+    const code = status === "pending" ? await device.verificationCode(saved.vault) : undefined;
+    return { ...base, verificationCode: code };
+  }
+  const view = await device.view();
+  await updateBadge();
+  return { ...base, view, logins: await logins(), claims: Object.fromEntries(claims) };
+}
+
+/** Reveals a login for a fill: from memory, or from its claim once another device approved it.
+ * @param {SecretId} secretId */
+async function loginValue(secretId) {
+  const known = revealed.get(secretId);
+  if (known) return known;
+  const claim = claims.get(secretId);
+  if (!claim) throw new ExtensionError("LOCKED_LOGIN", "ask your other device to approve this login first");
+  const value = decodeValue(await unlocked().revealText(claim));
+  revealed.set(secretId, value);
+  claims.delete(secretId);
+  return value;
+}
+
+/** Fills a tab's top frame (the popup names the tab it was opened over), only when the tab's
+ *  origin is exactly the login's.
+ * @param {SecretId} secretId @param {number | undefined} tabId */
+async function fill(secretId, tabId) {
+  unlocked();
+  const login = (await logins()).find((entry) => entry.id === secretId);
+  if (!login) throw new ExtensionError("UNKNOWN_LOGIN", "no such login");
+  const tab = typeof tabId === "number"
+    ? await chrome.tabs.get(tabId)
+    : (await chrome.tabs.query({ active: true, lastFocusedWindow: true }))[0];
+  if (!tab?.id || !tab.url || !fillsPage(login.origin, tab.url)) {
+    throw new ExtensionError("WRONG_ORIGIN", `this login is for ${login.origin}; it never fills another site`);
+  }
+  const value = await loginValue(secretId);
+  const [result] = await chrome.scripting.executeScript({
+    target: { tabId: tab.id, frameIds: [0] },
+    func: fillLogin,
+    args: [login.origin, login.username, value.password],
+  });
+  if (result?.result !== "filled") throw new ExtensionError("NO_FORM", `nothing filled: ${result?.result ?? "no answer"}`);
+  await touch();
+  return "filled";
+}
+
+/** Fills the first login for the active tab's origin (the keyboard shortcut). */
+async function fillForActiveTab() {
+  const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
+  const match = (await logins()).find((login) => tab?.url && fillsPage(login.origin, tab.url));
+  if (match) await fill(match.id, tab?.id);
+}
+
+/** @param {any} message */
+async function handle(message) {
+  switch (message?.type) {
+    case "state":
+      return state();
+    case "setup": {
+      const { serverUrl, deviceName, passphrase, vault, action } = message;
+      await chrome.storage.local.set({ settings: { serverUrl, deviceName, vault, idleMinutes: DEFAULT_IDLE_MINUTES } });
+      try {
+        const opened = await open(passphrase, deviceName);
+        if (action === "create") await opened.createVault(vault);
+        else await opened.requestJoin(vault);
+      } catch (error) {
+        lock();
+        await chrome.storage.local.remove("settings");
+        throw error;
+      }
+      return state();
+    }
+    case "unlock":
+      await open(message.passphrase);
+      return state();
+    case "lock":
+      lock();
+      return state();
+    case "setIdle": {
+      const minutes = Number(message.minutes);
+      if (!(minutes > 0 && minutes <= 24 * 60)) throw new ExtensionError("INVALID_INPUT", "idle time: 1 minute to 24 hours");
+      const saved = await settings();
+      if (!saved) throw new ExtensionError("NOT_SET_UP", "set up this extension first");
+      await chrome.storage.local.set({ settings: { ...saved, idleMinutes: minutes } });
+      if (device) await touch();
+      return state();
+    }
+    case "saveLogin": {
+      const problem = loginProblem(message);
+      if (problem) throw new ExtensionError("INVALID_INPUT", problem);
+      const me = unlocked();
+      const members = (await me.members()).length;
+      await me.addSecret(encodeName(message), encodeValue(message), { threshold: Math.min(2, members) });
+      if (message.replaces) await me.deleteSecret(message.replaces);
+      await touch();
+      return state();
+    }
+    case "deleteLogin":
+      await unlocked().deleteSecret(message.id);
+      return state();
+    case "requestUnlock": {
+      const claim = await unlocked().requestRecovery(message.id);
+      claims.set(message.id, claim);
+      return state();
+    }
+    case "fill":
+      return fill(message.id, message.tabId);
+    case "accept":
+      await unlocked().accept(message.id);
+      return state();
+    case "decline":
+      await unlocked().decline(message.id);
+      return state();
+    case "approveClaim":
+      await unlocked().approve(message.id);
+      return state();
+    case "declineClaim":
+      await unlocked().declineClaim(message.id);
+      return state();
+    default:
+      throw new ExtensionError("INVALID_INPUT", "unknown request");
+  }
+}
+
+chrome.runtime.onMessage.addListener((message, sender, reply) => {
+  // Only this extension's own pages talk to the device; web pages and content scripts cannot
+  // (a content script's sender URL is its page's).
+  if (sender.id !== chrome.runtime.id || !sender.url?.startsWith(chrome.runtime.getURL(""))) return false;
+  handle(message).then(
+    (value) => reply({ ok: true, value }),
+    (error) => reply({ ok: false, code: error?.code ?? "INTERNAL", message: String(error?.message ?? error) }),
+  );
+  return true;
+});
+
+chrome.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === "idle-lock" && Date.now() >= lockAt) lock();
+});
+
+chrome.commands.onCommand.addListener((command) => {
+  if (command === "lock") lock();
+  else if (command === "fill-login") fillForActiveTab().catch(() => {});
+});

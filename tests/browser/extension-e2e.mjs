@@ -1,0 +1,219 @@
+// The browser extension end to end: the unpacked extension (extension/dist) in headless Chromium
+// becomes the second device of a vault made in the web demo (another browser), saves a login,
+// fills it only on its exact origin after the other device approves, shows a claim as a badge
+// and approves it, locks when idle, and is locked again after a reload. Screenshots of the popup
+// go to tests/browser/screenshots/.
+//   npm run build:extension && node tests/browser/extension-e2e.mjs
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { launchChromium, launchWithExtension } from "./chromium.mjs";
+import { WAIT, openDevice, panel, root, startDemo, vaultAction } from "./demo-page.mjs";
+import { serveStatic } from "./static-server.mjs";
+
+const shots = join(root, "tests/browser/screenshots");
+const LOGIN_PAGE = `<!doctype html><meta charset="utf-8"><title>Sign in</title>
+<form><input name="user" autocomplete="username"><input name="pass" type="password"><button>Sign in</button></form>`;
+const PASSWORD = "pw-Ünïcode-🔐-123";
+
+async function extensionWorker(context) {
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent("serviceworker", { timeout: WAIT }));
+  return { worker, id: new URL(worker.url()).host };
+}
+
+async function fields(page) {
+  return page.evaluate(() => [...document.querySelectorAll("input")].map((input) => input.value));
+}
+
+async function main() {
+  mkdirSync(shots, { recursive: true });
+  const demo = await startDemo();
+  execFileSync("bash", [join(root, "scripts/build-extension.sh")], { stdio: "inherit" });
+  const site = await serveStatic({ pages: { "/login.html": LOGIN_PAGE } });
+  const port = new URL(site.url).port;
+  const loginOrigin = `http://127.0.0.1:${port}`;
+  const profile = mkdtempSync(join(tmpdir(), "meta-secret-extension-"));
+  const browser = await launchChromium();
+  let context = await launchWithExtension(join(root, "extension/dist"), profile);
+  try {
+    // Alice's vault on the web demo.
+    const alice = await (await browser.newContext()).newPage();
+    alice.on("dialog", (dialog) => dialog.accept());
+    await alice.goto(demo.url + "/");
+    await alice.locator("#boot", { hasText: "Ready" }).waitFor({ timeout: WAIT });
+    const vault = `ext-${Date.now()}`;
+    await openDevice(alice, "alice");
+    await vaultAction(alice, vault, "Create vault");
+
+    let { id } = await extensionWorker(context);
+    const popupUrl = (query = "") => `chrome-extension://${id}/popup.html${query}`;
+    let popup = await context.newPage();
+    popup.on("dialog", (dialog) => dialog.accept());
+    await popup.goto(popupUrl());
+    const setup = popup.locator("#setup");
+    await setup.waitFor({ timeout: WAIT });
+    await popup.screenshot({ path: join(shots, "ext-1-setup.png") });
+    // Bad input: a readable message with its code, and nothing is kept.
+    await setup.getByLabel("Server").fill(demo.url);
+    await setup.getByLabel("Passphrase").fill("extension keys");
+    await setup.getByLabel("Vault").fill("no such vault!");
+    await setup.getByRole("button", { name: "Ask to join" }).click();
+    await popup.locator("#error", { hasText: "INVALID_INPUT" }).waitFor({ timeout: WAIT });
+    await setup.getByLabel("Server").fill(demo.url);
+    await setup.getByLabel("Passphrase").fill("extension keys");
+    await setup.getByLabel("Vault").fill(vault);
+    await setup.getByRole("button", { name: "Ask to join" }).click();
+    await popup.locator("#waiting").waitFor({ timeout: 60_000 });
+    const code = (await popup.locator("#code").textContent()).trim();
+    assert.match(code, /^\d{4}-\d{4}-\d{4}-\d{4}$/);
+    await popup.screenshot({ path: join(shots, "ext-2-waiting.png") });
+
+    // Alice compares the code and approves; the extension is a member.
+    const request = panel(alice).locator(".pending li", { hasText: "browser extension" });
+    await request.locator(".code", { hasText: code }).waitFor({ timeout: WAIT });
+    await request.getByRole("button", { name: "Approve" }).click();
+    await panel(alice).locator(".members", { hasText: "browser extension" }).waitFor({ timeout: WAIT });
+    await popup.getByRole("button", { name: "Check again" }).click();
+    await popup.locator("#vault").waitFor({ timeout: WAIT });
+
+    // Save a login; a bad one is refused with its code.
+    const save = popup.locator("#save-login");
+    await popup.locator("#save summary").click();
+    await save.getByLabel("Site").fill("ftp://example.com");
+    await save.getByLabel("Username").fill("ada");
+    await save.getByLabel("Password").fill(PASSWORD);
+    await save.getByRole("button", { name: "Save login" }).click();
+    await popup.locator("#error", { hasText: "INVALID_INPUT" }).waitFor({ timeout: WAIT });
+    await save.getByLabel("Site").fill(loginOrigin);
+    await save.getByLabel("Username").fill("ada");
+    await save.getByLabel("Password").fill(PASSWORD);
+    await save.getByRole("button", { name: "Save login" }).click();
+    await popup.locator("#logins li", { hasText: "ada" }).waitFor({ timeout: WAIT });
+
+    // The login page: nothing is filled on load.
+    const page = await context.newPage();
+    await page.goto(`${loginOrigin}/login.html`);
+    await page.waitForTimeout(1000);
+    assert.deepEqual(await fields(page), ["", ""], "never filled on page load");
+    const tabId = async (url) => popup.evaluate(async (wanted) =>
+      (await chrome.tabs.query({})).find((tab) => tab.url === wanted)?.id, url);
+    const loginTab = await tabId(`${loginOrigin}/login.html`);
+    assert.ok(loginTab, "the login page's tab");
+
+    // Over the login page, the popup offers the login; unlocking asks Alice once.
+    await popup.goto(popupUrl(`?tab=${loginTab}`));
+    const entry = popup.locator("#logins li", { hasText: "ada" });
+    await entry.getByRole("button", { name: "Unlock" }).click();
+    const aliceClaim = panel(alice).locator(".claims li", { hasText: "asked by browser extension" });
+    await aliceClaim.getByRole("button", { name: "Approve" }).click({ timeout: WAIT });
+    await popup.goto(popupUrl(`?tab=${loginTab}`));
+    await popup.screenshot({ path: join(shots, "ext-3-logins.png") });
+    await entry.getByRole("button", { name: "Fill" }).click({ timeout: WAIT });
+    await page.waitForFunction((password) => document.querySelector("input[type=password]").value === password,
+      PASSWORD, { timeout: WAIT });
+    assert.deepEqual(await fields(page), ["ada", PASSWORD], "filled on its exact origin");
+
+    // Never on another origin (localhost is not 127.0.0.1), never into a cross-origin frame.
+    const other = await context.newPage();
+    await other.goto(`http://localhost:${port}/login.html`);
+    const framed = await context.newPage();
+    await framed.goto(`${loginOrigin}/login.html`);
+    await framed.evaluate((src) => {
+      document.body.replaceChildren();
+      const frame = document.createElement("iframe");
+      frame.src = src;
+      document.body.append(frame);
+      return new Promise((resolve) => (frame.onload = resolve));
+    }, `http://localhost:${port}/login.html`);
+    const loginId = (await popup.evaluate(() => chrome.runtime.sendMessage({ type: "state" }))).value.logins[0].id;
+    const fillInto = (tab) => popup.evaluate(([id, tab]) => chrome.runtime.sendMessage({ type: "fill", id, tabId: tab }), [loginId, tab]);
+    const refusedElsewhere = await fillInto(await tabId(`http://localhost:${port}/login.html`));
+    assert.equal(refusedElsewhere.code, "WRONG_ORIGIN");
+    assert.deepEqual(await fields(other), ["", ""]);
+    await popup.goto(popupUrl(`?tab=${await tabId(`http://localhost:${port}/login.html`)}`));
+    await popup.locator("#logins li", { hasText: "ada" }).waitFor({ timeout: WAIT });
+    assert.equal(await popup.locator("#logins li", { hasText: "ada" }).getByRole("button", { name: "Fill" }).count(), 0);
+    const framedTab = (await popup.evaluate(async (origin) =>
+      (await chrome.tabs.query({})).filter((tab) => tab.url === `${origin}/login.html`).map((tab) => tab.id), loginOrigin))
+      .find((tab) => tab !== loginTab);
+    const refusedFrame = await fillInto(framedTab);
+    assert.equal(refusedFrame.code, "NO_FORM", JSON.stringify(refusedFrame));
+    const frameFields = await framed.frames()[1].evaluate(() => [...document.querySelectorAll("input")].map((i) => i.value));
+    assert.deepEqual(frameFields, ["", ""], "never into a cross-origin frame");
+
+    // A claim made on the web demo shows as a badge and is approved in the popup.
+    const aliceSecret = panel(alice).locator(".secrets li", { hasText: "login/1" });
+    await aliceSecret.getByRole("button", { name: "Request recovery" }).click({ timeout: WAIT });
+    let { worker } = await extensionWorker(context);
+    await worker.evaluate(() => new Promise((resolve, reject) => {
+      const deadline = Date.now() + 30_000;
+      const check = async () => {
+        if ((await chrome.action.getBadgeText({})) === "1") return resolve(undefined);
+        if (Date.now() > deadline) return reject(new Error("no badge"));
+        setTimeout(check, 250);
+      };
+      check();
+    }));
+    await popup.goto(popupUrl());
+    const ask = popup.locator("#requests li", { hasText: "alice asks to use ada at" });
+    await popup.screenshot({ path: join(shots, "ext-4-request.png") });
+    await ask.getByRole("button", { name: "Approve" }).click();
+    const aliceReveal = panel(alice).locator(".claims li", { hasText: "1 of 1 approvals" });
+    await aliceReveal.getByRole("button", { name: "Reveal" }).click({ timeout: WAIT });
+    await panel(alice).locator(".revealed").waitFor({ state: "visible", timeout: WAIT });
+
+    // Idle lock (shortened for the test): the logins are locked and no page can get them.
+    await popup.evaluate(() => chrome.runtime.sendMessage({ type: "setIdle", minutes: 0.05 }));
+    await page.reload();
+    await page.waitForTimeout(4000);
+    const locked = await fillInto(loginTab);
+    assert.equal(locked.code, "LOCKED", JSON.stringify(locked));
+    assert.deepEqual(await fields(page), ["", ""]);
+    await popup.goto(popupUrl());
+    await popup.locator("#unlock").waitFor({ timeout: WAIT });
+    await popup.screenshot({ path: join(shots, "ext-5-locked.png") });
+    // A wrong passphrase is a readable error.
+    await popup.locator("#unlock").getByLabel("Passphrase").fill("wrong");
+    await popup.locator("#unlock").getByRole("button", { name: "Unlock" }).click();
+    await popup.locator("#error", { hasText: "WRONG_PASSPHRASE" }).waitFor({ timeout: 60_000 });
+
+    // Restarts keep the device and the vault, and lock: the worker stopped (CDP), then the browser.
+    const unlockAgain = async () => {
+      await popup.goto(popupUrl());
+      await popup.locator("#unlock").waitFor({ timeout: WAIT });
+      await popup.locator("#unlock").getByLabel("Passphrase").fill("extension keys");
+      await popup.locator("#unlock").getByRole("button", { name: "Unlock" }).click();
+      await popup.locator("#logins li", { hasText: "ada" }).waitFor({ timeout: 60_000 });
+      assert.match(await popup.locator("#standing").textContent(), /member/);
+    };
+    await popup.evaluate(() => chrome.runtime.sendMessage({ type: "setIdle", minutes: 15 })).catch(() => {});
+    await unlockAgain();
+    assert.equal((await fillInto(loginTab)).code, "LOCKED_LOGIN", "unlocked, but the login needs a new approval");
+    const cdp = await context.newCDPSession(popup);
+    await cdp.send("ServiceWorker.enable");
+    await cdp.send("ServiceWorker.stopAllWorkers");
+    await unlockAgain();
+    await context.close();
+    context = await launchWithExtension(join(root, "extension/dist"), profile);
+    popup = await context.newPage();
+    await unlockAgain();
+    const restartedPage = await context.newPage();
+    await restartedPage.goto(`${loginOrigin}/login.html`);
+    const afterRestart = await fillInto(await tabId(`${loginOrigin}/login.html`));
+    assert.equal(afterRestart.code, "LOCKED_LOGIN", "a restart forgets every revealed login");
+    console.log(`extension end-to-end test passed; screenshots in ${shots}`);
+  } finally {
+    await context.close().catch(() => {});
+    await browser.close();
+    await site.close();
+    await demo.stop();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
