@@ -442,6 +442,7 @@ fn fewer_than_q_members_change_nothing() {
         secret_id: info.id.clone(),
         epoch: 7,
         ephemeral_recipient: age::x25519::Identity::generate().to_public().to_string(),
+        batch: None,
     };
     assert_eq!(push_raw(&d[1], &net, E::RecoveryRequested(stale)), Err(ErrorCode::StaleEpoch));
     admit(&d, &outsider);

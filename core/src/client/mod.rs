@@ -11,7 +11,7 @@ pub mod shares;
 
 pub use kit::NewKit;
 pub use orchestrator::OrchestratorReport;
-pub use secrets::{ClaimInfo, SecretInfo, MAX_SECRET_BYTES, MAX_SECRET_NAME_CHARS};
+pub use secrets::{ClaimInfo, SecretInfo, MAX_BATCH_CLAIMS, MAX_SECRET_BYTES, MAX_SECRET_NAME_CHARS};
 
 use crate::clock::Clock;
 use crate::event::{GenericKvLogEvent, VaultName};

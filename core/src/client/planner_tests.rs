@@ -109,6 +109,7 @@ fn nothing_to_do_when_the_holders_are_the_members_even_with_an_open_claim() {
         secret_id: SECRET.into(),
         epoch: 1,
         ephemeral_recipient: age::x25519::Identity::generate().to_public().to_string(),
+        batch: None,
     };
     log.push("a", E::RecoveryRequested(claim));
     for name in ["a", "b", "c"] {

@@ -23,6 +23,8 @@ use crate::vault::{ClaimRecord, ClaimStatus, MembershipStatus, Proposal, RuleVio
 /// Ephemeral recovery keys this device holds, by claim id, each sealed to the device itself.
 const RECOVERY_KEYS: &str = "recovery/keys";
 pub const MAX_SECRET_NAME_CHARS: usize = 200;
+/// Claims one batch may open: an unlock of this many logins at most.
+pub const MAX_BATCH_CLAIMS: usize = 500;
 pub use crate::secrets::cipher::MAX_SECRET_BYTES;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,6 +50,8 @@ pub struct ClaimInfo {
     pub declines: usize,
     /// Approvals the requester needs besides its own share (k - 1).
     pub needed: usize,
+    /// The batch this claim was opened in, if any (see `request_recoveries`).
+    pub batch: Option<String>,
 }
 
 impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
@@ -99,6 +103,69 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
 
     /// Opens a reveal claim on `secret_id`; other holders approve or decline it by hand.
     pub async fn request_recovery(&self, secret_id: &str) -> Result<String, ClientError> {
+        self.open_claim(secret_id, None).await
+    }
+
+    /// Opens one claim per secret, all in one new batch, so that a person on another device
+    /// approves them together ([`VaultClient::approve_batch`]). Returns the batch id and each
+    /// secret's claim id, in order. A failure part way leaves the claims opened so far open.
+    pub async fn request_recoveries(&self, secret_ids: &[String]) -> Result<(String, Vec<String>), ClientError> {
+        if secret_ids.is_empty() || secret_ids.len() > MAX_BATCH_CLAIMS {
+            return Err(ClientError::InvalidInput(format!("a batch holds 1 to {MAX_BATCH_CLAIMS} secrets")));
+        }
+        let batch = new_object_id();
+        let mut claims = Vec::with_capacity(secret_ids.len());
+        for secret_id in secret_ids {
+            claims.push(self.open_claim(secret_id, Some(batch.clone())).await?);
+        }
+        Ok((batch, claims))
+    }
+
+    /// One person's approval of every open claim `requester` opened in `batch` that this device
+    /// can approve and has not yet: its shares re-sealed to each claim's key. Returns how many.
+    pub async fn approve_batch(&self, requester: &DeviceId, batch: &str) -> Result<usize, ClientError> {
+        let me = self.gateway.keys().id().clone();
+        let state = self.member_state_synced().await?;
+        let claim_ids: Vec<String> = state
+            .claims
+            .iter()
+            .filter(|(_, c)| &c.requester == requester && c.request.batch.as_deref() == Some(batch))
+            .filter(|(_, c)| c.status == ClaimStatus::Open && !c.shares.contains_key(&me) && !c.declines.contains(&me))
+            .filter(|(_, c)| state.secrets.get(&c.request.secret_id).is_some_and(|s| s.holders.contains_key(&me)))
+            .map(|(id, _)| id.clone())
+            .collect();
+        if claim_ids.is_empty() {
+            return Err(ClientError::InvalidInput("nothing in this batch waits for this device's approval".into()));
+        }
+        for claim_id in &claim_ids {
+            self.approve(claim_id).await?;
+        }
+        Ok(claim_ids.len())
+    }
+
+    /// Declines every open claim `requester` opened in `batch` that this device has not answered.
+    pub async fn decline_batch(&self, requester: &DeviceId, batch: &str) -> Result<usize, ClientError> {
+        let me = self.gateway.keys().id().clone();
+        let state = self.member_state_synced().await?;
+        let claim_ids: Vec<String> = state
+            .claims
+            .iter()
+            .filter(|(_, c)| &c.requester == requester && c.request.batch.as_deref() == Some(batch))
+            .filter(|(_, c)| c.status == ClaimStatus::Open && !c.shares.contains_key(&me) && !c.declines.contains(&me))
+            .map(|(id, _)| id.clone())
+            .collect();
+        for claim_id in &claim_ids {
+            self.decline_claim(claim_id).await?;
+        }
+        Ok(claim_ids.len())
+    }
+
+    async fn member_state_synced(&self) -> Result<VaultState, ClientError> {
+        self.gateway.sync().await?;
+        self.member_state().await
+    }
+
+    async fn open_claim(&self, secret_id: &str, batch: Option<String>) -> Result<String, ClientError> {
         let state = self.state_knowing(|state| state.secrets.contains_key(secret_id)).await?;
         let record = state.secrets.get(secret_id).ok_or(RuleViolation::UnknownSecret)?;
         let ephemeral = age::x25519::Identity::generate();
@@ -108,6 +175,7 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
             secret_id: secret_id.to_owned(),
             epoch: record.epoch,
             ephemeral_recipient: ephemeral.to_public().to_string(),
+            batch,
         };
         // Keep the key before the claim exists, so no approval is ever sealed to a lost key.
         let own_recipient = self.gateway.keys().age_identity().to_public();
@@ -317,5 +385,6 @@ fn claim_info(state: &VaultState, id: &str, claim: &ClaimRecord) -> ClaimInfo {
         approvals: claim.shares.len(),
         declines: claim.declines.len(),
         needed: usize::from(state.claim_threshold(claim).unwrap_or(1).saturating_sub(1)),
+        batch: claim.request.batch.clone(),
     }
 }

@@ -104,6 +104,11 @@ pub struct RecoveryRequest {
     pub secret_id: String,
     pub epoch: u32,
     pub ephemeral_recipient: String,
+    /// Claims one device opened together (an unlock of several logins) share a batch id, so a
+    /// person approves them with one action. Absent on single claims (and on claims written
+    /// before batches existed, which read the same).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch: Option<String>,
 }
 
 /// What an approver seals to a claim's ephemeral key.
@@ -126,4 +131,18 @@ pub fn new_object_id() -> String {
     let mut bytes = [0u8; 16];
     rand_core::OsRng.fill_bytes(&mut bytes);
     hex::encode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_claim_without_a_batch_reads_and_writes_as_before_batches() {
+        let old =
+            r#"{"claim_id":"00000000000000000000000000000000","secret_id":"s","epoch":1,"ephemeral_recipient":"r"}"#;
+        let request: RecoveryRequest = serde_json::from_str(old).unwrap();
+        assert_eq!(request.batch, None);
+        assert_eq!(serde_json::to_string(&request).unwrap(), old, "the same bytes, so the same signature");
+    }
 }

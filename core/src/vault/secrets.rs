@@ -171,6 +171,9 @@ fn check_request(state: &VaultState, author: &DeviceId, request: &RecoveryReques
     if state.claims.contains_key(&request.claim_id) {
         return Err(RuleViolation::IdInUse);
     }
+    if request.batch.as_deref().is_some_and(|batch| !valid_object_id(batch)) {
+        return Err(RuleViolation::InvalidSecret("batch id must be 32 lowercase hex characters"));
+    }
     let secret = state.secrets.get(&request.secret_id).ok_or(RuleViolation::UnknownSecret)?;
     if request.epoch != secret.epoch {
         return Err(RuleViolation::StaleEpoch);
