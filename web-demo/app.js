@@ -363,7 +363,24 @@ class DevicePanel {
       return item;
     });
 
-    const visible = claims.filter((c) => c.status === "open" || c.mine);
+    // Another device's batch (an extension unlocking its logins) is one request: one action
+    // approves it all, so it lists every secret it covers.
+    const batches = new Map();
+    for (const claim of claims.filter((c) => c.batch && !c.mine && c.status === "open" && !c.answeredByMe)) {
+      const key = `${claim.requester}/${claim.batch}`;
+      batches.set(key, [...(batches.get(key) ?? []), claim]);
+    }
+    const visible = claims.filter((c) => (c.status === "open" || c.mine) && !(c.batch && !c.mine));
+    const batchItems = [...batches.values()].map((group) => {
+      const item = el("li");
+      const who = names.get(group[0].requester) ?? shortId(group[0].requester);
+      const what = group.map((c) => secretNames.get(c.secretId) ?? "a deleted secret").join(", ");
+      item.append(el("span", `${who} asks to unlock ${group.length} secret(s): ${what}`, "grow"));
+      item.append(button("Approve all", () => this.confirmAction(`Let ${who} reveal all of: ${what}?`,
+        () => this.device.approveBatch(group[0].requester, group[0].batch))));
+      item.append(button("Decline all", () => this.action(() => this.device.declineBatch(group[0].requester, group[0].batch)), "secondary"));
+      return item;
+    });
     this.fill(".claims", visible, (claim) => {
       const item = el("li");
       const who = claim.mine ? "you" : names.get(claim.requester) ?? shortId(claim.requester);
@@ -377,12 +394,18 @@ class DevicePanel {
           this.q(".revealed").hidden = false;
           await this.refresh(false);
         })));
+      } else if (claim.status === "open" && !claim.mine && claim.answeredByMe) {
+        item.append(el("span", "you answered", "meta"));
       } else if (claim.status === "open" && !claim.mine) {
         item.append(button("Approve", () => this.action(() => this.device.approve(claim.id))));
         item.append(button("Decline", () => this.action(() => this.device.declineClaim(claim.id)), "secondary"));
       }
       return item;
     });
+    if (batchItems.length) {
+      this.q(".claims").querySelector(".empty")?.remove();
+      this.q(".claims").append(...batchItems);
+    }
   }
 
   confirmAction(question, call) {

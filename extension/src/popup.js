@@ -108,15 +108,28 @@ function renderRequests(state) {
     item.append(button("Decline", () => act({ type: "decline", id: request.id }), "secondary"));
     return item;
   });
-  const asks = view.claims.filter((/** @type {any} */ c) => c.status === "open" && !c.mine && c.approvals < c.needed)
-    .map((/** @type {any} */ claim) => {
-      const item = el("li");
-      const what = loginNames.get(claim.secretId) ?? "a secret";
-      item.append(el("span", `${names.get(claim.requester) ?? "a device"} asks to use ${what}`, "grow"));
+  const open = view.claims.filter((/** @type {any} */ c) => c.status === "open" && !c.mine && !c.answeredByMe);
+  /** A batch (another device unlocking its logins) is one request. @type {Map<string, any[]>} */
+  const groups = new Map();
+  for (const claim of open) {
+    const key = claim.batch ? `${claim.requester}/${claim.batch}` : claim.id;
+    groups.set(key, [...(groups.get(key) ?? []), claim]);
+  }
+  const asks = [...groups.values()].map((group) => {
+    const [claim] = group;
+    const item = el("li");
+    const who = names.get(claim.requester) ?? "a device";
+    const what = group.map((c) => loginNames.get(c.secretId) ?? "a secret").join(", ");
+    item.append(el("span", `${who} asks to use ${what}`, "grow"));
+    if (claim.batch) {
+      item.append(button("Approve", () => act({ type: "approveBatch", requester: claim.requester, batch: claim.batch })));
+      item.append(button("Decline", () => act({ type: "declineBatch", requester: claim.requester, batch: claim.batch }), "secondary"));
+    } else {
       item.append(button("Approve", () => act({ type: "approveClaim", id: claim.id })));
       item.append(button("Decline", () => act({ type: "declineClaim", id: claim.id }), "secondary"));
-      return item;
-    });
+    }
+    return item;
+  });
   fill("requests", [...joins, ...asks]);
 }
 
@@ -132,16 +145,15 @@ async function renderLogins(state) {
     .filter((/** @type {any} */ l) => !query || `${l.origin} ${l.username}`.toLowerCase().includes(query))
     // This site's logins first: only they can fill.
     .sort((/** @type {any} */ a, /** @type {any} */ b) => Number(b.origin === here) - Number(a.origin === here));
+  const locked = state.logins.filter((/** @type {any} */ l) => !l.unlocked && !state.claims[l.id]).length;
+  $("unlock-logins").hidden = locked === 0;
+  $("unlock-logins").textContent = `Unlock ${locked} login(s): one approval on another device`;
   fill("logins", shown.map((/** @type {any} */ login) => {
     const item = el("li");
     item.dataset.origin = login.origin;
     item.append(el("span", login.username, "grow"), el("span", login.origin, "meta"));
-    if (login.origin === here && tab?.id !== undefined) {
-      if (login.unlocked || state.claims[login.id]) {
-        item.append(button("Fill", () => run(() => ask({ type: "fill", id: login.id, tabId: tab.id }))));
-      } else {
-        item.append(button("Unlock", () => act({ type: "requestUnlock", id: login.id })));
-      }
+    if (login.origin === here && tab?.id !== undefined && (login.unlocked || state.claims[login.id])) {
+      item.append(button("Fill", () => run(() => ask({ type: "fill", id: login.id, tabId: tab.id }))));
     }
     item.append(button("Edit", () => {
       originField.value = login.origin;
@@ -183,6 +195,7 @@ onSubmit("save-login", (form) => ({
 }));
 onSubmit("idle", (form) => ({ type: "setIdle", minutes: Number(form.get("minutes")) }));
 $("lock").addEventListener("click", () => act({ type: "lock" }));
+$("unlock-logins").addEventListener("click", () => act({ type: "requestUnlock" }));
 $("refresh").addEventListener("click", () => act({ type: "state" }));
 $("search").addEventListener("input", () => current && renderLogins(current));
 act({ type: "state" });

@@ -89,7 +89,9 @@ async function updateBadge() {
   if (!device) return;
   const view = await device.view();
   const joins = view.pending.filter((request) => !request.votedByMe).length;
-  const asks = view.claims.filter((claim) => claim.status === "open" && !claim.mine && claim.approvals < claim.needed).length;
+  const open = view.claims.filter((claim) => claim.status === "open" && !claim.mine && !claim.answeredByMe);
+  // A batch is one request (one action answers it).
+  const asks = new Set(open.map((claim) => (claim.batch ? `${claim.requester}/${claim.batch}` : claim.id))).size;
   const count = joins + asks;
   await chrome.action.setBadgeText({ text: count ? String(count) : "" });
   await chrome.action.setBadgeBackgroundColor({ color: "#a33" });
@@ -213,10 +215,20 @@ async function handle(message) {
       await unlocked().deleteSecret(message.id);
       return state();
     case "requestUnlock": {
-      const claim = await unlocked().requestRecovery(message.id);
-      claims.set(message.id, claim);
+      // Every login not yet unlocked, in one batch: one approval elsewhere unlocks them all.
+      const waiting = (await logins()).filter((login) => !revealed.has(login.id) && !claims.has(login.id)).map((l) => l.id);
+      if (!waiting.length) throw new ExtensionError("NOTHING_TO_UNLOCK", "every login is unlocked or waiting");
+      const opened = await unlocked().requestRecoveries(waiting);
+      waiting.forEach((id, i) => claims.set(id, opened.claims[i]));
+      await touch();
       return state();
     }
+    case "approveBatch":
+      await unlocked().approveBatch(message.requester, message.batch);
+      return state();
+    case "declineBatch":
+      await unlocked().declineBatch(message.requester, message.batch);
+      return state();
     case "fill":
       return fill(message.id, message.tabId);
     case "accept":

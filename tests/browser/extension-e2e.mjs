@@ -91,6 +91,17 @@ async function main() {
     await save.getByLabel("Password").fill(PASSWORD);
     await save.getByRole("button", { name: "Save login" }).click();
     await popup.locator("#logins li", { hasText: "ada" }).waitFor({ timeout: WAIT });
+    // A second login, on another origin, for the session unlock and for search.
+    await popup.locator("#save").evaluate((details) => (details.open = true));
+    await save.getByLabel("Site").fill(`http://localhost:${port}`);
+    await save.getByLabel("Username").fill("grace");
+    await save.getByLabel("Password").fill("another password");
+    await save.getByRole("button", { name: "Save login" }).click();
+    await popup.locator("#logins li", { hasText: "grace" }).waitFor({ timeout: WAIT });
+    await popup.getByLabel("Search logins").fill("grac");
+    await popup.locator("#logins li", { hasText: "ada" }).waitFor({ state: "detached", timeout: WAIT });
+    assert.equal(await popup.locator("#logins li").count(), 1, "search narrows the list");
+    await popup.getByLabel("Search logins").fill("");
 
     // The login page: nothing is filled on load.
     const page = await context.newPage();
@@ -102,12 +113,15 @@ async function main() {
     const loginTab = await tabId(`${loginOrigin}/login.html`);
     assert.ok(loginTab, "the login page's tab");
 
-    // Over the login page, the popup offers the login; unlocking asks Alice once.
+    // Over the login page, the popup offers the login. One unlock asks Alice once for every login,
+    // and her one action approves them all.
     await popup.goto(popupUrl(`?tab=${loginTab}`));
     const entry = popup.locator("#logins li", { hasText: "ada" });
-    await entry.getByRole("button", { name: "Unlock" }).click();
-    const aliceClaim = panel(alice).locator(".claims li", { hasText: "asked by browser extension" });
-    await aliceClaim.getByRole("button", { name: "Approve" }).click({ timeout: WAIT });
+    assert.equal(await entry.getByRole("button", { name: "Fill" }).count(), 0, "locked logins do not fill");
+    await popup.getByRole("button", { name: /Unlock 2 login/ }).click();
+    const aliceBatch = panel(alice).locator(".claims li", { hasText: "browser extension asks to unlock 2 secret(s)" });
+    await aliceBatch.getByRole("button", { name: "Approve all" }).click({ timeout: WAIT });
+    await panel(alice).locator(".claims li", { hasText: "asks to unlock" }).waitFor({ state: "detached", timeout: WAIT });
     await popup.goto(popupUrl(`?tab=${loginTab}`));
     await popup.screenshot({ path: join(shots, "ext-3-logins.png") });
     await entry.getByRole("button", { name: "Fill" }).click({ timeout: WAIT });
@@ -127,7 +141,8 @@ async function main() {
       document.body.append(frame);
       return new Promise((resolve) => (frame.onload = resolve));
     }, `http://localhost:${port}/login.html`);
-    const loginId = (await popup.evaluate(() => chrome.runtime.sendMessage({ type: "state" }))).value.logins[0].id;
+    const loginId = (await popup.evaluate(() => chrome.runtime.sendMessage({ type: "state" }))).value.logins
+      .find((login) => login.username === "ada").id;
     const fillInto = (tab) => popup.evaluate(([id, tab]) => chrome.runtime.sendMessage({ type: "fill", id, tabId: tab }), [loginId, tab]);
     const refusedElsewhere = await fillInto(await tabId(`http://localhost:${port}/login.html`));
     assert.equal(refusedElsewhere.code, "WRONG_ORIGIN");
@@ -144,7 +159,7 @@ async function main() {
     assert.deepEqual(frameFields, ["", ""], "never into a cross-origin frame");
 
     // A claim made on the web demo shows as a badge and is approved in the popup.
-    const aliceSecret = panel(alice).locator(".secrets li", { hasText: "login/1" });
+    const aliceSecret = panel(alice).locator(".secrets li", { hasText: '"username":"ada"' });
     await aliceSecret.getByRole("button", { name: "Request recovery" }).click({ timeout: WAIT });
     let { worker } = await extensionWorker(context);
     await worker.evaluate(() => new Promise((resolve, reject) => {

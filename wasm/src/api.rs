@@ -353,6 +353,50 @@ impl MetaSecret {
         })
     }
 
+    /// Opens one claim per secret in one batch, so another device approves them all with one
+    /// action (`approveBatch`): an unlock of many logins. Resolves with the batch and the claims.
+    #[wasm_bindgen(js_name = requestRecoveries, unchecked_return_type = "Promise<ClaimBatch>")]
+    pub fn request_recoveries(
+        &self,
+        #[wasm_bindgen(js_name = secretIds, unchecked_param_type = "SecretId[]")] secret_ids: JsValue,
+    ) -> Promise {
+        self.run(|client| async move {
+            let ids: Vec<String> = serde_wasm_bindgen::from_value(secret_ids)
+                .map_err(|_| invalid_input("secretIds must be an array of secret ids"))?;
+            let (batch, claims) = client.request_recoveries(&ids).await.map_err(client_error)?;
+            to_js(&crate::types::ClaimBatch { batch, claims })
+        })
+    }
+
+    /// One person's approval of every open claim `requester` opened in `batch` that this device
+    /// can approve (list them first: `view().claims` with that `batch`). Resolves with how many.
+    #[wasm_bindgen(js_name = approveBatch, unchecked_return_type = "Promise<number>")]
+    pub fn approve_batch(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DeviceId")] requester: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] batch: JsValue,
+    ) -> Promise {
+        self.run(|client| async move {
+            let requester = device_id(&text_arg(&requester, "requester")?)?;
+            let batch = text_arg(&batch, "batch")?;
+            Ok(JsValue::from(client.approve_batch(&requester, &batch).await.map_err(client_error)? as u32))
+        })
+    }
+
+    /// Declines every open claim `requester` opened in `batch`; resolves with how many.
+    #[wasm_bindgen(js_name = declineBatch, unchecked_return_type = "Promise<number>")]
+    pub fn decline_batch(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DeviceId")] requester: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] batch: JsValue,
+    ) -> Promise {
+        self.run(|client| async move {
+            let requester = device_id(&text_arg(&requester, "requester")?)?;
+            let batch = text_arg(&batch, "batch")?;
+            Ok(JsValue::from(client.decline_batch(&requester, &batch).await.map_err(client_error)? as u32))
+        })
+    }
+
     #[wasm_bindgen(js_name = recoveryClaims, unchecked_return_type = "Promise<Claim[]>")]
     pub fn recovery_claims(&self) -> Promise {
         self.run(|client| async move {

@@ -322,6 +322,11 @@ pub struct Claim {
     pub approvals: u32,
     pub declines: u32,
     pub needed: u32,
+    /// Claims opened together by `requestRecoveries` share a batch, approved with one action.
+    #[tsify(optional)]
+    pub batch: Option<String>,
+    /// True once this device approved or declined it.
+    pub answered_by_me: bool,
 }
 
 impl Claim {
@@ -341,6 +346,8 @@ impl Claim {
             approvals: info.approvals as u32,
             declines: info.declines as u32,
             needed: info.needed as u32,
+            answered_by_me: info.answered_by.iter().any(|d| d.as_str() == me),
+            batch: info.batch,
         }
     }
 }
@@ -412,4 +419,13 @@ pub enum LiveEvent {
         code: String,
         message: String,
     },
+}
+
+/// What `requestRecoveries` opened: the batch and one claim per secret, in order.
+#[derive(Debug, Clone, Tsify, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClaimBatch {
+    pub batch: String,
+    #[tsify(type = "ClaimId[]")]
+    pub claims: Vec<String>,
 }

@@ -52,6 +52,8 @@ pub struct ClaimInfo {
     pub needed: usize,
     /// The batch this claim was opened in, if any (see `request_recoveries`).
     pub batch: Option<String>,
+    /// Devices that approved or declined it.
+    pub answered_by: Vec<DeviceId>,
 }
 
 impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
@@ -386,5 +388,6 @@ fn claim_info(state: &VaultState, id: &str, claim: &ClaimRecord) -> ClaimInfo {
         declines: claim.declines.len(),
         needed: usize::from(state.claim_threshold(claim).unwrap_or(1).saturating_sub(1)),
         batch: claim.request.batch.clone(),
+        answered_by: claim.shares.keys().chain(claim.declines.iter()).cloned().collect(),
     }
 }
