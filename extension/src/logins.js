@@ -48,8 +48,13 @@ export function encodeValue(value) {
 
 /** @param {string} text @returns {LoginValue} */
 export function decodeValue(text) {
-  const value = JSON.parse(text);
-  if (value?.v !== 1 || typeof value.password !== "string") throw new Error("not a login value");
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = null; // the parser's message may quote the text: never pass it on
+  }
+  if (value?.v !== 1 || typeof value.password !== "string") throw new Error("this secret is not a login");
   return { password: value.password, notes: typeof value.notes === "string" ? value.notes : "" };
 }
 

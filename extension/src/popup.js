@@ -78,11 +78,15 @@ function render(state) {
     $("standing").textContent = `${state.settings.deviceName} · locked`;
     return show("unlock");
   }
-  $("standing").textContent = `${state.device.name} · ${state.settings.vault} · ${state.status}`;
+  $("standing").textContent = `${state.device.name} · ${state.settings.vault} · ${state.status}${state.offline ? " · offline" : ""}`;
   if (state.status !== "member") {
-    $("waiting-text").textContent = state.status === "pending"
-      ? `Waiting for the members of ${state.settings.vault} to approve this device.`
-      : `This device is ${state.status.replace("_", " ")} in ${state.settings.vault}.`;
+    const standing = /** @type {Record<string, string>} */ ({
+      pending: `Waiting for the members of ${state.settings.vault} to approve this device.`,
+      declined: `A member of ${state.settings.vault} declined this device.`,
+      not_member: `This device is not a member of ${state.settings.vault}.`,
+      no_vault: `There is no vault named ${state.settings.vault}.`,
+    });
+    $("waiting-text").textContent = standing[state.status] ?? `Standing in ${state.settings.vault}: ${state.status}`;
     $("verify").hidden = !state.verificationCode;
     $("code").textContent = state.verificationCode ?? "";
     return show("waiting");
@@ -122,10 +126,14 @@ function renderRequests(state) {
     const what = group.map((c) => loginNames.get(c.secretId) ?? "a secret").join(", ");
     item.append(el("span", `${who} asks to use ${what}`, "grow"));
     if (claim.batch) {
-      item.append(button("Approve", () => act({ type: "approveBatch", requester: claim.requester, batch: claim.batch })));
+      item.append(button("Approve", () => {
+        if (confirm(`Let ${who} reveal: ${what}?`)) act({ type: "approveBatch", requester: claim.requester, batch: claim.batch });
+      }));
       item.append(button("Decline", () => act({ type: "declineBatch", requester: claim.requester, batch: claim.batch }), "secondary"));
     } else {
-      item.append(button("Approve", () => act({ type: "approveClaim", id: claim.id })));
+      item.append(button("Approve", () => {
+        if (confirm(`Let ${who} reveal ${what}?`)) act({ type: "approveClaim", id: claim.id });
+      }));
       item.append(button("Decline", () => act({ type: "declineClaim", id: claim.id }), "secondary"));
     }
     return item;
@@ -152,8 +160,10 @@ async function renderLogins(state) {
     const item = el("li");
     item.dataset.origin = login.origin;
     item.append(el("span", login.username, "grow"), el("span", login.origin, "meta"));
-    if (login.origin === here && tab?.id !== undefined && (login.unlocked || state.claims[login.id])) {
+    if (login.origin === here && tab?.id !== undefined && (login.unlocked || state.approved[login.id])) {
       item.append(button("Fill", () => run(() => ask({ type: "fill", id: login.id, tabId: tab.id }))));
+    } else if (state.claims[login.id] && !state.approved[login.id]) {
+      item.append(el("span", "waiting for approval", "meta"));
     }
     item.append(button("Edit", () => {
       originField.value = login.origin;
@@ -174,8 +184,8 @@ function onSubmit(id, toMessage) {
     event.preventDefault();
     const form = /** @type {HTMLFormElement} */ (event.target);
     const submitter = /** @type {HTMLButtonElement | null} */ (/** @type {SubmitEvent} */ (event).submitter)?.value;
-    const message = toMessage(new FormData(form), submitter);
     run(async () => {
+      const message = toMessage(new FormData(form), submitter);
       render(await ask(message));
       if (id !== "idle") form.reset();
     });
@@ -184,10 +194,15 @@ function onSubmit(id, toMessage) {
 
 const text = (/** @type {FormData} */ form, /** @type {string} */ name) => String(form.get(name) ?? "").trim();
 
-onSubmit("setup", (form, action) => ({
+onSubmit("setup", (form, action) => {
+  if (form.get("passphrase") !== form.get("confirm")) {
+    throw Object.assign(new Error("the two passphrases differ"), { code: "INVALID_INPUT" });
+  }
+  return {
   type: "setup", serverUrl: text(form, "serverUrl"), deviceName: text(form, "deviceName"),
-  passphrase: String(form.get("passphrase") ?? ""), vault: text(form, "vault"), action: action ?? "join",
-}));
+    passphrase: String(form.get("passphrase") ?? ""), vault: text(form, "vault"), action: action ?? "join",
+  };
+});
 onSubmit("unlock", (form) => ({ type: "unlock", passphrase: String(form.get("passphrase") ?? "") }));
 onSubmit("save-login", (form) => ({
   type: "saveLogin", origin: text(form, "origin"), username: text(form, "username"),
@@ -195,6 +210,11 @@ onSubmit("save-login", (form) => ({
 }));
 onSubmit("idle", (form) => ({ type: "setIdle", minutes: Number(form.get("minutes")) }));
 $("lock").addEventListener("click", () => act({ type: "lock" }));
+for (const startOver of document.querySelectorAll(".start-over")) {
+  startOver.addEventListener("click", () => {
+    if (confirm("Start over? This browser stops being a device of the vault: its keys are deleted.")) act({ type: "reset" });
+  });
+}
 $("unlock-logins").addEventListener("click", () => act({ type: "requestUnlock" }));
 $("refresh").addEventListener("click", () => act({ type: "state" }));
 $("search").addEventListener("input", () => current && renderLogins(current));

@@ -4,8 +4,8 @@
 // the worker, a lock or the idle timeout drops both. Durable state is the device's IndexedDB and
 // the non-secret settings in chrome.storage.local.
 import init, { MetaSecret } from "./pkg/meta_secret.js";
-import { decodeName, decodeValue, encodeName, encodeValue, fillsPage, loginProblem } from "./logins.js";
-import { fillLogin } from "./fill.js";
+import { decodeName, decodeValue, encodeName, encodeValue, fillsPage, loginProblem, originOf } from "./logins.js";
+import { fillLogin, probeOrigin } from "./fill.js";
 
 const DB_NAME = "meta-secret-extension";
 const DEFAULT_IDLE_MINUTES = 15;
@@ -22,6 +22,13 @@ const revealed = new Map();
 /** Open unlock claims of this device by secret id. @type {Map<SecretId, ClaimId>} */
 const claims = new Map();
 let lockAt = 0;
+/** Bumped by every lock: an unlock that was under way when a lock came gives up. */
+let generation = 0;
+/** @type {Promise<MetaSecret> | null} */
+let opening = null;
+
+// A worker that starts has nothing unlocked: no stale count on the icon.
+chrome.action.setBadgeText({ text: "" }).catch(() => {});
 
 /** @typedef {{ serverUrl: string, deviceName: string, vault: string, idleMinutes: number }} Settings */
 
@@ -53,35 +60,67 @@ async function touch() {
 }
 
 function lock() {
+  generation += 1;
   revealed.clear();
+  const open = [...claims.values()];
   claims.clear();
   subscription?.unsubscribe();
   subscription = null;
   const closing = device;
   device = null;
-  closing?.close().catch(() => {});
+  // The session's claims end with it: approvals given for it must not unlock a later one.
+  if (closing) Promise.allSettled(open.map((claim) => closing.cancelRecovery(claim))).finally(() => closing.close());
+  chrome.alarms.clear("poll").catch(() => {});
   chrome.action.setBadgeText({ text: "" }).catch(() => {});
 }
 
-/** Opens this device with its passphrase and keeps it in sync.
+/** Opens this device with its passphrase and keeps it in sync; one unlock at a time.
  * @param {string} passphrase @param {string} [deviceName] first setup only */
 async function open(passphrase, deviceName) {
+  if (opening) await opening.catch(() => {});
+  lock();
+  const mine = generation;
+  opening = openDevice(passphrase, deviceName);
+  try {
+    const opened = await opening;
+    if (mine !== generation) {
+      await opened.close();
+      throw new ExtensionError("LOCKED", "locked while unlocking");
+    }
+    device = opened;
+  } finally {
+    opening = null;
+  }
+  await touch();
+  subscription = device.subscribe((event) => {
+    if (event.type === "synced") updateBadge().catch(() => {});
+  });
+  await chrome.alarms.create("poll", { periodInMinutes: 0.5 });
+  await endEarlierSessions(device);
+  return device;
+}
+
+/** @param {string} passphrase @param {string} [deviceName] */
+async function openDevice(passphrase, deviceName) {
   await ready;
   const saved = await settings();
   if (!saved && !deviceName) throw new ExtensionError("NOT_SET_UP", "set up this extension first");
-  lock();
-  device = await MetaSecret.open({
+  return MetaSecret.open({
     serverUrl: saved?.serverUrl ?? "",
     dbName: DB_NAME,
     deviceName: deviceName ?? saved?.deviceName ?? "extension",
     deviceKind: "extension",
     passphrase,
   });
-  await touch();
-  subscription = device.subscribe((event) => {
-    if (event.type === "synced") updateBadge().catch(() => {});
-  });
-  return device;
+}
+
+/** Claims of an earlier session (the worker stopped before it could cancel them) are cancelled:
+ *  a restart locks, so their approvals must not unlock this session.
+ * @param {MetaSecret} opened */
+async function endEarlierSessions(opened) {
+  const view = await opened.view().catch(() => null);
+  const stale = view?.claims.filter((claim) => claim.mine && claim.status === "open" && claim.batch) ?? [];
+  await Promise.allSettled(stale.map((claim) => opened.cancelRecovery(claim.id)));
 }
 
 /** The number of requests waiting for this person: joins it has not voted on, others' claims. */
@@ -112,15 +151,29 @@ async function state() {
     if (device) lock();
     return { setUp: true, unlocked: false, settings: saved };
   }
-  const status = await device.status(saved.vault);
+  // Offline, the device's local view still lists the logins (and fills those unlocked).
+  let offline = false;
+  const status = await device.status(saved.vault).catch((error) => {
+    if (error?.code !== "NETWORK") throw error;
+    offline = true;
+    return /** @type {"member"} */ ("member");
+  });
   const base = { setUp: true, unlocked: true, settings: saved, status, device: device.device };
   if (status !== "member") {
     const code = status === "pending" ? await device.verificationCode(saved.vault) : undefined;
     return { ...base, verificationCode: code };
   }
   const view = await device.view();
+  // A declined or cancelled claim no longer unlocks: offer the unlock again.
+  for (const [secretId, claimId] of claims) {
+    if (view.claims.find((claim) => claim.id === claimId)?.status !== "open") claims.delete(secretId);
+  }
   await updateBadge();
-  return { ...base, view, logins: await logins(), claims: Object.fromEntries(claims) };
+  const approved = Object.fromEntries([...claims].filter(([, claimId]) => {
+    const claim = view.claims.find((c) => c.id === claimId);
+    return claim && claim.approvals >= claim.needed;
+  }));
+  return { ...base, offline, view, logins: await logins(), claims: Object.fromEntries(claims), approved };
 }
 
 /** Reveals a login for a fill: from memory, or from its claim once another device approved it.
@@ -150,8 +203,14 @@ async function fill(secretId, tabId) {
     throw new ExtensionError("WRONG_ORIGIN", `this login is for ${login.origin}; it never fills another site`);
   }
   const value = await loginValue(secretId);
+  // The reveal took a while: probe the page again, with no secret, and send the password only to
+  // that very document (if the tab navigated since, the injection fails).
+  const [probe] = await chrome.scripting.executeScript({ target: { tabId: tab.id, frameIds: [0] }, func: probeOrigin });
+  if (probe?.result !== login.origin || !probe.documentId) {
+    throw new ExtensionError("WRONG_ORIGIN", `this login is for ${login.origin}; it never fills another site`);
+  }
   const [result] = await chrome.scripting.executeScript({
-    target: { tabId: tab.id, frameIds: [0] },
+    target: { tabId: tab.id, documentIds: [probe.documentId] },
     func: fillLogin,
     args: [login.origin, login.username, value.password],
   });
@@ -192,9 +251,21 @@ async function handle(message) {
     case "lock":
       lock();
       return state();
+    case "reset": {
+      // Start over: this browser stops being a device (its keys and log are deleted).
+      lock();
+      await chrome.storage.local.remove("settings");
+      await new Promise((resolve, reject) => {
+        const request = indexedDB.deleteDatabase(DB_NAME);
+        request.onsuccess = () => resolve(undefined);
+        request.onerror = () => reject(new ExtensionError("STORAGE", "could not delete this device's database"));
+        request.onblocked = () => setTimeout(() => resolve(undefined), 1000);
+      });
+      return state();
+    }
     case "setIdle": {
       const minutes = Number(message.minutes);
-      if (!(minutes > 0 && minutes <= 24 * 60)) throw new ExtensionError("INVALID_INPUT", "idle time: 1 minute to 24 hours");
+      if (!(minutes > 0 && minutes <= 24 * 60)) throw new ExtensionError("INVALID_INPUT", "idle time: up to 24 hours");
       const saved = await settings();
       if (!saved) throw new ExtensionError("NOT_SET_UP", "set up this extension first");
       await chrome.storage.local.set({ settings: { ...saved, idleMinutes: minutes } });
@@ -202,6 +273,8 @@ async function handle(message) {
       return state();
     }
     case "saveLogin": {
+      // Typed as a person types it ("https://Example.com/login"): its origin is what counts.
+      message.origin = originOf(String(message.origin ?? "")) ?? String(message.origin ?? "");
       const problem = loginProblem(message);
       if (problem) throw new ExtensionError("INVALID_INPUT", problem);
       const me = unlocked();
@@ -261,6 +334,8 @@ chrome.runtime.onMessage.addListener((message, sender, reply) => {
 
 chrome.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === "idle-lock" && Date.now() >= lockAt) lock();
+  // While unlocked, a poll every 30 s keeps the view and the badge fresh when the socket is down.
+  if (alarm.name === "poll") device?.sync().then(() => updateBadge()).catch(() => {});
 });
 
 chrome.commands.onCommand.addListener((command) => {

