@@ -218,4 +218,15 @@ for (const startOver of document.querySelectorAll(".start-over")) {
 $("unlock-logins").addEventListener("click", () => act({ type: "requestUnlock" }));
 $("refresh").addEventListener("click", () => act({ type: "state" }));
 $("search").addEventListener("input", () => current && renderLogins(current));
+// Changes from other devices arrive while the popup is open: the worker says so, the popup redraws
+// (quietly: no busy state, and not while the person is typing into a form).
+let redraw = 0;
+chrome.runtime.onMessage.addListener((message) => {
+  if (message?.type !== "changed") return;
+  clearTimeout(redraw);
+  redraw = setTimeout(() => {
+    if (document.activeElement instanceof HTMLInputElement) return;
+    ask({ type: "state" }).then(render, () => {});
+  }, 200);
+});
 act({ type: "state" });

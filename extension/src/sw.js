@@ -93,7 +93,10 @@ async function open(passphrase, deviceName) {
   }
   await touch();
   subscription = device.subscribe((event) => {
-    if (event.type === "synced") updateBadge().catch(() => {});
+    if (event.type !== "synced") return;
+    updateBadge().catch(() => {});
+    // An open popup redraws (nobody listening is fine).
+    chrome.runtime.sendMessage({ type: "changed" }).catch(() => {});
   });
   await chrome.alarms.create("poll", { periodInMinutes: 0.5 });
   await endEarlierSessions(device);

@@ -181,7 +181,9 @@ async function main() {
       await trap.close();
     }
 
-    // A claim made on the web demo shows as a badge and is approved in the popup.
+    // A claim made on the web demo shows as a badge and, live, in the open popup; it is approved there.
+    await popup.goto(popupUrl());
+    await popup.locator("#vault").waitFor({ timeout: WAIT });
     const aliceSecret = panel(alice).locator(".secrets li", { hasText: '"username":"ada"' });
     await aliceSecret.getByRole("button", { name: "Request recovery" }).click({ timeout: WAIT });
     let { worker } = await extensionWorker(context);
@@ -194,8 +196,8 @@ async function main() {
       };
       check();
     }));
-    await popup.goto(popupUrl());
     const ask = popup.locator("#requests li", { hasText: "alice asks to use ada at" });
+    await ask.waitFor({ timeout: WAIT }); // no reload: the popup redraws when the worker syncs
     await popup.screenshot({ path: join(shots, "ext-4-request.png") });
     await ask.getByRole("button", { name: "Approve" }).click();
     const aliceReveal = panel(alice).locator(".claims li", { hasText: "1 of 1 approvals" });
