@@ -162,6 +162,12 @@ async function renderLogins(state) {
     item.append(el("span", login.username, "grow"), el("span", login.origin, "meta"));
     if (login.origin === here && tab?.id !== undefined && (login.unlocked || state.approved[login.id])) {
       item.append(button("Fill", () => run(() => ask({ type: "fill", id: login.id, tabId: tab.id }))));
+    }
+    if (login.unlocked || state.approved[login.id]) {
+      item.append(button("Copy", () => run(async () => {
+        await ask({ type: "copy", id: login.id });
+        $("standing").textContent = "Password copied; the clipboard is cleared in 30 s";
+      }), "secondary"));
     } else if (state.claims[login.id] && !state.approved[login.id]) {
       item.append(el("span", "waiting for approval", "meta"));
     }

@@ -222,6 +222,28 @@ async function fill(secretId, tabId) {
   return "filled";
 }
 
+/** Copies a login's password through the offscreen document, which clears it after 30 s.
+ * @param {SecretId} secretId */
+async function copyPassword(secretId) {
+  unlocked();
+  if (!(await logins()).some((login) => login.id === secretId)) throw new ExtensionError("UNKNOWN_LOGIN", "no such login");
+  const value = await loginValue(secretId);
+  if (!(await chrome.offscreen.hasDocument())) {
+    await chrome.offscreen.createDocument({
+      url: "offscreen.html",
+      reasons: [chrome.offscreen.Reason.CLIPBOARD],
+      justification: "Copy a password, and clear it again after 30 seconds",
+    });
+  }
+  const answer = await chrome.runtime.sendMessage({ target: "offscreen", type: "copy", text: value.password, clearAfterMs });
+  if (!answer?.ok) throw new ExtensionError("CLIPBOARD", "the browser refused to copy");
+  await touch();
+  return "copied";
+}
+
+/** How long a copied password stays on the clipboard (tests shorten it). */
+let clearAfterMs = 30_000;
+
 /** Fills the first login for the active tab's origin (the keyboard shortcut). */
 async function fillForActiveTab() {
   const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
@@ -307,6 +329,13 @@ async function handle(message) {
       return state();
     case "fill":
       return fill(message.id, message.tabId);
+    case "copy":
+      return copyPassword(message.id);
+    case "setClipboardClear": {
+      // Test hook: the 30 s would slow the tests; never longer than 30 s.
+      clearAfterMs = Math.min(30_000, Math.max(1_000, Number(message.ms) || 30_000));
+      return state();
+    }
     case "accept":
       await unlocked().accept(message.id);
       return state();

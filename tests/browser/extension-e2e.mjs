@@ -142,6 +142,18 @@ async function main() {
       PASSWORD, { timeout: WAIT });
     assert.deepEqual(await fields(page), ["ada", PASSWORD], "filled on its exact origin");
 
+    // Copy: the password reaches the clipboard through the offscreen document, and is cleared
+    // again (after 30 s; shortened here to 2 s through a test hook that can only shorten it).
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: loginOrigin });
+    await popup.evaluate(() => chrome.runtime.sendMessage({ type: "setClipboardClear", ms: 2000 }));
+    await popup.goto(popupUrl(`?tab=${loginTab}`));
+    await entry.getByRole("button", { name: "Copy" }).click({ timeout: WAIT });
+    await popup.locator("#standing", { hasText: "Password copied" }).waitFor({ timeout: WAIT });
+    await page.bringToFront();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), PASSWORD, "copied");
+    await page.waitForTimeout(3000);
+    assert.notEqual(await page.evaluate(() => navigator.clipboard.readText()), PASSWORD, "cleared after the delay");
+
     // Never on another origin (localhost is not 127.0.0.1), never into a cross-origin frame.
     const other = await context.newPage();
     await other.goto(`http://localhost:${port}/login.html`);
