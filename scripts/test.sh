@@ -58,6 +58,7 @@ node tests/browser/demo-e2e.mjs
 step "browser extension: build, strict type check against the package's .d.ts, end to end in Chromium"
 ./scripts/build-extension.sh
 node_modules/.bin/tsc -p extension/tsconfig.json
+node --test tests/extension/
 node tests/browser/extension-e2e.mjs
 
 step "wrangler deploy --dry-run, --env production and --env staging (rebuilds without test features, as an operator deploys)"
