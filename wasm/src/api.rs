@@ -376,11 +376,7 @@ impl MetaSecret {
         #[wasm_bindgen(unchecked_param_type = "DeviceId")] requester: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] batch: JsValue,
     ) -> Promise {
-        self.run(|client| async move {
-            let requester = device_id(&text_arg(&requester, "requester")?)?;
-            let batch = text_arg(&batch, "batch")?;
-            Ok(JsValue::from(client.approve_batch(&requester, &batch).await.map_err(client_error)? as u32))
-        })
+        self.answer_batch(requester, batch, true)
     }
 
     /// Declines every open claim `requester` opened in `batch`; resolves with how many.
@@ -390,11 +386,7 @@ impl MetaSecret {
         #[wasm_bindgen(unchecked_param_type = "DeviceId")] requester: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] batch: JsValue,
     ) -> Promise {
-        self.run(|client| async move {
-            let requester = device_id(&text_arg(&requester, "requester")?)?;
-            let batch = text_arg(&batch, "batch")?;
-            Ok(JsValue::from(client.decline_batch(&requester, &batch).await.map_err(client_error)? as u32))
-        })
+        self.answer_batch(requester, batch, false)
     }
 
     #[wasm_bindgen(js_name = recoveryClaims, unchecked_return_type = "Promise<Claim[]>")]
@@ -502,6 +494,20 @@ impl MetaSecret {
                 client.gateway().store().close();
             }
             Ok(JsValue::UNDEFINED)
+        })
+    }
+}
+
+impl MetaSecret {
+    fn answer_batch(&self, requester: JsValue, batch: JsValue, approve: bool) -> Promise {
+        self.run(move |client| async move {
+            let requester = device_id(&text_arg(&requester, "requester")?)?;
+            let batch = text_arg(&batch, "batch")?;
+            let answered = match approve {
+                true => client.approve_batch(&requester, &batch).await,
+                false => client.decline_batch(&requester, &batch).await,
+            };
+            Ok(JsValue::from(answered.map_err(client_error)? as u32))
         })
     }
 }

@@ -128,14 +128,10 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     pub async fn approve_batch(&self, requester: &DeviceId, batch: &str) -> Result<usize, ClientError> {
         let me = self.gateway.keys().id().clone();
         let state = self.member_state_synced().await?;
-        let claim_ids: Vec<String> = state
-            .claims
-            .iter()
-            .filter(|(_, c)| &c.requester == requester && c.request.batch.as_deref() == Some(batch))
-            .filter(|(_, c)| c.status == ClaimStatus::Open && !c.shares.contains_key(&me) && !c.declines.contains(&me))
-            .filter(|(_, c)| state.secrets.get(&c.request.secret_id).is_some_and(|s| s.holders.contains_key(&me)))
-            .map(|(id, _)| id.clone())
-            .collect();
+        let holds = |claim: &ClaimRecord| {
+            state.secrets.get(&claim.request.secret_id).is_some_and(|secret| secret.holders.contains_key(&me))
+        };
+        let claim_ids = unanswered_in_batch(&state, requester, batch, &me, holds);
         if claim_ids.is_empty() {
             return Err(ClientError::InvalidInput("nothing in this batch waits for this device's approval".into()));
         }
@@ -149,13 +145,7 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     pub async fn decline_batch(&self, requester: &DeviceId, batch: &str) -> Result<usize, ClientError> {
         let me = self.gateway.keys().id().clone();
         let state = self.member_state_synced().await?;
-        let claim_ids: Vec<String> = state
-            .claims
-            .iter()
-            .filter(|(_, c)| &c.requester == requester && c.request.batch.as_deref() == Some(batch))
-            .filter(|(_, c)| c.status == ClaimStatus::Open && !c.shares.contains_key(&me) && !c.declines.contains(&me))
-            .map(|(id, _)| id.clone())
-            .collect();
+        let claim_ids = unanswered_in_batch(&state, requester, batch, &me, |_| true);
         for claim_id in &claim_ids {
             self.decline_claim(claim_id).await?;
         }
@@ -376,6 +366,26 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         }
         Ok(self.gateway.store().write(batch).await?)
     }
+}
+
+/// The open claims `requester` opened in `batch` that `me` has neither approved nor declined and
+/// that pass `also`. Matching the requester too means a batch id copied onto another device's
+/// claim reaches nothing.
+fn unanswered_in_batch(
+    state: &VaultState,
+    requester: &DeviceId,
+    batch: &str,
+    me: &DeviceId,
+    also: impl Fn(&ClaimRecord) -> bool,
+) -> Vec<String> {
+    state
+        .claims
+        .iter()
+        .filter(|(_, c)| &c.requester == requester && c.request.batch.as_deref() == Some(batch))
+        .filter(|(_, c)| c.status == ClaimStatus::Open && !c.shares.contains_key(me) && !c.declines.contains(me))
+        .filter(|(_, c)| also(c))
+        .map(|(id, _)| id.clone())
+        .collect()
 }
 
 fn claim_info(state: &VaultState, id: &str, claim: &ClaimRecord) -> ClaimInfo {
