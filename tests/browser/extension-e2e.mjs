@@ -23,6 +23,19 @@ async function extensionWorker(context) {
   return { worker, id: new URL(worker.url()).host };
 }
 
+/** Presses a browser shortcut the way a keyboard does: through the browser, not into the page
+ *  (Playwright's keyboard never reaches extension commands; CDP's raw key events do). */
+async function pressShortcut(context, page, key, modifiers) {
+  await page.bringToFront();
+  const cdp = await context.newCDPSession(page);
+  const code = key.charCodeAt(0);
+  for (const type of ["rawKeyDown", "keyUp"]) {
+    await cdp.send("Input.dispatchKeyEvent", { type, modifiers, key, code: `Key${key}`, windowsVirtualKeyCode: code, nativeVirtualKeyCode: code });
+  }
+  await cdp.detach();
+}
+const ALT = 1, CTRL = 2, SHIFT = 8;
+
 async function fields(page) {
   return page.evaluate(() => [...document.querySelectorAll("input")].map((input) => input.value));
 }
@@ -142,6 +155,13 @@ async function main() {
       PASSWORD, { timeout: WAIT });
     assert.deepEqual(await fields(page), ["ada", PASSWORD], "filled on its exact origin");
 
+    // The fill shortcut (Alt+Shift+L) fills the same way, on the page in front.
+    await page.reload();
+    assert.deepEqual(await fields(page), ["", ""]);
+    await pressShortcut(context, page, "L", ALT | SHIFT);
+    await page.waitForFunction((password) => document.querySelector("input[type=password]").value === password,
+      PASSWORD, { timeout: WAIT });
+
     // Copy: the password reaches the clipboard through the offscreen document, and is cleared
     // again (after 30 s; shortened here to 2 s through a test hook that can only shorten it).
     await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: loginOrigin });
@@ -215,6 +235,20 @@ async function main() {
     const aliceReveal = panel(alice).locator(".claims li", { hasText: "1 of 1 approvals" });
     await aliceReveal.getByRole("button", { name: "Reveal" }).click({ timeout: WAIT });
     await panel(alice).locator(".revealed").waitFor({ state: "visible", timeout: WAIT });
+
+    // The lock shortcut (Ctrl+Shift+K) locks at once; the next unlock asks for the passphrase.
+    await page.reload();
+    await pressShortcut(context, page, "K", CTRL | SHIFT);
+    await popup.waitForFunction(async () => (await chrome.runtime.sendMessage({ type: "state" })).value.unlocked === false,
+      undefined, { timeout: WAIT, polling: 250 });
+    assert.equal((await fillInto(loginTab)).code, "LOCKED");
+    await pressShortcut(context, page, "L", ALT | SHIFT);
+    await page.waitForTimeout(500);
+    assert.deepEqual(await fields(page), ["", ""], "a locked extension fills nothing");
+    await popup.goto(popupUrl());
+    await popup.locator("#unlock").getByLabel("Passphrase").fill("extension keys");
+    await popup.locator("#unlock").getByRole("button", { name: "Unlock" }).click();
+    await popup.locator("#logins li", { hasText: "ada" }).waitFor({ timeout: 60_000 });
 
     // Idle lock (shortened for the test): the logins are locked and no page can get them.
     await popup.evaluate(() => chrome.runtime.sendMessage({ type: "setIdle", minutes: 0.05 }));
