@@ -139,9 +139,22 @@ async function updateBadge() {
   await chrome.action.setBadgeBackgroundColor({ color: "#a33" });
 }
 
+/** Ids of logins this device replaced by an edit: their deletion may wait for other votes, but
+ *  they are never listed or filled again here. Ids only, nothing secret. @returns {Promise<string[]>} */
+async function replaced() {
+  const { replaced } = await chrome.storage.local.get("replaced");
+  return Array.isArray(replaced) ? replaced : [];
+}
+
 async function logins() {
   const secrets = await unlocked().secrets();
-  return secrets.flatMap((secret) => {
+  const old = new Set(await replaced());
+  const live = secrets.filter((secret) => !old.has(secret.id));
+  // Forget replaced ids once their secrets are gone.
+  if (old.size && [...old].some((id) => !secrets.some((secret) => secret.id === id))) {
+    await chrome.storage.local.set({ replaced: [...old].filter((id) => secrets.some((secret) => secret.id === id)) });
+  }
+  return live.flatMap((secret) => {
     const login = decodeName(secret.name);
     return login ? [{ id: secret.id, ...login, unlocked: revealed.has(secret.id), k: secret.k, n: secret.n }] : [];
   });
@@ -305,7 +318,11 @@ async function handle(message) {
       const me = unlocked();
       const members = (await me.members()).length;
       await me.addSecret(encodeName(message), encodeValue(message), { threshold: Math.min(2, members) });
-      if (message.replaces) await me.deleteSecret(message.replaces);
+      if (message.replaces) {
+        // Hidden here at once, whatever happens to the vote.
+        await chrome.storage.local.set({ replaced: [...(await replaced()), String(message.replaces)] });
+        await me.deleteSecret(message.replaces);
+      }
       await touch();
       return state();
     }

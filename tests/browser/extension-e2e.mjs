@@ -186,7 +186,7 @@ async function main() {
       document.body.append(frame);
       return new Promise((resolve) => (frame.onload = resolve));
     }, `http://localhost:${port}/login.html`);
-    const loginId = (await popup.evaluate(() => chrome.runtime.sendMessage({ type: "state" }))).value.logins
+    let loginId = (await popup.evaluate(() => chrome.runtime.sendMessage({ type: "state" }))).value.logins
       .find((login) => login.username === "ada").id;
     const fillInto = (tab) => popup.evaluate(([id, tab]) => chrome.runtime.sendMessage({ type: "fill", id, tabId: tab }), [loginId, tab]);
     const refusedElsewhere = await fillInto(await tabId(`http://localhost:${port}/login.html`));
@@ -235,6 +235,28 @@ async function main() {
     const aliceReveal = panel(alice).locator(".claims li", { hasText: "1 of 1 approvals" });
     await aliceReveal.getByRole("button", { name: "Reveal" }).click({ timeout: WAIT });
     await panel(alice).locator(".revealed").waitFor({ state: "visible", timeout: WAIT });
+
+    // Edit: a new version replaces the login in the list at once (the old one's deletion waits
+    // for Alice's vote); a bad idle time is refused with its code and nothing is lost.
+    await popup.goto(popupUrl());
+    const oldId = loginId;
+    await popup.locator("#logins li", { hasText: "ada" }).getByRole("button", { name: "Edit" }).click();
+    await save.getByLabel("Password").fill("a new password");
+    await save.getByRole("button", { name: "Save login" }).click();
+    await popup.waitForFunction(async (old) => {
+      const { value } = await chrome.runtime.sendMessage({ type: "state" });
+      const adas = value.logins.filter((login) => login.username === "ada");
+      return adas.length === 1 && adas[0].id !== old;
+    }, oldId, { timeout: WAIT, polling: 250 });
+    await popup.goto(popupUrl());
+    await popup.locator("#logins li", { hasText: "grace" }).waitFor({ timeout: WAIT });
+    assert.equal(await popup.locator("#logins li", { hasText: "ada" }).count(), 1, "one ada after the edit");
+    loginId = (await popup.evaluate(() => chrome.runtime.sendMessage({ type: "state" }))).value.logins
+      .find((login) => login.username === "ada").id;
+    await popup.locator("#idle").getByLabel(/Lock after/).fill("0");
+    await popup.locator("#idle").getByRole("button", { name: "Set" }).click();
+    await popup.locator("#error", { hasText: "INVALID_INPUT" }).waitFor({ timeout: WAIT });
+    assert.equal(await popup.locator("#logins li").count(), 2, "nothing lost after a refused setting");
 
     // The lock shortcut (Ctrl+Shift+K) locks at once; the next unlock asks for the passphrase.
     await page.reload();
