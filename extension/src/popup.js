@@ -160,6 +160,9 @@ async function renderLogins(state) {
     const item = el("li");
     item.dataset.origin = login.origin;
     item.append(el("span", login.username, "grow"), el("span", login.origin, "meta"));
+    if (login.deletionVotes) {
+      item.append(el("span", `${login.deletionVotes} of ${state.view.requiredVotes} votes to delete`, "meta"));
+    }
     if (login.origin === here && tab?.id !== undefined && (login.unlocked || state.approved[login.id])) {
       item.append(button("Fill", () => run(() => ask({ type: "fill", id: login.id, tabId: tab.id }))));
     }

@@ -156,7 +156,8 @@ async function logins() {
   }
   return live.flatMap((secret) => {
     const login = decodeName(secret.name);
-    return login ? [{ id: secret.id, ...login, unlocked: revealed.has(secret.id), k: secret.k, n: secret.n }] : [];
+    if (!login) return [];
+    return [{ id: secret.id, ...login, unlocked: revealed.has(secret.id), deletionVotes: secret.deletionVotes }];
   });
 }
 

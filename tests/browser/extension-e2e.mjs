@@ -253,10 +253,18 @@ async function main() {
     assert.equal(await popup.locator("#logins li", { hasText: "ada" }).count(), 1, "one ada after the edit");
     loginId = (await popup.evaluate(() => chrome.runtime.sendMessage({ type: "state" }))).value.logins
       .find((login) => login.username === "ada").id;
+    // Delete is a vote: the popup shows its progress, and once Alice votes too the login is gone
+    // from the open popup without a reload.
+    await popup.locator("#logins li", { hasText: "grace" }).getByRole("button", { name: "Delete" }).click();
+    await popup.locator("#logins li", { hasText: "grace" }).locator(".meta", { hasText: "1 of 2 votes to delete" })
+      .waitFor({ timeout: WAIT });
+    const graceOnDemo = panel(alice).locator(".secrets li", { hasText: '"username":"grace"' });
+    await graceOnDemo.getByRole("button", { name: "Delete" }).click({ timeout: WAIT });
+    await popup.locator("#logins li", { hasText: "grace" }).waitFor({ state: "detached", timeout: WAIT });
     await popup.locator("#idle").getByLabel(/Lock after/).fill("0");
     await popup.locator("#idle").getByRole("button", { name: "Set" }).click();
     await popup.locator("#error", { hasText: "INVALID_INPUT" }).waitFor({ timeout: WAIT });
-    assert.equal(await popup.locator("#logins li").count(), 2, "nothing lost after a refused setting");
+    assert.equal(await popup.locator("#logins li").count(), 1, "nothing lost after a refused setting");
 
     // The lock shortcut (Ctrl+Shift+K) locks at once; the next unlock asks for the passphrase.
     await page.reload();
