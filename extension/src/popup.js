@@ -78,7 +78,7 @@ function render(state) {
     $("standing").textContent = `${state.settings.deviceName} · locked`;
     return show("unlock");
   }
-  $("standing").textContent = `${state.device.name} · ${state.settings.vault} · ${state.status}${state.offline ? " · offline" : ""}`;
+  $("standing").textContent = `${state.device.name} · ${state.settings.vault} · ${state.status}`;
   if (state.status !== "member") {
     const standing = /** @type {Record<string, string>} */ ({
       pending: `Waiting for the members of ${state.settings.vault} to approve this device.`,

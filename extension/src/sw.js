@@ -127,9 +127,10 @@ async function endEarlierSessions(opened) {
 }
 
 /** The number of requests waiting for this person: joins it has not voted on, others' claims. */
-async function updateBadge() {
+/** @param {import("./pkg/meta_secret.js").VaultView} [known] the view, when the caller has it */
+async function updateBadge(known) {
   if (!device) return;
-  const view = await device.view();
+  const view = known ?? (await device.view());
   const joins = view.pending.filter((request) => !request.votedByMe).length;
   const open = view.claims.filter((claim) => claim.status === "open" && !claim.mine && !claim.answeredByMe);
   // A batch is one request (one action answers it).
@@ -168,29 +169,31 @@ async function state() {
     if (device) lock();
     return { setUp: true, unlocked: false, settings: saved };
   }
-  // Offline, the device's local view still lists the logins (and fills those unlocked).
-  let offline = false;
-  const status = await device.status(saved.vault).catch((error) => {
-    if (error?.code !== "NETWORK") throw error;
-    offline = true;
-    return /** @type {"member"} */ ("member");
+  // A member draws from its local view (the subscription keeps it synced), with no request; only
+  // a device that is not a member here asks the server, with one sync that also pulls.
+  const me = device.device.id;
+  let view = await device.view().catch((error) => {
+    if (error?.code !== "NOT_MEMBER") throw error;
+    return null;
   });
+  if (!view?.members.some((member) => member.id === me)) view = null;
+  const status = view ? "member" : (await device.sync()).status;
   const base = { setUp: true, unlocked: true, settings: saved, status, device: device.device };
   if (status !== "member") {
     const code = status === "pending" ? await device.verificationCode(saved.vault) : undefined;
     return { ...base, verificationCode: code };
   }
-  const view = await device.view();
+  view ??= await device.view();
   // A declined or cancelled claim no longer unlocks: offer the unlock again.
   for (const [secretId, claimId] of claims) {
     if (view.claims.find((claim) => claim.id === claimId)?.status !== "open") claims.delete(secretId);
   }
-  await updateBadge();
+  await updateBadge(view);
   const approved = Object.fromEntries([...claims].filter(([, claimId]) => {
     const claim = view.claims.find((c) => c.id === claimId);
     return claim && claim.approvals >= claim.needed;
   }));
-  return { ...base, offline, view, logins: await logins(), claims: Object.fromEntries(claims), approved };
+  return { ...base, view, logins: await logins(), claims: Object.fromEntries(claims), approved };
 }
 
 /** Reveals a login for a fill: from memory, or from its claim once another device approved it.

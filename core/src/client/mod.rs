@@ -451,6 +451,20 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
 
     /// Queues `event`, syncs, and reports the server's verdict on it. When the local check fails
     /// the device may just be behind, so it syncs once and checks again before giving up.
+    /// Queues `events` against one view of the state and sends them in one sync; fails if the
+    /// server rejected any of them.
+    pub(crate) async fn submit_all(&self, events: Vec<GenericKvLogEvent>) -> Result<SyncReport, ClientError> {
+        let mut author_seqs = Vec::with_capacity(events.len());
+        for event in events {
+            author_seqs.push(self.gateway.enqueue(event).await?);
+        }
+        let report = self.gateway.sync().await?;
+        match report.rejected.iter().find(|r| author_seqs.contains(&r.author_seq)) {
+            Some(rejected) => Err(ClientError::Rejected { code: rejected.code, message: rejected.message.clone() }),
+            None => Ok(report),
+        }
+    }
+
     pub(crate) async fn submit(&self, event: GenericKvLogEvent) -> Result<SyncReport, ClientError> {
         let author_seq = match self.gateway.enqueue(event.clone()).await {
             Err(ClientError::Rule(_)) => {

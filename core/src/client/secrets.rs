@@ -135,10 +135,24 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         if claim_ids.is_empty() {
             return Err(ClientError::InvalidInput("nothing in this batch waits for this device's approval".into()));
         }
+        // One state, one bundle cache and one sync for the whole batch. A secret whose share on
+        // this device does not verify is skipped, not fatal to the others' approvals.
+        let mut cache = BundleCache::default();
+        let mut approvals = Vec::with_capacity(claim_ids.len());
+        let mut first_error = None;
         for claim_id in &claim_ids {
-            self.approve(claim_id).await?;
+            match self.approval_event(&state, claim_id, &mut cache).await {
+                Ok(approval) => approvals.push(approval),
+                Err(error @ ClientError::Secret(_)) => first_error = first_error.or(Some(error)),
+                Err(other) => return Err(other),
+            }
         }
-        Ok(claim_ids.len())
+        if approvals.is_empty() {
+            return Err(first_error.unwrap_or(ClientError::InvalidInput("nothing to approve".into())));
+        }
+        let approved = approvals.len();
+        self.submit_all(approvals).await?;
+        Ok(approved)
     }
 
     /// Declines every open claim `requester` opened in `batch` that this device has not answered.
@@ -146,8 +160,10 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         let me = self.gateway.keys().id().clone();
         let state = self.member_state_synced().await?;
         let claim_ids = unanswered_in_batch(&state, requester, batch, &me, |_| true);
-        for claim_id in &claim_ids {
-            self.decline_claim(claim_id).await?;
+        let declines =
+            claim_ids.iter().map(|id| GenericKvLogEvent::RecoveryDeclined { claim_id: id.clone() }).collect::<Vec<_>>();
+        if !declines.is_empty() {
+            self.submit_all(declines).await?;
         }
         Ok(claim_ids.len())
     }
@@ -199,16 +215,27 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     /// A person's approval: re-seals this device's share to the claim's ephemeral key.
     pub async fn approve(&self, claim_id: &str) -> Result<(), ClientError> {
         let state = self.state_knowing(|state| state.claims.contains_key(claim_id)).await?;
+        let approval = self.approval_event(&state, claim_id, &mut BundleCache::default()).await?;
+        self.submit(approval).await.map(drop)
+    }
+
+    /// This device's share of a claim's secret, re-sealed to the claim's ephemeral key.
+    async fn approval_event(
+        &self,
+        state: &VaultState,
+        claim_id: &str,
+        cache: &mut BundleCache,
+    ) -> Result<GenericKvLogEvent, ClientError> {
         let claim = state.claims.get(claim_id).ok_or(RuleViolation::UnknownClaim)?;
         let secret_id = claim.request.secret_id.clone();
         let epoch = claim.request.epoch;
-        let own = self.own(&state, &secret_id, &mut BundleCache::default()).await?;
+        let own = self.own(state, &secret_id, cache).await?;
         let recipient = age::x25519::Recipient::from_str(&claim.request.ephemeral_recipient)
             .map_err(|_| ClientError::Secret(SecretError::BadMember))?;
         let payload = RecoveredShare { format: SECRET_FORMAT, secret_id, epoch, x: own.x, value: own.value.to_bytes() };
         let sealed = MetaEncryptor::seal_json(&payload, &recipient);
         drop(payload);
-        self.submit(GenericKvLogEvent::RecoveryShare { claim_id: claim_id.to_owned(), sealed: sealed? }).await.map(drop)
+        Ok(GenericKvLogEvent::RecoveryShare { claim_id: claim_id.to_owned(), sealed: sealed? })
     }
 
     pub async fn decline_claim(&self, claim_id: &str) -> Result<(), ClientError> {
