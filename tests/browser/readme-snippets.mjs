@@ -82,6 +82,8 @@ async function runInPage(snippet, scope) {
     const page = await browser.newPage();
     await page.goto(site.url + "/");
     const result = await page.evaluate(() => window.outcome);
+    // The server's side of a failure, for whoever reads the run's log.
+    if (result.error !== undefined) console.error(readFileSync(server.logPath, "utf8").slice(-4000));
     assert.equal(result.error, undefined, `${snippet.where} (${scope}) failed: ${result.error}`);
     if (snippet.prints !== undefined) {
       assert.deepEqual(result.printed, [snippet.prints], `${snippet.where} (${scope}) prints what the README says`);

@@ -73,18 +73,49 @@ fn a_secret_over_the_limit_is_refused_and_the_device_carries_on_after_reopening(
     assert_eq!(block_on(reopened.secrets()).unwrap().len(), 2);
 }
 
-/// Answers the next request with a planted refusal, then passes requests through.
+/// What the next requests meet instead of the server.
 #[derive(Clone)]
+enum Planted {
+    Refusal(meta_secret_core::sync::wire::ApiError),
+    /// The connection fails before the server sees the request.
+    Lost,
+    /// The server handles the request, and its answer is lost on the way back.
+    AnswerLost,
+}
+
+/// Answers the next `times` requests as planted, then passes requests through.
+#[derive(Clone, Default)]
 struct Refusing<T> {
     inner: T,
-    next: std::sync::Arc<std::sync::Mutex<Option<meta_secret_core::sync::wire::ApiError>>>,
+    next: std::sync::Arc<std::sync::Mutex<Option<(Planted, u32)>>>,
+}
+
+impl<T> Refusing<T> {
+    fn plant(&self, planted: Planted, times: u32) {
+        *self.next.lock().unwrap() = Some((planted, times));
+    }
 }
 
 impl<T: SyncProtocol> SyncProtocol for Refusing<T> {
     async fn send(&self, request: TransportRequest) -> Result<TransportResponse, TransportError> {
-        let planted = self.next.lock().unwrap().take();
+        let planted = {
+            let mut next = self.next.lock().unwrap();
+            let planted = next.as_ref().map(|(planted, _)| planted.clone());
+            if let Some((_, times)) = next.as_mut() {
+                *times -= 1;
+                if *times == 0 {
+                    *next = None;
+                }
+            }
+            planted
+        };
         match planted {
-            Some(error) => Ok(TransportResponse { status: error.status(), body: error.to_json() }),
+            Some(Planted::Refusal(error)) => Ok(TransportResponse { status: error.status(), body: error.to_json() }),
+            Some(Planted::Lost) => Err(TransportError("connection reset".into())),
+            Some(Planted::AnswerLost) => {
+                self.inner.send(request).await?;
+                Err(TransportError("connection reset".into()))
+            }
             None => self.inner.send(request).await,
         }
     }
@@ -106,7 +137,9 @@ fn no_refusal_code_wedges_the_outbox_whether_or_not_it_names_the_event() {
             let seq = block_on(device.gateway().enqueue(GenericKvLogEvent::SecretSplit(split))).unwrap();
             let error = meta_secret_core::sync::wire::ApiError::new(code, "planted");
             let error = if names_the_event { error.about_event(seq) } else { error };
-            *transport.next.lock().unwrap() = Some(error);
+            // A server failure (500) is tried once more at once, so it must happen twice to show.
+            let times = if code.http_status() == 500 { 2 } else { 1 };
+            transport.plant(Planted::Refusal(error), times);
             let refused = block_on(device.sync());
             assert_eq!(refused.unwrap_err().code(), code, "the planted refusal reaches the caller");
             // The next sync goes through, and the outbox is empty after it: the refused event was
@@ -120,5 +153,51 @@ fn no_refusal_code_wedges_the_outbox_whether_or_not_it_names_the_event() {
             block_on(device.add_secret("after", b"value", 1))
                 .unwrap_or_else(|e| panic!("{code} ({names_the_event}): the device cannot add after: {e}"));
         }
+    }
+}
+
+#[test]
+fn a_request_lost_once_or_failed_once_inside_the_server_is_sent_again() {
+    let failures = [
+        Planted::Lost,
+        Planted::AnswerLost,
+        Planted::Refusal(meta_secret_core::sync::wire::ApiError::new(ErrorCode::Internal, "planted")),
+    ];
+    for planted in failures {
+        let net = Net::new();
+        let transport = Refusing { inner: CountingTransport::new(net.server.transport()), next: Default::default() };
+        let device = net.device_on("a", transport.clone());
+        block_on(device.create_vault("blip")).unwrap();
+        // Requests a clean add_secret makes, and the commits it adds.
+        let (sent_before, head_before) = (transport.inner.count(), block_on(device.state()).unwrap().head.seq);
+        block_on(device.add_secret("clean", b"value", 1)).unwrap();
+        let clean_requests = transport.inner.count() - sent_before;
+        let clean_commits = block_on(device.state()).unwrap().head.seq - head_before;
+
+        let (sent_before, head_before) = (transport.inner.count(), block_on(device.state()).unwrap().head.seq);
+        transport.plant(planted.clone(), 1);
+        block_on(device.add_secret("note", b"value", 1)).unwrap();
+        assert_eq!(block_on(device.gateway().outbox_len()), 0);
+        // Committed exactly once, even when the first request reached the server.
+        assert_eq!(block_on(device.secrets()).unwrap().len(), 2);
+        assert_eq!(block_on(device.state()).unwrap().head.seq - head_before, clean_commits, "no commit twice");
+        let reached = transport.inner.count() - sent_before;
+        let lost_after_the_server = u64::from(matches!(planted, Planted::AnswerLost));
+        assert_eq!(reached, clean_requests + lost_after_the_server, "requests that reached the server");
+
+        // Twice in a row is reported, and a queued event waits in the outbox for the next sync.
+        let state = block_on(device.state()).unwrap();
+        let split = MetaDistributor::new(&state.vault, &state.members)
+            .distribute(&new_object_id(), 1, b"value", &SecretMetadata { name: "queued".into() })
+            .expect("split");
+        block_on(device.gateway().enqueue(GenericKvLogEvent::SecretSplit(split))).unwrap();
+        transport.plant(planted.clone(), 2);
+        let error = block_on(device.sync()).unwrap_err();
+        let code = if matches!(planted, Planted::Refusal(_)) { ErrorCode::Internal } else { ErrorCode::Network };
+        assert_eq!(error.code(), code);
+        assert_eq!(block_on(device.gateway().outbox_len()), 1, "kept for the next sync");
+        block_on(device.sync()).unwrap();
+        assert_eq!(block_on(device.gateway().outbox_len()), 0);
+        assert_eq!(block_on(device.secrets()).unwrap().len(), 3);
     }
 }

@@ -5,6 +5,24 @@ use meta_secret_tests::http::HttpTransport;
 use meta_secret_tests::wrangler::{temp_dir, WranglerDev};
 
 #[test]
+fn a_durable_object_that_fails_is_answered_as_json_with_cors_headers() {
+    let dev = WranglerDev::start(&temp_dir("failing-object"));
+    // A bare 500 without CORS headers is what a browser reports as "Failed to fetch".
+    let response = match ureq::post(&format!("{}/__conformance/fail", dev.url())).call() {
+        Err(ureq::Error::Status(_, response)) => response,
+        other => panic!("expected an error status, got {other:?}"),
+    };
+    assert_eq!(response.status(), 500);
+    assert_eq!(response.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(response.header("content-type"), Some("application/json"));
+    let body: serde_json::Value = serde_json::from_str(&response.into_string().expect("body")).expect("JSON");
+    assert_eq!(body["code"], "INTERNAL", "{body}");
+    // The worker and the object still serve the next request.
+    let health = ureq::get(&format!("{}/v1/health", dev.url())).call().expect("health");
+    assert_eq!(health.status(), 200);
+}
+
+#[test]
 fn the_durable_object_sqlite_store_passes_the_conformance_suite() {
     let dev = WranglerDev::start(&temp_dir("conformance"));
     let request =

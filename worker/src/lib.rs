@@ -16,6 +16,7 @@ mod vault_object;
 
 use meta_secret_core::sync::wire::{route, ApiError, Route, AUTH_HEADERS};
 use meta_secret_core::sync::TransportResponse;
+use meta_secret_core::ErrorCode;
 use worker::{event, Context, Env, Headers, Method, Request, Response, Result};
 
 pub use vault_object::VaultObject;
@@ -25,6 +26,9 @@ const HEALTH_PATH: &str = "/v1/health";
 /// Test builds only: a Durable Object round trip that does no work (benchmark figure 7).
 #[cfg(feature = "conformance")]
 const NOOP_PATH: &str = "/__conformance/noop";
+/// Test builds only: a Durable Object that fails, to show how the worker answers then.
+#[cfg(feature = "conformance")]
+const FAIL_PATH: &str = "/__conformance/fail";
 
 /// CORS: any origin may call the API; authentication is by request signature, never cookies.
 fn cors_headers() -> Headers {
@@ -63,6 +67,28 @@ fn health_body(config_error: Option<&String>) -> Vec<u8> {
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let started = worker::Date::now().as_millis();
+    match serve(req, env, started).await {
+        Ok(response) => Ok(response),
+        // A runtime failure (a Durable Object that threw or was reset) would otherwise be a bare
+        // 500 without CORS headers, which a browser reports as a network error.
+        Err(error) => {
+            worker::console_error!("internal error: {error}");
+            let error = ApiError::new(ErrorCode::Internal, "the server failed; retry");
+            let body = error.to_json();
+            ops_log::request(&ops_log::RequestLine {
+                route: "internal",
+                status: error.status(),
+                code: Some(error.code.as_str()),
+                ms: worker::Date::now().as_millis().saturating_sub(started),
+                bytes_out: body.len(),
+                ..Default::default()
+            });
+            json_response(TransportResponse { status: error.status(), body })
+        }
+    }
+}
+
+async fn serve(req: Request, env: Env, started: u64) -> Result<Response> {
     let declared = req.headers().get("content-length").ok().flatten().and_then(|v| v.parse().ok()).unwrap_or(0);
     // Requests answered here are logged here; the Durable Object logs the ones it answers.
     let answer_here = |route: &str, status: u16, body: Vec<u8>, code: Option<&str>| {

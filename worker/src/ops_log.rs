@@ -48,7 +48,7 @@ pub fn vault_tag(env: &Env, vault: &str) -> String {
 
 #[derive(Serialize, Default)]
 pub struct RequestLine<'a> {
-    /// `sync`, `live`, `health`, `preflight` or `unrouted`.
+    /// `sync`, `live`, `health`, `preflight`, `unrouted` or `internal` (the runtime failed).
     pub route: &'a str,
     pub status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]

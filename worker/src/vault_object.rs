@@ -179,6 +179,11 @@ impl DurableObject for VaultObject {
             return json_response(TransportResponse { status: 200, body: b"{}".to_vec() });
         }
         #[cfg(feature = "conformance")]
+        if req.path() == crate::FAIL_PATH {
+            // Tests only: a Durable Object that throws, as one the runtime reset would.
+            return Err(worker::Error::RustError("planted failure".into()));
+        }
+        #[cfg(feature = "conformance")]
         if req.path().starts_with("/__conformance/") {
             return json_response(crate::conformance::run(&self.state).await);
         }

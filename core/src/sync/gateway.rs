@@ -31,6 +31,8 @@ const TOLD_KEY: &str = "vault/told";
 /// Evidence that the server withheld commits, once found; shown, not blocking.
 const WITHHELD_KEY: &str = "vault/withheld";
 const TOLD_REFRESH_MS: u64 = 60_000;
+/// A sync request that failed in transit or inside the server is tried this many times in all.
+const SYNC_ATTEMPTS: u32 = 2;
 
 /// What one sync did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -310,11 +312,25 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         request: &SyncRequest,
     ) -> Result<TransportResponse, ClientError> {
         let body = serde_json::to_vec(request).unwrap_or_default();
-        let stamp = self.bump_stamp(local);
         let path = sync_path(vault);
-        let auth = RequestAuth::sign(&self.keys, "POST", &path, stamp, &body);
-        let request = TransportRequest { method: "POST".into(), path, auth: Some(auth), body };
-        Ok(self.transport.send(request).await?)
+        // A request lost on the way, or failed inside the server, is sent once more at once: a
+        // push is idempotent (the same event at its author_seq is acknowledged again).
+        let mut attempt = 1;
+        loop {
+            let stamp = self.bump_stamp(local);
+            let auth = RequestAuth::sign(&self.keys, "POST", &path, stamp, &body);
+            let request =
+                TransportRequest { method: "POST".into(), path: path.clone(), auth: Some(auth), body: body.clone() };
+            let outcome = self.transport.send(request).await;
+            let transient = match &outcome {
+                Err(_) => true,
+                Ok(response) => response.status == 500,
+            };
+            if !transient || attempt >= SYNC_ATTEMPTS {
+                return Ok(outcome?);
+            }
+            attempt += 1;
+        }
     }
 
     async fn round(&self, local: &mut Local, report: &mut SyncReport) -> Result<bool, ClientError> {
