@@ -28,6 +28,11 @@ cp "$root/wasm/npm/package.json" "$root/wasm/npm/README.md" "$root/wasm/npm/meta
 node "$root/scripts/tidy-dts.mjs" "$pkg/meta_secret.d.ts"
 rm -f "$pkg/meta_secret_bg.wasm.d.ts" # raw exports typed `any`; nothing imports it
 
+# age's localisation is patched out (third_party/README.md); its .ftl text must not come back.
+if grep -q "err-stream-last-chunk-empty" "$pkg/meta_secret_bg.wasm"; then
+  echo "age's localisation files are in the wasm again: see third_party/README.md" >&2
+  exit 1
+fi
 raw=$(wc -c < "$pkg/meta_secret_bg.wasm")
 gz=$(gzip -9 -c "$pkg/meta_secret_bg.wasm" | wc -c)
 echo "$pkg/meta_secret_bg.wasm: $raw bytes raw, $gz bytes gzip -9"
