@@ -70,3 +70,34 @@ fn a_batch_id_reaches_only_its_own_requesters_claims() {
     assert_eq!(push_raw(c, &net, E::RecoveryRequested(bad)), Err(ErrorCode::InvalidInput));
     assert_eq!(block_on(b.request_recoveries(&[])).unwrap_err().code(), ErrorCode::InvalidInput);
 }
+
+#[test]
+fn a_secret_whose_share_here_does_not_verify_is_skipped_and_the_rest_of_the_batch_approved() {
+    use meta_secret_core::secrets::{MetaDistributor, SecretMetadata};
+    let net = Net::new();
+    let d = vault_of(&net, "batch-bad-share", 3);
+    let (a, b, c) = (&d[0], &d[1], &d[2]);
+    let good = block_on(b.add_secret("good", b"fine", 2)).unwrap().id;
+    // b deals a split whose share for a is another secret's: a cannot verify it.
+    block_on(b.sync()).unwrap();
+    let state = block_on(b.state()).unwrap();
+    let distributor = MetaDistributor::new(&state.vault, &state.members);
+    let metadata = SecretMetadata { name: "planted".into() };
+    let mut planted = distributor.distribute(&new_object_id(), 2, b"planted", &metadata).expect("split");
+    let other = distributor.distribute(&new_object_id(), 2, b"other", &metadata).expect("split");
+    let at = planted.holders.iter().position(|holder| holder == &a.device().id).expect("a holds a share");
+    planted.shares[at] = other.shares[at].clone();
+    let bad = planted.secret_id.clone();
+    assert!(push_raw(b, &net, E::SecretSplit(planted)).is_ok(), "the server cannot see inside a share");
+    settle(&d);
+
+    let (batch, claims) = block_on(c.request_recoveries(&[bad.clone(), good.clone()])).unwrap();
+    block_on(a.sync()).unwrap();
+    assert_eq!(block_on(a.approve_batch(&c.device().id, &batch)).unwrap(), 1, "the good secret only");
+    assert_eq!(block_on(c.reveal(&claims[1])).unwrap(), b"fine");
+    assert_eq!(block_on(c.reveal(&claims[0])).unwrap_err().code(), ErrorCode::InsufficientShares);
+    // Alone, the bad secret's approval fails with its reason, and a batch of only it does too.
+    let alone = block_on(a.approve_batch(&c.device().id, &batch)).unwrap_err();
+    assert_ne!(alone.code(), ErrorCode::InvalidInput, "the share's failure is reported: {alone}");
+    assert!(block_on(a.approve(&claims[0])).is_err());
+}
