@@ -157,26 +157,25 @@ fn a_lost_response_is_retried_without_a_duplicate() {
     let a = net.device_on("a", lossy.clone());
     let b = net.device("b");
 
+    // One lost answer: the request goes again at once and is acknowledged as the same commit.
     lossy.lose_next_responses(1);
-    let err = block_on(a.create_vault("v")).unwrap_err();
-    assert_eq!(err.code(), ErrorCode::Network);
-    assert_eq!(net.head("v").seq, 1, "the server committed before the response was lost");
-    assert_eq!(block_on(a.gateway().outbox_len()), 1, "the event waits in the outbox");
-
-    let report = block_on(a.sync()).unwrap();
-    assert_eq!(report.committed, vec![1], "the retry is acknowledged as the same commit");
+    block_on(a.create_vault("v")).unwrap();
     assert_eq!(net.head("v").seq, 1, "no duplicate");
     assert_eq!(block_on(a.gateway().outbox_len()), 0);
 
+    // Answers lost again and again: reported, and the event waits in the outbox.
     block_on(b.request_join("v")).unwrap();
     block_on(a.sync()).unwrap();
-    lossy.lose_next_responses(2);
-    assert!(block_on(a.accept(&b.device().id)).is_err());
-    assert!(block_on(a.sync()).is_err());
+    lossy.lose_next_responses(4);
+    assert_eq!(block_on(a.accept(&b.device().id)).unwrap_err().code(), ErrorCode::Network);
+    assert_eq!(net.head("v").seq, 3, "the server committed before the answer was lost");
+    assert_eq!(block_on(a.gateway().outbox_len()), 1, "the event waits in the outbox");
+    assert_eq!(block_on(a.sync()).unwrap_err().code(), ErrorCode::Network);
     let head_after_commit = net.head("v");
-    block_on(a.sync()).unwrap();
-    assert_eq!(net.head("v"), head_after_commit, "two retries still commit once");
-    assert_eq!(head_after_commit.seq, 3);
+    let report = block_on(a.sync()).unwrap();
+    assert_eq!(report.committed, vec![2], "a's second event, acknowledged as the same commit");
+    assert_eq!(net.head("v"), head_after_commit, "four lost answers still commit once");
+    assert_eq!(block_on(a.gateway().outbox_len()), 0);
     assert_eq!(head_hash(&a), head_after_commit.hash.to_hex());
     assert_eq!(block_on(b.status("v")).unwrap(), MembershipStatus::Member);
 }
@@ -235,4 +234,30 @@ fn the_pending_list_is_capped_and_members_clear_it_in_one_action() {
     assert_eq!(block_on(owner.decline_all_pending()).unwrap(), MAX_PENDING);
     assert!(block_on(owner.state()).unwrap().pending.is_empty());
     assert_eq!(block_on(one_more.request_join("flood")).unwrap(), MembershipStatus::Pending);
+}
+
+#[test]
+fn a_claim_whose_answers_were_lost_keeps_its_key_and_reveals_once_approved() {
+    let net = Net::new();
+    let lossy = LossyTransport::new(net.server.transport());
+    let a = net.device_on("a", lossy.clone());
+    let b = net.device("b");
+    block_on(a.create_vault("v")).unwrap();
+    block_on(b.request_join("v")).unwrap();
+    block_on(a.sync()).unwrap();
+    block_on(a.accept(&b.device().id)).unwrap();
+    block_on(b.sync()).unwrap();
+    let secret = block_on(b.add_secret("note", b"kept", 2)).unwrap().id;
+    block_on(a.sync()).unwrap();
+
+    // The claim reaches the server, and both answers are lost: the caller hears NETWORK, and the
+    // claim, still queued, goes out with the next sync with its key kept.
+    lossy.lose_next_responses(2);
+    assert_eq!(block_on(a.request_recovery(&secret)).unwrap_err().code(), ErrorCode::Network);
+    block_on(a.sync()).unwrap();
+    let claims = block_on(a.known_claims()).unwrap();
+    let claim = claims.iter().find(|c| c.secret_id == secret && c.requester == a.device().id).expect("the claim");
+    block_on(b.sync()).unwrap();
+    block_on(b.approve(&claim.id)).unwrap();
+    assert_eq!(block_on(a.reveal(&claim.id)).unwrap(), b"kept");
 }

@@ -193,8 +193,16 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         keys.insert(claim_id.clone(), sealed_key);
         self.save_recovery_keys(&keys).await?;
         if let Err(error) = self.submit(GenericKvLogEvent::RecoveryRequested(request)).await {
-            keys.remove(&claim_id);
-            self.save_recovery_keys(&keys).await?;
+            // A claim still queued (the network failed) goes out with the next sync, and its
+            // approvals must find the key; only a refused claim drops it.
+            let queued = self
+                .gateway
+                .is_queued(|event| matches!(event, GenericKvLogEvent::RecoveryRequested(r) if r.claim_id == claim_id))
+                .await;
+            if !queued {
+                keys.remove(&claim_id);
+                self.save_recovery_keys(&keys).await?;
+            }
             return Err(error);
         }
         Ok(claim_id)

@@ -143,6 +143,11 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         self.local.lock().await.outbox.len()
     }
 
+    /// Whether an event `matches` still waits in the outbox (it goes out with the next sync).
+    pub async fn is_queued(&self, matches: impl Fn(&GenericKvLogEvent) -> bool) -> bool {
+        self.local.lock().await.outbox.iter().any(|signed| matches(&signed.event))
+    }
+
     /// Ties this device to `vault`. A device may move to another vault only while it has no log and
     /// nothing queued (for example after a join to a missing vault failed).
     pub async fn bind(&self, vault: &VaultName) -> Result<(), ClientError> {
