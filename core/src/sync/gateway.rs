@@ -240,8 +240,9 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         Ok(TransportRequest { method: "GET".into(), path, auth: Some(auth), body: Vec::new() })
     }
 
-    /// Strictly increasing, so the server can refuse any replay of an earlier request. Kept in
-    /// memory here; a sync round persists it with its batch.
+    /// Strictly increasing: the server remembers a device's recent nonces and refuses a request
+    /// older than its newest by more than `REORDER_SLACK_MS`, so an old request never passes. Kept
+    /// in memory here; a sync round persists it with its batch.
     fn bump_stamp(&self, local: &mut Local) -> u64 {
         let stamp = self.clock.now_ms().max(local.last_stamp + 1);
         local.last_stamp = stamp;
