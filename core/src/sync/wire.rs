@@ -173,7 +173,17 @@ impl RequestAuth {
         verify_signature(&key, &message, &self.signature.0)
             .map_err(|_| ApiError::new(ErrorCode::BadSignature, "request signature does not verify"))?;
         if self.timestamp_ms.abs_diff(now_ms) > MAX_CLOCK_SKEW_MS {
-            return Err(ApiError::new(ErrorCode::StaleRequest, "request timestamp is outside the allowed window"));
+            // Said so a person can act on it: almost always a device clock set wrong.
+            let side = if self.timestamp_ms < now_ms { "behind" } else { "ahead of" };
+            let minutes = self.timestamp_ms.abs_diff(now_ms) / 60_000;
+            return Err(ApiError::new(
+                ErrorCode::StaleRequest,
+                format!(
+                    "request timestamp is outside the allowed window: this device's clock is about {minutes} min \
+                     {side} the server's (at most {} min allowed); set it right",
+                    MAX_CLOCK_SKEW_MS / 60_000
+                ),
+            ));
         }
         Ok(DeviceId::from_signing_key(key.as_bytes()))
     }
@@ -287,7 +297,12 @@ mod tests {
         assert_eq!(bad(auth.verify("POST", "/v1/vaults/a/sync", b"{ }", 1000).unwrap_err()), ErrorCode::BadSignature);
         assert_eq!(bad(auth.verify("PUT", "/v1/vaults/a/sync", b"{}", 1000).unwrap_err()), ErrorCode::BadSignature);
         let late = 1000 + MAX_CLOCK_SKEW_MS + 1;
-        assert_eq!(bad(auth.verify("POST", "/v1/vaults/a/sync", b"{}", late).unwrap_err()), ErrorCode::StaleRequest);
+        let stale = auth.verify("POST", "/v1/vaults/a/sync", b"{}", late).unwrap_err();
+        assert_eq!(stale.code, ErrorCode::StaleRequest);
+        assert!(stale.message.contains("clock is about 5 min behind the server's"), "{}", stale.message);
+        let early = RequestAuth::sign(&keys, "POST", "/v1/vaults/a/sync", late + 11 * 60_000, b"{}");
+        let ahead = early.verify("POST", "/v1/vaults/a/sync", b"{}", late).unwrap_err();
+        assert!(ahead.message.contains("about 11 min ahead of the server's"), "{}", ahead.message);
     }
 
     #[test]
