@@ -73,7 +73,8 @@ fn from_row(value: JsValue) -> Result<Commit, StoreError> {
 /// A commit and its stored size.
 fn sized_from_row(value: JsValue) -> Result<(Commit, usize), StoreError> {
     let row: CommitRow = serde_wasm_bindgen::from_value(value).map_err(corrupt)?;
-    let commit: Commit = serde_json::from_str(&row.body).map_err(corrupt)?;
+    // from_slice, as everywhere: a from_str reader would be a second copy of every decoder.
+    let commit: Commit = serde_json::from_slice(row.body.as_bytes()).map_err(corrupt)?;
     if commit.seq as f64 != row.seq {
         return Err(StoreError::Corrupt(format!("row {} holds commit {}", row.seq, commit.seq)));
     }

@@ -43,7 +43,8 @@ pub enum Wake {
 impl Wake {
     /// Reads a live socket's text message. Anything unreadable becomes a plain sync.
     pub fn from_message(text: &str) -> Wake {
-        match serde_json::from_str(text) {
+        // from_slice: the one JSON reader the wasm carries (from_str would add a second copy).
+        match serde_json::from_slice(text.as_bytes()) {
             Ok(LiveMessage::HeadChanged { head }) => Wake::Poke { head },
             Err(_) => Wake::Tick,
         }
