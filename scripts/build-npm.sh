@@ -15,7 +15,23 @@ if [ -n "${META_SECRET_NO_DEFAULT_FEATURES:-}" ]; then
   features+=(--no-default-features)
 fi
 
-cargo build -p meta-secret-wasm --target wasm32-unknown-unknown --profile wasm-release "${features[@]}"
+# The release wasm is built by a pinned nightly that rebuilds std with `panic=immediate-abort`
+# and `optimize_for_size`: panic messages, their locations and the formatting behind them leave
+# the module (-43 KB gzip). A panic is a bug here (bad input is a typed error), and it still
+# stops the module as before. META_SECRET_WASM_TOOLCHAIN=stable builds the bigger module without it.
+toolchain="${META_SECRET_WASM_TOOLCHAIN:-nightly-2026-05-20}"
+if [ "$toolchain" = stable ]; then
+  cargo build -p meta-secret-wasm --target wasm32-unknown-unknown --profile wasm-release "${features[@]}"
+else
+  if ! rustup run "$toolchain" rustc --version >/dev/null 2>&1 \
+    || ! rustup component list --toolchain "$toolchain" --installed | grep -q '^rust-src'; then
+    rustup toolchain install "$toolchain" --profile minimal --component rust-src --target wasm32-unknown-unknown
+  fi
+  # These flags replace .cargo/config.toml's for the target, so its getrandom backend is repeated.
+  RUSTFLAGS='--cfg getrandom_backend="custom" -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none' \
+    cargo "+$toolchain" build -p meta-secret-wasm --target wasm32-unknown-unknown --profile wasm-release \
+    -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size "${features[@]}"
+fi
 rm -rf "$pkg"
 "$HOME/.cargo/bin/wasm-bindgen" --target web --remove-name-section --remove-producers-section \
   --out-dir "$pkg" --out-name meta_secret \
