@@ -15,6 +15,12 @@ if [ -n "${META_SECRET_NO_DEFAULT_FEATURES:-}" ]; then
   features+=(--no-default-features)
 fi
 
+# curve25519-dalek's precomputed tables (38 KB gzip) stay out of the package: third_party/README.md.
+if cargo tree -p meta-secret-wasm --target wasm32-unknown-unknown -e features -e normal -i curve25519-dalek \
+  | grep -q precomputed-tables; then
+  echo "a dependency turns on curve25519-dalek's precomputed-tables again: see third_party/README.md" >&2
+  exit 1
+fi
 # The release wasm is built by a pinned nightly that rebuilds std with `panic=immediate-abort`
 # and `optimize_for_size`: panic messages, their locations and the formatting behind them leave
 # the module (-43 KB gzip). A panic is a bug here (bad input is a typed error), and it still
