@@ -42,7 +42,8 @@ rm -rf "$pkg"
 "$HOME/.cargo/bin/wasm-bindgen" --target web --remove-name-section --remove-producers-section \
   --out-dir "$pkg" --out-name meta_secret \
   "$root/target/wasm32-unknown-unknown/wasm-release/meta_secret_wasm.wasm"
-"$root/node_modules/.bin/wasm-opt" -Oz \
+# -Oz run until it stops shrinking (--converge): about 2 KB gzip more than one pass.
+"$root/node_modules/.bin/wasm-opt" -Oz --converge \
   --enable-bulk-memory --enable-reference-types --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-multivalue \
   "$pkg/meta_secret_bg.wasm" -o "$pkg/meta_secret_bg.wasm"

@@ -1,11 +1,11 @@
 //! Stable error codes shared by every layer: JS switches on them, HTTP maps them to a status.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 macro_rules! error_codes {
     ($($variant:ident = ($text:literal, $status:literal),)*) => {
         /// A stable, machine-readable error code. The string form never changes once released.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
         #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
         pub enum ErrorCode { $($variant,)* }
 
@@ -79,6 +79,18 @@ impl ErrorCode {
     }
 }
 
+// By table lookup: the derived visitor matches every name twice (as str and as bytes), 6 KB of wasm.
+impl<'de> Deserialize<'de> for ErrorCode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        ErrorCode::ALL
+            .iter()
+            .copied()
+            .find(|code| code.as_str() == text)
+            .ok_or_else(|| serde::de::Error::unknown_variant(&text, &[]))
+    }
+}
+
 impl std::fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -99,6 +111,14 @@ mod tests {
         for code in ErrorCode::ALL {
             let json = serde_json::to_string(code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert_eq!(serde_json::from_slice::<ErrorCode>(json.as_bytes()).unwrap(), *code);
+        }
+    }
+
+    #[test]
+    fn unknown_or_non_string_codes_are_refused() {
+        for json in ["\"NO_SUCH_CODE\"", "\"not_member\"", "7", "null", "{}"] {
+            assert!(serde_json::from_str::<ErrorCode>(json).is_err(), "{json}");
         }
     }
 

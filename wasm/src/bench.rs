@@ -1,7 +1,7 @@
 //! Benchmark hooks (feature `bench`, never in the npm package): the workloads of BENCHMARKS.md
 //! figures 4 and 5, timed inside the page with `performance.now()`.
 
-use std::collections::BTreeMap;
+use meta_secret_core::vault::LiteMap;
 
 use js_sys::Reflect;
 use meta_secret_core::event::Cursor;
@@ -30,7 +30,7 @@ fn fail(error: impl std::fmt::Display) -> JsValue {
 /// Figure 4: milliseconds per 3-of-5 split of 64 bytes (and per bare age seal to 5, for reference).
 #[wasm_bindgen(js_name = benchSplit)]
 pub fn bench_split(iterations: u32) -> Result<Vec<f64>, JsValue> {
-    let members: BTreeMap<_, DeviceInfo> = (0..5)
+    let members: LiteMap<_, DeviceInfo> = (0..5)
         .map(|i| {
             DeviceKeys::generate(&format!("d{i}"), DeviceKind::Browser).map(|k| (k.id().clone(), k.info().clone()))
         })

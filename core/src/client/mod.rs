@@ -282,17 +282,17 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     }
 
     pub async fn members(&self) -> Result<Vec<DeviceInfo>, ClientError> {
-        Ok(self.state().await?.members.into_values().collect())
+        Ok(infos(self.state().await?.members))
     }
 
     /// Every device the vault knows, by standing, as of the last sync (no request).
     pub async fn devices(&self) -> Result<DeviceLists, ClientError> {
         let state = self.state().await?;
         Ok(DeviceLists {
-            members: state.members.into_values().collect(),
-            pending: state.pending.into_values().collect(),
-            declined: state.declined.into_values().collect(),
-            removed: state.removed.into_values().collect(),
+            members: infos(state.members),
+            pending: infos(state.pending),
+            declined: infos(state.declined),
+            removed: infos(state.removed),
         })
     }
 
@@ -340,7 +340,7 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     /// Syncs, then lists the devices waiting for a member's decision.
     pub async fn pending_requests(&self) -> Result<Vec<DeviceInfo>, ClientError> {
         self.sync().await?;
-        Ok(self.state().await?.pending.into_values().collect())
+        Ok(infos(self.state().await?.pending))
     }
 
     /// A person's approval of a device: a vote to accept it (effective at the quorum) that also
@@ -415,7 +415,7 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     /// Declines every waiting join request in one request (after a flood of them).
     pub async fn decline_all_pending(&self) -> Result<usize, ClientError> {
         self.gateway.sync().await?;
-        let pending: Vec<DeviceId> = self.member_state().await?.pending.into_keys().collect();
+        let pending: Vec<DeviceId> = self.member_state().await?.pending.into_tuple_vec().into_iter().map(|(id, _)| id).collect();
         for device in &pending {
             self.gateway.enqueue(GenericKvLogEvent::JoinDeclined { device: device.clone() }).await?;
         }
@@ -479,4 +479,9 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
             None => Ok(report),
         }
     }
+}
+
+/// The devices of one standing, in id order.
+fn infos(devices: litemap::LiteMap<DeviceId, DeviceInfo>) -> Vec<DeviceInfo> {
+    devices.into_tuple_vec().into_iter().map(|(_, info)| info).collect()
 }

@@ -1,7 +1,7 @@
 //! `MetaEncryptor` seals bytes to devices with age; `MetaDistributor` turns a secret into one
 //! `SecretSplit` event; [`deal_reshare`] builds a dealer's re-share of its own shares.
 
-use std::collections::BTreeMap;
+use litemap::LiteMap;
 use std::io::Write;
 
 use zeroize::Zeroizing;
@@ -112,11 +112,11 @@ fn recipients(devices: &[&DeviceInfo]) -> Result<Vec<age::x25519::Recipient>, Se
 
 pub struct MetaDistributor<'a> {
     vault: &'a VaultName,
-    members: &'a BTreeMap<DeviceId, DeviceInfo>,
+    members: &'a LiteMap<DeviceId, DeviceInfo>,
 }
 
 impl<'a> MetaDistributor<'a> {
-    pub fn new(vault: &'a VaultName, members: &'a BTreeMap<DeviceId, DeviceInfo>) -> Self {
+    pub fn new(vault: &'a VaultName, members: &'a LiteMap<DeviceId, DeviceInfo>) -> Self {
         MetaDistributor { vault, members }
     }
 

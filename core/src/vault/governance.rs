@@ -125,7 +125,7 @@ pub(super) fn prune(state: &mut VaultState) {
         state.votes.iter().filter(|(_, v)| state.proposal_is_live(&v.proposal)).map(|(k, _)| k.clone()).collect();
     state.votes.retain(|k, _| live.contains(k));
     let members = state.members.clone();
-    for vote in state.votes.values_mut() {
+    for (_, vote) in state.votes.iter_mut() {
         vote.voters.retain(|d| members.contains_key(d));
     }
     state.votes.retain(|_, v| !v.voters.is_empty());

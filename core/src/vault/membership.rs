@@ -178,8 +178,8 @@ fn vote(state: &mut VaultState, author: &DeviceId, event: &GenericKvLogEvent) ->
 }
 
 fn move_device(
-    from: &mut std::collections::BTreeMap<DeviceId, DeviceInfo>,
-    to: &mut std::collections::BTreeMap<DeviceId, DeviceInfo>,
+    from: &mut litemap::LiteMap<DeviceId, DeviceInfo>,
+    to: &mut litemap::LiteMap<DeviceId, DeviceInfo>,
     device: &DeviceId,
 ) {
     if let Some(info) = from.remove(device) {

@@ -18,6 +18,8 @@ pub use governance::{Proposal, Vote};
 pub use reshare::{DealingRef, RoundView};
 pub use secrets::{ClaimRecord, ClaimStatus, SecretRecord, ShareSource, UsedDealing};
 pub use violation::RuleViolation;
+/// The state's maps over devices and votes (a sorted Vec); re-exported so callers can name them.
+pub use litemap::LiteMap;
 
 /// Everything the log says about a vault at its head.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,18 +29,18 @@ pub struct VaultState {
     pub owner: Option<DeviceId>,
     /// Approvals a governance change needs (see [`VaultState::required_votes`]).
     pub quorum: u8,
-    pub members: BTreeMap<DeviceId, DeviceInfo>,
-    pub pending: BTreeMap<DeviceId, DeviceInfo>,
-    pub declined: BTreeMap<DeviceId, DeviceInfo>,
+    pub members: LiteMap<DeviceId, DeviceInfo>,
+    pub pending: LiteMap<DeviceId, DeviceInfo>,
+    pub declined: LiteMap<DeviceId, DeviceInfo>,
     /// Devices that were removed or left. They may ask to join again like any outsider.
-    pub removed: BTreeMap<DeviceId, DeviceInfo>,
+    pub removed: LiteMap<DeviceId, DeviceInfo>,
     /// Highest `author_seq` committed per device; a new event must exceed it.
-    pub author_seqs: BTreeMap<DeviceId, u64>,
+    pub author_seqs: LiteMap<DeviceId, u64>,
     /// Open governance proposals by key, with their voters.
-    pub votes: BTreeMap<String, Vote>,
+    pub votes: LiteMap<String, Vote>,
     /// For each member admitted by vote: the members who approved it (at admission or later).
     /// A holder deals shares to a device only if it approved that device.
-    pub approved_by: BTreeMap<DeviceId, BTreeSet<DeviceId>>,
+    pub approved_by: LiteMap<DeviceId, BTreeSet<DeviceId>>,
     /// Current epoch of every live secret.
     pub secrets: BTreeMap<String, SecretRecord>,
     /// Ids of deleted secrets, never reused.
@@ -48,7 +50,7 @@ pub struct VaultState {
     /// The newest signed time of each member's events, so a person can notice a device that
     /// hears nothing new (a server freezing it).
     #[serde(default)]
-    pub last_event_ms: BTreeMap<DeviceId, u64>,
+    pub last_event_ms: LiteMap<DeviceId, u64>,
 }
 
 /// A device's standing in a vault, as it may read it even as an outsider.
@@ -69,17 +71,17 @@ impl VaultState {
             head: Cursor::EMPTY,
             owner: None,
             quorum: governance::DEFAULT_QUORUM,
-            members: BTreeMap::new(),
-            pending: BTreeMap::new(),
-            declined: BTreeMap::new(),
-            removed: BTreeMap::new(),
-            author_seqs: BTreeMap::new(),
-            votes: BTreeMap::new(),
-            approved_by: BTreeMap::new(),
+            members: LiteMap::new(),
+            pending: LiteMap::new(),
+            declined: LiteMap::new(),
+            removed: LiteMap::new(),
+            author_seqs: LiteMap::new(),
+            votes: LiteMap::new(),
+            approved_by: LiteMap::new(),
             secrets: BTreeMap::new(),
             deleted_secrets: BTreeSet::new(),
             claims: BTreeMap::new(),
-            last_event_ms: BTreeMap::new(),
+            last_event_ms: LiteMap::new(),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Secret and recovery rules of the vault aggregate.
 
-use std::collections::{BTreeMap, BTreeSet};
+use litemap::LiteMap;
+use std::collections::BTreeSet;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
@@ -25,7 +26,7 @@ pub struct SecretRecord {
     /// 1 at the split, + 1 per completed re-share.
     pub epoch: u32,
     pub k: u8,
-    pub holders: BTreeMap<DeviceId, u8>,
+    pub holders: LiteMap<DeviceId, u8>,
     pub commitments: Vec<crate::encoding::Bytes>,
     /// The `secret_split` commit: ciphertext and metadata commitment.
     pub split_seq: u64,
@@ -33,7 +34,7 @@ pub struct SecretRecord {
     /// Dealings towards the next epoch.
     pub round: Vec<DealingRef>,
     /// Targets' acknowledgements, by the round id they name.
-    pub acks: BTreeMap<DeviceId, Hash32>,
+    pub acks: LiteMap<DeviceId, Hash32>,
     /// The round that produced this epoch (none for a split).
     pub source_round: Option<Hash32>,
     /// Holders that checked their share of this epoch against the commitments.
@@ -83,7 +84,7 @@ pub struct ClaimRecord {
     pub requester: DeviceId,
     pub request: RecoveryRequest,
     /// Approver → seq of its `recovery_share` commit.
-    pub shares: BTreeMap<DeviceId, u64>,
+    pub shares: LiteMap<DeviceId, u64>,
     pub declines: BTreeSet<DeviceId>,
     pub status: ClaimStatus,
 }
@@ -242,7 +243,7 @@ pub(super) fn fold(state: &mut VaultState, seq: u64, author: &DeviceId, event: &
                 split_seq: seq,
                 source: ShareSource::Split,
                 round: Vec::new(),
-                acks: BTreeMap::new(),
+                acks: LiteMap::new(),
                 source_round: None,
                 // A split's creator chose every share; a holder checks its own when it uses it.
                 confirmed: split.holders.iter().cloned().collect(),
@@ -258,7 +259,7 @@ pub(super) fn fold(state: &mut VaultState, seq: u64, author: &DeviceId, event: &
             let claim = ClaimRecord {
                 requester: author.clone(),
                 request: request.clone(),
-                shares: BTreeMap::new(),
+                shares: LiteMap::new(),
                 declines: BTreeSet::new(),
                 status: ClaimStatus::Open,
             };

@@ -1,7 +1,7 @@
 //! Figures measured without a server process: crypto (1), in-process pull cost (2) and request
 //! counts (3).
 
-use std::collections::BTreeMap;
+use meta_secret_core::vault::LiteMap;
 use std::time::Instant;
 
 use meta_secret_core::client::VaultClient;
@@ -16,7 +16,7 @@ use crate::timing::{compare, median};
 use crate::Row;
 
 struct SplitWorkload {
-    members: BTreeMap<meta_secret_core::identity::DeviceId, DeviceInfo>,
+    members: LiteMap<meta_secret_core::identity::DeviceId, DeviceInfo>,
     metadata: SecretMetadata,
 }
 

@@ -1,7 +1,7 @@
 //! Re-sharing figures: the CPU of one secret's re-share against one split (9), and adding a
 //! device to a vault of 100 secrets over `wrangler dev` against adding those secrets fresh (10).
 
-use std::collections::BTreeMap;
+use meta_secret_core::vault::LiteMap;
 use std::time::Instant;
 
 use meta_secret_core::event::VaultName;
@@ -73,7 +73,7 @@ pub fn reshare_vs_split(rounds: usize) -> Row {
         (0..5).map(|i| DeviceKeys::generate(&format!("d{i}"), DeviceKind::Desktop).expect("keys")).collect();
     let mut sorted: Vec<&DeviceKeys> = keys.iter().collect();
     sorted.sort_by(|a, b| a.id().cmp(b.id()));
-    let members: BTreeMap<DeviceId, _> = keys.iter().map(|k| (k.id().clone(), k.info().clone())).collect();
+    let members: LiteMap<DeviceId, _> = keys.iter().map(|k| (k.id().clone(), k.info().clone())).collect();
     let vault = VaultName::parse("bench").expect("vault");
     let metadata = SecretMetadata { name: "bank".into() };
     let distributor = MetaDistributor::new(&vault, &members);
