@@ -15,11 +15,11 @@ use crate::event::{Commit, Cursor, SignedEvent, VaultName, MAX_SEQ};
 use crate::identity::{DeviceId, DeviceInfo};
 
 pub use governance::{Proposal, Vote};
+/// The state's maps over devices and votes (a sorted Vec); re-exported so callers can name them.
+pub use litemap::LiteMap;
 pub use reshare::{DealingRef, RoundView};
 pub use secrets::{ClaimRecord, ClaimStatus, SecretRecord, ShareSource, UsedDealing};
 pub use violation::RuleViolation;
-/// The state's maps over devices and votes (a sorted Vec); re-exported so callers can name them.
-pub use litemap::LiteMap;
 
 /// Everything the log says about a vault at its head.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
