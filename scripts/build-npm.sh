@@ -16,18 +16,19 @@ if [ -n "${META_SECRET_NO_DEFAULT_FEATURES:-}" ]; then
 fi
 
 # curve25519-dalek's precomputed tables (38 KB gzip) stay out of the package: third_party/README.md.
-if cargo tree -p meta-secret-wasm --target wasm32-unknown-unknown -e features -e normal -i curve25519-dalek \
-  | grep -q precomputed-tables; then
+curve_features=$(cargo tree -p meta-secret-wasm --target wasm32-unknown-unknown -e features -e normal -i curve25519-dalek)
+if grep -q precomputed-tables <<<"$curve_features"; then
   echo "a dependency turns on curve25519-dalek's precomputed-tables again: see third_party/README.md" >&2
   exit 1
 fi
 # The release wasm is built by a pinned nightly that rebuilds std with `panic=immediate-abort`
 # and `optimize_for_size`: panic messages, their locations and the formatting behind them leave
 # the module (-43 KB gzip). A panic is a bug here (bad input is a typed error), and it still
-# stops the module as before. META_SECRET_WASM_TOOLCHAIN=stable builds the bigger module without it.
+# stops the module as before. META_SECRET_WASM_TOOLCHAIN=stable (or any toolchain that is not a
+# nightly) builds the bigger module without it.
 toolchain="${META_SECRET_WASM_TOOLCHAIN:-nightly-2026-05-20}"
-if [ "$toolchain" = stable ]; then
-  cargo build -p meta-secret-wasm --target wasm32-unknown-unknown --profile wasm-release "${features[@]}"
+if [[ "$toolchain" != nightly* ]]; then
+  cargo "+$toolchain" build -p meta-secret-wasm --target wasm32-unknown-unknown --profile wasm-release "${features[@]}"
 else
   if ! rustup run "$toolchain" rustc --version >/dev/null 2>&1 \
     || ! rustup component list --toolchain "$toolchain" --installed | grep -q '^rust-src'; then

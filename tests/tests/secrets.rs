@@ -269,3 +269,38 @@ fn the_state_snapshot_keeps_share_locations_not_sealed_bytes() {
     block_on(d[2].approve(&claim)).unwrap();
     assert_eq!(block_on(d[1].reveal(&claim)).unwrap(), big_secret);
 }
+
+#[test]
+fn the_state_snapshot_writes_every_map_as_a_json_object_even_when_empty() {
+    let net = Net::new();
+    let d = vault_of(&net, "maps", 3);
+    let info = block_on(d[0].add_secret("bank", b"pin", 2)).unwrap();
+    block_on(d[1].sync()).unwrap();
+    let claim = block_on(d[1].request_recovery(&info.id)).unwrap();
+    block_on(d[0].sync()).unwrap();
+    // Empty here: pending, declined, removed, votes, the secret's acks and the claim's shares. The
+    // sorted-Vec maps write `[]` when empty unless told otherwise; older readers want `{}`.
+    let state = serde_json::to_value(block_on(d[0].state()).unwrap()).unwrap();
+    let maps = [
+        "members",
+        "pending",
+        "declined",
+        "removed",
+        "author_seqs",
+        "votes",
+        "approved_by",
+        "secrets",
+        "claims",
+        "last_event_ms",
+    ];
+    for field in maps {
+        assert!(state[field].is_object(), "{field} is {}", state[field]);
+    }
+    let secret = &state["secrets"][info.id.as_str()];
+    for field in ["holders", "acks"] {
+        assert!(secret[field].is_object(), "secret {field} is {}", secret[field]);
+    }
+    assert!(state["claims"][claim.as_str()]["shares"].is_object(), "{}", state["claims"][claim.as_str()]);
+    assert_eq!(state["pending"], serde_json::json!({}));
+    assert_eq!(state["claims"][claim.as_str()]["shares"], serde_json::json!({}));
+}

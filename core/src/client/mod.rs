@@ -291,8 +291,8 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         Ok(DeviceLists {
             members: infos(state.members),
             pending: infos(state.pending),
-            declined: infos(state.declined),
-            removed: infos(state.removed),
+            declined: state.declined.into_values().collect(),
+            removed: state.removed.into_values().collect(),
         })
     }
 

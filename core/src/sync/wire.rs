@@ -211,10 +211,44 @@ pub enum PushOutcome {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "PushResultWire")]
 pub struct PushResult {
     pub author_seq: u64,
     #[serde(flatten)]
     pub outcome: PushOutcome,
+}
+
+/// The same JSON as [`PushResult`], read without `flatten`: serde buffers a flattened field
+/// through its generic content tree, which cost the wasm about 10 KB.
+#[derive(Deserialize)]
+struct PushResultWire {
+    author_seq: u64,
+    outcome: OutcomeKind,
+    seq: Option<u64>,
+    code: Option<ErrorCode>,
+    message: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum OutcomeKind {
+    Committed,
+    Rejected,
+}
+
+impl TryFrom<PushResultWire> for PushResult {
+    type Error = &'static str;
+
+    fn try_from(wire: PushResultWire) -> Result<Self, Self::Error> {
+        let outcome = match wire.outcome {
+            OutcomeKind::Committed => PushOutcome::Committed { seq: wire.seq.ok_or("missing field `seq`")? },
+            OutcomeKind::Rejected => PushOutcome::Rejected {
+                code: wire.code.ok_or("missing field `code`")?,
+                message: wire.message.ok_or("missing field `message`")?,
+            },
+        };
+        Ok(PushResult { author_seq: wire.author_seq, outcome })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -271,6 +305,32 @@ impl<E: HasErrorCode + std::fmt::Display> From<&E> for ApiError {
 mod tests {
     use super::*;
     use crate::identity::DeviceKind;
+
+    #[test]
+    fn push_results_read_the_flattened_json() {
+        let committed = PushResult { author_seq: 3, outcome: PushOutcome::Committed { seq: 9 } };
+        let rejected = PushResult {
+            author_seq: 4,
+            outcome: PushOutcome::Rejected { code: ErrorCode::TooLarge, message: "too big".into() },
+        };
+        for result in [committed, rejected] {
+            let json = serde_json::to_vec(&result).unwrap();
+            assert_eq!(serde_json::from_slice::<PushResult>(&json).unwrap(), result);
+        }
+        let json = br#"{"outcome":"committed","author_seq":1,"seq":2}"#;
+        let read = serde_json::from_slice::<PushResult>(json).unwrap();
+        assert_eq!(read, PushResult { author_seq: 1, outcome: PushOutcome::Committed { seq: 2 } });
+        for bad in [
+            &br#"{"author_seq":1,"outcome":"committed"}"#[..],
+            br#"{"author_seq":1,"outcome":"rejected","code":"TOO_LARGE"}"#,
+            br#"{"author_seq":1,"outcome":"rejected","message":"x"}"#,
+            br#"{"author_seq":1,"outcome":"lost","seq":2}"#,
+            br#"{"outcome":"committed","seq":2}"#,
+            br#"{"author_seq":1,"outcome":"rejected","code":"NO_SUCH","message":"x"}"#,
+        ] {
+            assert!(serde_json::from_slice::<PushResult>(bad).is_err(), "{}", String::from_utf8_lossy(bad));
+        }
+    }
 
     #[test]
     fn routes() {

@@ -177,12 +177,13 @@ fn vote(state: &mut VaultState, author: &DeviceId, event: &GenericKvLogEvent) ->
     }
 }
 
+/// From a LiteMap (members, pending) to either kind of map (declined and removed are BTreeMaps).
 fn move_device(
     from: &mut litemap::LiteMap<DeviceId, DeviceInfo>,
-    to: &mut litemap::LiteMap<DeviceId, DeviceInfo>,
+    to: &mut impl Extend<(DeviceId, DeviceInfo)>,
     device: &DeviceId,
 ) {
     if let Some(info) = from.remove(device) {
-        to.insert(device.clone(), info);
+        to.extend([(device.clone(), info)]);
     }
 }

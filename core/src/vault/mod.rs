@@ -15,11 +15,23 @@ use crate::event::{Commit, Cursor, SignedEvent, VaultName, MAX_SEQ};
 use crate::identity::{DeviceId, DeviceInfo};
 
 pub use governance::{Proposal, Vote};
-/// The state's maps over devices and votes (a sorted Vec); re-exported so callers can name them.
+/// The state's maps bounded by the member set and open votes (a sorted Vec: each BTreeMap key/value
+/// type costs the wasm its own copy of the B-tree code). Maps that outsiders or the user's data
+/// can grow (declined, removed, author_seqs, secrets, claims) stay BTreeMaps: a LiteMap insert
+/// shifts the whole Vec. Re-exported so callers can name the type.
 pub use litemap::LiteMap;
 pub use reshare::{DealingRef, RoundView};
 pub use secrets::{ClaimRecord, ClaimStatus, SecretRecord, ShareSource, UsedDealing};
 pub use violation::RuleViolation;
+
+/// Writes a LiteMap as a JSON object even when empty (LiteMap alone writes `[]` then), so the
+/// snapshot stays what a BTreeMap wrote and older readers still read it.
+pub(crate) fn map_json<K: Serialize, V: Serialize, S: serde::Serializer>(
+    map: &LiteMap<K, V>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(map.iter())
+}
 
 /// Everything the log says about a vault at its head.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,17 +41,21 @@ pub struct VaultState {
     pub owner: Option<DeviceId>,
     /// Approvals a governance change needs (see [`VaultState::required_votes`]).
     pub quorum: u8,
+    #[serde(serialize_with = "map_json")]
     pub members: LiteMap<DeviceId, DeviceInfo>,
+    #[serde(serialize_with = "map_json")]
     pub pending: LiteMap<DeviceId, DeviceInfo>,
-    pub declined: LiteMap<DeviceId, DeviceInfo>,
+    pub declined: BTreeMap<DeviceId, DeviceInfo>,
     /// Devices that were removed or left. They may ask to join again like any outsider.
-    pub removed: LiteMap<DeviceId, DeviceInfo>,
+    pub removed: BTreeMap<DeviceId, DeviceInfo>,
     /// Highest `author_seq` committed per device; a new event must exceed it.
-    pub author_seqs: LiteMap<DeviceId, u64>,
+    pub author_seqs: BTreeMap<DeviceId, u64>,
     /// Open governance proposals by key, with their voters.
+    #[serde(serialize_with = "map_json")]
     pub votes: LiteMap<String, Vote>,
     /// For each member admitted by vote: the members who approved it (at admission or later).
     /// A holder deals shares to a device only if it approved that device.
+    #[serde(serialize_with = "map_json")]
     pub approved_by: LiteMap<DeviceId, BTreeSet<DeviceId>>,
     /// Current epoch of every live secret.
     pub secrets: BTreeMap<String, SecretRecord>,
@@ -49,7 +65,7 @@ pub struct VaultState {
     pub claims: BTreeMap<String, ClaimRecord>,
     /// The newest signed time of each member's events, so a person can notice a device that
     /// hears nothing new (a server freezing it).
-    #[serde(default)]
+    #[serde(default, serialize_with = "map_json")]
     pub last_event_ms: LiteMap<DeviceId, u64>,
 }
 
@@ -73,9 +89,9 @@ impl VaultState {
             quorum: governance::DEFAULT_QUORUM,
             members: LiteMap::new(),
             pending: LiteMap::new(),
-            declined: LiteMap::new(),
-            removed: LiteMap::new(),
-            author_seqs: LiteMap::new(),
+            declined: BTreeMap::new(),
+            removed: BTreeMap::new(),
+            author_seqs: BTreeMap::new(),
             votes: LiteMap::new(),
             approved_by: LiteMap::new(),
             secrets: BTreeMap::new(),

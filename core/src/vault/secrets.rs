@@ -26,6 +26,7 @@ pub struct SecretRecord {
     /// 1 at the split, + 1 per completed re-share.
     pub epoch: u32,
     pub k: u8,
+    #[serde(serialize_with = "super::map_json")]
     pub holders: LiteMap<DeviceId, u8>,
     pub commitments: Vec<crate::encoding::Bytes>,
     /// The `secret_split` commit: ciphertext and metadata commitment.
@@ -34,6 +35,7 @@ pub struct SecretRecord {
     /// Dealings towards the next epoch.
     pub round: Vec<DealingRef>,
     /// Targets' acknowledgements, by the round id they name.
+    #[serde(serialize_with = "super::map_json")]
     pub acks: LiteMap<DeviceId, Hash32>,
     /// The round that produced this epoch (none for a split).
     pub source_round: Option<Hash32>,
@@ -84,6 +86,7 @@ pub struct ClaimRecord {
     pub requester: DeviceId,
     pub request: RecoveryRequest,
     /// Approver → seq of its `recovery_share` commit.
+    #[serde(serialize_with = "super::map_json")]
     pub shares: LiteMap<DeviceId, u64>,
     pub declines: BTreeSet<DeviceId>,
     pub status: ClaimStatus,
