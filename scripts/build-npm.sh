@@ -48,7 +48,7 @@ rm -rf "$pkg"
   --enable-bulk-memory --enable-reference-types --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-multivalue \
   "$pkg/meta_secret_bg.wasm" -o "$pkg/meta_secret_bg.wasm"
-cp "$root/wasm/npm/package.json" "$root/wasm/npm/README.md" "$root/wasm/npm/meta_secret_kdf_worker.js" "$pkg/"
+cp "$root/wasm/npm/package.json" "$root/wasm/npm/README.md" "$root/wasm/npm/meta_secret_kdf_worker.js" "$root/LICENSE" "$pkg/"
 node "$root/scripts/tidy-dts.mjs" "$pkg/meta_secret.d.ts"
 rm -f "$pkg/meta_secret_bg.wasm.d.ts" # raw exports typed `any`; nothing imports it
 
