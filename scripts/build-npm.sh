@@ -16,7 +16,8 @@ if [ -n "${META_SECRET_NO_DEFAULT_FEATURES:-}" ]; then
 fi
 
 # curve25519-dalek's precomputed tables (38 KB gzip) stay out of the package: third_party/README.md.
-curve_features=$(cargo tree -p meta-secret-wasm --target wasm32-unknown-unknown -e features -e normal -i curve25519-dalek)
+curve_features=$(cargo tree -p meta-secret-wasm --target wasm32-unknown-unknown -e features -e normal \
+  "${features[@]}" -i curve25519-dalek)
 if grep -q precomputed-tables <<<"$curve_features"; then
   echo "a dependency turns on curve25519-dalek's precomputed-tables again: see third_party/README.md" >&2
   exit 1
