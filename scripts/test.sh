@@ -22,9 +22,8 @@ cargo clippy -p meta-secret-wasm --target wasm32-unknown-unknown --features benc
 # Without recovery kits: the build bench figure 8b compares against.
 cargo clippy -p meta-secret-wasm --target wasm32-unknown-unknown --no-default-features -- -D warnings
 
-step "core builds for wasm32"
-cargo build -p meta-secret-core --target wasm32-unknown-unknown
-
+# (The core's wasm32 build needs no step of its own: the browser tests, the npm package and the
+# worker each build it for wasm32.)
 step "core has no wasm/worker dependency"
 if cargo tree -p meta-secret-core -e normal --target wasm32-unknown-unknown | grep -E '(wasm-bindgen|web-sys|js-sys|rexie|worker) v'; then
   echo "core must not depend on the crates above" >&2
