@@ -415,8 +415,7 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     /// Declines every waiting join request in one request (after a flood of them).
     pub async fn decline_all_pending(&self) -> Result<usize, ClientError> {
         self.gateway.sync().await?;
-        let pending: Vec<DeviceId> =
-            self.member_state().await?.pending.into_tuple_vec().into_iter().map(|(id, _)| id).collect();
+        let pending: Vec<DeviceId> = self.member_state().await?.pending.keys().cloned().collect();
         for device in &pending {
             self.gateway.enqueue(GenericKvLogEvent::JoinDeclined { device: device.clone() }).await?;
         }
