@@ -63,7 +63,11 @@ impl KitCard {
     /// separates the parts (a scanner or a PDF may join the lines); invisible characters a copy
     /// may carry are dropped. Errors never repeat what was read.
     pub fn parse(text: &str) -> Result<KitCard, KitError> {
-        let text: Zeroizing<String> = Zeroizing::new(text.chars().filter(|c| !INVISIBLE.contains(c)).collect());
+        // Sized up front: a String grown by collect() reallocates, leaving unwiped partial copies of
+        // the words in freed memory (the wasm memory-scan test caught one).
+        let mut clean = Zeroizing::new(String::with_capacity(text.len()));
+        clean.extend(text.chars().filter(|c| !INVISIBLE.contains(c)));
+        let text = clean;
         let text = text.trim();
         let Some(rest) = text.strip_prefix(CARD_PREFIX) else {
             return Ok(KitCard { vault: None, seed: KitSeed::from_words(text)? });
