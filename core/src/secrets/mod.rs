@@ -3,7 +3,10 @@
 
 pub mod cipher;
 pub mod distributor;
+pub mod dleq;
 pub mod events;
+pub mod kem;
+pub mod threshold;
 pub mod vss;
 
 pub use distributor::{deal_reshare, MetaDistributor, MetaEncryptor, SecretError, SecretShareKnowledge};
