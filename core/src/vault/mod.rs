@@ -1,6 +1,7 @@
 //! The vault aggregate: one pure function, [`apply`], folds the commit log into [`VaultState`].
 //! The server runs it before appending; every client runs it over what it pulls.
 
+pub mod generations;
 pub mod governance;
 mod membership;
 pub mod reshare;

@@ -1,0 +1,191 @@
+//! Accountable complaints. The complainer reveals the Diffie–Hellman point of its part of one
+//! dealing (`sk·R`, with a DLEQ proof against its round receive key), which opens exactly that
+//! part and nothing else of its: anyone (the server, every device) then decides. A part that
+//! does not open or does not match the dealing's commitments disqualifies the dealer; a part that
+//! checks out proves the complaint false, and its author's later complaints are refused.
+
+use curve25519_dalek::scalar::Scalar;
+use serde::{Deserialize, Serialize};
+
+use super::dealing::{check_sub_share, part_context, part_hash};
+use super::{DealingRecord, Generation, GenerationId, Generations, Membership, Round, RoundKind};
+use crate::encoding::Bytes;
+use crate::identity::DeviceId;
+use crate::secrets::dleq::{prove_dleq, verify_dleq, Proof};
+use crate::secrets::kem;
+use crate::vault::RuleViolation;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GenerationComplaint {
+    pub generation: GenerationId,
+    pub dealing_seq: u64,
+    /// The disputed part, as the dealing carried it (its hash is in the state).
+    pub part: Bytes,
+    /// `sk·R` for the part's R and the complainer's round receive key `sk·G`.
+    pub shared: Bytes,
+    pub proof: Bytes,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ComplaintVerdict {
+    DealerAtFault,
+    FalseComplaint,
+}
+
+fn proof_context(vault: &str, generation: GenerationId, dealing_seq: u64, author: &DeviceId) -> Vec<u8> {
+    let mut context = b"meta-secret/generation-complaint/v1/".to_vec();
+    context.extend_from_slice(vault.as_bytes());
+    context.push(0);
+    context.push(generation.level);
+    context.extend_from_slice(&generation.number.to_be_bytes());
+    context.extend_from_slice(&dealing_seq.to_be_bytes());
+    context.extend_from_slice(author.as_str().as_bytes());
+    context
+}
+
+struct Disputed<'a> {
+    dealing: &'a DealingRecord,
+    index: usize,
+    key: &'a Bytes,
+    /// The epoch the dealing was dealt from.
+    epoch: u32,
+}
+
+/// The dealing a complaint names: a live one of the open round, or (a late check) one the
+/// current epoch was made from, by a holder not yet shown faulty.
+fn disputed<'a>(generation: &'a Generation, author: &DeviceId, seq: u64) -> Option<Disputed<'a>> {
+    if let Some(round) = &generation.round {
+        if let Some(dealing) = round.dealings.iter().find(|d| d.seq == seq && !d.disqualified) {
+            let index = round.targets.iter().position(|t| t == author)?;
+            return Some(Disputed { dealing, index, key: round.target_keys.get(index)?, epoch: generation.epoch });
+        }
+    }
+    let made_by = generation.made_by.as_ref()?;
+    let dealing = made_by.chosen.iter().find(|d| d.seq == seq)?;
+    if generation.faulty.contains(author) {
+        return None;
+    }
+    let index = usize::from(*generation.holders.get(author)?) - 1;
+    Some(Disputed { dealing, index, key: made_by.target_keys.get(index)?, epoch: generation.epoch.checked_sub(1)? })
+}
+
+/// Checks a complaint's evidence and says who is at fault. `Err`: the complaint proves nothing
+/// (or its author was already proven to complain falsely) and is refused.
+pub fn verify_complaint(
+    gens: &Generations,
+    author: &DeviceId,
+    complaint: &GenerationComplaint,
+    members: &dyn Membership,
+) -> Result<ComplaintVerdict, RuleViolation> {
+    let bad = RuleViolation::InvalidSecret;
+    if gens.false_accusers.contains(author) {
+        return Err(bad("this member's complaints proved false before and are ignored"));
+    }
+    if !members.is_member(author) {
+        return Err(RuleViolation::NoShare);
+    }
+    let generation = gens.generations.get(&complaint.generation).ok_or(RuleViolation::UnknownSecret)?;
+    let disputed =
+        disputed(generation, author, complaint.dealing_seq).ok_or(bad("no such dealing to complain about"))?;
+    let Disputed { dealing, index, key, epoch } = disputed;
+    if dealing.part_hashes.get(index) != Some(&part_hash(&complaint.part.0)) {
+        return Err(bad("the part is not the one the dealing carried"));
+    }
+    // A part without a valid R cannot be opened by anyone: the dealer is at fault.
+    let Ok(r) = kem::sealed_r(&complaint.part.0) else { return Ok(ComplaintVerdict::DealerAtFault) };
+    let key = kem::decode_point(&key.0).map_err(|_| bad("stored receive key"))?;
+    let shared = kem::decode_point(&complaint.shared.0).map_err(|_| bad("the revealed point does not parse"))?;
+    let proof = Proof::from_bytes(&complaint.proof.0).ok_or(bad("the proof does not parse"))?;
+    let context = proof_context(gens.vault.as_str(), complaint.generation, complaint.dealing_seq, author);
+    if !verify_dleq(&key, &r, &shared, &context, &proof) {
+        return Err(bad("the revealed point is not proven"));
+    }
+    let part_ctx = part_context(gens.vault.as_str(), complaint.generation, epoch, &dealing.dealer, author);
+    let refs: Vec<&[u8]> = part_ctx.iter().map(|c| c.as_slice()).collect();
+    let Ok(plain) = kem::open_with_shared(&shared, &key, &refs, &complaint.part.0) else {
+        return Ok(ComplaintVerdict::DealerAtFault);
+    };
+    Ok(match check_sub_share(&dealing.commitments, index, &plain) {
+        Ok(_) => ComplaintVerdict::FalseComplaint,
+        Err(_) => ComplaintVerdict::DealerAtFault,
+    })
+}
+
+impl Generations {
+    /// Folds a complaint `verify_complaint` accepted.
+    pub fn fold_complaint(&mut self, author: &DeviceId, complaint: &GenerationComplaint, verdict: ComplaintVerdict) {
+        match verdict {
+            ComplaintVerdict::FalseComplaint => {
+                self.false_accusers.insert(author.clone());
+            }
+            ComplaintVerdict::DealerAtFault => {
+                let keys = self.receive_keys.clone();
+                let Some(generation) = self.generations.get_mut(&complaint.generation) else { return };
+                let dealer = generation
+                    .round
+                    .iter()
+                    .flat_map(|r| r.dealings.iter())
+                    .chain(generation.made_by.iter().flat_map(|m| m.chosen.iter()));
+                if let Some(dealer) = dealer.filter(|d| d.seq == complaint.dealing_seq).map(|d| d.dealer.clone()).next()
+                {
+                    self.cheaters.insert(dealer);
+                }
+                let Some(generation) = self.generations.get_mut(&complaint.generation) else { return };
+                let live = generation
+                    .round
+                    .as_mut()
+                    .and_then(|r| r.dealings.iter_mut().find(|d| d.seq == complaint.dealing_seq));
+                if let Some(dealing) = live {
+                    dealing.disqualified = true;
+                    return;
+                }
+                // Late: the author's share of this epoch is bad; re-share to the same holders.
+                generation.faulty.insert(author.clone());
+                if generation.round.is_none() {
+                    let targets: Vec<DeviceId> = generation.holders.keys().cloned().collect();
+                    let target_keys: Option<Vec<Bytes>> = targets.iter().map(|t| keys.get(t).cloned()).collect();
+                    if let Some(target_keys) = target_keys {
+                        generation.round = Some(Round {
+                            kind: RoundKind::Reshare,
+                            targets,
+                            target_keys,
+                            new_k: generation.k,
+                            dealings: Vec::new(),
+                            acks: Default::default(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// My complaint about my part of a dealing: its shared point, proven with my receive key.
+pub fn make_complaint(
+    gens: &Generations,
+    generation: GenerationId,
+    dealing_seq: u64,
+    part: &Bytes,
+    me: &DeviceId,
+    receive_secret: &Scalar,
+) -> Result<GenerationComplaint, kem::KemError> {
+    let unproven = |part: &Bytes| GenerationComplaint {
+        generation,
+        dealing_seq,
+        part: part.clone(),
+        shared: Bytes(Vec::new()),
+        proof: Bytes(Vec::new()),
+    };
+    // A part without a valid R is the dealer's fault on its face: no proof needed.
+    let Ok(r) = kem::sealed_r(&part.0) else { return Ok(unproven(part)) };
+    let shared = r * receive_secret;
+    let context = proof_context(gens.vault.as_str(), generation, dealing_seq, me);
+    let proof = prove_dleq(receive_secret, &r, &context);
+    Ok(GenerationComplaint {
+        generation,
+        dealing_seq,
+        part: part.clone(),
+        shared: Bytes(shared.compress().to_bytes().to_vec()),
+        proof: Bytes(proof.to_bytes().to_vec()),
+    })
+}

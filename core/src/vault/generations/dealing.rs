@@ -1,0 +1,258 @@
+//! Dealings: the message, its public checks and fold, and the dealer's and target's sides.
+
+use curve25519_dalek::ristretto::RistrettoPoint;
+use curve25519_dalek::scalar::Scalar;
+use serde::{Deserialize, Serialize};
+
+use super::{DealingRecord, GenerationId, Generations, Membership, RoundKind, GENERATION_FORMAT};
+use crate::encoding::{Bytes, Hash32};
+use crate::identity::DeviceId;
+use crate::secrets::dleq::{prove_knowledge, verify_knowledge, Proof};
+use crate::secrets::kem::{self, KemError};
+use crate::secrets::vss::{self, Commitments, ShareValue};
+use crate::vault::RuleViolation;
+
+/// A sealed part: R, a 32-byte sub-share, the tag.
+pub const PART_LEN: usize = 32 + 32 + 16;
+
+/// One dealer's contribution to a generation's round. `parts[j]` is target j's sub-share
+/// `f(j + 1)`, sealed to the receive key the round recorded for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GenerationDealing {
+    pub format: u16,
+    pub generation: GenerationId,
+    /// The epoch dealt from: 0 in a DKG, else the generation's current epoch.
+    pub epoch: u32,
+    pub commitments: Vec<Bytes>,
+    /// DKG only: a proof of knowledge of the constant term, so no dealer can cancel another's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proof: Option<Bytes>,
+    pub parts: Vec<Bytes>,
+}
+
+/// A holder's share of one epoch of a generation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MyShare {
+    pub generation: GenerationId,
+    pub epoch: u32,
+    pub x: u8,
+    pub value: ShareValue,
+}
+
+/// What a part's encryption is bound to: the vault, the generation and epoch, dealer and target.
+pub fn part_context(
+    vault: &str,
+    generation: GenerationId,
+    epoch: u32,
+    dealer: &DeviceId,
+    target: &DeviceId,
+) -> Vec<Vec<u8>> {
+    vec![
+        b"meta-secret/generation-part/v1".to_vec(),
+        vault.as_bytes().to_vec(),
+        vec![generation.level],
+        generation.number.to_be_bytes().to_vec(),
+        epoch.to_be_bytes().to_vec(),
+        dealer.as_str().as_bytes().to_vec(),
+        target.as_str().as_bytes().to_vec(),
+    ]
+}
+
+fn pok_context(vault: &str, generation: GenerationId, dealer: &DeviceId) -> Vec<u8> {
+    let mut context = b"meta-secret/dkg-constant/v1/".to_vec();
+    context.extend_from_slice(vault.as_bytes());
+    context.push(0);
+    context.push(generation.level);
+    context.extend_from_slice(&generation.number.to_be_bytes());
+    context.extend_from_slice(dealer.as_str().as_bytes());
+    context
+}
+
+pub(super) fn part_hash(part: &[u8]) -> Hash32 {
+    Hash32::digest(&[b"meta-secret/generation-part/v1", part])
+}
+
+fn refs(context: &[Vec<u8>]) -> Vec<&[u8]> {
+    context.iter().map(|c| c.as_slice()).collect()
+}
+
+impl Generations {
+    pub fn check_dealing(
+        &self,
+        author: &DeviceId,
+        dealing: &GenerationDealing,
+        members: &dyn Membership,
+    ) -> Result<(), RuleViolation> {
+        let bad = RuleViolation::InvalidSecret;
+        if dealing.format != GENERATION_FORMAT {
+            return Err(bad("unknown generation format"));
+        }
+        let generation = self.generations.get(&dealing.generation).ok_or(RuleViolation::UnknownSecret)?;
+        let round = generation.round.as_ref().ok_or(RuleViolation::NoRound)?;
+        if dealing.epoch != generation.epoch {
+            return Err(RuleViolation::StaleEpoch);
+        }
+        let dealer_x = match round.kind {
+            RoundKind::Dkg if round.targets.contains(author) => 0,
+            RoundKind::Dkg => return Err(RuleViolation::NoShare),
+            RoundKind::Reshare if generation.faulty.contains(author) => return Err(RuleViolation::NoShare),
+            RoundKind::Reshare => *generation.holders.get(author).ok_or(RuleViolation::NoShare)?,
+        };
+        if !members.is_member(author) || self.cheaters.contains(author) {
+            return Err(RuleViolation::NoShare);
+        }
+        if round.dealings.iter().any(|d| &d.dealer == author) {
+            return Err(RuleViolation::AlreadyResponded);
+        }
+        // Shares reach a device no person dealt to only from dealers who approved it.
+        let trusted = self.trusted_for(dealing.generation.level);
+        let allowed = |t: &DeviceId| t == author || trusted.contains(t) || members.approved(author, t);
+        if !round.targets.iter().all(allowed) {
+            return Err(RuleViolation::NotApprovedByDealer);
+        }
+        if dealing.parts.len() != round.targets.len() || dealing.parts.iter().any(|p| p.0.len() != PART_LEN) {
+            return Err(bad("a dealing needs one sealed part per target"));
+        }
+        let commitments = Commitments::from_wire(&dealing.commitments).map_err(|_| bad("commitments do not parse"))?;
+        if commitments.threshold() != usize::from(round.new_k) {
+            return Err(bad("a dealing must have one commitment per coefficient of the new threshold"));
+        }
+        match round.kind {
+            RoundKind::Reshare => {
+                let epoch = Commitments::from_wire(&generation.commitments).map_err(|_| bad("stored commitments"))?;
+                if commitments.0[0] != epoch.eval(dealer_x) {
+                    return Err(bad("the dealing does not re-share the dealer's own share"));
+                }
+            }
+            RoundKind::Dkg => {
+                let proof = dealing.proof.as_ref().and_then(|p| Proof::from_bytes(&p.0)).ok_or(bad("no proof"))?;
+                let context = pok_context(self.vault.as_str(), dealing.generation, author);
+                if !verify_knowledge(&commitments.0[0], &context, &proof) {
+                    return Err(bad("the proof of the dealer's constant term does not verify"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn fold_dealing(&mut self, seq: u64, author: &DeviceId, dealing: &GenerationDealing) {
+        let Some(generation) = self.generations.get_mut(&dealing.generation) else { return };
+        let dealer_x = generation.holders.get(author).copied().unwrap_or(0);
+        let Some(round) = generation.round.as_mut() else { return };
+        let dealer_x = if round.kind == RoundKind::Dkg { 0 } else { dealer_x };
+        round.dealings.push(DealingRecord {
+            dealer: author.clone(),
+            dealer_x,
+            seq,
+            commitments: dealing.commitments.clone(),
+            part_hashes: dealing.parts.iter().map(|p| part_hash(&p.0)).collect(),
+            disqualified: false,
+        });
+    }
+}
+
+fn seal_parts(
+    gens: &Generations,
+    id: GenerationId,
+    epoch: u32,
+    me: &DeviceId,
+    values: &[ShareValue],
+) -> Result<Vec<Bytes>, RuleViolation> {
+    let round = gens.generations.get(&id).and_then(|g| g.round.as_ref()).ok_or(RuleViolation::NoRound)?;
+    round
+        .targets
+        .iter()
+        .zip(&round.target_keys)
+        .zip(values)
+        .map(|((target, key), value)| {
+            let key = kem::decode_point(&key.0).map_err(|_| RuleViolation::InvalidSecret("bad receive key"))?;
+            let context = part_context(gens.vault.as_str(), id, epoch, me, target);
+            kem::seal_to(&key, &refs(&context), value.0.as_bytes())
+                .map(Bytes)
+                .map_err(|_| RuleViolation::InvalidSecret("bad receive key"))
+        })
+        .collect()
+}
+
+/// My DKG dealing: a random polynomial of the round's threshold, its constant term proven.
+pub fn deal_dkg(gens: &Generations, id: GenerationId, me: &DeviceId) -> Result<GenerationDealing, RuleViolation> {
+    let round = gens.generations.get(&id).and_then(|g| g.round.as_ref()).ok_or(RuleViolation::NoRound)?;
+    let n = u8::try_from(round.targets.len()).map_err(|_| RuleViolation::InvalidSecret("too many targets"))?;
+    let constant = ShareValue::random();
+    let (values, commitments) =
+        vss::deal(&constant, round.new_k, n).map_err(|_| RuleViolation::InvalidSecret("bad threshold"))?;
+    let proof = prove_knowledge(&constant.0, &pok_context(gens.vault.as_str(), id, me));
+    drop(constant);
+    Ok(GenerationDealing {
+        format: GENERATION_FORMAT,
+        generation: id,
+        epoch: 0,
+        commitments: commitments.to_wire(),
+        proof: Some(Bytes(proof.to_bytes().to_vec())),
+        parts: seal_parts(gens, id, 0, me, &values)?,
+    })
+}
+
+/// My re-share dealing: a fresh polynomial whose constant term is my share.
+pub fn deal_reshare(gens: &Generations, share: &MyShare, me: &DeviceId) -> Result<GenerationDealing, RuleViolation> {
+    let generation = gens.generations.get(&share.generation).ok_or(RuleViolation::UnknownSecret)?;
+    let round = generation.round.as_ref().ok_or(RuleViolation::NoRound)?;
+    if share.epoch != generation.epoch {
+        return Err(RuleViolation::StaleEpoch);
+    }
+    let n = u8::try_from(round.targets.len()).map_err(|_| RuleViolation::InvalidSecret("too many targets"))?;
+    let (values, commitments) =
+        vss::deal(&share.value, round.new_k, n).map_err(|_| RuleViolation::InvalidSecret("bad threshold"))?;
+    Ok(GenerationDealing {
+        format: GENERATION_FORMAT,
+        generation: share.generation,
+        epoch: share.epoch,
+        commitments: commitments.to_wire(),
+        proof: None,
+        parts: seal_parts(gens, share.generation, share.epoch, me, &values)?,
+    })
+}
+
+/// Opens my part of a dealing (with my round receive key) and checks it against the dealing's
+/// commitments at my new x. `Err` means: complain.
+pub fn open_part(
+    gens: &Generations,
+    id: GenerationId,
+    dealing: &GenerationDealing,
+    dealer: &DeviceId,
+    me: &DeviceId,
+    receive_secret: &Scalar,
+) -> Result<ShareValue, KemError> {
+    let round = gens.generations.get(&id).and_then(|g| g.round.as_ref()).ok_or(KemError::Open)?;
+    let index = round.targets.iter().position(|t| t == me).ok_or(KemError::Open)?;
+    let part = dealing.parts.get(index).ok_or(KemError::Open)?;
+    let context = part_context(gens.vault.as_str(), id, dealing.epoch, dealer, me);
+    let plain = kem::open_from(receive_secret, &refs(&context), &part.0)?;
+    check_sub_share(&dealing.commitments, index, &plain)
+}
+
+/// A part's plaintext must be a canonical scalar matching the commitments at the target's x.
+pub(super) fn check_sub_share(commitments: &[Bytes], index: usize, plain: &[u8]) -> Result<ShareValue, KemError> {
+    let value = ShareValue::from_bytes(plain).map_err(|_| KemError::Open)?;
+    let commitments = Commitments::from_wire(commitments).map_err(|_| KemError::Open)?;
+    let x = u8::try_from(index + 1).map_err(|_| KemError::Open)?;
+    commitments.verify(x, &value).then_some(value).ok_or(KemError::Open)
+}
+
+/// My share of the epoch the round makes, from my sub-shares of the chosen dealings (in the
+/// chosen order): their sum (DKG) or their Lagrange combination at the dealers' old x.
+pub fn combine_sub_shares(kind: RoundKind, chosen: &[(u8, ShareValue)]) -> Result<ShareValue, RuleViolation> {
+    match kind {
+        RoundKind::Dkg => Ok(ShareValue(chosen.iter().map(|(_, v)| v.0).sum())),
+        RoundKind::Reshare => {
+            let points: Vec<(u8, &ShareValue)> = chosen.iter().map(|(x, v)| (*x, v)).collect();
+            vss::combine(&points).map_err(|_| RuleViolation::InvalidSecret("bad share set"))
+        }
+    }
+}
+
+/// A fresh receive key pair: the secret stays on the device until its rounds completed.
+pub fn new_receive_key() -> (Scalar, Bytes) {
+    let secret = Scalar::random(&mut rand_core::OsRng);
+    (secret, Bytes(RistrettoPoint::mul_base(&secret).compress().to_bytes().to_vec()))
+}
