@@ -2,6 +2,7 @@
 //! transports that lose or tamper with responses, a native HTTP transport and a `wrangler dev`
 //! harness.
 
+pub mod boundaries;
 pub mod flood;
 pub mod fuzzing;
 pub mod http;

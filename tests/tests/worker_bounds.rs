@@ -1,6 +1,7 @@
 //! Hostile traffic against the real worker in `wrangler dev`: a log of big commits is served in
-//! byte-bounded pages (a new device's first sync never needs a big response, nor big memory), and
-//! a flood of join requests from fresh keys leaves a bounded pending list and a fast member pull.
+//! byte-bounded pages (a new device's first sync never needs a big response, nor big memory), a
+//! flood of join requests from fresh keys leaves a bounded pending list and a fast member pull,
+//! and no number in any field of a body makes the worker answer 500.
 
 use meta_secret_core::store::MemoryStore;
 use meta_secret_core::sync::wire::{MAX_BODY_BYTES, MAX_PAGE_BYTES};
@@ -8,7 +9,7 @@ use meta_secret_core::vault::governance::MAX_PENDING;
 use meta_secret_tests::flood::{flood_joins, timed_pull};
 use meta_secret_tests::http::HttpTransport;
 use meta_secret_tests::wrangler::{temp_dir, WranglerDev};
-use meta_secret_tests::{block_on, device_over, http_device, CountingTransport};
+use meta_secret_tests::{block_on, device_over, http_device, CountingTransport, SystemClock};
 
 #[test]
 fn a_new_device_pulls_a_log_of_big_commits_in_bounded_pages() {
@@ -77,4 +78,21 @@ fn two_thousand_join_requests_from_fresh_keys_leave_a_bounded_list() {
     block_on(owner.decline_all_pending()).unwrap();
     let genuine = http_device(&dev.url(), "genuine");
     block_on(genuine.request_join("flooded")).unwrap();
+}
+
+/// The boundary-number table (`meta_secret_tests::boundaries`) through the worker and its SQLite
+/// store: every numeric field of the body and of every event kind at 0, 2^53 − 1, 2^53, 2^63,
+/// 2^64 − 1, −1, 1.5 and "1". Never a 5xx; out-of-range numbers are a 400 with a stable code.
+#[test]
+fn every_numeric_field_at_every_boundary_is_a_4xx_with_a_stable_code_never_a_500() {
+    use meta_secret_core::clock::Clock;
+    use meta_secret_tests::boundaries::{run_table, set_up};
+    let dev = WranglerDev::start(&temp_dir("numbers"));
+    let http = HttpTransport::new(&dev.url());
+    let now = || SystemClock.now_ms();
+    let send = |request: meta_secret_core::sync::TransportRequest| http.send_blocking(&request).expect("HTTP");
+    let parties = set_up("numbers", &send, &now);
+    let (failures, sent) = run_table(&parties, &send, &now);
+    println!("{sent} boundary cases through the worker");
+    assert!(failures.is_empty(), "{} of {sent} cases misbehaved:\n{}", failures.len(), failures.join("\n"));
 }

@@ -153,6 +153,10 @@ impl LogStore for SqlStore {
     }
 
     async fn read_after(&self, after_seq: u64, page: Page) -> Result<Vec<Commit>, StoreError> {
+        // No commit is stored past what a binding carries (writes refuse it): nothing follows.
+        if after_seq > MAX_SAFE {
+            return Ok(Vec::new());
+        }
         let limit = int((page.commits as u64).min(MAX_SAFE))?;
         let bytes = int((page.bytes as u64).min(MAX_SAFE))?;
         // The running total is computed in SQLite, so rows past the byte budget are never loaded.
@@ -166,10 +170,16 @@ impl LogStore for SqlStore {
     }
 
     async fn commit_at(&self, seq: u64) -> Result<Option<Commit>, StoreError> {
+        if seq > MAX_SAFE {
+            return Ok(None); // lookups of numbers no row can hold find nothing, never fail
+        }
         Ok(self.commits("SELECT body FROM {p}commits WHERE seq = ?", vec![int(seq)?])?.pop())
     }
 
     async fn find_by_author(&self, author: &DeviceId, author_seq: u64) -> Result<Option<Commit>, StoreError> {
+        if author_seq > MAX_SAFE {
+            return Ok(None);
+        }
         let bindings = vec![author.to_string().into(), int(author_seq)?];
         Ok(self.commits("SELECT body FROM {p}commits WHERE author = ? AND author_seq = ?", bindings)?.pop())
     }

@@ -3,7 +3,7 @@
 use std::cell::OnceCell;
 
 use meta_secret_core::event::VaultName;
-use meta_secret_core::sync::wire::{route, ApiError, RequestAuth, Route, AUTH_HEADERS};
+use meta_secret_core::sync::wire::{route, unsafe_number, ApiError, RequestAuth, Route, AUTH_HEADERS};
 use meta_secret_core::sync::{BackupPage, Handled, ServerApp, TransportRequest, TransportResponse};
 use meta_secret_core::ErrorCode;
 use worker::{
@@ -129,6 +129,11 @@ impl VaultObject {
                 let body =
                     req.bytes().await.map_err(|_| ApiError::new(ErrorCode::Malformed, "unreadable request body"))?;
                 served.bytes_in = body.len();
+                if let Some(number) = unsafe_number(&body) {
+                    let shown: String = number.chars().take(24).collect();
+                    let message = format!("every number in a backup page must be from 0 to 2^53 - 1, not {shown}");
+                    return Err(ApiError::new(ErrorCode::InvalidInput, message));
+                }
                 let page: BackupPage = serde_json::from_slice(&body)
                     .map_err(|e| ApiError::new(ErrorCode::Malformed, format!("not a backup page: {e}")))?;
                 let before = app.head().await.map(|head| head.seq).unwrap_or(0);

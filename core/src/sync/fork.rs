@@ -11,6 +11,10 @@ pub async fn seen_on_chain<S: LogStore>(store: &S, batch: &[Commit], commit: &Co
     if seen.seq == 0 {
         return Ok(seen.hash == crate::encoding::Hash32::ZERO);
     }
+    if seen.seq >= commit.seq {
+        // A head at or after the event's own place is on no chain (and is never looked up).
+        return Ok(false);
+    }
     if seen.seq + 1 == commit.seq {
         // The common case: the author was up to date; no lookup needed.
         return Ok(seen.hash == commit.prev_hash);

@@ -15,8 +15,8 @@ use super::live::{LiveAction, LiveMessage, CLOSE_NOT_MEMBER};
 use super::snapshot::{load_state_since, put_state};
 use super::transport::{TransportRequest, TransportResponse};
 use super::wire::{
-    route, ApiError, PushOutcome, PushResult, RequestAuth, Route, SyncRequest, SyncResponse, DEFAULT_PAGE,
-    MAX_BODY_BYTES, MAX_CLOCK_SKEW_MS, MAX_PAGE,
+    route, unsafe_number, ApiError, PushOutcome, PushResult, RequestAuth, Route, SyncRequest, SyncResponse,
+    DEFAULT_PAGE, MAX_BODY_BYTES, MAX_CLOCK_SKEW_MS, MAX_PAGE,
 };
 use crate::error::{ErrorCode, HasErrorCode};
 use crate::event::{Commit, Cursor, SignedEvent, VaultName};
@@ -264,6 +264,10 @@ impl<S: LogStore> ServerApp<S> {
                 return Err(ApiError::new(ErrorCode::Malformed, format!("invalid sync request: {e}")));
             }
         };
+        if let Err(error) = check_numbers(&request.body, &sync) {
+            *cached = Some(loaded);
+            return Err(error);
+        }
         let head_before = loaded.state.head;
         let outcome = self.process(&mut loaded, &requester, &sync, now_ms).await;
         let appended = loaded.state.head.seq.saturating_sub(head_before.seq);
@@ -510,6 +514,23 @@ fn pooled_nonces(stored: Option<Vec<u8>>, now_ms: u64) -> Vec<(u64, Vec<u8>)> {
     let mut nonces = parse_nonces(stored);
     nonces.retain(|(ts, _)| ts.saturating_add(MAX_CLOCK_SKEW_MS) >= now_ms);
     nonces
+}
+
+/// Every number in a sync body must be a whole number from 0 to 2^53 − 1 (what JavaScript reads
+/// exactly and SQLite binds), checked on the raw body before anything is looked up or stored, so
+/// no field of any event kind is missed. The error names the pushed event holding the number.
+fn check_numbers(body: &[u8], sync: &SyncRequest) -> Result<(), ApiError> {
+    let Some(number) = unsafe_number(body) else { return Ok(()) };
+    let shown: String = number.chars().take(24).collect();
+    let error = ApiError::new(
+        ErrorCode::InvalidInput,
+        format!("every number in a request must be a whole number from 0 to 2^53 - 1, not {shown}"),
+    );
+    let holder = sync.push.iter().find(|event| unsafe_number(&serde_json::to_vec(event).unwrap_or_default()).is_some());
+    Err(match holder {
+        Some(event) => error.about_event(event.author_seq),
+        None => error,
+    })
 }
 
 /// The signer of a request and its signature headers, once the signature and clock window check

@@ -189,6 +189,48 @@ impl RequestAuth {
     }
 }
 
+/// Largest number any field of a request body may hold (2^53 − 1): what a JavaScript client
+/// reads exactly and what the worker's SQLite bindings carry.
+pub const MAX_SAFE_INTEGER: u64 = crate::event::MAX_SEQ;
+
+/// The first number in a JSON text that is not a whole number from 0 to [`MAX_SAFE_INTEGER`], as
+/// written (`-1`, `1.5`, `1e3`, `9007199254740992`). Strings are skipped, so every number of
+/// every field is seen, whatever the body's shape, without building a tree of it.
+pub fn unsafe_number(json: &[u8]) -> Option<&str> {
+    let (mut i, mut in_string) = (0, false);
+    while i < json.len() {
+        let byte = json[i];
+        if in_string {
+            match byte {
+                b'\\' => i += 1, // the escaped character is never a closing quote
+                b'"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        if byte == b'"' {
+            in_string = true;
+            i += 1;
+            continue;
+        }
+        if byte != b'-' && !byte.is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < json.len() && matches!(json[i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') {
+            i += 1;
+        }
+        let token = std::str::from_utf8(&json[start..i]).unwrap_or("?");
+        let whole = token.len() <= 16 && token.bytes().all(|b| b.is_ascii_digit());
+        if !whole || token.parse::<u64>().map_or(true, |n| n > MAX_SAFE_INTEGER) {
+            return Some(token);
+        }
+    }
+    None
+}
+
 /// Body of `POST /v1/vaults/{name}/sync`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -330,6 +372,29 @@ mod tests {
         ] {
             assert!(serde_json::from_slice::<PushResult>(bad).is_err(), "{}", String::from_utf8_lossy(bad));
         }
+    }
+
+    #[test]
+    fn unsafe_numbers_are_found_in_any_field_and_strings_are_skipped() {
+        let safe = br#"{"cursor":{"seq":9007199254740991,"hash":"00"},"push":[{"a":[0,1,255]}],"limit":0}"#;
+        assert_eq!(unsafe_number(safe), None);
+        for (json, found) in [
+            (&br#"{"seq":9007199254740992}"#[..], "9007199254740992"),
+            (br#"{"a":{"b":[1,18446744073709551615]}}"#, "18446744073709551615"),
+            (br#"{"seq":184467440737095516150}"#, "184467440737095516150"),
+            (br#"{"seq":-1}"#, "-1"),
+            (br#"{"seq":-0}"#, "-0"),
+            (br#"{"seq":1.5}"#, "1.5"),
+            (br#"{"seq":1e3}"#, "1e3"),
+            (br#"{"seq":1E+3 }"#, "1E+3"),
+            (br#"[0.0]"#, "0.0"),
+        ] {
+            assert_eq!(unsafe_number(json), Some(found), "{}", String::from_utf8_lossy(json));
+        }
+        // Digits inside strings (escaped quotes included) are not numbers.
+        let strings = br#"{"k-1":"-1.5e9 \" 9007199254740992","\\":"x","n":"1"}"#;
+        assert_eq!(unsafe_number(strings), None);
+        assert_eq!(unsafe_number(br#"{"s":"\\","n":-2}"#), Some("-2"));
     }
 
     #[test]

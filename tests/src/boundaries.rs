@@ -1,0 +1,364 @@
+//! The boundary-number table: every numeric field of the sync body and of every event kind an
+//! outsider or a member can push, sent at 0, 2^53 − 1, 2^53, 2^63, 2^64 − 1, −1, 1.5 and "1".
+//! The same table runs in process (`tests/tests/numeric_bounds.rs`, over a store that refuses
+//! numbers as SQLite bindings do) and against the real worker (`worker_bounds.rs`).
+//!
+//! What it expects: never a 5xx; a value that is not a whole number from 0 to 2^53 − 1 is
+//! `400 INVALID_INPUT` or `400 MALFORMED`; any other answer is a 200 or a 4xx whose code is one of
+//! the stable `ErrorCode`s and travels with its own status.
+
+use meta_secret_core::encoding::{Bytes, Hash32};
+use meta_secret_core::event::{Cursor, GenericKvLogEvent, SignedEvent, VaultName};
+use meta_secret_core::identity::{DeviceKeys, DeviceKind};
+use meta_secret_core::secrets::events::{
+    Dealing, RecoveryRequest, ReshareAck, ReshareComplaint, SecretDealing, SecretSplit,
+};
+use meta_secret_core::sync::wire::{ApiError, SyncRequest, SyncResponse};
+use meta_secret_core::sync::{TransportRequest, TransportResponse};
+use meta_secret_core::ErrorCode;
+use serde_json::{json, Value};
+
+use crate::signed_request;
+
+/// The values every field is sent at, and whether each is a whole number from 0 to 2^53 − 1.
+pub fn boundary_values() -> Vec<(&'static str, Value, bool)> {
+    vec![
+        ("0", json!(0), true),
+        ("2^53-1", json!((1u64 << 53) - 1), true),
+        ("2^53", json!(1u64 << 53), false),
+        ("2^63", json!(1u64 << 63), false),
+        ("2^64-1", json!(u64::MAX), false),
+        ("-1", json!(-1), false),
+        ("1.5", json!(1.5), false),
+        ("\"1\"", json!("1"), false),
+    ]
+}
+
+/// Who sends a case.
+#[derive(Clone, Copy, Debug)]
+enum Sender {
+    /// A fresh key for every case, so no case depends on another's join.
+    Outsider,
+    Member,
+}
+
+/// One numeric field: who sends it, the body it sits in, and where (a JSON pointer).
+struct Field {
+    name: &'static str,
+    sender: Sender,
+    /// The event pushed (none: a body field).
+    event: Option<fn(&Parties, &DeviceKeys) -> GenericKvLogEvent>,
+    pointer: &'static str,
+}
+
+/// The vault the table runs against: `owner` created it, `member` joined with the owner's vote.
+pub struct Parties {
+    pub vault: VaultName,
+    pub owner: DeviceKeys,
+    pub member: DeviceKeys,
+}
+
+const ID: &str = "0123456789abcdef0123456789abcdef";
+
+fn dealing() -> Dealing {
+    Dealing {
+        format: 2,
+        targets: Vec::new(),
+        secrets: vec![SecretDealing { secret_id: ID.into(), epoch: 0, commitments: Vec::new() }],
+        sealed: Vec::new(),
+    }
+}
+
+fn fields() -> Vec<Field> {
+    use GenericKvLogEvent as E;
+    let join: fn(&Parties, &DeviceKeys) -> E = |_, keys| E::JoinRequested { candidate: keys.info().clone() };
+    // A member's event the rules turn down (no such pending device), so no case changes the vault.
+    let decline: fn(&Parties, &DeviceKeys) -> E =
+        |_, _| E::JoinDeclined { device: meta_secret_core::identity::DeviceId::from_signing_key(&[7; 32]) };
+    let field = |name, sender, event, pointer| Field { name, sender, event, pointer };
+    vec![
+        field("cursor.seq (member)", Sender::Member, None, "/cursor/seq"),
+        field("cursor.seq (outsider)", Sender::Outsider, None, "/cursor/seq"),
+        field("limit", Sender::Member, None, "/limit"),
+        field("join_requested format", Sender::Outsider, Some(join), "/push/0/format"),
+        field("join_requested author_seq", Sender::Outsider, Some(join), "/push/0/author_seq"),
+        field("join_requested seen.seq", Sender::Outsider, Some(join), "/push/0/seen/seq"),
+        field("join_requested time_ms", Sender::Outsider, Some(join), "/push/0/time_ms"),
+        field(
+            "vault_created quorum",
+            Sender::Outsider,
+            Some(|_, keys| E::VaultCreated { owner: keys.info().clone(), quorum: 2 }),
+            "/push/0/event/quorum",
+        ),
+        field("member event format", Sender::Member, Some(decline), "/push/0/format"),
+        field("member event author_seq", Sender::Member, Some(decline), "/push/0/author_seq"),
+        field("member event seen.seq", Sender::Member, Some(decline), "/push/0/seen/seq"),
+        field("member event time_ms", Sender::Member, Some(decline), "/push/0/time_ms"),
+        field(
+            "quorum_approved quorum",
+            Sender::Member,
+            Some(|_, _| E::QuorumApproved { quorum: 3 }),
+            "/push/0/event/quorum",
+        ),
+        field("secret_split format", Sender::Member, Some(split), "/push/0/event/format"),
+        field("secret_split k", Sender::Member, Some(split), "/push/0/event/k"),
+        field("reshare_dealt format", Sender::Member, Some(|_, _| E::ReshareDealt(dealing())), "/push/0/event/format"),
+        field(
+            "reshare_dealt secrets[].epoch",
+            Sender::Member,
+            Some(|_, _| E::ReshareDealt(dealing())),
+            "/push/0/event/secrets/0/epoch",
+        ),
+        field("join_approved dealing.format", Sender::Member, Some(approve), "/push/0/event/dealing/format"),
+        field(
+            "join_approved dealing.secrets[].epoch",
+            Sender::Member,
+            Some(approve),
+            "/push/0/event/dealing/secrets/0/epoch",
+        ),
+        field(
+            "reshare_acked acks[].epoch",
+            Sender::Member,
+            Some(|_, _| E::ReshareAcked {
+                acks: vec![ReshareAck { secret_id: ID.into(), epoch: 0, round: Hash32::ZERO }],
+            }),
+            "/push/0/event/acks/0/epoch",
+        ),
+        field("reshare_complained epoch", Sender::Member, Some(complain), "/push/0/event/epoch"),
+        field("reshare_complained dealing_seq", Sender::Member, Some(complain), "/push/0/event/dealing_seq"),
+        field(
+            "recovery_requested epoch",
+            Sender::Member,
+            Some(|_, _| {
+                E::RecoveryRequested(RecoveryRequest {
+                    claim_id: ID.into(),
+                    secret_id: ID.into(),
+                    epoch: 0,
+                    ephemeral_recipient: "age1qqqq".into(),
+                    batch: None,
+                })
+            }),
+            "/push/0/event/epoch",
+        ),
+    ]
+}
+
+fn split(parties: &Parties, _: &DeviceKeys) -> GenericKvLogEvent {
+    GenericKvLogEvent::SecretSplit(SecretSplit {
+        format: 2,
+        secret_id: ID.into(),
+        k: 2,
+        holders: vec![parties.owner.id().clone(), parties.member.id().clone()],
+        commitments: Vec::new(),
+        metadata_commitment: Hash32::ZERO,
+        nonce: Bytes(vec![0; 12]),
+        ciphertext: Bytes(Vec::new()),
+        shares: Vec::new(),
+    })
+}
+
+fn approve(parties: &Parties, _: &DeviceKeys) -> GenericKvLogEvent {
+    GenericKvLogEvent::JoinApproved { device: parties.owner.id().clone(), dealing: Some(dealing()) }
+}
+
+fn complain(_: &Parties, _: &DeviceKeys) -> GenericKvLogEvent {
+    GenericKvLogEvent::ReshareComplained(ReshareComplaint { secret_id: ID.into(), epoch: 0, dealing_seq: 1 })
+}
+
+fn keys(name: &str) -> DeviceKeys {
+    DeviceKeys::generate(name, DeviceKind::Desktop).expect("keys")
+}
+
+fn ok(response: &TransportResponse) -> SyncResponse {
+    assert_eq!(response.status, 200, "{}", String::from_utf8_lossy(&response.body));
+    serde_json::from_slice(&response.body).expect("sync response")
+}
+
+fn body(request: &SyncRequest) -> Vec<u8> {
+    serde_json::to_vec(request).expect("encode")
+}
+
+/// Creates `vault` with an owner and a member (quorum 2), through `send`.
+pub fn set_up(vault: &str, send: &dyn Fn(TransportRequest) -> TransportResponse, now: &dyn Fn() -> u64) -> Parties {
+    let parties =
+        Parties { vault: VaultName::parse(vault).expect("name"), owner: keys("owner"), member: keys("member") };
+    let (v, owner, member) = (&parties.vault, &parties.owner, &parties.member);
+    let push = |keys: &DeviceKeys, event| {
+        let request = SyncRequest { cursor: Cursor::EMPTY, push: vec![event], limit: None };
+        ok(&send(signed_request(keys, vault, body(&request), now())));
+    };
+    push(
+        owner,
+        SignedEvent::sign(owner, v, 1, GenericKvLogEvent::VaultCreated { owner: owner.info().clone(), quorum: 2 }),
+    );
+    push(
+        member,
+        SignedEvent::sign(member, v, 1, GenericKvLogEvent::JoinRequested { candidate: member.info().clone() }),
+    );
+    push(
+        owner,
+        SignedEvent::sign(owner, v, 2, GenericKvLogEvent::JoinApproved { device: member.id().clone(), dealing: None }),
+    );
+    parties
+}
+
+fn head(parties: &Parties, send: &dyn Fn(TransportRequest) -> TransportResponse, now: &dyn Fn() -> u64) -> Cursor {
+    let request = SyncRequest { cursor: Cursor::EMPTY, push: Vec::new(), limit: Some(1) };
+    let response = send(signed_request(&parties.owner, parties.vault.as_str(), body(&request), now()));
+    ok(&response).head.expect("the owner sees the head")
+}
+
+/// The body of one case: a valid request, then `value` written at the field's place. An event
+/// that still parses is signed again, so the case reaches the server's checks rather than stopping
+/// at a bad signature.
+fn case_body(parties: &Parties, field: &Field, keys: &DeviceKeys, author_seq: u64, value: &Value) -> Vec<u8> {
+    let push = match field.event {
+        Some(event) => vec![SignedEvent::sign(keys, &parties.vault, author_seq, event(parties, keys))],
+        None => Vec::new(),
+    };
+    let request = SyncRequest { cursor: Cursor::EMPTY, push, limit: Some(5) };
+    let mut json = serde_json::to_value(&request).expect("encode");
+    *json.pointer_mut(field.pointer).unwrap_or_else(|| panic!("{}: no {}", field.name, field.pointer)) = value.clone();
+    if let Some(event) = json.pointer_mut("/push/0") {
+        if let Ok(parsed) = serde_json::from_value::<SignedEvent>(event.clone()) {
+            let mut signed =
+                SignedEvent::sign_at(keys, &parsed.vault, parsed.author_seq, parsed.seen, parsed.time_ms, parsed.event);
+            signed.format = parsed.format; // another format does not verify whatever its signature
+            *event = serde_json::to_value(&signed).expect("encode");
+        }
+    }
+    serde_json::to_vec(&json).expect("encode")
+}
+
+/// What went wrong with one answer, if anything.
+fn judge(in_range: bool, response: &TransportResponse) -> Result<(), String> {
+    let text: String = String::from_utf8_lossy(&response.body).chars().take(300).collect();
+    if response.status >= 500 {
+        return Err(format!("{} {text}", response.status));
+    }
+    if response.status == 200 {
+        if !in_range {
+            return Err(format!("200 (accepted a number outside 0..=2^53-1): {text}"));
+        }
+        return serde_json::from_slice::<SyncResponse>(&response.body)
+            .map(drop)
+            .map_err(|e| format!("200 with an unreadable body ({e}): {text}"));
+    }
+    let error: ApiError = serde_json::from_slice(&response.body)
+        .map_err(|e| format!("{} without a stable code ({e}): {text}", response.status))?;
+    if !ErrorCode::ALL.contains(&error.code) || error.code.http_status() != response.status {
+        return Err(format!(
+            "{} with code {} (its status is {})",
+            response.status,
+            error.code,
+            error.code.http_status()
+        ));
+    }
+    if !in_range && (response.status != 400 || !matches!(error.code, ErrorCode::InvalidInput | ErrorCode::Malformed)) {
+        return Err(format!(
+            "{} {} (expected 400 INVALID_INPUT or MALFORMED): {}",
+            response.status, error.code, error.message
+        ));
+    }
+    Ok(())
+}
+
+/// Sends every field at every boundary value; returns one line per case that misbehaved (empty
+/// when all behaved) and the number of cases sent. An out-of-range case must also leave the head
+/// where it was.
+pub fn run_table(
+    parties: &Parties,
+    send: &dyn Fn(TransportRequest) -> TransportResponse,
+    now: &dyn Fn() -> u64,
+) -> (Vec<String>, usize) {
+    let mut failures = Vec::new();
+    let mut sent = 0;
+    // Member events take fresh author_seqs; none is committed, so the member's counter stays put.
+    let mut author_seq = 100;
+    for field in fields() {
+        for (label, value, in_range) in boundary_values() {
+            author_seq += 1;
+            let outsider = keys("outsider");
+            let keys = match field.sender {
+                Sender::Outsider => &outsider,
+                Sender::Member => &parties.member,
+            };
+            let seq = match field.sender {
+                Sender::Outsider => 1,
+                Sender::Member => author_seq,
+            };
+            let before = (!in_range).then(|| head(parties, send, now));
+            let body = case_body(parties, &field, keys, seq, &value);
+            let response = send(signed_request(keys, parties.vault.as_str(), body, now()));
+            sent += 1;
+            let mut verdict = judge(in_range, &response);
+            if verdict.is_ok() && before.is_some_and(|before| head(parties, send, now) != before) {
+                verdict = Err("the head moved".into());
+            }
+            if let Err(why) = verdict {
+                failures.push(format!("{} = {label} ({:?}): {why}", field.name, field.sender));
+            }
+        }
+    }
+    (failures, sent)
+}
+
+/// A memory store that, like the worker's SQLite bindings, cannot take a number above
+/// 2^53 − 1 as a lookup key: such a lookup fails as a storage error (a 500) instead of finding
+/// nothing. The in-process table runs over it so that it sees what the worker would.
+#[derive(Clone, Default)]
+pub struct SqlLikeStore(pub meta_secret_core::store::MemoryStore);
+
+fn bindable(value: u64) -> Result<(), meta_secret_core::store::StoreError> {
+    match value <= meta_secret_core::event::MAX_SEQ {
+        true => Ok(()),
+        false => Err(meta_secret_core::store::StoreError::Backend(format!("{value} is not a safe integer"))),
+    }
+}
+
+impl meta_secret_core::store::LogStore for SqlLikeStore {
+    async fn write(
+        &self,
+        batch: meta_secret_core::store::StoreBatch,
+    ) -> Result<(), meta_secret_core::store::StoreError> {
+        for commit in &batch.commits {
+            bindable(commit.seq)?;
+            bindable(commit.event.author_seq)?;
+        }
+        self.0.write(batch).await
+    }
+
+    async fn head(&self) -> Result<Cursor, meta_secret_core::store::StoreError> {
+        self.0.head().await
+    }
+
+    async fn read_after(
+        &self,
+        after_seq: u64,
+        page: meta_secret_core::store::Page,
+    ) -> Result<Vec<meta_secret_core::event::Commit>, meta_secret_core::store::StoreError> {
+        bindable(after_seq)?;
+        self.0.read_after(after_seq, page).await
+    }
+
+    async fn commit_at(
+        &self,
+        seq: u64,
+    ) -> Result<Option<meta_secret_core::event::Commit>, meta_secret_core::store::StoreError> {
+        bindable(seq)?;
+        self.0.commit_at(seq).await
+    }
+
+    async fn find_by_author(
+        &self,
+        author: &meta_secret_core::identity::DeviceId,
+        author_seq: u64,
+    ) -> Result<Option<meta_secret_core::event::Commit>, meta_secret_core::store::StoreError> {
+        bindable(author_seq)?;
+        self.0.find_by_author(author, author_seq).await
+    }
+
+    async fn kv_get(&self, key: &str) -> Result<Option<Vec<u8>>, meta_secret_core::store::StoreError> {
+        self.0.kv_get(key).await
+    }
+}
