@@ -295,12 +295,11 @@ impl Generations {
                 acks: BTreeMap::new(),
             });
         }
-        // A DKG whose targets left can no longer reach its threshold among members.
+        // A DKG towards a target that is no longer a member is abandoned, so a removed device
+        // never holds a share of a generation made after its removal; the caller opens a new one.
         for generation in self.generations.values_mut() {
             let Some(round) = &generation.round else { continue };
-            if round.kind == RoundKind::Dkg
-                && round.targets.iter().filter(|t| members.is_member(t)).count() < usize::from(round.new_k)
-            {
+            if round.kind == RoundKind::Dkg && round.targets.iter().any(|t| !members.is_member(t)) {
                 generation.round = None;
                 generation.lost = true;
             }

@@ -502,6 +502,17 @@ fn a_removed_device_old_share_combines_with_nothing_current_members_keep_or_the_
 }
 
 #[test]
+fn a_removal_during_a_dkg_abandons_it_and_the_removed_device_holds_nothing_made_after() {
+    let mut sim = vault_of(4, 2);
+    let pending = sim.open_level(3);
+    sim.sync(&id(4));
+    sim.remove(4);
+    sim.sync_all(2);
+    assert!(sim.gens.generations[&pending].lost, "the DKG that counted on device 4 is abandoned");
+    assert!(sim.gens.generations.values().filter(|g| g.is_ready()).all(|g| !g.holders.contains_key(&id(4))));
+}
+
+#[test]
 fn a_leave_that_leaves_fewer_than_k_holders_marks_the_generation_lost_instead_of_stalling() {
     let mut sim = vault_of(3, 3);
     let gid = ready(&sim, 3);
