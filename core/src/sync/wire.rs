@@ -81,8 +81,8 @@ pub fn live_path(vault: &VaultName) -> String {
     format!("/v1/vaults/{vault}/live")
 }
 
-/// The signature headers of a request: who sends it, when, and their signature over
-/// method, path, timestamp and body hash.
+/// The signature headers of a request: who sends it, when, and their signature over method,
+/// path, timestamp, nonce and the length-prefixed body hash (ARCHITECTURE.md, "Request signing").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestAuth {
     pub device_key: Bytes,
@@ -396,6 +396,56 @@ mod tests {
         assert_eq!(unsafe_number(strings), None);
         assert_eq!(unsafe_number(br#"{"s":"\\","n":-2}"#), Some("-2"));
     }
+
+    /// The exact text a request signature covers, for fixed keys, nonce, time and body, as a
+    /// client written from ARCHITECTURE.md must build it: the body hash is SHA-256 over the
+    /// body's length (8 bytes, big-endian) followed by the body, in lowercase hex; the nonce is
+    /// unpadded base64url. Ed25519 is deterministic, so the header values are pinned too.
+    #[test]
+    fn the_signed_request_text_matches_the_documented_vector() {
+        use sha2::Digest;
+        let keys = DeviceKeys::from_secrets(&[1; 32], &[2; 32], "vector", DeviceKind::Desktop).unwrap();
+        let body = br#"{"cursor":{"seq":0,"hash":"0000000000000000000000000000000000000000000000000000000000000000"},"push":[],"limit":1}"#;
+        let nonce = Bytes((0..16).collect());
+        let (path, timestamp_ms) = ("/v1/vaults/family/sync", 1_790_000_000_000);
+
+        let mut framed = (body.len() as u64).to_be_bytes().to_vec();
+        framed.extend_from_slice(body);
+        let body_hash = hex::encode(sha2::Sha256::digest(&framed));
+        assert_eq!(body_hash, BODY_HASH);
+        let text = format!("meta-secret/request/v2\nPOST\n{path}\n{timestamp_ms}\nAAECAwQFBgcICQoLDA0ODw\n{body_hash}");
+        assert_eq!(request_message("POST", path, timestamp_ms, &nonce, body), text.as_bytes());
+
+        let auth = RequestAuth {
+            device_key: keys.info().signing_key.clone(),
+            timestamp_ms,
+            signature: keys.sign(text.as_bytes()),
+            nonce,
+        };
+        let headers = auth.headers();
+        let pinned = [
+            (HEADER_DEVICE_KEY, DEVICE_KEY),
+            (HEADER_TIMESTAMP, "1790000000000"),
+            (HEADER_NONCE, "AAECAwQFBgcICQoLDA0ODw"),
+            (HEADER_SIGNATURE, SIGNATURE),
+        ];
+        for ((name, value), (pinned_name, pinned_value)) in headers.iter().zip(pinned) {
+            assert_eq!((*name, value.as_str()), (pinned_name, pinned_value));
+        }
+        let lookup = |name: &str| pinned.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
+        let read = RequestAuth::from_headers(lookup).unwrap();
+        assert_eq!(read.verify("POST", path, body, timestamp_ms).unwrap(), *keys.id());
+        // Padded base64 is not the encoding: refused.
+        let padded = |name: &str| match name {
+            HEADER_NONCE => Some("AAECAwQFBgcICQoLDA0ODw=="),
+            _ => lookup(name),
+        };
+        assert_eq!(RequestAuth::from_headers(padded).unwrap_err().code, ErrorCode::BadSignature);
+    }
+
+    const BODY_HASH: &str = "156360eb52e9e9124a1fa95c3340f034ef35adb8496e6642bfec75dade15d858";
+    const DEVICE_KEY: &str = "iojj3XQJ8ZX9UtstPLpdcspnCb8dlBIb83SIAbQPb1w";
+    const SIGNATURE: &str = "7ZeRmYvS04lyLtqKlw45mRZR0GC8S8vGEr8GkPKvMwNWaxyXRPawC5OmdIDp9b3gAUHKR4UwnX7CkRa4PKXbBw";
 
     #[test]
     fn routes() {
