@@ -105,7 +105,7 @@ pub fn verify_complaint(
     let Ok(plain) = kem::open_with_shared(&shared, &key, &refs, &complaint.part.0) else {
         return Ok(ComplaintVerdict::DealerAtFault);
     };
-    Ok(match check_sub_share(&dealing.commitments, index, &plain) {
+    Ok(match check_sub_share(&dealing.commitments, &dealing.names_check, index, &plain) {
         Ok(_) => ComplaintVerdict::FalseComplaint,
         Err(_) => ComplaintVerdict::DealerAtFault,
     })

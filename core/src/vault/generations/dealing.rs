@@ -12,8 +12,8 @@ use crate::secrets::kem::{self, KemError};
 use crate::secrets::vss::{self, Commitments, ShareValue};
 use crate::vault::RuleViolation;
 
-/// A sealed part: R, a 32-byte sub-share, the tag.
-pub const PART_LEN: usize = 32 + 32 + 16;
+/// A sealed part: R, the 32-byte sub-share and the 32-byte names key, the tag.
+pub const PART_LEN: usize = 32 + 64 + 16;
 
 /// One dealer's contribution to a generation's round. `parts[j]` is target j's sub-share
 /// `f(j + 1)`, sealed to the receive key the round recorded for it.
@@ -27,16 +27,28 @@ pub struct GenerationDealing {
     /// DKG only: a proof of knowledge of the constant term, so no dealer can cancel another's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proof: Option<Bytes>,
+    /// Hash of the generation's names key that every part carries: the dealer's fresh one in a
+    /// DKG (the first chosen dealing's becomes the generation's), the generation's in a re-share.
+    pub names_check: Hash32,
     pub parts: Vec<Bytes>,
 }
 
-/// A holder's share of one epoch of a generation.
+/// A holder's share of one epoch of a generation, with the generation's names key (every holder
+/// reads the secrets' names; only k of them together read a value).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MyShare {
     pub generation: GenerationId,
     pub epoch: u32,
     pub x: u8,
     pub value: ShareValue,
+    pub names_key: NamesKey,
+}
+
+/// A generation's names key; wiped when dropped.
+pub type NamesKey = zeroize::Zeroizing<[u8; 32]>;
+
+pub fn names_check(key: &[u8; 32]) -> Hash32 {
+    Hash32::digest(&[b"meta-secret/names-key/v1", key])
 }
 
 /// What a part's encryption is bound to: the vault, the generation and epoch, dealer and target.
@@ -118,6 +130,9 @@ impl Generations {
             return Err(bad("a dealing must have one commitment per coefficient of the new threshold"));
         }
         match round.kind {
+            RoundKind::Reshare if Some(dealing.names_check) != generation.names_check => {
+                return Err(bad("a re-share must carry the generation's names key"));
+            }
             RoundKind::Reshare => {
                 let epoch = Commitments::from_wire(&generation.commitments).map_err(|_| bad("stored commitments"))?;
                 if commitments.0[0] != epoch.eval(dealer_x) {
@@ -145,6 +160,7 @@ impl Generations {
             dealer_x,
             seq,
             commitments: dealing.commitments.clone(),
+            names_check: dealing.names_check,
             part_hashes: dealing.parts.iter().map(|p| part_hash(&p.0)).collect(),
             disqualified: false,
         });
@@ -157,6 +173,7 @@ fn seal_parts(
     epoch: u32,
     me: &DeviceId,
     values: &[ShareValue],
+    names_key: &[u8; 32],
 ) -> Result<Vec<Bytes>, RuleViolation> {
     let round = gens.generations.get(&id).and_then(|g| g.round.as_ref()).ok_or(RuleViolation::NoRound)?;
     round
@@ -167,7 +184,10 @@ fn seal_parts(
         .map(|((target, key), value)| {
             let key = kem::decode_point(&key.0).map_err(|_| RuleViolation::InvalidSecret("bad receive key"))?;
             let context = part_context(gens.vault.as_str(), id, epoch, me, target);
-            kem::seal_to(&key, &refs(&context), value.0.as_bytes())
+            let mut plain = zeroize::Zeroizing::new([0u8; 64]);
+            plain[..32].copy_from_slice(value.0.as_bytes());
+            plain[32..].copy_from_slice(names_key);
+            kem::seal_to(&key, &refs(&context), plain.as_ref())
                 .map(Bytes)
                 .map_err(|_| RuleViolation::InvalidSecret("bad receive key"))
         })
@@ -183,13 +203,16 @@ pub fn deal_dkg(gens: &Generations, id: GenerationId, me: &DeviceId) -> Result<G
         vss::deal(&constant, round.new_k, n).map_err(|_| RuleViolation::InvalidSecret("bad threshold"))?;
     let proof = prove_knowledge(&constant.0, &pok_context(gens.vault.as_str(), id, me));
     drop(constant);
+    let mut names_key = zeroize::Zeroizing::new([0u8; 32]);
+    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, names_key.as_mut());
     Ok(GenerationDealing {
         format: GENERATION_FORMAT,
         generation: id,
         epoch: 0,
         commitments: commitments.to_wire(),
         proof: Some(Bytes(proof.to_bytes().to_vec())),
-        parts: seal_parts(gens, id, 0, me, &values)?,
+        names_check: names_check(&names_key),
+        parts: seal_parts(gens, id, 0, me, &values, &names_key)?,
     })
 }
 
@@ -209,34 +232,52 @@ pub fn deal_reshare(gens: &Generations, share: &MyShare, me: &DeviceId) -> Resul
         epoch: share.epoch,
         commitments: commitments.to_wire(),
         proof: None,
-        parts: seal_parts(gens, share.generation, share.epoch, me, &values)?,
+        names_check: names_check(&share.names_key),
+        parts: seal_parts(gens, share.generation, share.epoch, me, &values, &share.names_key)?,
     })
 }
 
-/// Opens my part of a dealing (with my round receive key) and checks it against the dealing's
-/// commitments at my new x. `Err` means: complain.
+/// What a target finds in its part: its sub-share and the names key.
+pub struct OpenedPart {
+    pub value: ShareValue,
+    pub names_key: NamesKey,
+}
+
+/// Opens target `index`'s part of a dealing with its receive secret and checks it against the
+/// dealing's commitments and names check. `Err` means: complain.
 pub fn open_part(
-    gens: &Generations,
+    vault: &str,
     id: GenerationId,
     dealing: &GenerationDealing,
     dealer: &DeviceId,
     me: &DeviceId,
+    index: usize,
     receive_secret: &Scalar,
-) -> Result<ShareValue, KemError> {
-    let round = gens.generations.get(&id).and_then(|g| g.round.as_ref()).ok_or(KemError::Open)?;
-    let index = round.targets.iter().position(|t| t == me).ok_or(KemError::Open)?;
+) -> Result<OpenedPart, KemError> {
     let part = dealing.parts.get(index).ok_or(KemError::Open)?;
-    let context = part_context(gens.vault.as_str(), id, dealing.epoch, dealer, me);
+    let context = part_context(vault, id, dealing.epoch, dealer, me);
     let plain = kem::open_from(receive_secret, &refs(&context), &part.0)?;
-    check_sub_share(&dealing.commitments, index, &plain)
+    check_sub_share(&dealing.commitments, &dealing.names_check, index, &plain)
 }
 
-/// A part's plaintext must be a canonical scalar matching the commitments at the target's x.
-pub(super) fn check_sub_share(commitments: &[Bytes], index: usize, plain: &[u8]) -> Result<ShareValue, KemError> {
-    let value = ShareValue::from_bytes(plain).map_err(|_| KemError::Open)?;
+/// A part's plaintext must be a canonical scalar matching the commitments at the target's x,
+/// then the names key the dealing's check names.
+pub(super) fn check_sub_share(
+    commitments: &[Bytes],
+    check: &Hash32,
+    index: usize,
+    plain: &[u8],
+) -> Result<OpenedPart, KemError> {
+    if plain.len() != 64 {
+        return Err(KemError::Open);
+    }
+    let value = ShareValue::from_bytes(&plain[..32]).map_err(|_| KemError::Open)?;
     let commitments = Commitments::from_wire(commitments).map_err(|_| KemError::Open)?;
     let x = u8::try_from(index + 1).map_err(|_| KemError::Open)?;
-    commitments.verify(x, &value).then_some(value).ok_or(KemError::Open)
+    let mut names_key = zeroize::Zeroizing::new([0u8; 32]);
+    names_key.copy_from_slice(&plain[32..]);
+    let good = commitments.verify(x, &value) && names_check(&names_key) == *check;
+    good.then_some(OpenedPart { value, names_key }).ok_or(KemError::Open)
 }
 
 /// My share of the epoch the round makes, from my sub-shares of the chosen dealings (in the

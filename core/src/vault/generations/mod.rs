@@ -36,7 +36,8 @@ use crate::vault::RuleViolation;
 
 pub use complaint::{make_complaint, verify_complaint, ComplaintVerdict, GenerationComplaint};
 pub use dealing::{
-    combine_sub_shares, deal_dkg, deal_reshare, new_receive_key, open_part, part_context, GenerationDealing, MyShare,
+    combine_sub_shares, deal_dkg, deal_reshare, names_check, new_receive_key, open_part, part_context,
+    GenerationDealing, MyShare, NamesKey, OpenedPart,
 };
 pub use round::{round_id, GenerationAck, RoundView};
 
@@ -68,6 +69,7 @@ pub struct DealingRecord {
     pub dealer_x: u8,
     pub seq: u64,
     pub commitments: Vec<Bytes>,
+    pub names_check: Hash32,
     pub part_hashes: Vec<Hash32>,
     pub disqualified: bool,
 }
@@ -113,6 +115,8 @@ pub struct Generation {
     pub round: Option<Round>,
     /// Too few holders are left to re-share or reveal it: its secrets cannot be revealed again.
     pub lost: bool,
+    /// Hash of the names key every holder gets with its parts (set when the DKG completes).
+    pub names_check: Option<Hash32>,
 }
 
 impl Generation {
@@ -146,6 +150,21 @@ pub fn threshold_for(level: u8, n: usize) -> u8 {
     } else {
         level.max(2).min(n)
     }
+}
+
+/// Opens a re-share round of `generation` towards `targets`, unless one is open towards them.
+fn open_reshare_round(generation: &mut Generation, targets: &[DeviceId], target_keys: &[Bytes]) {
+    if generation.round.as_ref().is_some_and(|r| r.targets == targets) {
+        return;
+    }
+    generation.round = Some(Round {
+        kind: RoundKind::Reshare,
+        targets: targets.to_vec(),
+        target_keys: target_keys.to_vec(),
+        new_k: threshold_for(generation.k, targets.len()),
+        dealings: Vec::new(),
+        acks: BTreeMap::new(),
+    });
 }
 
 /// What governance tells the generations: the members and who approved whom.
@@ -228,6 +247,18 @@ impl Generations {
             .collect()
     }
 
+    /// A join approval's dealings go to the member set the device joins, before it is admitted:
+    /// opens (or keeps) that round for `generation`.
+    pub fn open_join_round(&mut self, generation: GenerationId, targets: &[DeviceId]) -> Result<(), RuleViolation> {
+        let target_keys = self.target_keys(targets)?;
+        let generation = self.generations.get_mut(&generation).ok_or(RuleViolation::UnknownSecret)?;
+        if !generation.is_ready() {
+            return Err(RuleViolation::NoRound);
+        }
+        open_reshare_round(generation, targets, &target_keys);
+        Ok(())
+    }
+
     /// Opens a level's next generation with a DKG among `targets` (sorted, deduplicated).
     pub fn open_generation(&mut self, level: u8, targets: &[DeviceId]) -> Result<GenerationId, RuleViolation> {
         let k = threshold_for(level, targets.len());
@@ -257,6 +288,7 @@ impl Generations {
             faulty: BTreeSet::new(),
             round: Some(round),
             lost: false,
+            names_check: None,
         };
         self.generations.insert(id, generation);
         Ok(id)
@@ -282,18 +314,7 @@ impl Generations {
                 generation.round = None;
                 continue;
             }
-            if generation.round.as_ref().is_some_and(|r| r.targets == targets) {
-                continue;
-            }
-            let new_k = threshold_for(generation.k, targets.len());
-            generation.round = Some(Round {
-                kind: RoundKind::Reshare,
-                targets: targets.to_vec(),
-                target_keys: target_keys.clone(),
-                new_k,
-                dealings: Vec::new(),
-                acks: BTreeMap::new(),
-            });
+            open_reshare_round(generation, targets, &target_keys);
         }
         // A DKG towards a target that is no longer a member is abandoned, so a removed device
         // never holds a share of a generation made after its removal; the caller opens a new one.

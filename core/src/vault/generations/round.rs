@@ -7,7 +7,7 @@ use curve25519_dalek::scalar::Scalar;
 use serde::{Deserialize, Serialize};
 
 use super::{DealingRecord, GenerationId, Generations, MadeBy, Membership, RoundKind};
-use crate::encoding::{Bytes, Hash32};
+use crate::encoding::Hash32;
 use crate::identity::DeviceId;
 use crate::secrets::vss::{lagrange_at_zero, Commitments};
 use crate::vault::RuleViolation;
@@ -35,13 +35,12 @@ pub fn round_id(generation: GenerationId, chosen: &[DealingRecord]) -> Hash32 {
     Hash32::digest(&all)
 }
 
-/// An acknowledgement: the target checked its parts of the chosen dealings, and publishes the
-/// key its next parts are sealed to.
+/// An acknowledgement: the target checked its parts of the round's chosen dealings. The event
+/// carrying acknowledgements also publishes the key the device's next parts are sealed to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GenerationAck {
     pub generation: GenerationId,
     pub round: Hash32,
-    pub next_receive_key: Bytes,
 }
 
 impl Generations {
@@ -94,8 +93,6 @@ impl Generations {
         if round.acks.get(author) == Some(&ack.round) {
             return Err(RuleViolation::AlreadyResponded);
         }
-        crate::secrets::kem::decode_point(&ack.next_receive_key.0)
-            .map_err(|_| RuleViolation::InvalidSecret("bad receive key"))?;
         Ok(())
     }
 
@@ -104,7 +101,6 @@ impl Generations {
         if let Some(round) = self.generations.get_mut(&ack.generation).and_then(|g| g.round.as_mut()) {
             round.acks.insert(author.clone(), ack.round);
         }
-        self.receive_keys.insert(author.clone(), ack.next_receive_key.clone());
         self.try_complete(ack.generation, members);
     }
 
@@ -124,6 +120,9 @@ impl Generations {
         let refs: Vec<&Commitments> = parts.iter().collect();
         let Ok(combined) = Commitments::combine(&refs, &weights) else { return };
         let Some(generation) = self.generations.get_mut(&id) else { return };
+        if view.kind == RoundKind::Dkg {
+            generation.names_check = view.chosen.first().map(|d| d.names_check);
+        }
         generation.k = view.new_k;
         generation.epoch += 1;
         generation.holders = view.targets.iter().enumerate().map(|(i, d)| (d.clone(), i as u8 + 1)).collect();

@@ -198,9 +198,9 @@ impl Sim {
             let key = decode_point(&round.target_keys[last].0).unwrap();
             let context = part_context(self.gens.vault.as_str(), gid, dealing.epoch, me, &round.targets[last]);
             let refs: Vec<&[u8]> = context.iter().map(|c| c.as_slice()).collect();
-            let junk = ShareValue::random();
-            dealing.parts[last] =
-                crate::encoding::Bytes(crate::secrets::kem::seal_to(&key, &refs, junk.0.as_bytes()).unwrap());
+            let mut junk = ShareValue::random().0.as_bytes().to_vec();
+            junk.extend_from_slice(&[7u8; 32]);
+            dealing.parts[last] = crate::encoding::Bytes(crate::secrets::kem::seal_to(&key, &refs, &junk).unwrap());
         }
         self.push_dealing(me, dealing).unwrap();
     }
@@ -218,7 +218,7 @@ impl Sim {
         // Check every live dealing at once, so all bad ones are named in one pass.
         for record in round.dealings.iter().filter(|d| !d.disqualified) {
             let (dealer, dealing) = self.dealing_at(record.seq);
-            let good = open_part(&self.gens, gid, &dealing, &dealer, me, &secret).is_ok();
+            let good = open_part(self.gens.vault.as_str(), gid, &dealing, &dealer, me, index, &secret).is_ok();
             if !good || self.devices[me].false_complainer {
                 let complaint =
                     make_complaint(&self.gens, gid, record.seq, &dealing.parts[index], me, &secret).unwrap();
@@ -234,9 +234,10 @@ impl Sim {
         }
         let (next_secret, next_public) = new_receive_key();
         self.devices.get_mut(me).unwrap().receive.insert(next_public.0.clone(), next_secret);
-        let ack = GenerationAck { generation: gid, round: rid, next_receive_key: next_public };
+        let ack = GenerationAck { generation: gid, round: rid };
         let view = View(&self.members, &self.approvals);
         if self.gens.check_ack(me, &ack, &view).is_ok() {
+            self.gens.set_receive_key(me, next_public).unwrap();
             self.gens.fold_ack(me, &ack, &view);
         }
     }
@@ -264,15 +265,15 @@ impl Sim {
             let index = usize::from(x) - 1;
             let Some(secret) = self.devices[me].receive.get(&made_by.target_keys[index].0).copied() else { continue };
             let mut subs = Vec::new();
+            let mut names_key = None;
             for record in &made_by.chosen {
                 let (dealer, dealing) = self.dealing_at(record.seq);
-                let context = part_context(self.gens.vault.as_str(), gid, dealing.epoch, &dealer, me);
-                let refs: Vec<&[u8]> = context.iter().map(|c| c.as_slice()).collect();
-                let opened = crate::secrets::kem::open_from(&secret, &refs, &dealing.parts[index].0)
-                    .ok()
-                    .and_then(|plain| super::dealing::check_sub_share(&dealing.commitments, index, &plain).ok());
+                let opened = open_part(self.gens.vault.as_str(), gid, &dealing, &dealer, me, index, &secret).ok();
                 match opened {
-                    Some(value) => subs.push((record.dealer_x, value)),
+                    Some(part) => {
+                        names_key.get_or_insert(part.names_key);
+                        subs.push((record.dealer_x, part.value));
+                    }
                     None => {
                         let complaint =
                             make_complaint(&self.gens, gid, record.seq, &dealing.parts[index], me, &secret).unwrap();
@@ -287,7 +288,9 @@ impl Sim {
             let value = combine_sub_shares(made_by.kind, &subs).unwrap();
             let commitments = Commitments::from_wire(&generation.commitments).unwrap();
             assert!(commitments.verify(x, &value), "a share taken up always checks out");
-            let share = MyShare { generation: gid, epoch: generation.epoch, x, value };
+            let names_key = names_key.unwrap();
+            assert_eq!(Some(names_check(&names_key)), generation.names_check, "every holder has the names key");
+            let share = MyShare { generation: gid, epoch: generation.epoch, x, value, names_key };
             self.devices.get_mut(me).unwrap().shares.insert(gid, share);
         }
         self.delete_unused_keys(me);
