@@ -113,3 +113,78 @@ fn a_request_stays_spent_after_its_sender_leaves_the_vault() {
     // Still inside the clock window; the device is an outsider now. The bytes must not pass again.
     assert_eq!(error_code(&block_on(net.server.handle(&early)), 401), "REPLAYED");
 }
+
+/// A device whose clock once ran minutes ahead (still inside the server's window) is not locked
+/// out once its clock is right again, while every request it sent stays spent.
+#[test]
+fn a_clock_that_jumped_ahead_does_not_lock_the_device_out_once_it_is_right_again() {
+    use meta_secret_core::sync::server_limits::REORDER_SLACK_MS;
+    use meta_secret_core::sync::wire::MAX_CLOCK_SKEW_MS;
+    let net = Net::new();
+    let devices = meta_secret_tests::vault_of(&net, "jump", 2);
+    let keys = devices[1].gateway().keys();
+    let ahead = net.clock_now() + MAX_CLOCK_SKEW_MS - 60_000; // four minutes ahead
+    let early = pull_request(keys, "jump", ahead);
+    parse_ok(&block_on(net.server.handle(&early)));
+
+    // The clock is right again: its requests pass, now and for the next minutes.
+    for _ in 0..5 {
+        let request = pull_request(keys, "jump", net.clock_now());
+        parse_ok(&block_on(net.server.handle(&request)));
+        assert_eq!(error_code(&block_on(net.server.handle(&request)), 401), "REPLAYED", "a replay of it");
+        net.clock.advance(50_000);
+    }
+    assert!(block_on(net.server.connect_live(&block_on(devices[1].live_request()).unwrap())).is_ok());
+    block_on(devices[1].sync()).unwrap();
+
+    // The request from the future stays spent for as long as the window would take it.
+    assert_eq!(error_code(&block_on(net.server.handle(&early)), 401), "REPLAYED");
+    net.clock.set(ahead + MAX_CLOCK_SKEW_MS - 1_000);
+    assert_eq!(error_code(&block_on(net.server.handle(&early)), 401), "REPLAYED");
+
+    // Requests more than the reorder slack older than the device's newest are still refused.
+    let now = net.clock_now();
+    parse_ok(&block_on(net.server.handle(&pull_request(keys, "jump", now))));
+    let old = pull_request(keys, "jump", now - REORDER_SLACK_MS - 1_000);
+    assert_eq!(error_code(&block_on(net.server.handle(&old)), 401), "REPLAYED");
+    block_on(devices[1].sync()).unwrap();
+}
+
+/// Random stamps (right, behind, minutes ahead), random gaps and random replays of earlier
+/// requests: no request ever passes twice, and a request stamped by a right clock always passes.
+#[test]
+fn no_request_passes_twice_and_a_right_clock_always_passes_whatever_the_stamps() {
+    use meta_secret_core::sync::wire::MAX_CLOCK_SKEW_MS;
+    use rand::{Rng, SeedableRng};
+    let net = Net::new();
+    let devices = meta_secret_tests::vault_of(&net, "shuffled", 2);
+    let keys = devices[1].gateway().keys();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(25);
+    let mut sent = Vec::new();
+    let (mut passed, mut replays) = (0, 0);
+    for step in 0..1_500 {
+        net.clock.advance(rng.gen_range(0..3_000));
+        if !sent.is_empty() && rng.gen_bool(0.3) {
+            let request: &meta_secret_core::sync::TransportRequest = &sent[rng.gen_range(0..sent.len())];
+            let response = block_on(net.server.handle(request));
+            assert_ne!(response.status, 200, "step {step}: a replay passed");
+            replays += 1;
+            continue;
+        }
+        let now = net.clock_now();
+        let (stamp, right) = match rng.gen_range(0..10) {
+            0 => (now + rng.gen_range(60_000..MAX_CLOCK_SKEW_MS), false), // a clock minutes ahead
+            1 => (now - rng.gen_range(31_000..MAX_CLOCK_SKEW_MS), false), // minutes behind
+            _ => (now - rng.gen_range(0..20_000), true),                  // right, some latency
+        };
+        let request = pull_request(keys, "shuffled", stamp);
+        let response = block_on(net.server.handle(&request));
+        if right {
+            assert_eq!(response.status, 200, "step {step}: {}", String::from_utf8_lossy(&response.body));
+        }
+        passed += usize::from(response.status == 200);
+        sent.push(request);
+    }
+    println!("{passed} requests passed, {replays} replays refused");
+    assert!(passed > 900 && replays > 300, "{passed} passed, {replays} replays");
+}

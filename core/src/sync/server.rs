@@ -68,9 +68,11 @@ fn replay_key(device: &DeviceId) -> String {
 }
 
 /// A device's requests may arrive out of order by at most this much (a sync racing a live
-/// handshake, two tabs); older ones are refused, so only this span of nonces is remembered.
+/// handshake, two tabs): one stamped more than this before the device's floor (its newest stamp,
+/// capped at the server's clock) is refused, so only the nonces since then are remembered.
 pub const REORDER_SLACK_MS: u64 = 30_000;
-/// Most requests one device may send within the slack.
+/// Most nonces one device's record holds: its requests within the slack before its floor, plus
+/// any it stamped ahead of the server's clock (kept until the floor passes them).
 pub const MAX_REQUESTS_PER_SLACK: usize = 512;
 const NONCE_ENTRY: usize = 8 + crate::sync::wire::NONCE_LEN;
 /// Spent nonces of devices that are neither members nor pending, shared by all of them.
@@ -79,12 +81,41 @@ const OUTSIDER_NONCES_KEY: &str = "server/nonces-outsiders";
 /// under 100 KiB however many fresh keys an attacker makes.
 pub const MAX_OUTSIDER_REQUESTS: usize = 4096;
 
-/// The nonces a device spent, newest timestamp first in mind: entries older than the slack
-/// before the newest are dropped (a request that old is refused anyway).
-fn recent_nonces(stored: Option<Vec<u8>>) -> Vec<(u64, Vec<u8>)> {
-    let entries = parse_nonces(stored);
-    let newest = entries.iter().map(|(ts, _)| *ts).max().unwrap_or(0);
-    entries.into_iter().filter(|(ts, _)| ts.saturating_add(REORDER_SLACK_MS) >= newest).collect()
+/// One device's replay record (`server/nonces/{device}`): the floor, below which (less the slack)
+/// its requests are refused, and the nonces it spent since. The floor is the newest stamp the
+/// device sent, but never later than the server's clock when it was sent, and it never moves
+/// back: a stamp from a clock that ran ahead keeps its nonce (until the floor passes it) but does
+/// not hold back the device's requests once its clock is right again.
+#[derive(Default)]
+struct OwnNonces {
+    floor: u64,
+    entries: Vec<(u64, Vec<u8>)>,
+}
+
+impl OwnNonces {
+    /// Stored as the floor (8 bytes, big-endian) and the entries; a record of entries only (written
+    /// before the floor was kept) reads with its newest stamp as the floor, as it was then.
+    fn parse(stored: Option<Vec<u8>>) -> OwnNonces {
+        let stored = stored.unwrap_or_default();
+        if stored.len() % NONCE_ENTRY == 8 {
+            let floor = u64::from_be_bytes(stored[..8].try_into().unwrap_or_default());
+            return OwnNonces { floor, entries: parse_nonces(Some(stored[8..].to_vec())) };
+        }
+        let entries = parse_nonces(Some(stored));
+        OwnNonces { floor: entries.iter().map(|(ts, _)| *ts).max().unwrap_or(0), entries }
+    }
+
+    fn record(&self) -> Vec<u8> {
+        [self.floor.to_be_bytes().to_vec(), nonce_record(&self.entries)].concat()
+    }
+
+    /// Moves the floor up to `stamp`, or to `now_ms` if the stamp is ahead of it, and forgets the
+    /// nonces a request would now be refused for anyway.
+    fn raise(&mut self, stamp: u64, now_ms: u64) {
+        self.floor = self.floor.max(stamp.min(now_ms));
+        let floor = self.floor;
+        self.entries.retain(|(ts, _)| ts.saturating_add(REORDER_SLACK_MS) >= floor);
+    }
 }
 
 /// A handled request: its response, and whether it moved the head (live sockets need a poke).
@@ -447,34 +478,32 @@ impl<S: LogStore> ServerApp<S> {
         now_ms: u64,
     ) -> Result<(), ApiError> {
         let own_key = replay_key(device);
-        let mut own = recent_nonces(self.store.kv_get(&own_key).await.map_err(internal)?);
+        let mut own = OwnNonces::parse(self.store.kv_get(&own_key).await.map_err(internal)?);
         let mut pool = pooled_nonces(self.store.kv_get(OUTSIDER_NONCES_KEY).await.map_err(internal)?, now_ms);
         // Both records are checked: a request refused while its sender was an outsider must not
         // pass once the sender is admitted.
-        if own.iter().chain(&pool).any(|(_, nonce)| *nonce == auth.nonce.0) {
+        if own.entries.iter().chain(&pool).any(|(_, nonce)| *nonce == auth.nonce.0) {
             return Err(ApiError::new(ErrorCode::Replayed, "this signed request was already used"));
         }
         // Older than the device's recent requests (whatever its standing now): refused, since
-        // only that span of its nonces is remembered.
-        let newest = own.iter().map(|(ts, _)| *ts).max().unwrap_or(0);
-        if auth.timestamp_ms.saturating_add(REORDER_SLACK_MS) < newest {
+        // only the nonces since then are remembered.
+        if auth.timestamp_ms.saturating_add(REORDER_SLACK_MS) < own.floor {
             return Err(ApiError::new(ErrorCode::Replayed, "request is older than this device's recent requests"));
         }
         let entry = (auth.timestamp_ms, auth.nonce.0.clone());
         let mut batch = StoreBatch::default();
         match state.status_of(device) {
             MembershipStatus::Member | MembershipStatus::Pending => {
-                // Trim against this request's time first, so a device that paused recovers.
-                let newest = newest.max(auth.timestamp_ms);
-                own.retain(|(ts, _)| ts.saturating_add(REORDER_SLACK_MS) >= newest);
-                if own.len() >= MAX_REQUESTS_PER_SLACK {
+                // Raised by this request's time first, so a device that paused recovers.
+                own.raise(auth.timestamp_ms, now_ms);
+                if own.entries.len() >= MAX_REQUESTS_PER_SLACK {
                     return Err(ApiError::new(
                         ErrorCode::RateLimited,
                         "too many requests from this device; try again later",
                     ));
                 }
-                own.push(entry);
-                batch.put(&own_key, nonce_record(&own));
+                own.entries.push(entry);
+                batch.put(&own_key, own.record());
             }
             _ => {
                 if pool.len() >= self.limits.max_outsider_requests {
