@@ -10,9 +10,8 @@
 use meta_secret_core::encoding::{Bytes, Hash32};
 use meta_secret_core::event::{Cursor, GenericKvLogEvent, SignedEvent, VaultName};
 use meta_secret_core::identity::{DeviceKeys, DeviceKind};
-use meta_secret_core::secrets::events::{
-    Dealing, RecoveryRequest, ReshareAck, ReshareComplaint, SecretDealing, SecretSplit,
-};
+use meta_secret_core::secrets::events::{RecoveryRequest, SealedSecret};
+use meta_secret_core::vault::generations::{GenerationAck, GenerationComplaint, GenerationDealing, GenerationId};
 use meta_secret_core::sync::wire::{ApiError, SyncRequest, SyncResponse};
 use meta_secret_core::sync::{TransportRequest, TransportResponse};
 use meta_secret_core::ErrorCode;
@@ -42,13 +41,21 @@ enum Sender {
     Member,
 }
 
-/// One numeric field: who sends it, the body it sits in, and where (a JSON pointer).
-struct Field {
+/// One sample body: who sends it, the event it pushes (none: an empty push), and the part of it
+/// whose numbers are varied (a JSON pointer prefix). Every number under that prefix is a field of
+/// the table, found by walking the sample's JSON, so a numeric field added to an event kind is
+/// covered as soon as its sample is built.
+struct Sample {
     name: &'static str,
     sender: Sender,
-    /// The event pushed (none: a body field).
     event: Option<fn(&Parties, &DeviceKeys) -> GenericKvLogEvent>,
-    pointer: &'static str,
+    scope: &'static str,
+}
+
+/// One numeric field of one sample.
+struct Field<'a> {
+    sample: &'a Sample,
+    pointer: String,
 }
 
 /// The vault the table runs against: `owner` created it, `member` joined with the owner's vote.
@@ -60,74 +67,68 @@ pub struct Parties {
 
 const ID: &str = "0123456789abcdef0123456789abcdef";
 
-fn dealing() -> Dealing {
-    Dealing {
-        format: 2,
-        targets: Vec::new(),
-        secrets: vec![SecretDealing { secret_id: ID.into(), epoch: 0, commitments: Vec::new() }],
-        sealed: Vec::new(),
+const GENERATION: GenerationId = GenerationId { level: 2, number: 1 };
+
+fn dealing() -> GenerationDealing {
+    GenerationDealing {
+        format: 1,
+        generation: GENERATION,
+        epoch: 0,
+        commitments: Vec::new(),
+        proof: None,
+        names_check: Hash32::ZERO,
+        parts: Vec::new(),
     }
 }
 
-fn fields() -> Vec<Field> {
+fn receive_key() -> Bytes {
+    meta_secret_core::vault::generations::new_receive_key().1
+}
+
+/// The body fields (as a member and as an outsider), the signed envelope (an outsider's join
+/// request and a member's event), and every event kind that carries a number.
+fn samples() -> Vec<Sample> {
     use GenericKvLogEvent as E;
-    let join: fn(&Parties, &DeviceKeys) -> E = |_, keys| E::JoinRequested { candidate: keys.info().clone() };
-    // A member's event the rules turn down (no such pending device), so no case changes the vault.
-    let decline: fn(&Parties, &DeviceKeys) -> E =
-        |_, _| E::JoinDeclined { device: meta_secret_core::identity::DeviceId::from_signing_key(&[7; 32]) };
-    let field = |name, sender, event, pointer| Field { name, sender, event, pointer };
+    let sample = |name, sender, event, scope| Sample { name, sender, event, scope };
     vec![
-        field("cursor.seq (member)", Sender::Member, None, "/cursor/seq"),
-        field("cursor.seq (outsider)", Sender::Outsider, None, "/cursor/seq"),
-        field("limit", Sender::Member, None, "/limit"),
-        field("join_requested format", Sender::Outsider, Some(join), "/push/0/format"),
-        field("join_requested author_seq", Sender::Outsider, Some(join), "/push/0/author_seq"),
-        field("join_requested seen.seq", Sender::Outsider, Some(join), "/push/0/seen/seq"),
-        field("join_requested time_ms", Sender::Outsider, Some(join), "/push/0/time_ms"),
-        field(
-            "vault_created quorum",
+        sample("body (member)", Sender::Member, None, ""),
+        sample("body (outsider)", Sender::Outsider, None, ""),
+        sample(
+            "join_requested",
             Sender::Outsider,
-            Some(|_, keys| E::VaultCreated { owner: keys.info().clone(), quorum: 2 }),
-            "/push/0/event/quorum",
+            Some(|_, keys| E::JoinRequested { candidate: keys.info().clone(), receive_key: receive_key() }),
+            "/push/0",
         ),
-        field("member event format", Sender::Member, Some(decline), "/push/0/format"),
-        field("member event author_seq", Sender::Member, Some(decline), "/push/0/author_seq"),
-        field("member event seen.seq", Sender::Member, Some(decline), "/push/0/seen/seq"),
-        field("member event time_ms", Sender::Member, Some(decline), "/push/0/time_ms"),
-        field(
-            "quorum_approved quorum",
+        // A member's event the rules turn down (no such pending device), so no case changes the vault.
+        sample(
+            "member's join_declined",
             Sender::Member,
-            Some(|_, _| E::QuorumApproved { quorum: 3 }),
-            "/push/0/event/quorum",
+            Some(|_, _| E::JoinDeclined { device: meta_secret_core::identity::DeviceId::from_signing_key(&[7; 32]) }),
+            "/push/0",
         ),
-        field("secret_split format", Sender::Member, Some(split), "/push/0/event/format"),
-        field("secret_split k", Sender::Member, Some(split), "/push/0/event/k"),
-        field("reshare_dealt format", Sender::Member, Some(|_, _| E::ReshareDealt(dealing())), "/push/0/event/format"),
-        field(
-            "reshare_dealt secrets[].epoch",
-            Sender::Member,
-            Some(|_, _| E::ReshareDealt(dealing())),
-            "/push/0/event/secrets/0/epoch",
+        sample(
+            "vault_created",
+            Sender::Outsider,
+            Some(|_, keys| E::VaultCreated { owner: keys.info().clone(), quorum: 2, receive_key: receive_key() }),
+            "/push/0/event",
         ),
-        field("join_approved dealing.format", Sender::Member, Some(approve), "/push/0/event/dealing/format"),
-        field(
-            "join_approved dealing.secrets[].epoch",
+        sample("quorum_approved", Sender::Member, Some(|_, _| E::QuorumApproved { quorum: 3 }), "/push/0/event"),
+        sample("secret_sealed", Sender::Member, Some(sealed), "/push/0/event"),
+        sample("generation_opened", Sender::Member, Some(|_, _| E::GenerationOpened { level: 3 }), "/push/0/event"),
+        sample("generation_dealt", Sender::Member, Some(|_, _| E::GenerationDealt(dealing())), "/push/0/event"),
+        sample("join_approved with a dealing", Sender::Member, Some(approve), "/push/0/event"),
+        sample(
+            "generation_acked",
             Sender::Member,
-            Some(approve),
-            "/push/0/event/dealing/secrets/0/epoch",
-        ),
-        field(
-            "reshare_acked acks[].epoch",
-            Sender::Member,
-            Some(|_, _| E::ReshareAcked {
-                acks: vec![ReshareAck { secret_id: ID.into(), epoch: 0, round: Hash32::ZERO }],
+            Some(|_, _| E::GenerationAcked {
+                acks: vec![GenerationAck { generation: GENERATION, round: Hash32::ZERO }],
+                receive_key: receive_key(),
             }),
-            "/push/0/event/acks/0/epoch",
+            "/push/0/event",
         ),
-        field("reshare_complained epoch", Sender::Member, Some(complain), "/push/0/event/epoch"),
-        field("reshare_complained dealing_seq", Sender::Member, Some(complain), "/push/0/event/dealing_seq"),
-        field(
-            "recovery_requested epoch",
+        sample("generation_complained", Sender::Member, Some(complain), "/push/0/event"),
+        sample(
+            "recovery_requested",
             Sender::Member,
             Some(|_, _| {
                 E::RecoveryRequested(RecoveryRequest {
@@ -138,31 +139,48 @@ fn fields() -> Vec<Field> {
                     batch: None,
                 })
             }),
-            "/push/0/event/epoch",
+            "/push/0/event",
         ),
     ]
 }
 
-fn split(parties: &Parties, _: &DeviceKeys) -> GenericKvLogEvent {
-    GenericKvLogEvent::SecretSplit(SecretSplit {
-        format: 2,
+/// The JSON pointers of every number in `value`.
+fn numbers(value: &Value, at: String, found: &mut Vec<String>) {
+    match value {
+        Value::Number(_) => found.push(at),
+        Value::Array(items) => items.iter().enumerate().for_each(|(i, item)| numbers(item, format!("{at}/{i}"), found)),
+        Value::Object(map) => map.iter().for_each(|(key, item)| {
+            numbers(item, format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")), found)
+        }),
+        _ => {}
+    }
+}
+
+fn sealed(_: &Parties, _: &DeviceKeys) -> GenericKvLogEvent {
+    GenericKvLogEvent::SecretSealed(SealedSecret {
+        format: 3,
         secret_id: ID.into(),
-        k: 2,
-        holders: vec![parties.owner.id().clone(), parties.member.id().clone()],
-        commitments: Vec::new(),
-        metadata_commitment: Hash32::ZERO,
+        generation: GENERATION,
+        r: Bytes(vec![0; 32]),
         nonce: Bytes(vec![0; 12]),
         ciphertext: Bytes(Vec::new()),
-        shares: Vec::new(),
+        name_nonce: Bytes(vec![0; 12]),
+        name_ciphertext: Bytes(Vec::new()),
     })
 }
 
 fn approve(parties: &Parties, _: &DeviceKeys) -> GenericKvLogEvent {
-    GenericKvLogEvent::JoinApproved { device: parties.owner.id().clone(), dealing: Some(dealing()) }
+    GenericKvLogEvent::JoinApproved { device: parties.owner.id().clone(), dealings: vec![dealing()] }
 }
 
 fn complain(_: &Parties, _: &DeviceKeys) -> GenericKvLogEvent {
-    GenericKvLogEvent::ReshareComplained(ReshareComplaint { secret_id: ID.into(), epoch: 0, dealing_seq: 1 })
+    GenericKvLogEvent::GenerationComplained(GenerationComplaint {
+        generation: GENERATION,
+        dealing_seq: 1,
+        part: Bytes(Vec::new()),
+        shared: Bytes(Vec::new()),
+        proof: Bytes(Vec::new()),
+    })
 }
 
 fn keys(name: &str) -> DeviceKeys {
@@ -208,17 +226,22 @@ fn head(parties: &Parties, send: &dyn Fn(TransportRequest) -> TransportResponse,
     ok(&response).head.expect("the owner sees the head")
 }
 
-/// The body of one case: a valid request, then `value` written at the field's place. An event
-/// that still parses is signed again, so the case reaches the server's checks rather than stopping
-/// at a bad signature.
-fn case_body(parties: &Parties, field: &Field, keys: &DeviceKeys, author_seq: u64, value: &Value) -> Vec<u8> {
-    let push = match field.event {
+/// A valid request for `sample`, signed by `keys`.
+fn sample_body(parties: &Parties, sample: &Sample, keys: &DeviceKeys, author_seq: u64) -> Value {
+    let push = match sample.event {
         Some(event) => vec![SignedEvent::sign(keys, &parties.vault, author_seq, event(parties, keys))],
         None => Vec::new(),
     };
-    let request = SyncRequest { cursor: Cursor::EMPTY, push, limit: Some(5) };
-    let mut json = serde_json::to_value(&request).expect("encode");
-    *json.pointer_mut(field.pointer).unwrap_or_else(|| panic!("{}: no {}", field.name, field.pointer)) = value.clone();
+    serde_json::to_value(SyncRequest { cursor: Cursor::EMPTY, push, limit: Some(5) }).expect("encode")
+}
+
+/// The body of one case: the sample, then `value` written at the field's place. An event that
+/// still parses is signed again, so the case reaches the server's checks rather than stopping at a
+/// bad signature.
+fn case_body(parties: &Parties, field: &Field, keys: &DeviceKeys, author_seq: u64, value: &Value) -> Vec<u8> {
+    let mut json = sample_body(parties, field.sample, keys, author_seq);
+    *json.pointer_mut(&field.pointer).unwrap_or_else(|| panic!("{}: no {}", field.sample.name, field.pointer)) =
+        value.clone();
     if let Some(event) = json.pointer_mut("/push/0") {
         if let Ok(parsed) = serde_json::from_value::<SignedEvent>(event.clone()) {
             let mut signed =
@@ -263,6 +286,25 @@ fn judge(in_range: bool, response: &TransportResponse) -> Result<(), String> {
     Ok(())
 }
 
+/// Every numeric field the table varies, as `sample: pointer`.
+pub fn table_fields(parties: &Parties) -> Vec<String> {
+    let samples = samples();
+    fields(parties, &samples).iter().map(|f| format!("{}: {}", f.sample.name, f.pointer)).collect()
+}
+
+fn fields<'a>(parties: &Parties, samples: &'a [Sample]) -> Vec<Field<'a>> {
+    let mut fields = Vec::new();
+    for sample in samples {
+        let mut found = Vec::new();
+        numbers(&sample_body(parties, sample, &parties.member, 1), String::new(), &mut found);
+        let before = fields.len();
+        fields
+            .extend(found.into_iter().filter(|p| p.starts_with(sample.scope)).map(|pointer| Field { sample, pointer }));
+        assert!(fields.len() > before, "{} has no number under {}", sample.name, sample.scope);
+    }
+    fields
+}
+
 /// Sends every field at every boundary value; returns one line per case that misbehaved (empty
 /// when all behaved) and the number of cases sent. An out-of-range case must also leave the head
 /// where it was.
@@ -275,17 +317,14 @@ pub fn run_table(
     let mut sent = 0;
     // Member events take fresh author_seqs; none is committed, so the member's counter stays put.
     let mut author_seq = 100;
-    for field in fields() {
+    let samples = samples();
+    for field in fields(parties, &samples) {
         for (label, value, in_range) in boundary_values() {
             author_seq += 1;
             let outsider = keys("outsider");
-            let keys = match field.sender {
-                Sender::Outsider => &outsider,
-                Sender::Member => &parties.member,
-            };
-            let seq = match field.sender {
-                Sender::Outsider => 1,
-                Sender::Member => author_seq,
+            let (keys, seq) = match field.sample.sender {
+                Sender::Outsider => (&outsider, 1),
+                Sender::Member => (&parties.member, author_seq),
             };
             let before = (!in_range).then(|| head(parties, send, now));
             let body = case_body(parties, &field, keys, seq, &value);
@@ -296,7 +335,7 @@ pub fn run_table(
                 verdict = Err("the head moved".into());
             }
             if let Err(why) = verdict {
-                failures.push(format!("{} = {label} ({:?}): {why}", field.name, field.sender));
+                failures.push(format!("{} {} = {label}: {why}", field.sample.name, field.pointer));
             }
         }
     }
