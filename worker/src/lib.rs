@@ -29,6 +29,9 @@ const NOOP_PATH: &str = "/__conformance/noop";
 /// Test builds only: a Durable Object that fails, to show how the worker answers then.
 #[cfg(feature = "conformance")]
 const FAIL_PATH: &str = "/__conformance/fail";
+/// Test builds only: `{STORAGE_PATH}{vault}` lists the tables the vault's object holds (a read).
+#[cfg(feature = "conformance")]
+const STORAGE_PATH: &str = "/__conformance/storage/";
 
 /// CORS: any origin may call the API; authentication is by request signature, never cookies.
 fn cors_headers() -> Headers {
@@ -129,7 +132,12 @@ async fn serve(req: Request, env: Env, started: u64) -> Result<Response> {
     }
     #[cfg(feature = "conformance")]
     if path.starts_with("/__conformance/") {
-        let stub = env.durable_object(VAULTS_BINDING)?.id_from_name(&path)?.get_stub()?;
+        // A storage report reaches the named vault's object; every other case gets its own.
+        let object = match path.strip_prefix(STORAGE_PATH).map(meta_secret_core::event::VaultName::parse) {
+            Some(Ok(vault)) => vault.as_str().to_owned(),
+            _ => path.clone(),
+        };
+        let stub = env.durable_object(VAULTS_BINDING)?.id_from_name(&object)?.get_stub()?;
         return stub.fetch_with_request(req).await;
     }
     if let Some(admin) = admin::route(req.method().as_ref(), &path) {

@@ -1,4 +1,6 @@
-//! The Durable Object's storage schema and its upgrades, run when the object opens its storage.
+//! The Durable Object's storage schema and its upgrades, run when the object opens storage that
+//! holds something, or before the first write to an empty one (so reading a vault name that has
+//! no vault writes nothing).
 //!
 //! Schema 1 (the first release) had no version row: `commits` and `kv`. Schema 2 adds each
 //! commit's stored size, so a page's byte budget is summed without reading bodies. Upgrades only

@@ -23,6 +23,9 @@ pub struct SqlStore {
     /// Table name prefix: empty for the vault, distinct per case in the conformance route.
     prefix: String,
     upgraded_from: u32,
+    /// The tables exist. An empty object (a vault name without a vault) makes them with its first
+    /// write, so reading it writes nothing: its reads find nothing.
+    ready: std::cell::Cell<bool>,
 }
 
 #[derive(Deserialize)]
@@ -60,9 +63,21 @@ impl SqlStore {
         if !prefix.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
             return Err(StoreError::Backend("invalid table prefix".into()));
         }
-        let store = SqlStore { sql, prefix: prefix.to_owned(), upgraded_from: 0 };
+        let store = SqlStore { sql, prefix: prefix.to_owned(), upgraded_from: 0, ready: false.into() };
+        if crate::schema::stored_version(&store)? == 0 {
+            return Ok(store); // nothing stored yet: the schema comes with the first write
+        }
         let upgraded_from = crate::schema::upgrade(&store)?;
-        Ok(SqlStore { upgraded_from, ..store })
+        Ok(SqlStore { upgraded_from, ready: true.into(), ..store })
+    }
+
+    /// Makes the tables before the first write to an empty object (in the write's own batch).
+    fn make_ready(&self) -> Result<(), StoreError> {
+        if !self.ready.get() {
+            crate::schema::upgrade(self)?;
+            self.ready.set(true);
+        }
+        Ok(())
     }
 
     pub fn prefix(&self) -> &str {
@@ -98,6 +113,9 @@ impl SqlStore {
     }
 
     fn head_now(&self) -> Result<Cursor, StoreError> {
+        if !self.ready.get() {
+            return Ok(Cursor::EMPTY);
+        }
         let rows: Vec<HeadRow> = self
             .exec("SELECT seq, hash FROM {p}commits ORDER BY seq DESC LIMIT 1", vec![])?
             .to_array()
@@ -113,6 +131,10 @@ impl LogStore for SqlStore {
     async fn write(&self, batch: StoreBatch) -> Result<(), StoreError> {
         // Validate everything before the first statement, so a refused batch writes nothing.
         check_continuity(self.head_now()?, &batch.commits)?;
+        if batch.is_empty() {
+            return Ok(());
+        }
+        self.make_ready()?;
         let mut rows = Vec::with_capacity(batch.commits.len());
         for commit in &batch.commits {
             let body = serde_json::to_string(commit).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -154,7 +176,7 @@ impl LogStore for SqlStore {
 
     async fn read_after(&self, after_seq: u64, page: Page) -> Result<Vec<Commit>, StoreError> {
         // No commit is stored past what a binding carries (writes refuse it): nothing follows.
-        if after_seq > MAX_SAFE {
+        if after_seq > MAX_SAFE || !self.ready.get() {
             return Ok(Vec::new());
         }
         let limit = int((page.commits as u64).min(MAX_SAFE))?;
@@ -170,14 +192,14 @@ impl LogStore for SqlStore {
     }
 
     async fn commit_at(&self, seq: u64) -> Result<Option<Commit>, StoreError> {
-        if seq > MAX_SAFE {
+        if seq > MAX_SAFE || !self.ready.get() {
             return Ok(None); // lookups of numbers no row can hold find nothing, never fail
         }
         Ok(self.commits("SELECT body FROM {p}commits WHERE seq = ?", vec![int(seq)?])?.pop())
     }
 
     async fn find_by_author(&self, author: &DeviceId, author_seq: u64) -> Result<Option<Commit>, StoreError> {
-        if author_seq > MAX_SAFE {
+        if author_seq > MAX_SAFE || !self.ready.get() {
             return Ok(None);
         }
         let bindings = vec![author.to_string().into(), int(author_seq)?];
@@ -185,6 +207,9 @@ impl LogStore for SqlStore {
     }
 
     async fn kv_get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        if !self.ready.get() {
+            return Ok(None);
+        }
         let rows: Vec<ValueRow> = self
             .exec("SELECT value FROM {p}kv WHERE key = ? ORDER BY chunk", vec![key.into()])?
             .to_array()

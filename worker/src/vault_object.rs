@@ -189,6 +189,20 @@ impl DurableObject for VaultObject {
             return Err(worker::Error::RustError("planted failure".into()));
         }
         #[cfg(feature = "conformance")]
+        if req.path().starts_with(crate::STORAGE_PATH) {
+            // Tests only: what this object stores, read without writing anything.
+            #[derive(serde::Deserialize)]
+            struct Name {
+                name: String,
+            }
+            let sql = self.state.storage().sql();
+            let tables: Vec<Name> =
+                sql.exec("SELECT name FROM sqlite_master WHERE type = 'table'", None)?.to_array()?;
+            let tables: Vec<String> = tables.into_iter().map(|t| t.name).collect();
+            let body = serde_json::json!({ "tables": tables, "bytes": sql.database_size() });
+            return json_response(TransportResponse { status: 200, body: body.to_string().into_bytes() });
+        }
+        #[cfg(feature = "conformance")]
         if req.path().starts_with("/__conformance/") {
             return json_response(crate::conformance::run(&self.state).await);
         }

@@ -19,7 +19,7 @@ use super::wire::{
     DEFAULT_PAGE, MAX_BODY_BYTES, MAX_CLOCK_SKEW_MS, MAX_PAGE,
 };
 use crate::error::{ErrorCode, HasErrorCode};
-use crate::event::{Commit, Cursor, SignedEvent, VaultName};
+use crate::event::{Commit, Cursor, GenericKvLogEvent, SignedEvent, VaultName};
 use crate::identity::DeviceId;
 use crate::store::{stored_size, LogStore, Page, StoreBatch, StoreError};
 use crate::vault::{MembershipStatus, VaultState};
@@ -112,7 +112,19 @@ impl OwnNonces {
     /// Moves the floor up to `stamp`, or to `now_ms` if the stamp is ahead of it, and forgets the
     /// nonces a request would now be refused for anyway.
     fn raise(&mut self, stamp: u64, now_ms: u64) {
-        self.floor = self.floor.max(stamp.min(now_ms));
+        self.set_floor(stamp.min(now_ms));
+    }
+
+    /// The device's keys entered the vault with a request stamped `stamp` (its genesis or its join
+    /// request): its requests stamped before that (or before the server's clock then, if the stamp
+    /// is ahead) are refused from now on. Some were answered while the vault did not exist, when
+    /// no nonce was stored; once the device is a member they would read the log.
+    fn introduce(&mut self, stamp: u64, now_ms: u64) {
+        self.set_floor(stamp.min(now_ms).saturating_add(REORDER_SLACK_MS));
+    }
+
+    fn set_floor(&mut self, floor: u64) {
+        self.floor = self.floor.max(floor);
         let floor = self.floor;
         self.entries.retain(|(ts, _)| ts.saturating_add(REORDER_SLACK_MS) >= floor);
     }
@@ -133,6 +145,9 @@ pub struct ServerApp<S> {
     limits: VaultLimits,
     /// Serializes requests and caches the folded state between them.
     state: Mutex<Option<Loaded>>,
+    /// Nonces spent while this vault does not exist: kept in memory, so that a name without a
+    /// vault costs no storage; stored with the genesis.
+    unstored: std::sync::Mutex<Vec<(u64, Vec<u8>)>>,
 }
 
 impl<S: LogStore> ServerApp<S> {
@@ -141,7 +156,7 @@ impl<S: LogStore> ServerApp<S> {
     }
 
     pub fn with_limits(vault: VaultName, store: S, limits: VaultLimits) -> ServerApp<S> {
-        ServerApp { vault, store, limits, state: Mutex::new(None) }
+        ServerApp { vault, store, limits, state: Mutex::new(None), unstored: Default::default() }
     }
 
     pub fn vault(&self) -> &VaultName {
@@ -300,7 +315,7 @@ impl<S: LogStore> ServerApp<S> {
             return Err(error);
         }
         let head_before = loaded.state.head;
-        let outcome = self.process(&mut loaded, &requester, &sync, now_ms).await;
+        let outcome = self.process(&mut loaded, &requester, &sync, auth.timestamp_ms, now_ms).await;
         let appended = loaded.state.head.seq.saturating_sub(head_before.seq);
         // After a storage failure the store may hold part of a write the state does not know of;
         // reloading folds whatever landed, so the vault heals instead of wedging.
@@ -314,6 +329,7 @@ impl<S: LogStore> ServerApp<S> {
         loaded: &mut Loaded,
         requester: &DeviceId,
         sync: &SyncRequest,
+        stamp: u64,
         now_ms: u64,
     ) -> Result<SyncResponse, ApiError> {
         if loaded.state.is_member(requester) {
@@ -336,7 +352,27 @@ impl<S: LogStore> ServerApp<S> {
             }
             let usage = Usage { log_bytes: next.log_bytes, appended: next.appended.clone() };
             batch.put(USAGE_KEY, serde_json::to_vec(&usage).unwrap_or_default());
+            let creating = loaded.state.head.seq == 0;
+            if creating {
+                self.store_unstored(&mut batch, now_ms).await?;
+            }
+            let introduced = batch.commits.iter().any(|commit| {
+                &commit.event.author == requester
+                    && matches!(
+                        commit.event.event,
+                        GenericKvLogEvent::VaultCreated { .. } | GenericKvLogEvent::JoinRequested { .. }
+                    )
+            });
+            if introduced {
+                let own_key = replay_key(requester);
+                let mut own = OwnNonces::parse(self.store.kv_get(&own_key).await.map_err(internal)?);
+                own.introduce(stamp, now_ms);
+                batch.put(&own_key, own.record());
+            }
             self.store.write(batch).await.map_err(internal)?;
+            if creating {
+                lock_unstored(&self.unstored).clear();
+            }
         }
         *loaded = next;
 
@@ -410,6 +446,17 @@ impl<S: LogStore> ServerApp<S> {
         }
     }
 
+    /// The vault begins (a genesis, or a restore's first page): the nonces spent while it did not
+    /// exist go into the outsiders' pool with the same write.
+    async fn store_unstored(&self, batch: &mut StoreBatch, now_ms: u64) -> Result<(), ApiError> {
+        let stored = self.store.kv_get(OUTSIDER_NONCES_KEY).await.map_err(internal)?;
+        let mut pool = pooled_nonces(stored, now_ms);
+        pool.extend(lock_unstored(&self.unstored).iter().cloned());
+        pool.retain(|(ts, _)| ts.saturating_add(MAX_CLOCK_SKEW_MS) >= now_ms);
+        batch.put(OUTSIDER_NONCES_KEY, nonce_record(&pool));
+        Ok(())
+    }
+
     /// An event whose author_seq is already used: the same event again is acknowledged (a retry
     /// after a lost response); a different one is a conflict.
     async fn repeated(&self, event: &SignedEvent, new_commits: &[Commit]) -> Result<PushOutcome, ApiError> {
@@ -480,17 +527,33 @@ impl<S: LogStore> ServerApp<S> {
         let own_key = replay_key(device);
         let mut own = OwnNonces::parse(self.store.kv_get(&own_key).await.map_err(internal)?);
         let mut pool = pooled_nonces(self.store.kv_get(OUTSIDER_NONCES_KEY).await.map_err(internal)?, now_ms);
-        // Both records are checked: a request refused while its sender was an outsider must not
-        // pass once the sender is admitted.
-        if own.entries.iter().chain(&pool).any(|(_, nonce)| *nonce == auth.nonce.0) {
-            return Err(ApiError::new(ErrorCode::Replayed, "this signed request was already used"));
-        }
-        // Older than the device's recent requests (whatever its standing now): refused, since
-        // only the nonces since then are remembered.
-        if auth.timestamp_ms.saturating_add(REORDER_SLACK_MS) < own.floor {
-            return Err(ApiError::new(ErrorCode::Replayed, "request is older than this device's recent requests"));
-        }
         let entry = (auth.timestamp_ms, auth.nonce.0.clone());
+        {
+            let mut unstored = lock_unstored(&self.unstored);
+            unstored.retain(|(ts, _)| ts.saturating_add(MAX_CLOCK_SKEW_MS) >= now_ms);
+            // Every record is checked: a request refused while its sender was an outsider (or
+            // while the vault did not exist) must not pass once the sender is admitted.
+            if own.entries.iter().chain(&pool).chain(unstored.iter()).any(|(_, nonce)| *nonce == auth.nonce.0) {
+                return Err(ApiError::new(ErrorCode::Replayed, "this signed request was already used"));
+            }
+            // Older than the device's recent requests (whatever its standing now): refused, since
+            // only the nonces since then are remembered.
+            if auth.timestamp_ms.saturating_add(REORDER_SLACK_MS) < own.floor {
+                return Err(ApiError::new(ErrorCode::Replayed, "request is older than this device's recent requests"));
+            }
+            if state.head.seq == 0 {
+                // No vault by this name: nothing is written (a signed read by a fresh key must not
+                // cost storage); the nonce is kept in memory, and stored if the vault is created.
+                if unstored.len() >= self.limits.max_outsider_requests {
+                    return Err(ApiError::new(
+                        ErrorCode::RateLimited,
+                        "too many requests for this vault name; try again later",
+                    ));
+                }
+                unstored.push(entry);
+                return Ok(());
+            }
+        }
         let mut batch = StoreBatch::default();
         match state.status_of(device) {
             MembershipStatus::Member | MembershipStatus::Pending => {
@@ -518,6 +581,10 @@ impl<S: LogStore> ServerApp<S> {
         }
         self.store.write(batch).await.map_err(internal)
     }
+}
+
+fn lock_unstored(unstored: &std::sync::Mutex<Vec<(u64, Vec<u8>)>>) -> std::sync::MutexGuard<'_, Vec<(u64, Vec<u8>)>> {
+    unstored.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn nonce_record(nonces: &[(u64, Vec<u8>)]) -> Vec<u8> {

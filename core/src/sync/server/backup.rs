@@ -131,9 +131,16 @@ impl<S: LogStore> ServerApp<S> {
         }
         let usage = Usage { log_bytes: next.log_bytes, appended: next.appended.clone() };
         batch.put(USAGE_KEY, serde_json::to_vec(&usage).unwrap_or_default());
+        let first_page = next.state.head.seq == page.commits.len() as u64;
+        if first_page {
+            self.store_unstored(&mut batch, now_ms).await?;
+        }
         if let Err(error) = self.store.write(batch).await {
             *cached = None; // reload whatever landed
             return Err(internal(error));
+        }
+        if first_page {
+            super::lock_unstored(&self.unstored).clear();
         }
         let head = next.state.head;
         *cached = Some(next);
