@@ -355,8 +355,8 @@ class DevicePanel {
     this.fill(".secrets", secrets, (secret) => {
       const item = el("li");
       item.append(el("span", secretNames.get(secret.id), "grow"));
-      item.append(el("span", `${secret.k} of ${secret.n} · epoch ${secret.epoch}`, "meta"));
-      if (view.resharing.includes(secret.id)) item.append(el("span", "re-sharing…", "meta"));
+      item.append(el("span", `needs ${secret.k} device${secret.k === 1 ? "" : "s"} · held by ${secret.n}`, "meta"));
+      if (view.unrecoverable.includes(secret.id)) item.append(el("span", "can no longer be revealed", "meta progress"));
       if (secret.deletionVotes) item.append(el("span", `${secret.deletionVotes} of ${requiredVotes} approvals to delete`, "meta progress"));
       item.append(button("Request recovery", () => this.action(() => this.device.requestRecovery(secret.id))));
       item.append(button("Delete", () => this.confirmAction(`Vote to delete ${secretNames.get(secret.id)}?`, () => this.device.deleteSecret(secret.id)), "secondary"));

@@ -53,6 +53,7 @@ error_codes! {
     AlreadyVoted = ("ALREADY_VOTED", 409),
     StaleEpoch = ("STALE_EPOCH", 409),
     NoRound = ("NO_ROUND", 409),
+    LevelNotReady = ("LEVEL_NOT_READY", 409),
     ClaimClosed = ("CLAIM_CLOSED", 409),
     ClaimFailed = ("CLAIM_FAILED", 409),
     InsufficientShares = ("INSUFFICIENT_SHARES", 409),

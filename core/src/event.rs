@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use crate::encoding::{Bytes, Hash32};
 use crate::error::{ErrorCode, HasErrorCode};
 use crate::identity::{verify_signature, DeviceId, DeviceInfo, DeviceKeys, IdentityError};
-use crate::secrets::events::{Dealing, RecoveryRequest, ReshareAck, ReshareComplaint, SecretSplit};
+use crate::secrets::events::{RecoveryRequest, SealedSecret};
+use crate::vault::generations::{GenerationAck, GenerationComplaint, GenerationDealing, GenerationId};
 
 /// A vault's name: its join handle, and the key of its Durable Object.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -65,12 +66,12 @@ impl std::fmt::Display for VaultName {
 pub enum ObjectDescriptor {
     /// The vault itself: creation and membership.
     Vault,
-    /// One secret's log: splits, re-splits and deletion.
+    /// One secret's log: its sealed value and its deletion.
     Secret(String),
-    /// One recovery claim's log: the claim, shares, declines and completion.
+    /// One recovery claim's log: the claim, partials, declines and completion.
     Recovery(String),
-    /// Re-share rounds: dealings, acknowledgements and complaints.
-    Reshare,
+    /// Vault key generations: openings, dealings, acknowledgements and complaints.
+    Generation,
 }
 
 /// One row of the vault commit log.
@@ -82,17 +83,22 @@ pub enum GenericKvLogEvent {
         owner: DeviceInfo,
         /// Member approvals a governance change needs (capped by the member count).
         quorum: u8,
+        /// The key the owner's first generation parts are sealed to.
+        receive_key: Bytes,
     },
     /// A candidate device asks to join; signed by the candidate itself.
     JoinRequested {
         candidate: DeviceInfo,
+        /// The key its first parts are sealed to (a ristretto255 point; renewed with each ack).
+        receive_key: Bytes,
     },
-    /// A member's vote to accept `device`. It carries the approver's re-share of its shares to
-    /// the member set the device joins: a person's approval is the only moment shares are dealt
-    /// to a larger set.
+    /// A member's vote to accept `device`. It carries the approver's re-share of its generation
+    /// shares to the member set the device joins: a person's approval is the only moment shares
+    /// are dealt to a device no one dealt to before.
     JoinApproved {
         device: DeviceId,
-        dealing: Option<Dealing>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        dealings: Vec<GenerationDealing>,
     },
     /// One member may turn a request down; letting the device ask again takes a quorum.
     JoinDeclined {
@@ -111,22 +117,35 @@ pub enum GenericKvLogEvent {
     QuorumApproved {
         quorum: u8,
     },
-    /// A new secret, shared over the members.
-    SecretSplit(SecretSplit),
+    /// A new secret, sealed once to a generation's public key.
+    SecretSealed(SealedSecret),
     /// A vote to delete a secret.
     SecretDeletionApproved {
         secret_id: String,
     },
-    /// A re-share of the author's shares to the current members (after a removal or a leave, or
-    /// a person's late approval of a new member).
-    ReshareDealt(Dealing),
-    ReshareAcked {
-        acks: Vec<ReshareAck>,
+    /// Opens a protection level's next generation: a DKG among the devices trusted for it.
+    GenerationOpened {
+        level: u8,
     },
-    ReshareComplained(ReshareComplaint),
+    /// A dealing of an open generation round (DKG, or a re-share to a set no larger than trusted).
+    GenerationDealt(GenerationDealing),
+    /// The author checked its parts of these rounds' chosen dealings; `receive_key` is where its
+    /// next parts are sealed.
+    GenerationAcked {
+        acks: Vec<GenerationAck>,
+        receive_key: Bytes,
+    },
+    /// A complaint with the evidence that lets anyone decide it.
+    GenerationComplained(GenerationComplaint),
+    /// A holder lost its share of `generation` (its device store was restored from its keys
+    /// alone): the other holders re-share to the same holders, its parts sealed to `receive_key`.
+    GenerationShareLost {
+        generation: GenerationId,
+        receive_key: Bytes,
+    },
     RecoveryRequested(RecoveryRequest),
-    /// An approver's share, re-sealed to the claim's ephemeral key.
-    RecoveryShare {
+    /// An approver's partial decryption, sealed to the claim's ephemeral key.
+    RecoveryPartial {
         claim_id: String,
         sealed: Bytes,
     },
@@ -143,11 +162,15 @@ impl GenericKvLogEvent {
     pub fn descriptor(&self) -> ObjectDescriptor {
         use GenericKvLogEvent as E;
         match self {
-            E::SecretSplit(split) => ObjectDescriptor::Secret(split.secret_id.clone()),
+            E::SecretSealed(sealed) => ObjectDescriptor::Secret(sealed.secret_id.clone()),
             E::SecretDeletionApproved { secret_id } => ObjectDescriptor::Secret(secret_id.clone()),
-            E::ReshareDealt(_) | E::ReshareAcked { .. } | E::ReshareComplained(_) => ObjectDescriptor::Reshare,
+            E::GenerationOpened { .. }
+            | E::GenerationDealt(_)
+            | E::GenerationAcked { .. }
+            | E::GenerationComplained(_)
+            | E::GenerationShareLost { .. } => ObjectDescriptor::Generation,
             E::RecoveryRequested(request) => ObjectDescriptor::Recovery(request.claim_id.clone()),
-            E::RecoveryShare { claim_id, .. }
+            E::RecoveryPartial { claim_id, .. }
             | E::RecoveryDeclined { claim_id }
             | E::RecoveryCompleted { claim_id } => ObjectDescriptor::Recovery(claim_id.clone()),
             _ => ObjectDescriptor::Vault,
@@ -175,8 +198,8 @@ pub struct SignedEvent {
     pub signature: Bytes,
 }
 
-/// Version of the signed event format (3 added `time_ms`).
-pub const EVENT_FORMAT: u16 = 3;
+/// Version of the signed event format (3 added `time_ms`; 4: vault key generations).
+pub const EVENT_FORMAT: u16 = 4;
 
 #[derive(Serialize)]
 struct SignedPart<'a> {
@@ -367,8 +390,12 @@ mod tests {
     fn signed_event_round_trips_through_json_and_verifies() {
         let k = keys();
         let vault = VaultName::parse("v").unwrap();
-        let event =
-            SignedEvent::sign(&k, &vault, 1, GenericKvLogEvent::VaultCreated { owner: k.info().clone(), quorum: 2 });
+        let event = SignedEvent::sign(
+            &k,
+            &vault,
+            1,
+            GenericKvLogEvent::VaultCreated { owner: k.info().clone(), quorum: 2, receive_key: Bytes(vec![1; 32]) },
+        );
         let json = serde_json::to_string(&event).unwrap();
         let back: SignedEvent = serde_json::from_str(&json).unwrap();
         back.verify(&k.info().verifying_key().unwrap()).unwrap();

@@ -63,7 +63,7 @@ async function main() {
     await add.getByLabel("Secret").fill(SECRET);
     await add.getByLabel(/Devices needed/).fill("2");
     await add.getByRole("button", { name: "Add secret" }).click();
-    await panel(alice).locator(".secrets li", { hasText: "2 of 3" }).waitFor({ timeout: WAIT });
+    await panel(alice).locator(".secrets li", { hasText: "needs 2 devices · held by 3" }).waitFor({ timeout: WAIT });
 
     // Bob sees the secret live and asks to recover it; Carol approves; Bob reveals.
     const bobSecret = panel(bob).locator(".secrets li", { hasText: "bank" });

@@ -10,11 +10,10 @@
 use meta_secret_core::encoding::{Bytes, Hash32};
 use meta_secret_core::event::{Cursor, GenericKvLogEvent, SignedEvent, VaultName};
 use meta_secret_core::identity::{DeviceKeys, DeviceKind};
-use meta_secret_core::secrets::events::{
-    Dealing, RecoveryRequest, ReshareAck, ReshareComplaint, SecretDealing, SecretSplit,
-};
+use meta_secret_core::secrets::events::{RecoveryRequest, SealedSecret};
 use meta_secret_core::sync::wire::{ApiError, SyncRequest, SyncResponse};
 use meta_secret_core::sync::{TransportRequest, TransportResponse};
+use meta_secret_core::vault::generations::{GenerationComplaint, GenerationDealing, GenerationId};
 use meta_secret_core::ErrorCode;
 use serde_json::{json, Value};
 
@@ -68,13 +67,22 @@ pub struct Parties {
 
 const ID: &str = "0123456789abcdef0123456789abcdef";
 
-fn dealing() -> Dealing {
-    Dealing {
-        format: 2,
-        targets: Vec::new(),
-        secrets: vec![SecretDealing { secret_id: ID.into(), epoch: 0, commitments: Vec::new() }],
-        sealed: Vec::new(),
+const GENERATION: GenerationId = GenerationId { level: 2, number: 1 };
+
+fn dealing() -> GenerationDealing {
+    GenerationDealing {
+        format: 1,
+        generation: GENERATION,
+        epoch: 0,
+        commitments: Vec::new(),
+        proof: None,
+        names_check: Hash32::ZERO,
+        parts: Vec::new(),
     }
+}
+
+fn receive_key() -> Bytes {
+    meta_secret_core::vault::generations::new_receive_key().1
 }
 
 /// The body fields (as a member and as an outsider), the signed envelope (an outsider's join
@@ -88,7 +96,7 @@ fn samples() -> Vec<Sample> {
         sample(
             "join_requested",
             Sender::Outsider,
-            Some(|_, keys| E::JoinRequested { candidate: keys.info().clone() }),
+            Some(|_, keys| E::JoinRequested { candidate: keys.info().clone(), receive_key: receive_key() }),
             "/push/0",
         ),
         // A member's event the rules turn down (no such pending device), so no case changes the vault.
@@ -101,22 +109,15 @@ fn samples() -> Vec<Sample> {
         sample(
             "vault_created",
             Sender::Outsider,
-            Some(|_, keys| E::VaultCreated { owner: keys.info().clone(), quorum: 2 }),
+            Some(|_, keys| E::VaultCreated { owner: keys.info().clone(), quorum: 2, receive_key: receive_key() }),
             "/push/0/event",
         ),
         sample("quorum_approved", Sender::Member, Some(|_, _| E::QuorumApproved { quorum: 3 }), "/push/0/event"),
-        sample("secret_split", Sender::Member, Some(split), "/push/0/event"),
-        sample("reshare_dealt", Sender::Member, Some(|_, _| E::ReshareDealt(dealing())), "/push/0/event"),
+        sample("secret_sealed", Sender::Member, Some(sealed), "/push/0/event"),
+        sample("generation_opened", Sender::Member, Some(|_, _| E::GenerationOpened { level: 3 }), "/push/0/event"),
+        sample("generation_dealt", Sender::Member, Some(|_, _| E::GenerationDealt(dealing())), "/push/0/event"),
         sample("join_approved with a dealing", Sender::Member, Some(approve), "/push/0/event"),
-        sample(
-            "reshare_acked",
-            Sender::Member,
-            Some(|_, _| E::ReshareAcked {
-                acks: vec![ReshareAck { secret_id: ID.into(), epoch: 0, round: Hash32::ZERO }],
-            }),
-            "/push/0/event",
-        ),
-        sample("reshare_complained", Sender::Member, Some(complain), "/push/0/event"),
+        sample("generation_complained", Sender::Member, Some(complain), "/push/0/event"),
         sample(
             "recovery_requested",
             Sender::Member,
@@ -146,26 +147,31 @@ fn numbers(value: &Value, at: String, found: &mut Vec<String>) {
     }
 }
 
-fn split(parties: &Parties, _: &DeviceKeys) -> GenericKvLogEvent {
-    GenericKvLogEvent::SecretSplit(SecretSplit {
-        format: 2,
+fn sealed(_: &Parties, _: &DeviceKeys) -> GenericKvLogEvent {
+    GenericKvLogEvent::SecretSealed(SealedSecret {
+        format: 3,
         secret_id: ID.into(),
-        k: 2,
-        holders: vec![parties.owner.id().clone(), parties.member.id().clone()],
-        commitments: Vec::new(),
-        metadata_commitment: Hash32::ZERO,
+        generation: GENERATION,
+        r: Bytes(vec![0; 32]),
         nonce: Bytes(vec![0; 12]),
         ciphertext: Bytes(Vec::new()),
-        shares: Vec::new(),
+        name_nonce: Bytes(vec![0; 12]),
+        name_ciphertext: Bytes(Vec::new()),
     })
 }
 
 fn approve(parties: &Parties, _: &DeviceKeys) -> GenericKvLogEvent {
-    GenericKvLogEvent::JoinApproved { device: parties.owner.id().clone(), dealing: Some(dealing()) }
+    GenericKvLogEvent::JoinApproved { device: parties.owner.id().clone(), dealings: vec![dealing()] }
 }
 
 fn complain(_: &Parties, _: &DeviceKeys) -> GenericKvLogEvent {
-    GenericKvLogEvent::ReshareComplained(ReshareComplaint { secret_id: ID.into(), epoch: 0, dealing_seq: 1 })
+    GenericKvLogEvent::GenerationComplained(GenerationComplaint {
+        generation: GENERATION,
+        dealing_seq: 1,
+        part: Bytes(Vec::new()),
+        shared: Bytes(Vec::new()),
+        proof: Bytes(Vec::new()),
+    })
 }
 
 fn keys(name: &str) -> DeviceKeys {
@@ -192,15 +198,30 @@ pub fn set_up(vault: &str, send: &dyn Fn(TransportRequest) -> TransportResponse,
     };
     push(
         owner,
-        SignedEvent::sign(owner, v, 1, GenericKvLogEvent::VaultCreated { owner: owner.info().clone(), quorum: 2 }),
+        SignedEvent::sign(
+            owner,
+            v,
+            1,
+            GenericKvLogEvent::VaultCreated { owner: owner.info().clone(), quorum: 2, receive_key: receive_key() },
+        ),
     );
     push(
         member,
-        SignedEvent::sign(member, v, 1, GenericKvLogEvent::JoinRequested { candidate: member.info().clone() }),
+        SignedEvent::sign(
+            member,
+            v,
+            1,
+            GenericKvLogEvent::JoinRequested { candidate: member.info().clone(), receive_key: receive_key() },
+        ),
     );
     push(
         owner,
-        SignedEvent::sign(owner, v, 2, GenericKvLogEvent::JoinApproved { device: member.id().clone(), dealing: None }),
+        SignedEvent::sign(
+            owner,
+            v,
+            2,
+            GenericKvLogEvent::JoinApproved { device: member.id().clone(), dealings: Vec::new() },
+        ),
     );
     parties
 }

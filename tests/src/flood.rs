@@ -48,8 +48,15 @@ pub fn flood_joins(http: &HttpTransport, vault: &str, count: usize) -> (usize, u
     let (mut committed, mut limited) = (0, 0);
     for i in 0..count {
         let fresh = DeviceKeys::generate(&format!("spam {i}"), DeviceKind::Desktop).expect("keys");
-        let join =
-            SignedEvent::sign(&fresh, &name, 1, GenericKvLogEvent::JoinRequested { candidate: fresh.info().clone() });
+        let join = SignedEvent::sign(
+            &fresh,
+            &name,
+            1,
+            GenericKvLogEvent::JoinRequested {
+                candidate: fresh.info().clone(),
+                receive_key: meta_secret_core::vault::generations::new_receive_key().1,
+            },
+        );
         let request = SyncRequest { cursor: Cursor::EMPTY, push: vec![join], limit: None };
         let body = serde_json::to_vec(&request).expect("encode");
         let response = http.send_blocking(&signed_request(&fresh, vault, body, SystemClock.now_ms())).expect("HTTP");

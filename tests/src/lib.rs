@@ -275,27 +275,21 @@ impl<T: SyncProtocol> SyncProtocol for CountingTransport<T> {
     }
 }
 
-/// `device`'s verified share of `secret_id` in its current epoch, with the secret's metadata.
+/// `device`'s verified share of the generation `secret_id` is sealed to, in its current epoch.
 pub fn own_share<T: SyncProtocol>(
     device: &VaultClient<MemoryStore, T>,
     secret_id: &str,
-) -> meta_secret_core::client::shares::OwnShare {
-    use meta_secret_core::client::shares::BundleCache;
-    let state = block_on(device.state()).expect("state");
-    let gateway = device.gateway();
-    let store = gateway.store();
-    let cache = &mut BundleCache::default();
-    block_on(meta_secret_core::client::shares::own_share(store, gateway.keys(), &state, secret_id, cache))
-        .expect("own share")
+) -> meta_secret_core::vault::generations::MyShare {
+    block_on(device.share_of(secret_id)).expect("own share")
 }
 
-/// `device`'s verified share (x, value) of `secret_id` in its current epoch.
+/// `device`'s verified share (x, value) of `secret_id`'s generation in its current epoch.
 pub fn own_share_value<T: SyncProtocol>(
     device: &VaultClient<MemoryStore, T>,
     secret_id: &str,
 ) -> (u8, meta_secret_core::secrets::ShareValue) {
     let share = own_share(device, secret_id);
-    (share.x, share.value)
+    (share.x, share.value.clone())
 }
 
 /// What the server said about one hand-made event: `Ok(seq)` when committed, else its code.
@@ -331,4 +325,49 @@ pub fn push_raw<T: SyncProtocol>(
         PushOutcome::Committed { seq } => Ok(*seq),
         PushOutcome::Rejected { code, .. } => Err(*code),
     }
+}
+
+/// A fresh receive key (a ristretto255 point) for hand-made join requests and genesis events.
+pub fn receive_key() -> meta_secret_core::encoding::Bytes {
+    meta_secret_core::vault::generations::new_receive_key().1
+}
+
+/// The generation `secret_id` is sealed to, as `device` sees it.
+pub fn generation_of<T: SyncProtocol>(
+    device: &VaultClient<MemoryStore, T>,
+    secret_id: &str,
+) -> meta_secret_core::vault::generations::Generation {
+    let state = block_on(device.state()).expect("state");
+    state.generation_of(secret_id).expect("the secret's generation").1.clone()
+}
+
+/// Opens protection level `k` from the first device and syncs everyone until it is ready.
+pub fn open_level<T: SyncProtocol>(devices: &[VaultClient<MemoryStore, T>], k: u8) {
+    match block_on(devices[0].open_level(k)) {
+        Ok(_) => {}
+        Err(meta_secret_core::sync::ClientError::LevelNotReady(_)) => settle(devices),
+        Err(other) => panic!("open level {k}: {other}"),
+    }
+    settle(devices);
+    let levels = block_on(devices[0].levels()).expect("levels");
+    assert!(levels.iter().any(|l| l.k == k && l.ready), "level {k} ready: {levels:?}");
+}
+
+/// A secret sealed to `device`'s newest generation of `level` as `add_secret` would, not sent.
+pub fn sealed_event<T: SyncProtocol>(
+    device: &VaultClient<MemoryStore, T>,
+    level: u8,
+    name: &str,
+    value: &[u8],
+) -> meta_secret_core::event::GenericKvLogEvent {
+    use meta_secret_core::secrets::{MetaDistributor, SecretMetadata};
+    let state = block_on(device.state()).expect("state");
+    let (id, generation) = state.generations.current(level).expect("a usable generation");
+    let public = generation.public_key().expect("public key").clone();
+    let share = block_on(device.generation_share(id)).expect("share");
+    let metadata = SecretMetadata { name: name.into() };
+    let sealed = MetaDistributor::new(&state.vault)
+        .seal(&meta_secret_core::secrets::events::new_object_id(), id, &public.0, &share.names_key, value, &metadata)
+        .expect("seal");
+    meta_secret_core::event::GenericKvLogEvent::SecretSealed(sealed)
 }

@@ -44,11 +44,28 @@ fn send(app: &ServerApp<MemoryStore>, request: &TransportRequest, at: u64) -> Tr
 }
 
 fn created(owner: &DeviceKeys) -> SignedEvent {
-    SignedEvent::sign(owner, &v(), 1, GenericKvLogEvent::VaultCreated { owner: owner.info().clone(), quorum: 2 })
+    SignedEvent::sign(
+        owner,
+        &v(),
+        1,
+        GenericKvLogEvent::VaultCreated {
+            owner: owner.info().clone(),
+            quorum: 2,
+            receive_key: meta_secret_tests::receive_key(),
+        },
+    )
 }
 
 fn join(candidate: &DeviceKeys) -> SignedEvent {
-    SignedEvent::sign(candidate, &v(), 1, GenericKvLogEvent::JoinRequested { candidate: candidate.info().clone() })
+    SignedEvent::sign(
+        candidate,
+        &v(),
+        1,
+        GenericKvLogEvent::JoinRequested {
+            candidate: candidate.info().clone(),
+            receive_key: meta_secret_tests::receive_key(),
+        },
+    )
 }
 
 fn stored(store: &MemoryStore) -> Vec<u8> {
@@ -121,7 +138,7 @@ fn after_a_restart_requests_signed_before_a_device_entered_the_vault_are_refused
         &owner,
         &v(),
         2,
-        GenericKvLogEvent::JoinApproved { device: joiner.id().clone(), dealing: None },
+        GenericKvLogEvent::JoinApproved { device: joiner.id().clone(), dealings: Vec::new() },
     );
     parse_ok(&send(&after, &sync(&owner, vec![accept], at + 20), at + 20));
 

@@ -29,11 +29,28 @@ fn outcome(response: &TransportResponse) -> PushOutcome {
 }
 
 fn created(owner: &DeviceKeys) -> SignedEvent {
-    SignedEvent::sign(owner, &vault(), 1, GenericKvLogEvent::VaultCreated { owner: owner.info().clone(), quorum: 2 })
+    SignedEvent::sign(
+        owner,
+        &vault(),
+        1,
+        GenericKvLogEvent::VaultCreated {
+            owner: owner.info().clone(),
+            quorum: 2,
+            receive_key: meta_secret_tests::receive_key(),
+        },
+    )
 }
 
 fn join(candidate: &DeviceKeys) -> SignedEvent {
-    SignedEvent::sign(candidate, &vault(), 1, GenericKvLogEvent::JoinRequested { candidate: candidate.info().clone() })
+    SignedEvent::sign(
+        candidate,
+        &vault(),
+        1,
+        GenericKvLogEvent::JoinRequested {
+            candidate: candidate.info().clone(),
+            receive_key: meta_secret_tests::receive_key(),
+        },
+    )
 }
 
 #[test]
@@ -170,7 +187,11 @@ fn event_times_are_range_checked_before_storage() {
     let owner = keys("owner");
     let app = ServerApp::new(vault(), MemoryStore::new());
     let at = |time_ms: u64| {
-        let event = GenericKvLogEvent::VaultCreated { owner: owner.info().clone(), quorum: 2 };
+        let event = GenericKvLogEvent::VaultCreated {
+            owner: owner.info().clone(),
+            quorum: 2,
+            receive_key: meta_secret_tests::receive_key(),
+        };
         SignedEvent::sign_at(&owner, &vault(), 1, Cursor::EMPTY, time_ms, event)
     };
     for time_ms in [NOW + MAX_CLOCK_SKEW_MS + 1, 1 << 53, u64::MAX] {

@@ -31,17 +31,32 @@ fn push(events: Vec<SignedEvent>) -> SyncRequest {
 fn vault() -> Vault {
     let net = Net::new();
     let (owner, member, outsider) = (keys("owner"), keys("member"), keys("outsider"));
-    let created =
-        SignedEvent::sign(&owner, &v(), 1, GenericKvLogEvent::VaultCreated { owner: owner.info().clone(), quorum: 2 });
+    let created = SignedEvent::sign(
+        &owner,
+        &v(),
+        1,
+        GenericKvLogEvent::VaultCreated {
+            owner: owner.info().clone(),
+            quorum: 2,
+            receive_key: meta_secret_tests::receive_key(),
+        },
+    );
     parse_ok(&net.raw_sync(&owner, "v", &push(vec![created])));
-    let join =
-        SignedEvent::sign(&member, &v(), 1, GenericKvLogEvent::JoinRequested { candidate: member.info().clone() });
+    let join = SignedEvent::sign(
+        &member,
+        &v(),
+        1,
+        GenericKvLogEvent::JoinRequested {
+            candidate: member.info().clone(),
+            receive_key: meta_secret_tests::receive_key(),
+        },
+    );
     parse_ok(&net.raw_sync(&member, "v", &push(vec![join])));
     let accept = SignedEvent::sign(
         &owner,
         &v(),
         2,
-        GenericKvLogEvent::JoinApproved { device: member.id().clone(), dealing: None },
+        GenericKvLogEvent::JoinApproved { device: member.id().clone(), dealings: Vec::new() },
     );
     let response = parse_ok(&net.raw_sync(&owner, "v", &push(vec![accept])));
     assert!(matches!(response.results[0].outcome, PushOutcome::Committed { seq: 3 }));
@@ -92,7 +107,7 @@ fn an_outsider_cannot_push_anything_but_its_own_join_request() {
     let vault = vault();
     let outsider = &vault.outsider;
     for (seq, event) in [
-        (1, GenericKvLogEvent::JoinApproved { device: outsider.id().clone(), dealing: None }),
+        (1, GenericKvLogEvent::JoinApproved { device: outsider.id().clone(), dealings: Vec::new() }),
         (1, GenericKvLogEvent::DeviceLeft),
         (1, GenericKvLogEvent::RemovalApproved { device: vault.member.id().clone() }),
     ] {
@@ -119,7 +134,10 @@ fn an_event_under_another_devices_id_is_refused() {
         &vault.outsider,
         &v(),
         1,
-        GenericKvLogEvent::JoinRequested { candidate: vault.member.info().clone() },
+        GenericKvLogEvent::JoinRequested {
+            candidate: vault.member.info().clone(),
+            receive_key: meta_secret_tests::receive_key(),
+        },
     );
     join.author = vault.outsider.id().clone();
     let response = unchanged(&vault, || vault.net.raw_sync(&vault.outsider, "v", &push(vec![join])));
@@ -210,15 +228,25 @@ fn an_author_seq_beyond_2_pow_53_is_refused_before_storage() {
             outsider,
             &v(),
             seq,
-            GenericKvLogEvent::JoinRequested { candidate: outsider.info().clone() },
+            GenericKvLogEvent::JoinRequested {
+                candidate: outsider.info().clone(),
+                receive_key: meta_secret_tests::receive_key(),
+            },
         );
         vault.net.clock.advance(10);
         let response = unchanged(&vault, || vault.net.raw_sync(outsider, "v", &push(vec![join])));
         assert_eq!(error_code(&response, 400), "INVALID_INPUT", "author_seq {seq}");
     }
     // The next honest request works without a reload.
-    let join =
-        SignedEvent::sign(outsider, &v(), 1, GenericKvLogEvent::JoinRequested { candidate: outsider.info().clone() });
+    let join = SignedEvent::sign(
+        outsider,
+        &v(),
+        1,
+        GenericKvLogEvent::JoinRequested {
+            candidate: outsider.info().clone(),
+            receive_key: meta_secret_tests::receive_key(),
+        },
+    );
     vault.net.clock.advance(10);
     parse_ok(&vault.net.raw_sync(outsider, "v", &push(vec![join])));
 }
@@ -246,8 +274,16 @@ fn oversized_bodies_wrong_methods_and_unknown_routes_are_refused() {
 fn outsiders_learn_nothing_about_existence_from_refused_pushes_or_live() {
     let net = Net::new();
     let owner = keys("owner");
-    let created =
-        SignedEvent::sign(&owner, &v(), 1, GenericKvLogEvent::VaultCreated { owner: owner.info().clone(), quorum: 2 });
+    let created = SignedEvent::sign(
+        &owner,
+        &v(),
+        1,
+        GenericKvLogEvent::VaultCreated {
+            owner: owner.info().clone(),
+            quorum: 2,
+            receive_key: meta_secret_tests::receive_key(),
+        },
+    );
     parse_ok(&net.raw_sync(&owner, "v", &push(vec![created])));
     let outsider = keys("outsider");
     for vault in ["v", "nowhere"] {
@@ -255,7 +291,7 @@ fn outsiders_learn_nothing_about_existence_from_refused_pushes_or_live() {
         for event in [
             GenericKvLogEvent::DeviceLeft,
             GenericKvLogEvent::RemovalApproved { device: owner.id().clone() },
-            GenericKvLogEvent::JoinApproved { device: outsider.id().clone(), dealing: None },
+            GenericKvLogEvent::JoinApproved { device: outsider.id().clone(), dealings: Vec::new() },
         ] {
             let signed = SignedEvent::sign(&outsider, &name, 1, event);
             assert_eq!(error_code(&net.raw_sync(&outsider, vault, &push(vec![signed])), 403), "NOT_MEMBER", "{vault}");

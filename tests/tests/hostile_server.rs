@@ -31,7 +31,9 @@ fn scene() -> Scene {
     block_on(a.accept(&victim.device().id)).unwrap();
     block_on(victim.sync()).unwrap();
     let head_before = block_on(victim.state()).unwrap().head;
-    assert_eq!(head_before.seq, 3);
+    // Created (with its first key generation: opened, dealt, acknowledged), asked, approved (the
+    // approver acknowledging its own round), and the victim's acknowledgement of its share.
+    assert_eq!(head_before.seq, 8);
     block_on(c.request_join("v")).unwrap();
     block_on(a.accept(&c.device().id)).unwrap();
     Scene { net, victim, victim_store, hostile, head_before }
@@ -86,7 +88,7 @@ fn every_lie_is_detected_and_the_device_recovers_with_an_honest_server() {
             &outsider,
             &vault(),
             1,
-            GenericKvLogEvent::JoinApproved { device: outsider.id().clone(), dealing: None },
+            GenericKvLogEvent::JoinApproved { device: outsider.id().clone(), dealings: Vec::new() },
         );
         let last = response.commits.last().unwrap().cursor();
         response.commits.push(Commit::after(last, event));

@@ -28,7 +28,7 @@ fn every_numeric_field_at_every_boundary_is_refused_with_a_stable_code_never_a_5
         "join_requested: /push/0/seen/seq",
         "join_requested: /push/0/time_ms",
         "member's join_declined: /push/0/seen/seq",
-        "reshare_complained: /push/0/event/dealing_seq",
+        "generation_complained: /push/0/event/dealing_seq",
     ] {
         assert!(fields.iter().any(|field| field == named), "{named} is not in the table");
     }

@@ -12,13 +12,27 @@ use meta_secret_core::sync::{SyncProtocol, TransportError, TransportRequest, Tra
 use meta_secret_core::ErrorCode;
 use meta_secret_tests::{block_on, CountingTransport, Net};
 
-fn big_split(state: &meta_secret_core::vault::VaultState, i: usize) -> GenericKvLogEvent {
-    let metadata = SecretMetadata { name: format!("big {i}") };
-    let value = vec![i as u8; 250_000];
-    let split = MetaDistributor::new(&state.vault, &state.members)
-        .distribute(&new_object_id(), 1, &value, &metadata)
-        .expect("split");
-    GenericKvLogEvent::SecretSplit(split)
+/// A secret sealed to `device`'s level-1 generation, as `add_secret` would, without sending it.
+fn sealed_for<T: SyncProtocol>(
+    device: &meta_secret_core::client::VaultClient<MemoryStore, T>,
+    name: &str,
+    value: &[u8],
+) -> GenericKvLogEvent {
+    let state = block_on(device.state()).unwrap();
+    let (id, generation) = state.generations.current(1).expect("level 1");
+    let share = block_on(device.generation_share(id)).expect("share");
+    let public = generation.public_key().expect("public key").clone();
+    let sealed = MetaDistributor::new(&state.vault)
+        .seal(&new_object_id(), id, &public.0, &share.names_key, value, &SecretMetadata { name: name.into() })
+        .expect("seal");
+    GenericKvLogEvent::SecretSealed(sealed)
+}
+
+fn big_sealed<T: SyncProtocol>(
+    device: &meta_secret_core::client::VaultClient<MemoryStore, T>,
+    i: usize,
+) -> GenericKvLogEvent {
+    sealed_for(device, &format!("big {i}"), &vec![i as u8; 250_000])
 }
 
 #[test]
@@ -27,10 +41,9 @@ fn a_queue_larger_than_one_request_goes_out_over_several() {
     let counting = CountingTransport::new(net.server.transport());
     let device = net.device_with_store("a", counting.clone(), MemoryStore::new());
     block_on(device.create_vault("queue")).unwrap();
-    let state = block_on(device.state()).unwrap();
     // Four 250 KB secrets queued while offline: about 1.4 MB, more than one request carries.
     for i in 0..4 {
-        block_on(device.gateway().enqueue(big_split(&state, i))).unwrap();
+        block_on(device.gateway().enqueue(big_sealed(&device, i))).unwrap();
     }
     let before = counting.count();
     let report = block_on(device.gateway().sync()).unwrap();
@@ -46,10 +59,9 @@ fn an_event_too_large_for_any_request_is_refused_before_it_is_queued() {
     let net = Net::new();
     let device = net.device("a");
     block_on(device.create_vault("huge")).unwrap();
-    let state = block_on(device.state()).unwrap();
-    let GenericKvLogEvent::SecretSplit(mut split) = big_split(&state, 0) else { unreachable!() };
+    let GenericKvLogEvent::SecretSealed(mut split) = big_sealed(&device, 0) else { unreachable!() };
     split.ciphertext.0 = vec![0; 1024 * 1024];
-    let error = block_on(device.gateway().enqueue(GenericKvLogEvent::SecretSplit(split))).unwrap_err();
+    let error = block_on(device.gateway().enqueue(GenericKvLogEvent::SecretSealed(split))).unwrap_err();
     assert_eq!(error.code(), ErrorCode::TooLarge);
     assert_eq!(block_on(device.gateway().outbox_len()), 0, "nothing was queued");
     block_on(device.add_secret("normal", b"fine", 1)).unwrap();
@@ -129,12 +141,7 @@ fn no_refusal_code_wedges_the_outbox_whether_or_not_it_names_the_event() {
             let transport = Refusing { inner: net.server.transport(), next: Default::default() };
             let device = net.device_on("a", transport.clone());
             block_on(device.create_vault("wedge")).unwrap();
-            let state = block_on(device.state()).unwrap();
-            let metadata = SecretMetadata { name: "note".into() };
-            let split = MetaDistributor::new(&state.vault, &state.members)
-                .distribute(&new_object_id(), 1, b"value", &metadata)
-                .expect("split");
-            let seq = block_on(device.gateway().enqueue(GenericKvLogEvent::SecretSplit(split))).unwrap();
+            let seq = block_on(device.gateway().enqueue(sealed_for(&device, "note", b"value"))).unwrap();
             let error = meta_secret_core::sync::wire::ApiError::new(code, "planted");
             let error = if names_the_event { error.about_event(seq) } else { error };
             // A server failure (500) is tried once more at once, so it must happen twice to show.
@@ -158,11 +165,7 @@ fn no_refusal_code_wedges_the_outbox_whether_or_not_it_names_the_event() {
 
 /// Queues a 1-of-1 secret on `device` without sending it.
 fn queue_secret<T: SyncProtocol>(device: &meta_secret_core::client::VaultClient<MemoryStore, T>, name: &str) {
-    let state = block_on(device.state()).unwrap();
-    let split = MetaDistributor::new(&state.vault, &state.members)
-        .distribute(&new_object_id(), 1, b"value", &SecretMetadata { name: name.into() })
-        .expect("split");
-    block_on(device.gateway().enqueue(GenericKvLogEvent::SecretSplit(split))).unwrap();
+    block_on(device.gateway().enqueue(sealed_for(device, name, b"value"))).unwrap();
 }
 
 #[test]

@@ -5,7 +5,7 @@ use meta_secret_core::error::HasErrorCode;
 use meta_secret_core::secrets::MetaEncryptor;
 use meta_secret_core::vault::ClaimStatus;
 use meta_secret_core::ErrorCode;
-use meta_secret_tests::{admit, block_on, own_share_value, settle, vault_of, Net};
+use meta_secret_tests::{admit, block_on, generation_of, open_level, own_share_value, settle, vault_of, Net};
 
 fn claim_status(device: &meta_secret_tests::Device, claim_id: &str) -> ClaimStatus {
     block_on(device.recovery_claims()).unwrap().into_iter().find(|c| c.id == claim_id).unwrap().status
@@ -15,6 +15,7 @@ fn claim_status(device: &meta_secret_tests::Device, claim_id: &str) -> ClaimStat
 fn five_devices_three_of_five_recover_with_three_and_fail_with_two() {
     let net = Net::new();
     let d = vault_of(&net, "five", 5);
+    open_level(&d, 3);
     let secret = "correct horse battery staple";
     let info = block_on(d[0].add_secret("bank", secret.as_bytes(), 3)).unwrap();
     assert_eq!((info.k, info.n, info.epoch), (3, 5, 1));
@@ -75,6 +76,7 @@ fn a_device_that_joins_after_the_split_receives_a_share_by_reshare_and_helps_rec
     let mut d = vault_of(&net, "j", 3);
     let info = block_on(d[0].add_secret("wifi", "hunter2 ✓".as_bytes(), 2)).unwrap();
     settle(&d);
+    let before = generation_of(&d[0], &info.id).epoch;
 
     let newcomer = net.device("newcomer");
     block_on(newcomer.request_join("j")).unwrap();
@@ -85,10 +87,11 @@ fn a_device_that_joins_after_the_split_receives_a_share_by_reshare_and_helps_rec
 
     let listed = block_on(d[3].secrets()).unwrap();
     assert_eq!(listed.len(), 1);
-    assert_eq!((listed[0].name.as_deref(), listed[0].k, listed[0].n, listed[0].epoch), (Some("wifi"), 2, 4, 2));
-    let state = block_on(d[0].state()).unwrap();
-    assert_eq!(state.secrets[&info.id].holders.len(), 4, "every member holds an epoch-2 share");
-    assert!(state.round(&info.id).is_none(), "the round closed");
+    let expected = (Some("wifi"), 2, 4, before + 1);
+    assert_eq!((listed[0].name.as_deref(), listed[0].k, listed[0].n, listed[0].epoch), expected);
+    let generation = generation_of(&d[0], &info.id);
+    assert_eq!(generation.holders.len(), 4, "every member holds a share of the next epoch");
+    assert!(generation.round.is_none(), "the round closed");
 
     let claim = block_on(d[0].request_recovery(&info.id)).unwrap();
     block_on(d[3].approve(&claim)).unwrap();
@@ -105,6 +108,7 @@ fn a_removed_devices_old_share_cannot_mix_with_current_shares() {
     let old = own_share_value(&d[2], &info.id);
     let old_peer = own_share_value(&d[1], &info.id);
     let secret_scalar = combine(&[(old.0, &old.1), (old_peer.0, &old_peer.1)]).unwrap();
+    let before = generation_of(&d[0], &info.id).epoch;
 
     block_on(d[0].remove_device(&d[2].device().id)).unwrap();
     block_on(d[1].remove_device(&d[2].device().id)).unwrap();
@@ -114,10 +118,14 @@ fn a_removed_devices_old_share_cannot_mix_with_current_shares() {
             block_on(device.sync()).unwrap();
         }
     }
-    let state = block_on(d[0].state()).unwrap();
-    let record = &state.secrets[&info.id];
-    assert_eq!((record.epoch, record.n()), (2, 3), "re-shared to the three remaining devices");
+    let record = generation_of(&d[0], &info.id);
+    assert_eq!((record.epoch, record.holders.len()), (before + 1, 3), "re-shared to the three remaining devices");
     assert!(!record.holders.contains_key(&d[2].device().id));
+    // New secrets go to the level's new generation, which device 2 never held.
+    let after = block_on(d[0].add_secret("after", b"new", 2)).unwrap();
+    let fresh = generation_of(&d[0], &after.id);
+    assert_ne!(fresh.commitments[0], record.commitments[0], "a new key generation");
+    assert!(!fresh.holders.contains_key(&d[2].device().id));
 
     let current = own_share_value(&d[1], &info.id);
     let other = own_share_value(&d[3], &info.id);
@@ -140,8 +148,8 @@ fn a_removed_devices_old_share_cannot_mix_with_current_shares() {
         block_on(d[0].sync()).unwrap();
         block_on(d[1].sync()).unwrap();
     }
-    let record = &block_on(d[0].state()).unwrap().secrets[&info.id];
-    assert_eq!((record.epoch, record.k, record.n()), (3, 2, 2));
+    let record = generation_of(&d[0], &info.id);
+    assert_eq!((record.epoch, record.k, record.holders.len()), (before + 2, 2, 2));
     assert!(!record.holders.contains_key(&d[3].device().id));
     let claim = block_on(d[0].request_recovery(&info.id)).unwrap();
     block_on(d[1].approve(&claim)).unwrap();
@@ -206,7 +214,7 @@ fn the_server_never_holds_a_plaintext_secret_a_share_or_a_name_and_devices_keep_
     admit(&d, &late);
     d.push(late);
     settle(&d);
-    assert_eq!(block_on(d[3].secrets()).unwrap()[0].epoch, 2, "a re-share happened too");
+    assert_eq!(generation_of(&d[3], &info.id).holders.len(), 4, "a re-share happened too");
 
     let mut needles: Vec<(String, Vec<u8>)> = Vec::new();
     for form in encodings(secret.as_bytes()).into_iter().chain(encodings(name.as_bytes())) {
@@ -238,10 +246,12 @@ fn the_server_never_holds_a_plaintext_secret_a_share_or_a_name_and_devices_keep_
         );
         let identity = device.gateway().keys().age_identity();
         for claim in state.claims.values() {
-            for seq in claim.shares.values() {
+            for seq in claim.partials.values() {
                 let commit = block_on(meta_secret_core::store::LogStore::commit_at(d[0].gateway().store(), *seq));
                 let event = commit.unwrap().unwrap().event.event;
-                let meta_secret_core::event::GenericKvLogEvent::RecoveryShare { sealed, .. } = event else { panic!() };
+                let meta_secret_core::event::GenericKvLogEvent::RecoveryPartial { sealed, .. } = event else {
+                    panic!()
+                };
                 assert!(MetaEncryptor::open(&sealed, identity).is_err(), "{} opens an approval", device.device().name);
             }
         }
@@ -257,8 +267,8 @@ fn the_state_snapshot_keeps_share_locations_not_sealed_bytes() {
     for i in 0..70 {
         block_on(d[0].add_secret(&format!("secret {i}"), &big_secret, 2)).unwrap();
     }
-    // The log holds 70 × 3 sealed shares of over 4 KiB each (about 900 KiB); the snapshot that the
-    // server rewrites must not grow with them.
+    // The log holds 70 sealed values of over 4 KiB each; the snapshot that the server rewrites
+    // must not grow with them.
     let store = net.server.stores().into_iter().next().unwrap();
     let snapshot = block_on(meta_secret_core::store::LogStore::kv_get(&store, "server/state")).unwrap().unwrap();
     assert!(snapshot.len() < 48 * 1024, "snapshot is {} bytes", snapshot.len());
@@ -278,8 +288,8 @@ fn the_state_snapshot_writes_every_map_as_a_json_object_even_when_empty() {
     block_on(d[1].sync()).unwrap();
     let claim = block_on(d[1].request_recovery(&info.id)).unwrap();
     block_on(d[0].sync()).unwrap();
-    // Empty here: pending, declined, removed, votes, the secret's acks and the claim's shares. The
-    // sorted-Vec maps write `[]` when empty unless told otherwise; older readers want `{}`.
+    // Empty here: pending, declined, removed, votes and the claim's partials. The sorted-Vec maps
+    // write `[]` when empty unless told otherwise; older readers want `{}`.
     let state = serde_json::to_value(block_on(d[0].state()).unwrap()).unwrap();
     let maps = [
         "members",
@@ -296,11 +306,9 @@ fn the_state_snapshot_writes_every_map_as_a_json_object_even_when_empty() {
     for field in maps {
         assert!(state[field].is_object(), "{field} is {}", state[field]);
     }
-    let secret = &state["secrets"][info.id.as_str()];
-    for field in ["holders", "acks"] {
-        assert!(secret[field].is_object(), "secret {field} is {}", secret[field]);
-    }
-    assert!(state["claims"][claim.as_str()]["shares"].is_object(), "{}", state["claims"][claim.as_str()]);
+    let generation = state["secrets"][info.id.as_str()]["generation"].as_str().unwrap().to_owned();
+    assert!(state["generations"]["generations"][&generation]["holders"].is_object());
+    assert!(state["claims"][claim.as_str()]["partials"].is_object(), "{}", state["claims"][claim.as_str()]);
     assert_eq!(state["pending"], serde_json::json!({}));
-    assert_eq!(state["claims"][claim.as_str()]["shares"], serde_json::json!({}));
+    assert_eq!(state["claims"][claim.as_str()]["partials"], serde_json::json!({}));
 }

@@ -6,9 +6,10 @@ use meta_secret_core::error::HasErrorCode;
 use meta_secret_core::event::GenericKvLogEvent as E;
 use meta_secret_core::identity::{DeviceInfo, DeviceKeys, DeviceKind};
 use meta_secret_core::secrets::events::{new_object_id, RecoveryRequest};
+use meta_secret_core::vault::generations::{deal_reshare, part_context, GenerationDealing};
 use meta_secret_core::vault::MembershipStatus;
 use meta_secret_core::ErrorCode;
-use meta_secret_tests::{admit, block_on, own_share_value, push_raw, settle, vault_of, Device, Net};
+use meta_secret_tests::{admit, block_on, generation_of, open_level, push_raw, settle, vault_of, Device, Net};
 
 /// Every device but the attacker syncs a few times, as a normal app does in the background.
 fn others_sync(devices: &[&Device]) {
@@ -29,7 +30,7 @@ fn recovery_shares_in_log(net: &Net, vault: &str) -> usize {
     ))
     .unwrap();
     assert_eq!(commits.len() as u64, head);
-    commits.iter().filter(|c| matches!(c.event.event, E::RecoveryShare { .. })).count()
+    commits.iter().filter(|c| matches!(c.event.event, E::RecoveryPartial { .. })).count()
 }
 
 /// 1. A member votes a throwaway device in (and another member out) and opens a claim: nobody
@@ -39,6 +40,9 @@ fn attack_1_one_member_cannot_read_a_secret_alone() {
     for k in [2u8, 3] {
         let net = Net::new();
         let d = vault_of(&net, "one", 3);
+        if k == 3 {
+            open_level(&d, 3);
+        }
         let info = block_on(d[0].add_secret("bank", b"top secret", k)).unwrap();
         settle(&d);
         let attacker = &d[2];
@@ -72,7 +76,7 @@ fn attack_2_racing_a_legitimate_join_gains_nothing() {
     block_on(d[1].accept(&phone.device().id)).unwrap();
     d.push(phone);
     settle(&d);
-    assert_eq!(block_on(d[3].secrets()).unwrap()[0].epoch, 2, "the re-share completed");
+    assert_eq!(generation_of(&d[3], &info.id).holders.len(), 4, "the re-share completed");
     assert_eq!(recovery_shares_in_log(&net, "race"), 0, "re-sharing re-sealed no share to anyone");
     let claims = block_on(d[2].recovery_claims()).unwrap();
     assert_eq!(claims.iter().find(|c| c.id == racer).unwrap().approvals, 0);
@@ -95,8 +99,10 @@ fn attack_3_a_stolen_device_and_devices_of_the_thief_never_reach_k() {
     // A vault of 4 with k = 3 where the thief holds two members (the quorum) but not k.
     let net = Net::new();
     let d = vault_of(&net, "stolen2", 4);
+    open_level(&d, 3);
     let info2 = block_on(d[0].add_secret("bank", b"v", 3)).unwrap();
     settle(&d);
+    let epoch = generation_of(&d[0], &info2.id).epoch;
     let (s1, s2) = (&d[2], &d[3]);
     let thief = net.device("thief-2");
     block_on(thief.request_join("stolen2")).unwrap();
@@ -109,10 +115,10 @@ fn attack_3_a_stolen_device_and_devices_of_the_thief_never_reach_k() {
     }
     let state = block_on(d[0].state()).unwrap();
     assert!(state.is_member(&thief.device().id), "the thief's quorum admitted its device");
-    let record = &state.secrets[&info2.id];
-    assert_eq!(record.epoch, 1, "the re-share to the larger set never completed");
+    let (id, record) = state.generation_of(&info2.id).unwrap();
+    assert_eq!(record.epoch, epoch, "the re-share to the larger set never completed");
     assert!(!record.holders.contains_key(&thief.device().id));
-    let round = state.round(&info2.id).unwrap();
+    let round = state.generations.round(id, &state).unwrap();
     assert_eq!(round.chosen.len(), 2, "only the thief's own two dealings exist");
     assert!(round.chosen.iter().all(|c| c.dealer == s1.device().id || c.dealer == s2.device().id));
     let claim = block_on(s1.request_recovery(&info2.id)).unwrap();
@@ -132,84 +138,64 @@ fn attack_3_a_stolen_device_and_devices_of_the_thief_never_reach_k() {
             block_on(device.sync()).unwrap();
         }
     }
-    let state = block_on(d[0].state()).unwrap();
-    assert_eq!(state.secrets[&info2.id].epoch, 1, "no round completed");
-    assert!(!state.secrets[&info2.id].holders.contains_key(&thief.device().id));
+    let record = generation_of(&d[0], &info2.id);
+    assert_eq!(record.epoch, epoch, "no round completed");
+    assert!(!record.holders.contains_key(&thief.device().id));
+    // A secret added now is sealed to the same generation: the thief's device has nothing of it.
+    let later = block_on(d[0].add_secret("later", b"added after the thief got in", 3)).unwrap();
+    assert_eq!(generation_of(&d[0], &later.id).commitments, record.commitments);
+    let claim = block_on(s1.request_recovery(&later.id)).unwrap();
+    block_on(s2.approve(&claim)).unwrap();
+    assert!(block_on(thief.approve(&claim)).is_err(), "the thief's device holds no share to approve with");
+    assert_eq!(block_on(s1.reveal(&claim)).unwrap_err().code(), ErrorCode::InsufficientShares);
     // And the aggregate refuses an honest holder's dealing to the unapproved device outright.
     let dealing = honest_dealing(&d[0], &info2.id);
-    assert_eq!(push_raw(&d[0], &net, E::ReshareDealt(dealing)), Err(ErrorCode::InvalidInput));
+    assert_eq!(push_raw(&d[0], &net, E::GenerationDealt(dealing)), Err(ErrorCode::InvalidInput));
     drop(info);
 }
 
-/// A dealing of `dealer`'s own share to the current members, built by hand.
-fn honest_dealing(dealer: &Device, secret_id: &str) -> meta_secret_core::secrets::events::Dealing {
-    use meta_secret_core::client::shares::{own_share, BundleCache};
-    use meta_secret_core::secrets::{deal_reshare, SecretShareKnowledge};
+/// A re-share of `dealer`'s share of `secret_id`'s generation to its open round, built by hand.
+fn honest_dealing(dealer: &Device, secret_id: &str) -> GenerationDealing {
     block_on(dealer.gateway().sync()).unwrap();
     let state = block_on(dealer.state()).unwrap();
-    let gateway = dealer.gateway();
-    let own =
-        block_on(own_share(gateway.store(), gateway.keys(), &state, secret_id, &mut BundleCache::default())).unwrap();
-    let record = &state.secrets[secret_id];
-    let share = SecretShareKnowledge {
-        secret_id: secret_id.into(),
-        epoch: record.epoch,
-        new_k: meta_secret_core::secrets::distributor::resplit_threshold(record.k, state.members.len()),
-        value: own.value,
-        metadata: own.metadata,
-        metadata_salt: own.metadata_salt,
-    };
-    deal_reshare(&state.members.values().collect::<Vec<_>>(), &[share]).unwrap()
+    let share = block_on(dealer.share_of(secret_id)).unwrap();
+    deal_reshare(&state.generations, &share, dealer.gateway().keys().id()).unwrap()
 }
 
-/// A dealer deals right values under a wrong name: targets complain, the dealing is skipped, and
-/// the secret keeps its name.
+/// A dealer seals one target a wrong sub-share, properly encrypted: only that target can see it.
+/// Its complaint carries the proof, everyone checks it, the dealing is skipped and its dealer
+/// named, and the re-share completes without it.
 #[test]
-fn a_dealing_with_a_forged_name_is_skipped() {
-    use meta_secret_core::secrets::events::{DealingBundle, SecretMetadata};
+fn a_dealing_with_a_bad_part_is_proven_bad_and_skipped() {
+    use meta_secret_core::secrets::kem::{decode_point, seal_to};
     let net = Net::new();
     let d = vault_of(&net, "named", 4);
     let info = block_on(d[0].add_secret("bank", b"value", 2)).unwrap();
     settle(&d);
+    let before = generation_of(&d[0], &info.id).epoch;
     block_on(d[0].remove_device(&d[3].device().id)).unwrap();
     block_on(d[1].remove_device(&d[3].device().id)).unwrap();
-    // The attacker's dealing, with every bundle re-sealed under a forged name.
-    let mut dealing = honest_dealing(&d[2], &info.id);
-    let state = block_on(d[2].state()).unwrap();
-    let honest = &d[2];
-    let n = state.members.len() as u8;
-    let (values, commitments) = meta_secret_core::secrets::vss::deal(
-        &own_share_value(honest, &info.id).1,
-        meta_secret_core::secrets::distributor::resplit_threshold(2, n.into()),
-        n,
-    )
-    .unwrap();
-    dealing.secrets[0].commitments = commitments.to_wire();
-    dealing.sealed = state
-        .members
-        .values()
-        .zip(&values)
-        .map(|(member, value)| {
-            let entry = meta_secret_core::secrets::events::SubShare {
-                secret_id: info.id.clone(),
-                epoch: 1,
-                value: value.to_bytes(),
-                metadata: SecretMetadata { name: "evil".into() },
-                metadata_salt: Bytes(vec![0; 32]),
-            };
-            let bundle = DealingBundle { format: 2, entries: vec![entry] };
-            meta_secret_core::secrets::MetaEncryptor::seal_json(&bundle, &member.recipient().unwrap()).unwrap()
-        })
-        .collect();
-    let seq = push_raw(&d[2], &net, E::ReshareDealt(dealing)).expect("the dealing lands");
+    let cheat = &d[2];
+    let mut dealing = honest_dealing(cheat, &info.id);
+    let state = block_on(cheat.state()).unwrap();
+    let (id, generation) = state.generation_of(&info.id).unwrap();
+    let round = generation.round.as_ref().unwrap();
+    let victim = round.targets.iter().position(|t| t == &d[0].device().id).unwrap();
+    let key = decode_point(&round.target_keys[victim].0).unwrap();
+    let context = part_context(state.vault.as_str(), id, dealing.epoch, &cheat.device().id, &round.targets[victim]);
+    let refs: Vec<&[u8]> = context.iter().map(|c| c.as_slice()).collect();
+    let mut junk = vec![7u8; 31];
+    junk.extend_from_slice(&[0u8; 33]);
+    dealing.parts[victim] = Bytes(seal_to(&key, &refs, &junk).unwrap());
+    let seq = push_raw(cheat, &net, E::GenerationDealt(dealing)).expect("the dealing lands: its parts are sealed");
     let active: Vec<&Device> = d[..3].iter().collect();
     others_sync(&active);
-    let state = block_on(d[0].state()).unwrap();
-    assert!(state.round(&info.id).is_none() && state.secrets[&info.id].epoch == 2, "the re-share completed");
-    for device in &active {
-        let listed = block_on(device.secrets()).unwrap();
-        assert_eq!(listed[0].name.as_deref(), Some("bank"), "{} keeps the real name", device.device().name);
-    }
+    let record = generation_of(&d[0], &info.id);
+    assert!(record.round.is_none() && record.epoch == before + 1, "the re-share completed");
+    assert!(record.made_by.as_ref().unwrap().chosen.iter().all(|c| c.seq != seq), "the bad dealing was skipped");
+    let state = block_on(d[1].state()).unwrap();
+    assert!(state.generations.cheaters.contains(&cheat.device().id), "its dealer is named");
+    assert!(state.generations.false_accusers.is_empty());
     let store = net.server.stores().into_iter().next().unwrap();
     let commits = block_on(meta_secret_core::store::LogStore::read_after(
         &store,
@@ -218,9 +204,12 @@ fn a_dealing_with_a_forged_name_is_skipped() {
     ))
     .unwrap();
     assert!(
-        commits.iter().any(|c| matches!(&c.event.event, E::ReshareComplained(x) if x.dealing_seq == seq)),
-        "the forged dealing is named"
+        commits.iter().any(|c| matches!(&c.event.event, E::GenerationComplained(x) if x.dealing_seq == seq)),
+        "the complaint with its evidence is in the log"
     );
+    let claim = block_on(d[0].request_recovery(&info.id)).unwrap();
+    block_on(d[1].approve(&claim)).unwrap();
+    assert_eq!(block_on(d[0].reveal(&claim)).unwrap(), b"value");
 }
 
 /// 4. An impostor copies a member's name: its verification code differs from the real device's,
@@ -252,10 +241,13 @@ fn attack_5_a_member_cannot_rewrite_a_secret() {
     let info = block_on(d[0].add_secret("bank", b"original", 2)).unwrap();
     settle(&d);
     let state = block_on(d[2].state()).unwrap();
-    let forged = MetaDistributor::new(&state.vault, &state.members)
-        .distribute(&info.id, 2, b"attacker's value", &SecretMetadata { name: "bank".into() })
+    let (id, generation) = state.generation_of(&info.id).unwrap();
+    let names_key = block_on(d[2].share_of(&info.id)).unwrap().names_key;
+    let public = generation.public_key().unwrap().clone();
+    let forged = MetaDistributor::new(&state.vault)
+        .seal(&info.id, id, &public.0, &names_key, b"attacker's value", &SecretMetadata { name: "bank".into() })
         .unwrap();
-    assert_eq!(push_raw(&d[2], &net, E::SecretSplit(forged)), Err(ErrorCode::Conflict));
+    assert_eq!(push_raw(&d[2], &net, E::SecretSealed(forged)), Err(ErrorCode::Conflict));
     let claim = block_on(d[1].request_recovery(&info.id)).unwrap();
     block_on(d[0].approve(&claim)).unwrap();
     assert_eq!(block_on(d[1].reveal(&claim)).unwrap(), b"original");
@@ -291,25 +283,27 @@ fn attack_7_junk_shares_and_silent_devices_jam_nothing() {
     let d = vault_of(&net, "jam", 4);
     let info = block_on(d[0].add_secret("bank", b"value", 2)).unwrap();
     settle(&d);
+    let before = generation_of(&d[0], &info.id).epoch;
     let claim = block_on(d[0].request_recovery(&info.id)).unwrap();
     // Junk bytes, then a well-sealed share with a wrong value: both pass the server (sealed), both
     // are skipped by the requester.
-    assert!(push_raw(&d[3], &net, E::RecoveryShare { claim_id: claim.clone(), sealed: Bytes(vec![1; 300]) }).is_ok());
+    assert!(push_raw(&d[3], &net, E::RecoveryPartial { claim_id: claim.clone(), sealed: Bytes(vec![1; 300]) }).is_ok());
     let recipient = {
         block_on(d[2].sync()).unwrap();
         let state = block_on(d[2].state()).unwrap();
         state.claims[&claim].request.ephemeral_recipient.clone()
     };
-    let (x, value) = own_share_value(&d[2], &info.id);
-    let wrong = meta_secret_core::secrets::events::RecoveredShare {
-        format: 2,
-        secret_id: info.id.clone(),
-        epoch: 1,
-        x,
-        value: meta_secret_core::secrets::ShareValue(value.0 + curve25519_dalek::Scalar::ONE).to_bytes(),
+    // A real partial with a valid proof, but on another point than the secret's R.
+    let share = block_on(d[2].share_of(&info.id)).unwrap();
+    let elsewhere = curve25519_dalek::RistrettoPoint::mul_base(&curve25519_dalek::Scalar::from(7u64));
+    let wrong_partial = meta_secret_core::secrets::threshold::partial(&share.value, share.x, &elsewhere, b"ctx");
+    let wrong = meta_secret_core::secrets::events::RecoveredPartial {
+        format: 3,
+        claim_id: claim.clone(),
+        partial: Bytes(wrong_partial.to_bytes()),
     };
     let sealed = meta_secret_core::secrets::MetaEncryptor::seal_json(&wrong, &recipient.parse().unwrap()).unwrap();
-    assert!(push_raw(&d[2], &net, E::RecoveryShare { claim_id: claim.clone(), sealed }).is_ok());
+    assert!(push_raw(&d[2], &net, E::RecoveryPartial { claim_id: claim.clone(), sealed }).is_ok());
     block_on(d[0].sync()).expect("junk never makes a sync fail");
     let err = block_on(d[0].reveal(&claim)).unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidShares, "{err}");
@@ -321,8 +315,8 @@ fn attack_7_junk_shares_and_silent_devices_jam_nothing() {
     block_on(d[0].remove_device(&d[2].device().id)).unwrap();
     block_on(d[1].remove_device(&d[2].device().id)).unwrap();
     others_sync(&[&d[0], &d[1]]);
-    let record = &block_on(d[0].state()).unwrap().secrets[&info.id];
-    assert_eq!((record.epoch, record.n()), (2, 3), "the silent device did not block the re-share");
+    let record = generation_of(&d[0], &info.id);
+    assert_eq!((record.epoch, record.holders.len()), (before + 1, 3), "the silent device did not block the re-share");
 
     let open = block_on(d[1].request_recovery(&info.id)).unwrap();
     block_on(d[1].cancel_recovery(&open)).unwrap();
@@ -343,7 +337,7 @@ fn attack_8_the_member_list_cannot_be_poisoned() {
     let net = Net::new();
     let d = vault_of(&net, "poison", 3);
     let other = DeviceKeys::generate("victim", DeviceKind::Desktop).unwrap();
-    let request = |candidate: DeviceInfo| E::JoinRequested { candidate };
+    let request = |candidate: DeviceInfo| E::JoinRequested { candidate, receive_key: meta_secret_tests::receive_key() };
     assert_eq!(push_raw(&d[2], &net, request(other.info().clone())), Err(ErrorCode::Impersonation));
     let own = d[2].gateway().keys();
     let bad_age = forged_info(own, "x", "age1notarecipient");
@@ -390,6 +384,7 @@ impl ParseVault for str {
 fn attack_9_resharing_completes_after_a_leave_and_a_removal() {
     let net = Net::new();
     let d = vault_of(&net, "seven", 7);
+    open_level(&d, 4);
     let info = block_on(d[0].add_secret("bank", b"four of seven", 4)).unwrap();
     settle(&d);
     block_on(d[6].leave()).unwrap();
@@ -402,10 +397,9 @@ fn attack_9_resharing_completes_after_a_leave_and_a_removal() {
             block_on(device.sync()).unwrap();
         }
     }
-    let state = block_on(d[0].state()).unwrap();
-    let record = &state.secrets[&info.id];
-    assert!(state.round(&info.id).is_none(), "re-share completed");
-    assert_eq!((record.k, record.n()), (4, 5));
+    let record = generation_of(&d[0], &info.id);
+    assert!(record.round.is_none(), "re-share completed");
+    assert_eq!((record.k, record.holders.len()), (4, 5));
     assert!(!record.holders.contains_key(&d[5].device().id) && !record.holders.contains_key(&d[6].device().id));
     let claim = block_on(d[0].request_recovery(&info.id)).unwrap();
     for approver in &d[1..4] {

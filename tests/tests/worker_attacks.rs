@@ -85,17 +85,32 @@ fn target() -> Target {
     let keys = |name| DeviceKeys::generate(name, DeviceKind::Desktop).unwrap();
     let target = Target { dev, http, owner: keys("owner"), member: keys("member"), outsider: keys("outsider") };
     let (owner, member) = (&target.owner, &target.member);
-    let created =
-        SignedEvent::sign(owner, &v(), 1, GenericKvLogEvent::VaultCreated { owner: owner.info().clone(), quorum: 2 });
+    let created = SignedEvent::sign(
+        owner,
+        &v(),
+        1,
+        GenericKvLogEvent::VaultCreated {
+            owner: owner.info().clone(),
+            quorum: 2,
+            receive_key: meta_secret_tests::receive_key(),
+        },
+    );
     ok(&target.sync(owner, &push(vec![created])));
-    let join =
-        SignedEvent::sign(member, &v(), 1, GenericKvLogEvent::JoinRequested { candidate: member.info().clone() });
+    let join = SignedEvent::sign(
+        member,
+        &v(),
+        1,
+        GenericKvLogEvent::JoinRequested {
+            candidate: member.info().clone(),
+            receive_key: meta_secret_tests::receive_key(),
+        },
+    );
     ok(&target.sync(member, &push(vec![join])));
     let accept = SignedEvent::sign(
         owner,
         &v(),
         2,
-        GenericKvLogEvent::JoinApproved { device: member.id().clone(), dealing: None },
+        GenericKvLogEvent::JoinApproved { device: member.id().clone(), dealings: Vec::new() },
     );
     ok(&target.sync(owner, &push(vec![accept])));
     assert_eq!(target.head().seq, 3);
@@ -163,7 +178,7 @@ fn the_attack_and_bad_input_matrix() {
         outsider,
         &v(),
         1,
-        GenericKvLogEvent::JoinApproved { device: outsider.id().clone(), dealing: None },
+        GenericKvLogEvent::JoinApproved { device: outsider.id().clone(), dealings: Vec::new() },
     );
     t.refused("outsider accepting itself", 403, "NOT_MEMBER", || t.sync(outsider, &push(vec![self_accept])));
     let removal =
@@ -176,7 +191,10 @@ fn the_attack_and_bad_input_matrix() {
             outsider,
             &v(),
             seq,
-            GenericKvLogEvent::JoinRequested { candidate: outsider.info().clone() },
+            GenericKvLogEvent::JoinRequested {
+                candidate: outsider.info().clone(),
+                receive_key: meta_secret_tests::receive_key(),
+            },
         );
         t.refused("author_seq out of range", 400, "INVALID_INPUT", || t.sync(outsider, &push(vec![join])));
     }

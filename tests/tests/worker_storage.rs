@@ -76,7 +76,10 @@ fn signed_reads_of_fresh_names_leave_no_storage_behind() {
                     &keys,
                     &vault,
                     1,
-                    GenericKvLogEvent::JoinRequested { candidate: keys.info().clone() },
+                    GenericKvLogEvent::JoinRequested {
+                        candidate: keys.info().clone(),
+                        receive_key: meta_secret_tests::receive_key(),
+                    },
                 );
                 let body = serde_json::to_vec(&push(vec![join])).unwrap();
                 let response = http.send_blocking(&signed_request(&keys, name, body, stamp())).expect("HTTP");
@@ -116,7 +119,11 @@ fn signed_reads_of_fresh_names_leave_no_storage_behind() {
         &owner,
         &vault,
         1,
-        GenericKvLogEvent::VaultCreated { owner: owner.info().clone(), quorum: 2 },
+        GenericKvLogEvent::VaultCreated {
+            owner: owner.info().clone(),
+            quorum: 2,
+            receive_key: meta_secret_tests::receive_key(),
+        },
     );
     let body = serde_json::to_vec(&push(vec![genesis])).unwrap();
     ok(&http.send_blocking(&signed_request(&owner, &names[0], body, stamp())).expect("HTTP"));

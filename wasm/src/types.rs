@@ -165,11 +165,13 @@ pub struct VaultView {
     /// Waiting for members' approvals, or a decline.
     pub pending: Vec<PendingDevice>,
     pub removal_votes: Vec<RemovalVotes>,
-    /// Secrets whose shares wait for this device's approval of a new member (call `accept` with
-    /// that member's id to deal them).
+    /// Key generations ("level/number") whose shares wait for this device's approval of a new
+    /// member (call `accept` with that member's id, or `shareWithNewMembers()`, to deal them).
     pub awaiting_my_approval: Vec<String>,
-    /// Secrets being re-shared after a membership change.
+    /// Key generations ("level/number") being made or re-shared after a membership change.
     pub resharing: Vec<String>,
+    /// Secrets that can no longer be revealed: too few of their devices are left.
+    pub unrecoverable: Vec<String>,
     /// Members holding no share that this device has not approved (with their codes):
     /// `shareWithNewMembers()` approves them. An unknown device here should be voted out.
     pub to_approve: Vec<PendingDevice>,
@@ -226,6 +228,7 @@ impl VaultView {
                 .collect(),
             awaiting_my_approval: governance.awaiting_my_approval,
             resharing: governance.resharing,
+            unrecoverable: governance.unrecoverable,
             to_approve: governance
                 .to_approve
                 .into_iter()

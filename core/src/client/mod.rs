@@ -1,22 +1,19 @@
 //! The device-side API: one call per flow. Each call queues a signed event and syncs it, so a
 //! flow's result is what the server's copy of the vault aggregate decided.
 
+mod generation_store;
 mod kit;
 mod orchestrator;
 pub mod planner;
-#[cfg(test)]
-mod planner_tests;
 mod secrets;
-pub mod shares;
 
 pub use kit::NewKit;
 pub use orchestrator::OrchestratorReport;
-pub use secrets::{ClaimInfo, SecretInfo, MAX_BATCH_CLAIMS, MAX_SECRET_BYTES, MAX_SECRET_NAME_CHARS};
+pub use secrets::{ClaimInfo, LevelInfo, SecretInfo, MAX_BATCH_CLAIMS, MAX_SECRET_BYTES, MAX_SECRET_NAME_CHARS};
 
 use crate::clock::Clock;
 use crate::event::{GenericKvLogEvent, VaultName};
 use crate::identity::{DeviceId, DeviceInfo, DeviceKeys, DeviceKind, KeyProtection};
-use crate::secrets::deal_reshare;
 use crate::store::{LogStore, StoreBatch};
 use crate::sync::live::Wake;
 use crate::sync::{ClientError, SyncGateway, SyncProtocol, SyncReport, TransportRequest};
@@ -52,54 +49,38 @@ pub struct GovernanceView {
     pub pending: Vec<PendingRequest>,
     /// Members with removal votes: (member, votes, voted by me).
     pub removals: Vec<(DeviceId, usize, bool)>,
-    /// Secrets being re-shared to members that hold no share yet, waiting for this device's
-    /// approval (`accept` of that member) to deal its share.
+    /// Key generations ("level/number") being re-shared to members that hold no share yet,
+    /// waiting for this device's approval (`accept` of that member) to deal its share.
     pub awaiting_my_approval: Vec<String>,
-    /// Secrets with an open re-share round.
+    /// Key generations with an open round (being made, or re-shared).
     pub resharing: Vec<String>,
-    /// Members holding no share that this device has not approved, with their codes: what
-    /// `share_with_new_members` approves. An unknown device here is a reason to vote it out.
+    /// Members holding no share of a level this device holds and that this device has not
+    /// approved, with their codes: what `share_with_new_members` approves. An unknown device here
+    /// is a reason to vote it out.
     pub to_approve: Vec<(DeviceInfo, String)>,
+    /// Secrets that can no longer be revealed: their generation has fewer than k holders left.
+    pub unrecoverable: Vec<String>,
     /// Each member's newest signed event time (ms), when it has one: a device that keeps
     /// showing old times while others are in use may be frozen by its server.
     pub last_event_ms: Vec<(DeviceId, u64)>,
 }
 
-/// True when `me` holds a usable share of `secret_id` and approved every target that holds none
-/// (`approving` counts as approved): the aggregate's rule for a dealing.
-fn may_deal(
-    state: &VaultState,
-    me: &DeviceId,
-    secret_id: &str,
-    targets: &[DeviceId],
-    approving: Option<&DeviceId>,
-) -> bool {
-    let Some(record) = state.secrets.get(secret_id) else { return false };
-    record.holders.contains_key(me)
-        && !record.faulty.contains(me)
-        && targets
-            .iter()
-            .filter(|t| !record.holders.contains_key(*t))
-            .all(|t| Some(t) == approving || state.approved_by.get(t).is_some_and(|voters| voters.contains(me)))
-}
-
-fn has_dealt(state: &VaultState, me: &DeviceId, secret_id: &str, targets: &[DeviceId]) -> bool {
-    let hash = crate::vault::reshare::targets_hash(targets);
-    state
-        .secrets
-        .get(secret_id)
-        .is_some_and(|r| r.round.iter().any(|d| &d.dealer == me && d.targets == hash && !d.disqualified))
-}
-
-/// Members that hold no share of a secret this device holds and that this device has not
+/// Members that hold no share of a level this device holds and that this device has not
 /// approved: what "share with new members" approves.
 fn to_approve<'a>(state: &'a VaultState, me: &DeviceId) -> Vec<&'a DeviceInfo> {
+    let levels: Vec<u8> = state
+        .generations
+        .generations
+        .iter()
+        .filter(|(_, g)| g.is_ready() && g.holders.contains_key(me))
+        .map(|(id, _)| id.level)
+        .collect();
     state
         .members
         .values()
         .filter(|info| &info.id != me)
         .filter(|info| !state.approved_by.get(&info.id).is_some_and(|v| v.contains(me)))
-        .filter(|info| state.secrets.values().any(|r| r.holders.contains_key(me) && !r.holders.contains_key(&info.id)))
+        .filter(|info| levels.iter().any(|level| !state.generations.trusted_for(*level).contains(&info.id)))
         .collect()
 }
 
@@ -184,7 +165,12 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     /// by the member count).
     pub async fn create_vault_with_quorum(&self, vault: &str, quorum: u8) -> Result<(), ClientError> {
         self.gateway.bind(&vault_name(vault)?).await?;
-        self.submit(GenericKvLogEvent::VaultCreated { owner: self.device().clone(), quorum }).await?;
+        let receive_key = self.fresh_receive_key(0).await?;
+        self.submit(GenericKvLogEvent::VaultCreated { owner: self.device().clone(), quorum, receive_key }).await?;
+        // The owner's first level, made alone (a DKG of one): the vault's first join re-shares it
+        // to two devices, so secrets can be added at once.
+        self.submit(GenericKvLogEvent::GenerationOpened { level: 1 }).await?;
+        self.orchestrate().await?;
         Ok(())
     }
 
@@ -205,7 +191,9 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     /// Asks to join `vault`; a member must accept. Returns the standing after the request.
     pub async fn request_join(&self, vault: &str) -> Result<MembershipStatus, ClientError> {
         self.gateway.bind(&vault_name(vault)?).await?;
-        let report = self.submit(GenericKvLogEvent::JoinRequested { candidate: self.device().clone() }).await?;
+        let receive_key = self.fresh_receive_key(0).await?;
+        let event = GenericKvLogEvent::JoinRequested { candidate: self.device().clone(), receive_key };
+        let report = self.submit(event).await?;
         Ok(report.status)
     }
 
@@ -327,8 +315,23 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
             required_votes: state.required_votes(),
             pending,
             removals,
-            awaiting_my_approval: planner::awaiting_my_approval(&state, me),
-            resharing: state.secrets.keys().filter(|id| state.round(id).is_some()).cloned().collect(),
+            awaiting_my_approval: planner::awaiting_my_approval(&state, me)
+                .into_iter()
+                .map(orchestrator::label)
+                .collect(),
+            resharing: state
+                .generations
+                .generations
+                .iter()
+                .filter(|(_, g)| g.round.is_some())
+                .map(|(id, _)| orchestrator::label(*id))
+                .collect(),
+            unrecoverable: state
+                .secrets
+                .iter()
+                .filter(|(_, r)| state.generations.generations.get(&r.generation).is_none_or(|g| g.lost))
+                .map(|(id, _)| id.clone())
+                .collect(),
             to_approve: to_approve(&state, me)
                 .into_iter()
                 .map(|info| (info.clone(), info.verification_code(state.vault.as_str())))
@@ -344,8 +347,8 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     }
 
     /// A person's approval of a device: a vote to accept it (effective at the quorum) that also
-    /// re-shares this device's shares to the member set it joins. For a device that is already a
-    /// member, a late approval that deals this device's shares to it.
+    /// re-shares this device's generation shares to the member set it joins. For a device that
+    /// is already a member, a late approval that deals this device's shares to it.
     pub async fn accept(&self, device: &DeviceId) -> Result<(), ClientError> {
         let state = self.state_knowing(|s| s.pending.contains_key(device) || s.is_member(device)).await?;
         let me = self.gateway.keys().id();
@@ -353,26 +356,58 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         if state.is_member(device) && (already_approved || device == me) {
             return self.deal_to_new_members_on(&state).await;
         }
-        let mut targets: Vec<&DeviceInfo> = state.members.values().collect();
-        if let Some(info) = state.pending.get(device) {
-            targets.push(info);
-            targets.sort_by(|a, b| a.id.cmp(&b.id));
-        } else if !state.is_member(device) {
+        let targets: Vec<DeviceId> = if state.is_member(device) {
+            state.members.keys().cloned().collect()
+        } else if state.pending.contains_key(device) {
+            let mut targets: Vec<DeviceId> = state.members.keys().cloned().collect();
+            targets.push(device.clone());
+            targets.sort();
+            targets
+        } else {
             return Err(RuleViolation::NotPending.into());
+        };
+        let dealings = self.join_dealings(&state, device, &targets).await?;
+        self.submit(GenericKvLogEvent::JoinApproved { device: device.clone(), dealings }).await?;
+        // The approver is a target of its own round: it checks and acknowledges at once, so the
+        // join completes with the new device's first sync.
+        self.orchestrate().await.map(drop)
+    }
+
+    /// This holder's re-share of every generation it holds to `targets`, inside its approval of
+    /// `device`: only what the aggregate will accept (its own rounds, not dealt yet).
+    async fn join_dealings(
+        &self,
+        state: &VaultState,
+        device: &DeviceId,
+        targets: &[DeviceId],
+    ) -> Result<Vec<crate::vault::generations::GenerationDealing>, ClientError> {
+        let me = self.gateway.keys().id();
+        let mut probe = state.clone();
+        let mut dealings = Vec::new();
+        let ids: Vec<_> = state.generations.generations.keys().copied().collect();
+        for id in ids {
+            let Some(generation) = probe.generations.generations.get(&id) else { continue };
+            if !generation.is_ready() || !generation.holders.contains_key(me) || generation.faulty.contains(me) {
+                continue;
+            }
+            if probe.generations.open_join_round(id, targets).is_err() {
+                continue;
+            }
+            let round = probe.generations.generations.get(&id).and_then(|g| g.round.as_ref());
+            if round.is_some_and(|r| r.dealings.iter().any(|d| &d.dealer == me)) {
+                continue;
+            }
+            let dealing = match self.my_dealing(&probe, id).await {
+                Ok(dealing) => dealing,
+                Err(ClientError::Rule(_) | ClientError::Secret(_)) => continue,
+                Err(other) => return Err(other),
+            };
+            let view = ApprovingView { state: &probe, device };
+            if probe.generations.check_dealing(me, &dealing, &view).is_ok() {
+                dealings.push(dealing);
+            }
         }
-        let target_ids: Vec<DeviceId> = targets.iter().map(|t| t.id.clone()).collect();
-        let secret_ids: Vec<String> = state
-            .secrets
-            .keys()
-            .filter(|id| may_deal(&state, me, id, &target_ids, Some(device)))
-            .filter(|id| !has_dealt(&state, me, id, &target_ids))
-            .cloned()
-            .collect();
-        let mut skipped = Vec::new();
-        let shares = self.dealable_shares(&state, &secret_ids, targets.len(), &mut skipped).await?;
-        let dealing = if shares.is_empty() { None } else { Some(deal_reshare(&targets, &shares)?) };
-        drop(shares);
-        self.submit(GenericKvLogEvent::JoinApproved { device: device.clone(), dealing }).await.map(drop)
+        Ok(dealings)
     }
 
     /// A person's approval of every member that holds no share yet (listed with their codes in
@@ -381,7 +416,7 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         self.gateway.sync().await?;
         let state = self.member_state().await?;
         for info in to_approve(&state, self.gateway.keys().id()) {
-            self.submit(GenericKvLogEvent::JoinApproved { device: info.id.clone(), dealing: None }).await?;
+            self.submit(GenericKvLogEvent::JoinApproved { device: info.id.clone(), dealings: Vec::new() }).await?;
         }
         let state = self.member_state().await?;
         self.deal_to_new_members_on(&state).await
@@ -389,22 +424,24 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
 
     async fn deal_to_new_members_on(&self, state: &VaultState) -> Result<(), ClientError> {
         let me = self.gateway.keys().id();
-        let members: Vec<DeviceId> = state.members.keys().cloned().collect();
-        let secret_ids: Vec<String> = planner::awaiting_my_approval(state, me)
-            .into_iter()
-            .filter(|id| may_deal(state, me, id, &members, None))
-            .collect();
-        if secret_ids.is_empty() {
+        let waiting = planner::awaiting_my_approval(state, me);
+        let mut events = Vec::new();
+        for id in waiting {
+            let Ok(dealing) = self.my_dealing(state, id).await else { continue };
+            if state.generations.check_dealing(me, &dealing, state).is_ok() {
+                events.push(GenericKvLogEvent::GenerationDealt(dealing));
+            }
+        }
+        if events.is_empty() {
             return Err(RuleViolation::AlreadyMember.into());
         }
-        let targets: Vec<&DeviceInfo> = state.members.values().collect();
-        let mut skipped = Vec::new();
-        let shares = self.dealable_shares(state, &secret_ids, targets.len(), &mut skipped).await?;
-        if shares.is_empty() {
-            return Err(crate::secrets::SecretError::BadShares(skipped.join(", ")).into());
-        }
-        let dealing = deal_reshare(&targets, &shares)?;
-        self.submit(GenericKvLogEvent::ReshareDealt(dealing)).await.map(drop)
+        self.submit_all(events).await?;
+        self.orchestrate().await.map(drop)
+    }
+
+    /// A fresh receive key, its secret kept on this device (sealed to its own key).
+    async fn fresh_receive_key(&self, index: u32) -> Result<crate::encoding::Bytes, ClientError> {
+        generation_store::new_receive_key(self.gateway.store(), self.gateway.keys(), index).await
     }
 
     /// Turns a join request down (one member suffices; letting it ask again takes a quorum).
@@ -478,6 +515,22 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
             Some(rejected) => Err(ClientError::Rejected { code: rejected.code, message: rejected.message.clone() }),
             None => Ok(report),
         }
+    }
+}
+
+/// The state's membership with one more device counted as approved by everyone checking (the
+/// device an approval event approves).
+struct ApprovingView<'a> {
+    state: &'a VaultState,
+    device: &'a DeviceId,
+}
+
+impl crate::vault::generations::Membership for ApprovingView<'_> {
+    fn is_member(&self, device: &DeviceId) -> bool {
+        self.state.is_member(device)
+    }
+    fn approved(&self, dealer: &DeviceId, target: &DeviceId) -> bool {
+        target == self.device || crate::vault::generations::Membership::approved(self.state, dealer, target)
     }
 }
 

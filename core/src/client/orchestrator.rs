@@ -1,29 +1,40 @@
-//! The orchestrator's thin driver: runs [`plan`] after a sync and carries out its actions. Bad
-//! dealings are complained about and skipped; nothing a peer sends can make a sync fail.
+//! The orchestrator's thin driver: runs [`plan`] after a sync and carries out its actions on the
+//! vault key generations. Bad dealings are complained about with evidence and skipped; nothing a
+//! peer sends can make a sync fail.
 
 use serde::{Deserialize, Serialize};
 
+use super::generation_store::{keep_receive_keys, new_receive_key, receive_secret, store_share, stored_share};
 use super::planner::{plan, PlannedAction};
-use super::shares::{own_share, split_at, BundleCache};
 use super::VaultClient;
+use crate::encoding::Bytes;
 use crate::event::GenericKvLogEvent;
-use crate::secrets::distributor::resplit_threshold;
-use crate::secrets::events::{ReshareAck, ReshareComplaint};
-use crate::secrets::{deal_reshare, SecretShareKnowledge};
-use crate::store::LogStore;
+use crate::identity::DeviceId;
+use crate::secrets::vss::Commitments;
+use crate::store::{LogStore, StoreError};
 use crate::sync::{ClientError, SyncProtocol};
-use crate::vault::{ShareSource, VaultState};
+use crate::vault::generations::{
+    combine_sub_shares, deal_dkg, deal_reshare, make_complaint, open_part, verify_complaint, GenerationAck,
+    GenerationComplaint, GenerationDealing, GenerationId, MyShare, RoundKind,
+};
+use crate::vault::{RuleViolation, VaultState};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrchestratorReport {
-    /// Secrets whose shares this device re-shared.
+    /// Generations ("level/number") this device dealt to.
     pub dealt: Vec<String>,
-    /// Secrets whose new sub-shares this device checked and acknowledged.
+    /// Generations whose round this device checked and acknowledged.
     pub acknowledged: Vec<String>,
-    /// Dealings (commit seqs) this device found bad and complained about.
+    /// Dealings (commit seqs) this device proved bad.
     pub complaints: Vec<u64>,
-    /// Secrets this device could not act on (its own share did not verify).
+    /// Generations whose new share this device took up.
+    pub taken_up: Vec<String>,
+    /// Generations this device could not act on (a key or share it lacks).
     pub skipped: Vec<String>,
+}
+
+pub(super) fn label(id: GenerationId) -> String {
+    format!("{}/{}", id.level, id.number)
 }
 
 /// Another device's concurrent step can overtake ours; such a rejection is skipped and the next
@@ -36,134 +47,299 @@ pub(super) fn tolerate_race(result: Result<(), ClientError>) -> Result<bool, Cli
     }
 }
 
+/// The dealing of `generation` in the commit at `seq` (a `generation_dealt` or a join approval).
+pub(super) async fn dealing_at<S: LogStore>(
+    store: &S,
+    seq: u64,
+    generation: GenerationId,
+) -> Result<(DeviceId, GenerationDealing), ClientError> {
+    let commit = store.commit_at(seq).await?.ok_or_else(|| StoreError::Corrupt(format!("no commit {seq}")))?;
+    let author = commit.event.author.clone();
+    let found = match commit.event.event {
+        GenericKvLogEvent::GenerationDealt(dealing) => Some(dealing),
+        GenericKvLogEvent::JoinApproved { dealings, .. } => dealings.into_iter().find(|d| d.generation == generation),
+        _ => None,
+    };
+    let dealing = found.filter(|d| d.generation == generation);
+    dealing.map(|d| (author, d)).ok_or_else(|| StoreError::Corrupt(format!("commit {seq} carries no dealing")).into())
+}
+
 impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     /// Runs the planner until it has nothing left to do on this device's current view.
     pub async fn orchestrate(&self) -> Result<OrchestratorReport, ClientError> {
         let mut report = OrchestratorReport::default();
         let me = self.gateway.keys().id().clone();
-        for _ in 0..3 {
+        for _ in 0..4 {
             let state = self.state().await?;
-            let actions = plan(&state, &me);
+            let mut held = Vec::new();
+            for (id, generation) in &state.generations.generations {
+                if generation.holders.contains_key(&me) && self.has_share(*id, generation.epoch).await? {
+                    held.push((*id, generation.epoch));
+                }
+            }
+            let actions = plan(&state, &me, |id, epoch| held.contains(&(id, epoch)));
             if actions.is_empty() {
                 break;
             }
             let mut progressed = false;
             for action in actions {
                 progressed |= match action {
-                    PlannedAction::Deal { secret_ids } => self.deal(&state, &secret_ids, &mut report).await?,
-                    PlannedAction::Verify { secret_ids } => self.verify(&state, &secret_ids, &mut report).await?,
+                    PlannedAction::TakeUp { generations } => self.take_up(&state, &generations, &mut report).await?,
+                    PlannedAction::Deal { generations } => self.deal(&state, &generations, &mut report).await?,
+                    PlannedAction::Verify { generations } => self.verify(&state, &generations, &mut report).await?,
                 };
             }
             if !progressed {
                 break;
             }
         }
+        self.forget_unneeded_keys().await?;
         self.discard_closed_keys().await?;
         Ok(report)
     }
 
-    /// What this device needs to re-share `secret_ids` to `target_count` devices; secrets whose
-    /// own share does not verify are left out.
-    pub(super) async fn dealable_shares(
+    async fn has_share(&self, id: GenerationId, epoch: u32) -> Result<bool, ClientError> {
+        Ok(stored_share(self.gateway.store(), self.gateway.keys(), id, epoch).await?.is_some())
+    }
+
+    /// My verified share of a generation's current epoch: stored, or taken up from the log now.
+    pub(super) async fn my_share(&self, state: &VaultState, id: GenerationId) -> Result<MyShare, ClientError> {
+        let generation = state.generations.generations.get(&id).ok_or(RuleViolation::UnknownSecret)?;
+        let (store, keys) = (self.gateway.store(), self.gateway.keys());
+        if let Some(share) = stored_share(store, keys, id, generation.epoch).await? {
+            return Ok(share);
+        }
+        match self.build_share(state, id).await? {
+            Ok(share) => Ok(share),
+            Err(_) => Err(RuleViolation::NoShare.into()),
+        }
+    }
+
+    /// Rebuilds my share of `id`'s current epoch from my parts of the chosen dealings and stores
+    /// it. `Ok(Err(complaint))`: a part is bad, here is the proof.
+    async fn build_share(
         &self,
         state: &VaultState,
-        secret_ids: &[String],
-        target_count: usize,
-        skipped: &mut Vec<String>,
-    ) -> Result<Vec<SecretShareKnowledge>, ClientError> {
-        let mut cache = BundleCache::default();
-        let mut shares = Vec::with_capacity(secret_ids.len());
-        for secret_id in secret_ids {
-            let Some(record) = state.secrets.get(secret_id) else { continue };
-            match own_share(self.gateway.store(), self.gateway.keys(), state, secret_id, &mut cache).await {
-                Ok(own) => shares.push(SecretShareKnowledge {
-                    secret_id: secret_id.clone(),
-                    epoch: record.epoch,
-                    new_k: resplit_threshold(record.k, target_count),
-                    value: own.value,
-                    metadata: own.metadata,
-                    metadata_salt: own.metadata_salt,
-                }),
-                Err(ClientError::Secret(_)) => skipped.push(secret_id.clone()),
-                Err(other) => return Err(other),
+        id: GenerationId,
+    ) -> Result<Result<MyShare, Option<GenerationComplaint>>, ClientError> {
+        let (store, keys) = (self.gateway.store(), self.gateway.keys());
+        let me = keys.id();
+        let generation = state.generations.generations.get(&id).ok_or(RuleViolation::UnknownSecret)?;
+        let x = *generation.holders.get(me).ok_or(RuleViolation::NoShare)?;
+        let made_by = generation.made_by.as_ref().ok_or(RuleViolation::NoShare)?;
+        let index = usize::from(x) - 1;
+        let key = made_by.target_keys.get(index).ok_or(RuleViolation::NoShare)?;
+        let Some(secret) = receive_secret(store, keys, key, state.last_author_seq(me)).await? else {
+            return Ok(Err(None));
+        };
+        let mut subs = Vec::with_capacity(made_by.chosen.len());
+        let mut names_key = None;
+        for record in &made_by.chosen {
+            let (dealer, dealing) = dealing_at(store, record.seq, id).await?;
+            match open_part(state.vault.as_str(), id, &dealing, &dealer, me, index, &secret) {
+                Ok(part) => {
+                    names_key.get_or_insert(part.names_key);
+                    subs.push((record.dealer_x, part.value));
+                }
+                Err(_) => {
+                    let part = dealing.parts.get(index).cloned().unwrap_or_default();
+                    let complaint = make_complaint(&state.generations, id, record.seq, &part, me, &secret).ok();
+                    return Ok(Err(complaint));
+                }
             }
         }
-        Ok(shares)
+        let (Some(names_key), Ok(value)) = (names_key, combine_sub_shares(made_by.kind, &subs)) else {
+            return Ok(Err(None));
+        };
+        let commitments = Commitments::from_wire(&generation.commitments).map_err(crate::secrets::SecretError::from)?;
+        if !commitments.verify(x, &value) {
+            return Ok(Err(None));
+        }
+        let share = MyShare { generation: id, epoch: generation.epoch, x, value, names_key };
+        let live: Vec<GenerationId> = state.generations.generations.keys().copied().collect();
+        store_share(store, keys, &share, &live).await?;
+        Ok(Ok(share))
+    }
+
+    async fn take_up(
+        &self,
+        state: &VaultState,
+        generations: &[GenerationId],
+        report: &mut OrchestratorReport,
+    ) -> Result<bool, ClientError> {
+        let mut progressed = false;
+        for id in generations {
+            match self.build_share(state, *id).await? {
+                Ok(_) => {
+                    report.taken_up.push(label(*id));
+                    progressed = true;
+                }
+                Err(Some(complaint)) => {
+                    let seq = complaint.dealing_seq;
+                    let event = GenericKvLogEvent::GenerationComplained(complaint);
+                    if tolerate_race(self.submit(event).await.map(drop))? {
+                        report.complaints.push(seq);
+                        progressed = true;
+                    }
+                }
+                Err(None) => {
+                    // The key its parts were sealed to is gone (a store restored from the keys
+                    // alone): ask the other holders to re-share to it.
+                    if self.lost_receive_key(state, *id).await? {
+                        let index =
+                            u32::try_from(state.last_author_seq(self.gateway.keys().id()) + 1).unwrap_or(u32::MAX);
+                        let receive_key = new_receive_key(self.gateway.store(), self.gateway.keys(), index).await?;
+                        let event = GenericKvLogEvent::GenerationShareLost { generation: *id, receive_key };
+                        progressed |= tolerate_race(self.submit(event).await.map(drop))?;
+                    } else {
+                        report.skipped.push(label(*id));
+                    }
+                }
+            }
+        }
+        Ok(progressed)
+    }
+
+    /// True when this device holds `id` but no longer has the receive key its share was sealed to.
+    async fn lost_receive_key(&self, state: &VaultState, id: GenerationId) -> Result<bool, ClientError> {
+        let (store, keys) = (self.gateway.store(), self.gateway.keys());
+        let me = keys.id();
+        let Some(generation) = state.generations.generations.get(&id) else { return Ok(false) };
+        let (Some(made_by), Some(x)) = (&generation.made_by, generation.holders.get(me)) else { return Ok(false) };
+        if generation.faulty.contains(me) {
+            return Ok(false);
+        }
+        let Some(key) = made_by.target_keys.get(usize::from(*x) - 1) else { return Ok(false) };
+        Ok(receive_secret(store, keys, key, state.last_author_seq(me)).await?.is_none())
+    }
+
+    /// This device's dealing for `id`'s open round: a fresh DKG polynomial, or its share re-dealt.
+    pub(super) async fn my_dealing(
+        &self,
+        state: &VaultState,
+        id: GenerationId,
+    ) -> Result<GenerationDealing, ClientError> {
+        let me = self.gateway.keys().id();
+        let generation = state.generations.generations.get(&id).ok_or(RuleViolation::UnknownSecret)?;
+        let round = generation.round.as_ref().ok_or(RuleViolation::NoRound)?;
+        Ok(match round.kind {
+            RoundKind::Dkg => deal_dkg(&state.generations, id, me)?,
+            RoundKind::Reshare => {
+                let share = self.my_share(state, id).await?;
+                deal_reshare(&state.generations, &share, me)?
+            }
+        })
     }
 
     async fn deal(
         &self,
         state: &VaultState,
-        secret_ids: &[String],
+        generations: &[GenerationId],
         report: &mut OrchestratorReport,
     ) -> Result<bool, ClientError> {
-        let targets: Vec<_> = state.members.values().collect();
-        let shares = self.dealable_shares(state, secret_ids, targets.len(), &mut report.skipped).await?;
-        if shares.is_empty() {
+        let mut events = Vec::new();
+        for id in generations {
+            match self.my_dealing(state, *id).await {
+                Ok(dealing) => events.push(GenericKvLogEvent::GenerationDealt(dealing)),
+                Err(ClientError::Rule(_) | ClientError::Secret(_)) => report.skipped.push(label(*id)),
+                Err(other) => return Err(other),
+            }
+        }
+        if events.is_empty() {
             return Ok(false);
         }
-        let dealing = deal_reshare(&targets, &shares)?;
-        drop(shares);
-        let ok = tolerate_race(self.submit(GenericKvLogEvent::ReshareDealt(dealing)).await.map(drop))?;
+        let ok = tolerate_race(self.submit_all(events).await.map(drop))?;
         if ok {
-            report.dealt.extend(secret_ids.iter().cloned());
+            report.dealt.extend(generations.iter().map(|id| label(*id)));
         }
         Ok(ok)
     }
 
+    /// Checks my parts of every live dealing of these rounds: complaints for bad ones, then one
+    /// acknowledgement event for the rounds whose (post-complaint) choice is complete.
     async fn verify(
         &self,
         state: &VaultState,
-        secret_ids: &[String],
+        generations: &[GenerationId],
         report: &mut OrchestratorReport,
     ) -> Result<bool, ClientError> {
-        let mut cache = BundleCache::default();
         let (store, keys) = (self.gateway.store(), self.gateway.keys());
-        let mut acks = Vec::new();
+        let me = keys.id().clone();
+        let mut after = state.generations.clone();
         let mut complaints = Vec::new();
-        for secret_id in secret_ids {
-            let Some(record) = state.secrets.get(secret_id) else { continue };
-            // An open round's chosen dealings, or those that made the current epoch.
-            let (epoch, round_id, seqs) = match (state.round(secret_id), &record.source, record.source_round) {
-                (Some(round), _, _) => match round.id {
-                    Some(id) => (record.epoch, id, round.chosen.iter().map(|d| d.seq).collect::<Vec<_>>()),
-                    None => continue,
-                },
-                (None, ShareSource::Reshare { dealings }, Some(id)) => {
-                    (record.epoch - 1, id, dealings.iter().map(|d| d.seq).collect())
-                }
-                _ => continue,
+        let mut acks = Vec::new();
+        for id in generations {
+            let Some(round) = state.generations.generations.get(id).and_then(|g| g.round.as_ref()) else { continue };
+            let Some(index) = round.targets.iter().position(|t| *t == me) else { continue };
+            let Some(secret) =
+                receive_secret(store, keys, &round.target_keys[index], state.last_author_seq(&me)).await?
+            else {
+                report.skipped.push(label(*id));
+                continue;
             };
-            let metadata = split_at(store, record.split_seq).await?.metadata_commitment;
-            let mut bad = None;
-            for seq in seqs {
-                if !cache.verify_sub_share(store, keys, seq, secret_id, epoch, &metadata).await {
-                    bad = Some(seq);
-                    break;
+            for record in round.dealings.iter().filter(|d| !d.disqualified) {
+                let (dealer, dealing) = dealing_at(store, record.seq, *id).await?;
+                if open_part(state.vault.as_str(), *id, &dealing, &dealer, &me, index, &secret).is_ok() {
+                    continue;
+                }
+                let part = dealing.parts.get(index).cloned().unwrap_or_default();
+                let Ok(complaint) = make_complaint(&after, *id, record.seq, &part, &me, &secret) else { continue };
+                if let Ok(verdict) = verify_complaint(&after, &me, &complaint, state) {
+                    after.fold_complaint(&me, &complaint, verdict);
+                    complaints.push(complaint);
                 }
             }
-            match bad {
-                Some(seq) => {
-                    complaints.push(ReshareComplaint { secret_id: secret_id.clone(), epoch, dealing_seq: seq })
-                }
-                None => acks.push(ReshareAck { secret_id: secret_id.clone(), epoch, round: round_id }),
+            let Some(view) = after.round(*id, state) else { continue };
+            let acked = after.generations.get(id).and_then(|g| g.round.as_ref()).and_then(|r| r.acks.get(&me)).copied();
+            if let Some(round_id) = view.id.filter(|rid| acked != Some(*rid)) {
+                acks.push(GenerationAck { generation: *id, round: round_id });
             }
         }
         let mut progressed = false;
         for complaint in complaints {
             let seq = complaint.dealing_seq;
-            if tolerate_race(self.submit(GenericKvLogEvent::ReshareComplained(complaint)).await.map(drop))? {
+            if tolerate_race(self.submit(GenericKvLogEvent::GenerationComplained(complaint)).await.map(drop))? {
                 report.complaints.push(seq);
                 progressed = true;
             }
         }
         if !acks.is_empty() {
-            let ids: Vec<String> = acks.iter().map(|a| a.secret_id.clone()).collect();
-            if tolerate_race(self.submit(GenericKvLogEvent::ReshareAcked { acks }).await.map(drop))? {
+            let index = u32::try_from(state.last_author_seq(&me) + 1).unwrap_or(u32::MAX);
+            let receive_key = new_receive_key(store, keys, index).await?;
+            let ids: Vec<String> = acks.iter().map(|a| label(a.generation)).collect();
+            let event = GenericKvLogEvent::GenerationAcked { acks, receive_key };
+            if tolerate_race(self.submit(event).await.map(drop))? {
                 report.acknowledged.extend(ids);
                 progressed = true;
             }
         }
         Ok(progressed)
+    }
+
+    /// Deletes the receive keys nothing needs any more: not the published one, not one an open
+    /// round sealed parts to, not one a share still to take up was sealed to.
+    async fn forget_unneeded_keys(&self) -> Result<(), ClientError> {
+        let state = self.state().await?;
+        let me = self.gateway.keys().id();
+        // A pending device's state is empty: its join key must survive until it is admitted.
+        if !state.is_member(me) {
+            return Ok(());
+        }
+        let mut needed: Vec<Bytes> = state.generations.receive_keys.get(me).cloned().into_iter().collect();
+        for (id, generation) in &state.generations.generations {
+            if let Some(round) = &generation.round {
+                if let Some(index) = round.targets.iter().position(|t| t == me) {
+                    needed.push(round.target_keys[index].clone());
+                }
+            }
+            if let (Some(made_by), Some(x)) = (&generation.made_by, generation.holders.get(me)) {
+                if generation.is_ready() && !self.has_share(*id, generation.epoch).await? {
+                    needed.extend(made_by.target_keys.get(usize::from(*x) - 1).cloned());
+                }
+            }
+        }
+        // Keys queued in the outbox (an ack not yet committed) stay too.
+        needed.extend(self.gateway.queued_receive_keys().await);
+        keep_receive_keys(self.gateway.store(), self.gateway.keys(), &needed).await
     }
 }

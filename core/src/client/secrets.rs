@@ -7,17 +7,20 @@ use age::secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use super::shares::{own_share, split_at, BundleCache, OwnShare};
 use super::VaultClient;
 use crate::encoding::Bytes;
 use crate::event::GenericKvLogEvent;
 use crate::identity::DeviceId;
-use crate::secrets::cipher::{self, SecretContext};
-use crate::secrets::events::{new_object_id, RecoveredShare, RecoveryRequest, SecretMetadata, SECRET_FORMAT};
-use crate::secrets::vss::{combine, Commitments, ShareValue};
+use crate::secrets::cipher;
+use crate::secrets::events::{
+    new_object_id, RecoveredPartial, RecoveryRequest, SealedSecret, SecretMetadata, SECRET_FORMAT,
+};
+use crate::secrets::threshold::{combine_verified, partial, Partial};
+use crate::secrets::vss::Commitments;
 use crate::secrets::{MetaDistributor, MetaEncryptor, SecretError};
 use crate::store::{LogStore, StoreBatch, StoreError};
 use crate::sync::{ClientError, SyncProtocol};
+use crate::vault::generations::{GenerationId, NamesKey};
 use crate::vault::{ClaimRecord, ClaimStatus, MembershipStatus, Proposal, RuleViolation, VaultState};
 
 /// Ephemeral recovery keys this device holds, by claim id, each sealed to the device itself.
@@ -30,14 +33,50 @@ pub use crate::secrets::cipher::MAX_SECRET_BYTES;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecretInfo {
     pub id: String,
-    /// `None` until this device holds a share (a new member before the re-share completes).
+    /// `None` until this device holds the secret's generation (a new member before the re-share
+    /// completes).
     pub name: Option<String>,
+    /// Devices a reveal needs (the generation's threshold) and devices that hold it.
     pub k: u8,
     pub n: u8,
-    /// 1 at creation, + 1 per completed re-share.
+    /// The generation's epoch: 1 when made, + 1 per completed re-share.
     pub epoch: u32,
     /// Deletion votes so far, and the votes it needs.
     pub deletion_votes: usize,
+}
+
+/// A protection level as people see it: "needs k devices", held by n.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LevelInfo {
+    pub level: u8,
+    /// Devices a reveal needs now, and devices holding the newest usable generation.
+    pub k: u8,
+    pub n: u8,
+    /// A usable generation exists: secrets can be added at this level.
+    pub ready: bool,
+    /// A generation of this level is being made or re-shared.
+    pub in_progress: bool,
+    pub secrets: usize,
+}
+
+/// What a partial's proof is bound to: the vault, the secret, its generation and epoch, the claim.
+fn partial_context(state: &VaultState, secret_id: &str, id: GenerationId, epoch: u32, claim_id: &str) -> Vec<u8> {
+    let mut context = b"meta-secret/partial/v1/".to_vec();
+    for part in [state.vault.as_str().as_bytes(), secret_id.as_bytes(), claim_id.as_bytes()] {
+        context.extend_from_slice(&(part.len() as u64).to_be_bytes());
+        context.extend_from_slice(part);
+    }
+    context.push(id.level);
+    context.extend_from_slice(&id.number.to_be_bytes());
+    context.extend_from_slice(&epoch.to_be_bytes());
+    context
+}
+
+/// The level whose newest usable generation has threshold `k`: the level made for k first.
+fn level_for(state: &VaultState, k: u8) -> Option<GenerationId> {
+    let mut levels: Vec<u8> = state.generations.levels().into_iter().collect();
+    levels.sort_by_key(|level| (*level != k, *level));
+    levels.into_iter().find_map(|level| state.generations.current(level).filter(|(_, g)| g.k == k).map(|(id, _)| id))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,7 +87,7 @@ pub struct ClaimInfo {
     pub status: ClaimStatus,
     pub approvals: usize,
     pub declines: usize,
-    /// Approvals the requester needs besides its own share (k - 1).
+    /// Approvals the requester needs besides its own partial (k - 1).
     pub needed: usize,
     /// The batch this claim was opened in, if any (see `request_recoveries`).
     pub batch: Option<String>,
@@ -57,7 +96,10 @@ pub struct ClaimInfo {
 }
 
 impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
-    /// Shares `secret` k-of-n over the current members in one signed event.
+    /// Seals `secret` once to the newest generation of the level that needs `threshold` devices.
+    /// A level no generation protects yet is opened (its devices make one on their next syncs)
+    /// and the call fails with `LEVEL_NOT_READY`, except for a device alone in its vault, which
+    /// makes it on the spot.
     pub async fn add_secret(&self, name: &str, secret: &[u8], threshold: u8) -> Result<SecretInfo, ClientError> {
         let chars = name.chars().count();
         if name.trim().is_empty() || chars > MAX_SECRET_NAME_CHARS {
@@ -68,33 +110,127 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         if secret.len() > MAX_SECRET_BYTES {
             return Err(SecretError::Cipher(cipher::CipherError::TooLarge).into());
         }
-        self.gateway.sync().await?;
+        self.sync().await?;
         let state = self.member_state().await?;
-        let id = new_object_id();
+        crate::secrets::distributor::check_threshold(threshold, state.members.len())?;
+        let state = match level_for(&state, threshold) {
+            Some(_) => state,
+            None => self.open_level_on(&state, threshold).await?,
+        };
+        let id = level_for(&state, threshold).ok_or_else(|| not_ready(threshold))?;
+        let generation = state.generations.generations.get(&id).ok_or(RuleViolation::UnknownSecret)?;
+        let public = generation.public_key().ok_or_else(|| not_ready(threshold))?.clone();
+        let share = self.my_share(&state, id).await?;
+        let secret_id = new_object_id();
         let metadata = SecretMetadata { name: name.to_owned() };
-        let split = MetaDistributor::new(&state.vault, &state.members).distribute(&id, threshold, secret, &metadata)?;
-        let (k, n) = (split.k, split.holders.len() as u8);
-        self.submit(GenericKvLogEvent::SecretSplit(split)).await?;
-        Ok(SecretInfo { id, name: Some(name.to_owned()), k, n, epoch: 1, deletion_votes: 0 })
+        let sealed =
+            MetaDistributor::new(&state.vault).seal(&secret_id, id, &public.0, &share.names_key, secret, &metadata)?;
+        let (k, n, epoch) = (generation.k, generation.holders.len() as u8, generation.epoch);
+        self.submit(GenericKvLogEvent::SecretSealed(sealed)).await?;
+        Ok(SecretInfo { id: secret_id, name: Some(name.to_owned()), k, n, epoch, deletion_votes: 0 })
     }
 
-    /// Every live secret, names decrypted on this device.
+    /// Opens protection level `k` (a DKG among the devices trusted for it). Alone in a vault, the
+    /// level is ready when this returns; otherwise once k of its devices synced.
+    pub async fn open_level(&self, k: u8) -> Result<LevelInfo, ClientError> {
+        self.sync().await?;
+        let state = self.member_state().await?;
+        crate::secrets::distributor::check_threshold(k, state.members.len())?;
+        let state = self.open_level_on(&state, k).await?;
+        self.levels_of(&state).into_iter().find(|l| l.k == k || l.level == k).ok_or_else(|| not_ready(k))
+    }
+
+    async fn open_level_on(&self, state: &VaultState, k: u8) -> Result<VaultState, ClientError> {
+        if level_for(state, k).is_none() && state.generations.current(k).is_none() {
+            let under_way =
+                state.generations.generations.iter().any(|(id, g)| id.level == k && g.epoch == 0 && g.round.is_some());
+            if !under_way {
+                self.submit(GenericKvLogEvent::GenerationOpened { level: k }).await?;
+            }
+            self.orchestrate().await?;
+        }
+        let state = self.member_state().await?;
+        if level_for(&state, k).is_none() {
+            return Err(not_ready(k));
+        }
+        Ok(state)
+    }
+
+    /// The vault's protection levels as of the last sync.
+    pub async fn levels(&self) -> Result<Vec<LevelInfo>, ClientError> {
+        Ok(self.levels_of(&self.state().await?))
+    }
+
+    fn levels_of(&self, state: &VaultState) -> Vec<LevelInfo> {
+        state
+            .generations
+            .levels()
+            .into_iter()
+            .map(|level| {
+                let current = state.generations.current(level);
+                let in_progress =
+                    state.generations.generations.iter().any(|(id, g)| id.level == level && g.round.is_some());
+                LevelInfo {
+                    level,
+                    k: current.map_or(0, |(_, g)| g.k),
+                    n: current.map_or(0, |(_, g)| g.holders.len() as u8),
+                    ready: current.is_some(),
+                    in_progress,
+                    secrets: state.secrets.values().filter(|r| r.generation.level == level).count(),
+                }
+            })
+            .collect()
+    }
+
+    /// Every live secret, names decrypted on this device (those of generations it holds).
     pub async fn secrets(&self) -> Result<Vec<SecretInfo>, ClientError> {
         let state = self.state().await?;
-        let mut cache = BundleCache::default();
+        let mut names_keys: BTreeMap<GenerationId, Option<NamesKey>> = BTreeMap::new();
+        let distributor = MetaDistributor::new(&state.vault);
         let mut secrets = Vec::with_capacity(state.secrets.len());
         for (id, record) in &state.secrets {
-            let name = self.own(&state, id, &mut cache).await.ok().map(|share| share.metadata.name.clone());
+            let Some(generation) = state.generations.generations.get(&record.generation) else { continue };
+            if let std::collections::btree_map::Entry::Vacant(slot) = names_keys.entry(record.generation) {
+                slot.insert(self.my_share(&state, record.generation).await.ok().map(|share| share.names_key));
+            }
+            let name = match names_keys.get(&record.generation) {
+                Some(Some(key)) => match self.sealed_secret(record.seq).await {
+                    Ok(sealed) => distributor.open_name(&sealed, key).ok(),
+                    Err(_) => None,
+                },
+                _ => None,
+            };
             secrets.push(SecretInfo {
                 id: id.clone(),
                 name,
-                k: record.k,
-                n: record.n() as u8,
-                epoch: record.epoch,
+                k: generation.k,
+                n: generation.holders.len() as u8,
+                epoch: generation.epoch,
                 deletion_votes: state.votes_for(&Proposal::DeleteSecret { secret_id: id.clone() }),
             });
         }
         Ok(secrets)
+    }
+
+    /// This device's verified share of the generation `secret_id` is sealed to (for tools and
+    /// tests: a share never leaves the device but as a proven partial).
+    pub async fn share_of(&self, secret_id: &str) -> Result<crate::vault::generations::MyShare, ClientError> {
+        let state = self.member_state().await?;
+        let (id, _) = state.generation_of(secret_id).ok_or(RuleViolation::UnknownSecret)?;
+        self.my_share(&state, id).await
+    }
+
+    /// This device's verified share of generation `id` (for tools and tests).
+    pub async fn generation_share(&self, id: GenerationId) -> Result<crate::vault::generations::MyShare, ClientError> {
+        let state = self.member_state().await?;
+        self.my_share(&state, id).await
+    }
+
+    async fn sealed_secret(&self, seq: u64) -> Result<SealedSecret, ClientError> {
+        match self.gateway.store().commit_at(seq).await?.map(|c| c.event.event) {
+            Some(GenericKvLogEvent::SecretSealed(sealed)) => Ok(sealed),
+            _ => Err(StoreError::Corrupt(format!("commit {seq} is not a sealed secret")).into()),
+        }
     }
 
     /// Votes to delete `secret_id`; it is deleted once the quorum voted.
@@ -129,19 +265,18 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         let me = self.gateway.keys().id().clone();
         let state = self.member_state_synced().await?;
         let holds = |claim: &ClaimRecord| {
-            state.secrets.get(&claim.request.secret_id).is_some_and(|secret| secret.holders.contains_key(&me))
+            state.generation_of(&claim.request.secret_id).is_some_and(|(_, g)| g.holders.contains_key(&me))
         };
         let claim_ids = unanswered_in_batch(&state, requester, batch, &me, holds);
         if claim_ids.is_empty() {
             return Err(ClientError::InvalidInput("nothing in this batch waits for this device's approval".into()));
         }
-        // One state, one bundle cache and one sync for the whole batch. A secret whose share on
-        // this device does not verify is skipped, not fatal to the others' approvals.
-        let mut cache = BundleCache::default();
+        // One state and one sync for the whole batch. A secret whose partial this device cannot
+        // make is skipped, not fatal to the others' approvals.
         let mut approvals = Vec::with_capacity(claim_ids.len());
         let mut first_error = None;
         for claim_id in &claim_ids {
-            match self.approval_event(&state, claim_id, &mut cache).await {
+            match self.approval_event(&state, claim_id).await {
                 Ok(approval) => approvals.push(approval),
                 Err(error @ ClientError::Secret(_)) => first_error = first_error.or(Some(error)),
                 Err(other) => return Err(other),
@@ -175,13 +310,13 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
 
     async fn open_claim(&self, secret_id: &str, batch: Option<String>) -> Result<String, ClientError> {
         let state = self.state_knowing(|state| state.secrets.contains_key(secret_id)).await?;
-        let record = state.secrets.get(secret_id).ok_or(RuleViolation::UnknownSecret)?;
+        let (_, generation) = state.generation_of(secret_id).ok_or(RuleViolation::UnknownSecret)?;
         let ephemeral = age::x25519::Identity::generate();
         let claim_id = new_object_id();
         let request = RecoveryRequest {
             claim_id: claim_id.clone(),
             secret_id: secret_id.to_owned(),
-            epoch: record.epoch,
+            epoch: generation.epoch,
             ephemeral_recipient: ephemeral.to_public().to_string(),
             batch,
         };
@@ -220,30 +355,35 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         Ok(state.claims.iter().map(|(id, claim)| claim_info(&state, id, claim)).collect())
     }
 
-    /// A person's approval: re-seals this device's share to the claim's ephemeral key.
+    /// A person's approval: this device's partial decryption of the claim's secret, sealed to
+    /// the claim's ephemeral key.
     pub async fn approve(&self, claim_id: &str) -> Result<(), ClientError> {
         let state = self.state_knowing(|state| state.claims.contains_key(claim_id)).await?;
-        let approval = self.approval_event(&state, claim_id, &mut BundleCache::default()).await?;
+        let approval = self.approval_event(&state, claim_id).await?;
         self.submit(approval).await.map(drop)
     }
 
-    /// This device's share of a claim's secret, re-sealed to the claim's ephemeral key.
-    async fn approval_event(
-        &self,
-        state: &VaultState,
-        claim_id: &str,
-        cache: &mut BundleCache,
-    ) -> Result<GenericKvLogEvent, ClientError> {
+    /// My partial `x_j·R` for a claim, on the R of the secret as my own verified log holds it
+    /// (never a point the claim carries), with its proof, sealed to the claim's key.
+    async fn approval_event(&self, state: &VaultState, claim_id: &str) -> Result<GenericKvLogEvent, ClientError> {
         let claim = state.claims.get(claim_id).ok_or(RuleViolation::UnknownClaim)?;
-        let secret_id = claim.request.secret_id.clone();
-        let epoch = claim.request.epoch;
-        let own = self.own(state, &secret_id, cache).await?;
+        let secret_id = &claim.request.secret_id;
+        let record = state.secrets.get(secret_id).ok_or(RuleViolation::UnknownSecret)?;
+        let (id, generation) = state.generation_of(secret_id).ok_or(RuleViolation::UnknownSecret)?;
+        if generation.epoch != claim.request.epoch {
+            return Err(RuleViolation::ClaimClosed.into());
+        }
+        let share = self.my_share(state, id).await?;
+        let sealed = self.sealed_secret(record.seq).await?;
+        let r = crate::secrets::kem::decode_point(&sealed.r.0).map_err(|_| SecretError::Open)?;
+        let context = partial_context(state, secret_id, id, generation.epoch, claim_id);
+        let made = partial(&share.value, share.x, &r, &context);
         let recipient = age::x25519::Recipient::from_str(&claim.request.ephemeral_recipient)
             .map_err(|_| ClientError::Secret(SecretError::BadMember))?;
-        let payload = RecoveredShare { format: SECRET_FORMAT, secret_id, epoch, x: own.x, value: own.value.to_bytes() };
-        let sealed = MetaEncryptor::seal_json(&payload, &recipient);
-        drop(payload);
-        Ok(GenericKvLogEvent::RecoveryShare { claim_id: claim_id.to_owned(), sealed: sealed? })
+        let payload =
+            RecoveredPartial { format: SECRET_FORMAT, claim_id: claim_id.to_owned(), partial: Bytes(made.to_bytes()) };
+        let sealed = MetaEncryptor::seal_json(&payload, &recipient)?;
+        Ok(GenericKvLogEvent::RecoveryPartial { claim_id: claim_id.to_owned(), sealed })
     }
 
     pub async fn decline_claim(&self, claim_id: &str) -> Result<(), ClientError> {
@@ -277,6 +417,8 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         self.discard_closed_keys().await
     }
 
+    /// Verifies every partial (this device's own first), names and skips bad ones, interpolates
+    /// k and opens the value. A bad partial is an error naming its sender, never a wrong secret.
     async fn recover(
         &self,
         state: &VaultState,
@@ -285,50 +427,56 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     ) -> Result<Zeroizing<Vec<u8>>, ClientError> {
         let secret_id = &claim.request.secret_id;
         let record = state.secrets.get(secret_id).ok_or(RuleViolation::UnknownSecret)?;
-        let commitments = Commitments::from_wire(&record.commitments).map_err(SecretError::from)?;
-        let own = self.own(state, secret_id, &mut BundleCache::default()).await?;
-        let mut shares: Vec<(u8, ShareValue)> = vec![(own.x, own.value.clone())];
-        let mut bad = Vec::new();
-        if claim.shares.len() + 1 >= usize::from(record.k) {
+        let (id, generation) = state.generation_of(secret_id).ok_or(RuleViolation::UnknownSecret)?;
+        if generation.epoch != claim.request.epoch {
+            return Err(RuleViolation::ClaimClosed.into());
+        }
+        let commitments = Commitments::from_wire(&generation.commitments).map_err(SecretError::from)?;
+        let sealed = self.sealed_secret(record.seq).await?;
+        let r = crate::secrets::kem::decode_point(&sealed.r.0).map_err(|_| SecretError::Open)?;
+        let context = partial_context(state, secret_id, id, generation.epoch, claim_id);
+        let share = self.my_share(state, id).await?;
+        let mut partials = vec![partial(&share.value, share.x, &r, &context)];
+        let mut senders = vec![self.gateway.keys().id().clone()];
+        if claim.partials.len() + 1 >= usize::from(generation.k) {
             let ephemeral = self.ephemeral_key(claim_id).await?;
-            for (approver, seq) in &claim.shares {
-                match self.approval(*seq, &ephemeral, claim, record.holders.get(approver), &commitments).await {
-                    Some(share) => shares.push(share),
-                    None => bad.push(approver.to_string()),
+            for (approver, seq) in &claim.partials {
+                let opened = self.approval(*seq, &ephemeral, claim_id).await;
+                // A partial counts only at its sender's own x.
+                let x = generation.holders.get(approver).copied();
+                match opened.filter(|p| Some(p.x) == x) {
+                    Some(p) => partials.push(p),
+                    None => partials.push(Partial { x: 0, ..partials[0] }),
                 }
+                senders.push(approver.clone());
             }
         }
-        if shares.len() < usize::from(record.k) {
-            if !bad.is_empty() {
-                return Err(SecretError::BadShares(bad.join(", ")).into());
+        let by_x =
+            |x: u8| senders.get(partials.iter().position(|p| p.x == x).unwrap_or(usize::MAX)).map(|d| d.to_string());
+        match combine_verified(&commitments, &r, &partials, &context) {
+            Ok(combined) => {
+                let public = generation.public_key().ok_or(SecretError::Open)?;
+                Ok(MetaDistributor::new(&state.vault).open_value(&sealed, &combined.shared, &public.0)?)
             }
-            return Err(SecretError::Insufficient { needed: record.k, have: shares.len() }.into());
+            Err((have, bad)) => {
+                let mut named: Vec<String> = bad.iter().filter_map(|x| by_x(*x)).collect();
+                let unreadable = partials.iter().zip(&senders).filter(|(p, _)| p.x == 0).map(|(_, d)| d.to_string());
+                named.extend(unreadable);
+                if !named.is_empty() {
+                    return Err(SecretError::BadShares(named.join(", ")).into());
+                }
+                Err(SecretError::Insufficient { needed: generation.k, have }.into())
+            }
         }
-        let picked: Vec<(u8, &ShareValue)> = shares.iter().take(usize::from(record.k)).map(|(x, v)| (*x, v)).collect();
-        let scalar = combine(&picked).map_err(SecretError::from)?;
-        let split = split_at(self.gateway.store(), record.split_seq).await?;
-        let context = SecretContext { vault: &state.vault, secret_id, metadata_commitment: &split.metadata_commitment };
-        Ok(cipher::open(&split.nonce, &split.ciphertext, &scalar, &context).map_err(SecretError::from)?)
     }
 
-    /// One approver's share, if it opens and matches the public commitments at its x.
-    async fn approval(
-        &self,
-        seq: u64,
-        ephemeral: &age::x25519::Identity,
-        claim: &ClaimRecord,
-        x: Option<&u8>,
-        commitments: &Commitments,
-    ) -> Option<(u8, ShareValue)> {
+    /// One approver's partial, if it opens and names this claim.
+    async fn approval(&self, seq: u64, ephemeral: &age::x25519::Identity, claim_id: &str) -> Option<Partial> {
         let commit = self.gateway.store().commit_at(seq).await.ok()??;
-        let GenericKvLogEvent::RecoveryShare { sealed, .. } = commit.event.event else { return None };
-        let payload: RecoveredShare = MetaEncryptor::open_json(&sealed, ephemeral).ok()?;
-        let value = ShareValue::from_bytes(&payload.value.0).ok()?;
-        let matches = payload.secret_id == claim.request.secret_id
-            && payload.epoch == claim.request.epoch
-            && Some(&payload.x) == x
-            && commitments.verify(payload.x, &value);
-        matches.then_some((payload.x, value))
+        let GenericKvLogEvent::RecoveryPartial { sealed, .. } = commit.event.event else { return None };
+        let payload: RecoveredPartial = MetaEncryptor::open_json(&sealed, ephemeral).ok()?;
+        (payload.format == SECRET_FORMAT && payload.claim_id == claim_id).then_some(())?;
+        Partial::from_bytes(&payload.partial.0).ok()
     }
 
     async fn ephemeral_key(&self, claim_id: &str) -> Result<age::x25519::Identity, ClientError> {
@@ -351,15 +499,6 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
             self.save_recovery_keys(&keys).await?;
         }
         Ok(())
-    }
-
-    pub(super) async fn own(
-        &self,
-        state: &VaultState,
-        secret_id: &str,
-        cache: &mut BundleCache,
-    ) -> Result<OwnShare, ClientError> {
-        own_share(self.gateway.store(), self.gateway.keys(), state, secret_id, cache).await
     }
 
     pub(super) async fn member_state(&self) -> Result<VaultState, ClientError> {
@@ -417,7 +556,7 @@ fn unanswered_in_batch(
         .claims
         .iter()
         .filter(|(_, c)| &c.requester == requester && c.request.batch.as_deref() == Some(batch))
-        .filter(|(_, c)| c.status == ClaimStatus::Open && !c.shares.contains_key(me) && !c.declines.contains(me))
+        .filter(|(_, c)| c.status == ClaimStatus::Open && !c.partials.contains_key(me) && !c.declines.contains(me))
         .filter(|(_, c)| also(c))
         .map(|(id, _)| id.clone())
         .collect()
@@ -429,10 +568,16 @@ fn claim_info(state: &VaultState, id: &str, claim: &ClaimRecord) -> ClaimInfo {
         secret_id: claim.request.secret_id.clone(),
         requester: claim.requester.clone(),
         status: claim.status,
-        approvals: claim.shares.len(),
+        approvals: claim.partials.len(),
         declines: claim.declines.len(),
         needed: usize::from(state.claim_threshold(claim).unwrap_or(1).saturating_sub(1)),
         batch: claim.request.batch.clone(),
-        answered_by: claim.shares.keys().chain(claim.declines.iter()).cloned().collect(),
+        answered_by: claim.partials.keys().chain(claim.declines.iter()).cloned().collect(),
     }
+}
+
+fn not_ready(k: u8) -> ClientError {
+    ClientError::LevelNotReady(format!(
+        "the protection level \"needs {k} devices\" has no key yet: it is made once {k} of its devices have synced; add the secret again then"
+    ))
 }

@@ -1,20 +1,19 @@
-//! `MetaEncryptor` seals bytes to devices with age; `MetaDistributor` turns a secret into one
-//! `SecretSplit` event; [`deal_reshare`] builds a dealer's re-share of its own shares.
+//! `MetaEncryptor` seals bytes to devices with age (claims' ephemeral keys, local key stores);
+//! `MetaDistributor` seals a secret once to a generation's public key, and opens it again.
 
-use litemap::LiteMap;
 use std::io::Write;
 
+use curve25519_dalek::ristretto::RistrettoPoint;
 use zeroize::Zeroizing;
 
-use super::cipher::{self, metadata_commitment, random_salt, CipherError, SecretContext};
-use super::events::{
-    Dealing, DealingBundle, SecretDealing, SecretMetadata, SecretSplit, SharePayload, SubShare, SECRET_FORMAT,
-};
-use super::vss::{deal, ShareValue, VssError};
+use super::cipher::{self, CipherError, Part, SecretContext};
+use super::events::{SealedSecret, SecretMetadata, SECRET_FORMAT};
+use super::kem;
+use super::vss::VssError;
 use crate::encoding::Bytes;
 use crate::error::{ErrorCode, HasErrorCode};
 use crate::event::VaultName;
-use crate::identity::{DeviceId, DeviceInfo};
+use crate::vault::generations::GenerationId;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SecretError {
@@ -85,17 +84,6 @@ impl MetaEncryptor {
     }
 }
 
-/// The threshold a secret keeps after a membership change: unchanged when possible, at least 2
-/// whenever there are two devices, at most n.
-pub fn resplit_threshold(old_k: u8, new_n: usize) -> u8 {
-    let new_n = u8::try_from(new_n).unwrap_or(u8::MAX);
-    if new_n <= 1 {
-        1
-    } else {
-        old_k.max(2).min(new_n)
-    }
-}
-
 pub fn check_threshold(k: u8, n: usize) -> Result<(), SecretError> {
     if k == 0 || usize::from(k) > n {
         return Err(SecretError::Threshold(format!("threshold must be between 1 and {n} (the number of devices)")));
@@ -106,121 +94,79 @@ pub fn check_threshold(k: u8, n: usize) -> Result<(), SecretError> {
     Ok(())
 }
 
-fn recipients(devices: &[&DeviceInfo]) -> Result<Vec<age::x25519::Recipient>, SecretError> {
-    devices.iter().map(|m| m.recipient().map_err(|_| SecretError::BadMember)).collect()
-}
-
+/// Seals secrets to a generation: one KEM encapsulation per secret, whatever the number of
+/// holders.
 pub struct MetaDistributor<'a> {
     vault: &'a VaultName,
-    members: &'a LiteMap<DeviceId, DeviceInfo>,
 }
 
 impl<'a> MetaDistributor<'a> {
-    pub fn new(vault: &'a VaultName, members: &'a LiteMap<DeviceId, DeviceInfo>) -> Self {
-        MetaDistributor { vault, members }
+    pub fn new(vault: &'a VaultName) -> Self {
+        MetaDistributor { vault }
     }
 
-    /// Shares a fresh random scalar k-of-n over the members and seals `secret` under it.
-    pub fn distribute(
+    /// Seals `secret` to the generation's public key and its name under the names key.
+    pub fn seal(
         &self,
         secret_id: &str,
-        k: u8,
+        generation: GenerationId,
+        public_key: &[u8],
+        names_key: &[u8; 32],
         secret: &[u8],
         metadata: &SecretMetadata,
-    ) -> Result<SecretSplit, SecretError> {
-        let n = self.members.len();
-        check_threshold(k, n)?;
-        let n = u8::try_from(n).map_err(|_| SecretError::Threshold("at most 255 devices".into()))?;
-        let members: Vec<&DeviceInfo> = self.members.values().collect();
-        let recipients = recipients(&members)?;
-        let salt = random_salt();
-        let commitment = metadata_commitment(secret_id, &salt.0, metadata);
-        let scalar = ShareValue::random();
-        let context = SecretContext { vault: self.vault, secret_id, metadata_commitment: &commitment };
-        let (nonce, ciphertext) = cipher::seal(secret, &scalar, &context)?;
-        let (values, commitments) = deal(&scalar, k, n)?;
-        drop(scalar);
-        let shares = values
-            .iter()
-            .zip(&recipients)
-            .enumerate()
-            .map(|(i, (value, recipient))| {
-                let payload = SharePayload {
-                    format: SECRET_FORMAT,
-                    secret_id: secret_id.to_owned(),
-                    x: i as u8 + 1,
-                    value: value.to_bytes(),
-                    metadata: metadata.clone(),
-                    metadata_salt: salt.clone(),
-                };
-                MetaEncryptor::seal_json(&payload, recipient)
-            })
-            .collect::<Result<_, _>>()?;
-        Ok(SecretSplit {
+    ) -> Result<SealedSecret, SecretError> {
+        let public = kem::decode_point(public_key).map_err(|_| SecretError::BadMember)?;
+        let kem_context = SecretContext { vault: self.vault, secret_id, generation, r: &[] }.kem_context();
+        let parts: Vec<&[u8]> = kem_context.iter().map(|c| c.as_slice()).collect();
+        let (r, data_key) = kem::encapsulate(&public, &parts).map_err(|_| SecretError::Seal)?;
+        let r = r.compress().to_bytes();
+        let context = SecretContext { vault: self.vault, secret_id, generation, r: &r };
+        let (nonce, ciphertext) = cipher::seal(secret, &data_key, Part::Value, &context)?;
+        let name_key = cipher::name_key(names_key, secret_id);
+        let (name_nonce, name_ciphertext) = cipher::seal(metadata.name.as_bytes(), &name_key, Part::Name, &context)?;
+        Ok(SealedSecret {
             format: SECRET_FORMAT,
             secret_id: secret_id.to_owned(),
-            k,
-            holders: self.members.keys().cloned().collect(),
-            commitments: commitments.to_wire(),
-            metadata_commitment: commitment,
+            generation,
+            r: Bytes(r.to_vec()),
             nonce,
             ciphertext,
-            shares,
+            name_nonce,
+            name_ciphertext,
         })
     }
-}
 
-/// What a dealer knows about one of its shares: enough to re-share it.
-pub struct SecretShareKnowledge {
-    pub secret_id: String,
-    pub epoch: u32,
-    /// Threshold of the new sharing.
-    pub new_k: u8,
-    pub value: ShareValue,
-    pub metadata: SecretMetadata,
-    pub metadata_salt: Bytes,
-}
-
-/// A dealer's re-share of several of its shares to `targets` (sorted; target j gets x = j + 1):
-/// one bundle per target, so the cost is one age wrap per target however many secrets move.
-pub fn deal_reshare(targets: &[&DeviceInfo], shares: &[SecretShareKnowledge]) -> Result<Dealing, SecretError> {
-    let n = u8::try_from(targets.len()).map_err(|_| SecretError::Threshold("at most 255 devices".into()))?;
-    let recipients = recipients(targets)?;
-    let mut bundles: Vec<Vec<SubShare>> = (0..targets.len()).map(|_| Vec::with_capacity(shares.len())).collect();
-    let mut secrets = Vec::with_capacity(shares.len());
-    for share in shares {
-        let (values, commitments) = deal(&share.value, share.new_k, n)?;
-        for (bundle, value) in bundles.iter_mut().zip(&values) {
-            bundle.push(SubShare {
-                secret_id: share.secret_id.clone(),
-                epoch: share.epoch,
-                value: value.to_bytes(),
-                metadata: share.metadata.clone(),
-                metadata_salt: share.metadata_salt.clone(),
-            });
-        }
-        secrets.push(SecretDealing {
-            secret_id: share.secret_id.clone(),
-            epoch: share.epoch,
-            commitments: commitments.to_wire(),
-        });
+    /// A secret's name, for any holder of its generation.
+    pub fn open_name(&self, sealed: &SealedSecret, names_key: &[u8; 32]) -> Result<String, SecretError> {
+        let context = SecretContext {
+            vault: self.vault,
+            secret_id: &sealed.secret_id,
+            generation: sealed.generation,
+            r: &sealed.r.0,
+        };
+        let name_key = cipher::name_key(names_key, &sealed.secret_id);
+        let plain = cipher::open(&sealed.name_nonce, &sealed.name_ciphertext, &name_key, Part::Name, &context)?;
+        String::from_utf8(plain.to_vec()).map_err(|_| SecretError::Open)
     }
-    let sealed = bundles
-        .into_iter()
-        .zip(&recipients)
-        .map(|(entries, recipient)| {
-            let bundle = DealingBundle { format: SECRET_FORMAT, entries };
-            let sealed = MetaEncryptor::seal_json(&bundle, recipient);
-            wipe_bundle(bundle);
-            sealed
-        })
-        .collect::<Result<_, _>>()?;
-    Ok(Dealing { format: SECRET_FORMAT, targets: targets.iter().map(|t| t.id.clone()).collect(), secrets, sealed })
-}
 
-fn wipe_bundle(mut bundle: DealingBundle) {
-    use zeroize::Zeroize;
-    for entry in &mut bundle.entries {
-        entry.value.0.zeroize();
+    /// A secret's value from the shared point `x·R` that k partials interpolated.
+    pub fn open_value(
+        &self,
+        sealed: &SealedSecret,
+        shared: &RistrettoPoint,
+        public_key: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, SecretError> {
+        let public = kem::decode_point(public_key).map_err(|_| SecretError::BadMember)?;
+        let r = kem::decode_point(&sealed.r.0).map_err(|_| SecretError::Open)?;
+        let context = SecretContext {
+            vault: self.vault,
+            secret_id: &sealed.secret_id,
+            generation: sealed.generation,
+            r: &sealed.r.0,
+        };
+        let kem_context = context.kem_context();
+        let parts: Vec<&[u8]> = kem_context.iter().map(|c| c.as_slice()).collect();
+        let data_key = kem::derive_key(shared, &r, &public, &parts);
+        Ok(cipher::open(&sealed.nonce, &sealed.ciphertext, &data_key, Part::Value, &context)?)
     }
 }

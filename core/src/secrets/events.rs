@@ -1,41 +1,27 @@
-//! Log events of the secret, re-share and recovery tables, and the payloads sealed inside them.
-//! Every sealed payload carries `format` so a later version can be told apart.
+//! Log events of the secret and recovery tables, and the payloads sealed inside them. Every
+//! sealed payload carries `format` so a later version can be told apart.
 
 use serde::{Deserialize, Serialize};
 
-use crate::encoding::{Bytes, Hash32};
-use crate::identity::DeviceId;
+use crate::encoding::Bytes;
+use crate::vault::generations::GenerationId;
 
-/// Version of the secret formats below (split, dealing, sealed payloads).
-pub const SECRET_FORMAT: u16 = 2;
+/// Version of the secret formats below (sealed secret, claim, partial). 3: vault key generations.
+pub const SECRET_FORMAT: u16 = 3;
 
-/// A new secret, shared k-of-n over the members in one event. The value is sealed once
-/// (`ciphertext`) under a key derived from the shared scalar; `shares[i]` (a sealed
-/// [`SharePayload`]) goes to `holders[i]`, whose x is i + 1.
+/// A secret sealed once to a generation's public key X: `r` is the KEM's `R = r·G`; the value
+/// (padded to a size bucket) is sealed under the key derived from `r·X`, the name (padded too)
+/// under the generation's names key, which every holder has.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SecretSplit {
+pub struct SealedSecret {
     pub format: u16,
     pub secret_id: String,
-    pub k: u8,
-    pub holders: Vec<DeviceId>,
-    /// Feldman commitments to the sharing polynomial (k compressed ristretto255 points).
-    pub commitments: Vec<Bytes>,
-    /// Binds the sealed metadata (name) without revealing it: H(id, salt, metadata).
-    pub metadata_commitment: Hash32,
+    pub generation: GenerationId,
+    pub r: Bytes,
     pub nonce: Bytes,
     pub ciphertext: Bytes,
-    pub shares: Vec<Bytes>,
-}
-
-/// What a holder's sealed share of a split holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SharePayload {
-    pub format: u16,
-    pub secret_id: String,
-    pub x: u8,
-    pub value: Bytes,
-    pub metadata: SecretMetadata,
-    pub metadata_salt: Bytes,
+    pub name_nonce: Bytes,
+    pub name_ciphertext: Bytes,
 }
 
 /// What members see about a secret besides its value. Sealed; the server never reads it.
@@ -44,60 +30,8 @@ pub struct SecretMetadata {
     pub name: String,
 }
 
-/// One dealer's re-share of its own shares of several secrets to a target member set: for each
-/// secret a fresh polynomial whose constant term is the dealer's share. `sealed[j]` (a sealed
-/// [`DealingBundle`]) goes to `targets[j]`, whose new x is j + 1.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Dealing {
-    pub format: u16,
-    pub targets: Vec<DeviceId>,
-    pub secrets: Vec<SecretDealing>,
-    pub sealed: Vec<Bytes>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SecretDealing {
-    pub secret_id: String,
-    /// The epoch whose share is re-shared.
-    pub epoch: u32,
-    /// Commitments to the dealer's polynomial; the first must equal the epoch's public image of
-    /// the dealer's share, which anyone can check.
-    pub commitments: Vec<Bytes>,
-}
-
-/// What one target's sealed part of a dealing holds: its sub-share of every secret dealt.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DealingBundle {
-    pub format: u16,
-    pub entries: Vec<SubShare>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SubShare {
-    pub secret_id: String,
-    pub epoch: u32,
-    pub value: Bytes,
-    pub metadata: SecretMetadata,
-    pub metadata_salt: Bytes,
-}
-
-/// A target has checked its sub-shares from the round's chosen dealings (named by `round`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReshareAck {
-    pub secret_id: String,
-    pub epoch: u32,
-    pub round: Hash32,
-}
-
-/// A target's sub-share from `dealing_seq` did not match its commitments: the dealing is skipped.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReshareComplaint {
-    pub secret_id: String,
-    pub epoch: u32,
-    pub dealing_seq: u64,
-}
-
-/// A recovery claim: approvers re-seal their shares to `ephemeral_recipient`.
+/// A recovery claim: approvers send their partial decryption of the secret's R, sealed to
+/// `ephemeral_recipient`. It names the generation's epoch the partials must verify against.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecoveryRequest {
     pub claim_id: String,
@@ -105,20 +39,18 @@ pub struct RecoveryRequest {
     pub epoch: u32,
     pub ephemeral_recipient: String,
     /// Claims one device opened together (an unlock of several logins) share a batch id, so a
-    /// person approves them with one action. Absent on single claims (and on claims written
-    /// before batches existed, which read the same).
+    /// person approves them with one action. Absent on single claims.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch: Option<String>,
 }
 
-/// What an approver seals to a claim's ephemeral key.
+/// What an approver seals to a claim's ephemeral key: its partial `x_j·R` with the DLEQ proof
+/// (`threshold::Partial`'s bytes).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RecoveredShare {
+pub struct RecoveredPartial {
     pub format: u16,
-    pub secret_id: String,
-    pub epoch: u32,
-    pub x: u8,
-    pub value: Bytes,
+    pub claim_id: String,
+    pub partial: Bytes,
 }
 
 /// Secret ids and claim ids: 32 lowercase hex characters chosen by the creating device.
@@ -138,7 +70,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_claim_without_a_batch_reads_and_writes_as_before_batches() {
+    fn a_claim_without_a_batch_has_no_batch_field() {
         let old =
             r#"{"claim_id":"00000000000000000000000000000000","secret_id":"s","epoch":1,"ephemeral_recipient":"r"}"#;
         let request: RecoveryRequest = serde_json::from_str(old).unwrap();

@@ -1,5 +1,6 @@
-//! Secrets: verifiable sharing (`vss`), the sealed value (`cipher`), sealing to devices and the
-//! secret, re-share and recovery events.
+//! Secrets: verifiable sharing (`vss`), the KEM, proofs and threshold decryption (`kem`, `dleq`,
+//! `threshold`), the sealed value and name (`cipher`), sealing to devices, and the secret and
+//! recovery events.
 
 pub mod cipher;
 pub mod distributor;
@@ -9,6 +10,6 @@ pub mod kem;
 pub mod threshold;
 pub mod vss;
 
-pub use distributor::{deal_reshare, MetaDistributor, MetaEncryptor, SecretError, SecretShareKnowledge};
-pub use events::{SecretMetadata, SharePayload};
+pub use distributor::{MetaDistributor, MetaEncryptor, SecretError};
+pub use events::{SealedSecret, SecretMetadata};
 pub use vss::{Commitments, ShareValue, VssError};

@@ -38,6 +38,9 @@ pub enum ClientError {
     Secret(#[from] SecretError),
     #[error("the recovery claim failed: too many members declined")]
     ClaimFailed,
+    /// No usable key generation protects secrets at this level yet; one is being made.
+    #[error("{0}")]
+    LevelNotReady(String),
     /// The server showed this device a history another device's event contradicts. The device
     /// stops syncing and approving until a person resolves it.
     #[error("fork detected: {0}")]
@@ -58,6 +61,7 @@ impl HasErrorCode for ClientError {
             ClientError::NotBound => ErrorCode::NotMember,
             ClientError::Secret(error) => error.code(),
             ClientError::ClaimFailed => ErrorCode::ClaimFailed,
+            ClientError::LevelNotReady(_) => ErrorCode::LevelNotReady,
             ClientError::Fork(_) => ErrorCode::ForkDetected,
         }
     }

@@ -212,6 +212,22 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         Ok(author_seq)
     }
 
+    /// Receive keys published by events still in the outbox: their secrets must be kept.
+    pub async fn queued_receive_keys(&self) -> Vec<crate::encoding::Bytes> {
+        use GenericKvLogEvent as E;
+        let local = self.local.lock().await;
+        local
+            .outbox
+            .iter()
+            .filter_map(|signed| match &signed.event {
+                E::GenerationAcked { receive_key, .. }
+                | E::JoinRequested { receive_key, .. }
+                | E::VaultCreated { receive_key, .. } => Some(receive_key.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Pushes the outbox and pulls new commits: one request, more only while the server pages.
     pub async fn sync(&self) -> Result<SyncReport, ClientError> {
         let mut local = self.local.lock().await;

@@ -2,8 +2,11 @@
 
 use ed25519_dalek::VerifyingKey;
 
+use super::generations::{GenerationDealing, Generations};
 use super::governance::{self, Proposal, DEFAULT_QUORUM, MAX_QUORUM};
-use super::{reshare, RuleViolation, VaultState};
+use super::secrets::{members_view, MembersView};
+use super::{RuleViolation, VaultState};
+use crate::encoding::Bytes;
 use crate::event::{GenericKvLogEvent, SignedEvent};
 use crate::identity::{DeviceId, DeviceInfo};
 
@@ -15,7 +18,9 @@ pub(super) fn author_key(state: &VaultState, event: &SignedEvent) -> Result<Veri
     }
     match &event.event {
         GenericKvLogEvent::VaultCreated { owner: introduced, .. }
-        | GenericKvLogEvent::JoinRequested { candidate: introduced } => self_introduced_key(introduced, &event.author),
+        | GenericKvLogEvent::JoinRequested { candidate: introduced, .. } => {
+            self_introduced_key(introduced, &event.author)
+        }
         _ => Err(RuleViolation::NotMember),
     }
 }
@@ -50,14 +55,16 @@ pub(super) fn check_rules(
     use GenericKvLogEvent::*;
     match event {
         VaultCreated { .. } if state.exists() => Err(RuleViolation::VaultExists),
-        VaultCreated { owner, quorum } => {
+        VaultCreated { owner, quorum, receive_key } => {
             self_introduced_key(owner, author)?;
+            check_receive_key(receive_key)?;
             (DEFAULT_QUORUM..=MAX_QUORUM).contains(quorum).then_some(()).ok_or(RuleViolation::InvalidQuorum)
         }
         _ if !state.exists() => Err(RuleViolation::NoVault),
-        JoinRequested { candidate } => {
+        JoinRequested { candidate, receive_key } => {
             // Members too may only introduce their own keys: no one posts a request for another.
             self_introduced_key(candidate, author)?;
+            check_receive_key(receive_key)?;
             if state.members.contains_key(&candidate.id) {
                 Err(RuleViolation::AlreadyMember)
             } else if state.pending.contains_key(&candidate.id) {
@@ -71,25 +78,17 @@ pub(super) fn check_rules(
             }
         }
         _ if !state.is_member(author) => Err(RuleViolation::NotMember),
-        JoinApproved { device, dealing } if state.is_member(device) => {
+        JoinApproved { device, dealings } if state.is_member(device) => {
             // A late approval of a member: it lets this holder deal its shares to that member.
             if device == author || state.approved_by.get(device).is_some_and(|v| v.contains(author)) {
                 return Err(RuleViolation::AlreadyVoted);
             }
             let members: Vec<DeviceId> = state.members.keys().cloned().collect();
-            match dealing {
-                Some(dealing) => reshare::check_dealing(state, author, dealing, &members, Some(device)),
-                None => Ok(()),
-            }
+            check_join_dealings(state, author, device, dealings, &members)
         }
-        JoinApproved { device, dealing } => {
+        JoinApproved { device, dealings } => {
             governance::check_vote(state, author, &Proposal::Accept { device: device.clone() })?;
-            match dealing {
-                Some(dealing) => {
-                    reshare::check_dealing(state, author, dealing, &join_targets(state, device), Some(device))
-                }
-                None => Ok(()),
-            }
+            check_join_dealings(state, author, device, dealings, &join_targets(state, device))
         }
         JoinDeclined { device } => state.pending.contains_key(device).then_some(()).ok_or(RuleViolation::NotPending),
         DeviceLeft => (state.members.len() > 1).then_some(()).ok_or(RuleViolation::LastMember),
@@ -99,6 +98,48 @@ pub(super) fn check_rules(
             None => Ok(()),
         },
     }
+}
+
+fn check_receive_key(key: &Bytes) -> Result<(), RuleViolation> {
+    crate::secrets::kem::decode_point(&key.0).map(drop).map_err(|_| RuleViolation::InvalidSecret("bad receive key"))
+}
+
+/// Opens each dealt generation's round towards `targets` (if not open) and folds or checks the
+/// dealings in it, on a copy when only checking.
+fn join_dealings_into(
+    generations: &mut Generations,
+    view: &MembersView<'_>,
+    seq: Option<u64>,
+    author: &DeviceId,
+    dealings: &[GenerationDealing],
+    targets: &[DeviceId],
+) -> Result<(), RuleViolation> {
+    let mut seen = std::collections::BTreeSet::new();
+    for dealing in dealings {
+        if !seen.insert(dealing.generation) {
+            return Err(RuleViolation::InvalidSecret("one dealing per generation"));
+        }
+        generations.open_join_round(dealing.generation, targets)?;
+        generations.check_dealing(author, dealing, view)?;
+        if let Some(seq) = seq {
+            generations.fold_dealing(seq, author, dealing);
+        }
+    }
+    Ok(())
+}
+
+fn check_join_dealings(
+    state: &VaultState,
+    author: &DeviceId,
+    device: &DeviceId,
+    dealings: &[GenerationDealing],
+    targets: &[DeviceId],
+) -> Result<(), RuleViolation> {
+    if dealings.is_empty() {
+        return Ok(());
+    }
+    let mut probe = state.generations.clone();
+    join_dealings_into(&mut probe, &members_view!(state, Some(device)), None, author, dealings, targets)
 }
 
 /// The member set after `device` joins.
@@ -113,15 +154,17 @@ pub(super) fn join_targets(state: &VaultState, device: &DeviceId) -> Vec<DeviceI
 pub(super) fn fold(state: &mut VaultState, seq: u64, author: &DeviceId, event: &GenericKvLogEvent) -> bool {
     use GenericKvLogEvent::*;
     match event {
-        VaultCreated { owner, quorum } => {
+        VaultCreated { owner, quorum, receive_key } => {
             state.owner = Some(owner.id.clone());
             state.quorum = *quorum;
             state.members.insert(owner.id.clone(), owner.clone());
+            state.generations.receive_keys.insert(owner.id.clone(), receive_key.clone());
             true
         }
-        JoinRequested { candidate } => {
+        JoinRequested { candidate, receive_key } => {
             state.removed.remove(&candidate.id);
             state.pending.insert(candidate.id.clone(), candidate.clone());
+            state.generations.receive_keys.insert(candidate.id.clone(), receive_key.clone());
             false
         }
         JoinDeclined { device } => {
@@ -132,9 +175,15 @@ pub(super) fn fold(state: &mut VaultState, seq: u64, author: &DeviceId, event: &
             move_device(&mut state.members, &mut state.removed, author);
             true
         }
-        JoinApproved { device, dealing } => {
-            if let Some(dealing) = dealing {
-                reshare::fold_dealing(state, seq, author, dealing);
+        JoinApproved { device, dealings } => {
+            if !dealings.is_empty() {
+                let targets = if state.is_member(device) {
+                    state.members.keys().cloned().collect()
+                } else {
+                    join_targets(state, device)
+                };
+                let view = members_view!(state, Some(device));
+                let _ = join_dealings_into(&mut state.generations, &view, Some(seq), author, dealings, &targets);
             }
             if state.is_member(device) {
                 state.approved_by.entry(device.clone()).or_default().insert(author.clone());

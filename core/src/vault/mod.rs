@@ -4,7 +4,6 @@
 pub mod generations;
 pub mod governance;
 mod membership;
-pub mod reshare;
 mod secrets;
 mod violation;
 
@@ -15,14 +14,14 @@ use serde::{Deserialize, Serialize};
 use crate::event::{Commit, Cursor, SignedEvent, VaultName, MAX_SEQ};
 use crate::identity::{DeviceId, DeviceInfo};
 
+pub use generations::{GenerationId, Generations};
 pub use governance::{Proposal, Vote};
 /// The state's maps bounded by the member set and open votes (a sorted Vec: each BTreeMap key/value
 /// type costs the wasm its own copy of the B-tree code). Maps that outsiders or the user's data
 /// can grow (declined, removed, author_seqs, secrets, claims) stay BTreeMaps: a LiteMap insert
 /// shifts the whole Vec. Re-exported so callers can name the type.
 pub use litemap::LiteMap;
-pub use reshare::{DealingRef, RoundView};
-pub use secrets::{ClaimRecord, ClaimStatus, SecretRecord, ShareSource, UsedDealing};
+pub use secrets::{ClaimRecord, ClaimStatus, SecretRecord, MAX_LEVEL};
 pub use violation::RuleViolation;
 
 /// Writes a LiteMap as a JSON object even when empty (LiteMap alone writes `[]` then), so the
@@ -55,10 +54,12 @@ pub struct VaultState {
     #[serde(serialize_with = "map_json")]
     pub votes: LiteMap<String, Vote>,
     /// For each member admitted by vote: the members who approved it (at admission or later).
-    /// A holder deals shares to a device only if it approved that device.
+    /// A holder deals generation shares to a device no one dealt to only if it approved it.
     #[serde(serialize_with = "map_json")]
     pub approved_by: LiteMap<DeviceId, BTreeSet<DeviceId>>,
-    /// Current epoch of every live secret.
+    /// Every protection level's key generations, and the devices' receive keys.
+    pub generations: Generations,
+    /// Every live secret: its generation and the commit that seals it.
     pub secrets: BTreeMap<String, SecretRecord>,
     /// Ids of deleted secrets, never reused.
     pub deleted_secrets: BTreeSet<String>,
@@ -84,7 +85,7 @@ pub enum MembershipStatus {
 impl VaultState {
     pub fn empty(vault: VaultName) -> VaultState {
         VaultState {
-            vault,
+            vault: vault.clone(),
             head: Cursor::EMPTY,
             owner: None,
             quorum: governance::DEFAULT_QUORUM,
@@ -95,6 +96,7 @@ impl VaultState {
             author_seqs: BTreeMap::new(),
             votes: LiteMap::new(),
             approved_by: LiteMap::new(),
+            generations: Generations::new(vault.clone()),
             secrets: BTreeMap::new(),
             deleted_secrets: BTreeSet::new(),
             claims: BTreeMap::new(),
@@ -176,7 +178,7 @@ impl VaultState {
                 self.approved_by.remove(device);
                 self.last_event_ms.remove(device);
             }
-            reshare::on_membership_change(self);
+            secrets::on_membership_change(self, !gone.is_empty());
         }
         if self.is_member(&event.author) && event.time_ms > 0 {
             let newest = self.last_event_ms.entry(event.author.clone()).or_default();
@@ -202,4 +204,13 @@ pub fn apply_all(state: &VaultState, commits: &[Commit]) -> Result<VaultState, R
         next.apply_commit(commit)?;
     }
     Ok(next)
+}
+
+impl generations::Membership for VaultState {
+    fn is_member(&self, device: &DeviceId) -> bool {
+        self.members.contains_key(device)
+    }
+    fn approved(&self, dealer: &DeviceId, target: &DeviceId) -> bool {
+        self.approved_by.get(target).is_some_and(|voters| voters.contains(dealer))
+    }
 }

@@ -1,4 +1,4 @@
-//! Secret and recovery rules of the vault aggregate.
+//! Secret, generation and recovery rules of the vault aggregate.
 
 use litemap::LiteMap;
 use std::collections::BTreeSet;
@@ -6,67 +6,23 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::reshare::DealingRef;
-use super::{reshare, RuleViolation, VaultState};
-use crate::encoding::Hash32;
+use super::generations::{verify_complaint, Generation, GenerationId, Membership};
+use super::{RuleViolation, VaultState};
+use crate::encoding::Bytes;
 use crate::event::GenericKvLogEvent;
 use crate::identity::DeviceId;
 use crate::secrets::cipher::SIZE_BUCKETS;
-use crate::secrets::distributor::check_threshold;
-use crate::secrets::events::{valid_object_id, RecoveryRequest, SecretSplit, SECRET_FORMAT};
-use crate::secrets::vss::Commitments;
+use crate::secrets::events::{valid_object_id, RecoveryRequest, SealedSecret, SECRET_FORMAT};
 
-/// Largest sealed share of a split.
-pub const MAX_SEALED_SHARE: usize = 4096;
+/// Largest sealed partial of a claim (an age file around a 97-byte partial).
+pub const MAX_SEALED_PARTIAL: usize = 1024;
+/// Highest protection level (threshold) a vault may open.
+pub const MAX_LEVEL: u8 = 200;
 
-/// A secret's current epoch: threshold, holders with their x, public commitments, and where the
-/// holders' shares come from. Share bytes stay in the log, so the state stays small.
+/// A live secret: the generation it is sealed to and the commit that carries it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecretRecord {
-    /// 1 at the split, + 1 per completed re-share.
-    pub epoch: u32,
-    pub k: u8,
-    #[serde(serialize_with = "super::map_json")]
-    pub holders: LiteMap<DeviceId, u8>,
-    pub commitments: Vec<crate::encoding::Bytes>,
-    /// The `secret_split` commit: ciphertext and metadata commitment.
-    pub split_seq: u64,
-    pub source: ShareSource,
-    /// Dealings towards the next epoch.
-    pub round: Vec<DealingRef>,
-    /// Targets' acknowledgements, by the round id they name.
-    #[serde(serialize_with = "super::map_json")]
-    pub acks: LiteMap<DeviceId, Hash32>,
-    /// The round that produced this epoch (none for a split).
-    pub source_round: Option<Hash32>,
-    /// Holders that checked their share of this epoch against the commitments.
-    pub confirmed: BTreeSet<DeviceId>,
-    /// Holders whose share of this epoch is bad (they complained about a chosen dealing).
-    pub faulty: BTreeSet<DeviceId>,
-    /// Devices that ever complained late about this secret: once each, so no device can keep
-    /// forcing repair rounds (each of which closes the open claims).
-    pub late_complainers: BTreeSet<DeviceId>,
-}
-
-impl SecretRecord {
-    pub fn n(&self) -> usize {
-        self.holders.len()
-    }
-}
-
-/// Where holders find their share of the current epoch.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum ShareSource {
-    /// In the `secret_split` commit.
-    Split,
-    /// Combined (Lagrange weights at the dealers' old x) from these dealings' sub-shares.
-    Reshare { dealings: Vec<UsedDealing> },
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UsedDealing {
-    pub dealer_x: u8,
+    pub generation: GenerationId,
     pub seq: u64,
 }
 
@@ -77,7 +33,8 @@ pub enum ClaimStatus {
     Completed,
     /// Too many declines for the threshold to be reached.
     Failed,
-    /// The secret moved to a new epoch or was deleted, or the requester left.
+    /// The secret's generation moved to a new epoch, or the secret was deleted, or the requester
+    /// left.
     Stale,
 }
 
@@ -85,27 +42,89 @@ pub enum ClaimStatus {
 pub struct ClaimRecord {
     pub requester: DeviceId,
     pub request: RecoveryRequest,
-    /// Approver → seq of its `recovery_share` commit.
+    /// Approver → seq of its `recovery_partial` commit.
     #[serde(serialize_with = "super::map_json")]
-    pub shares: LiteMap<DeviceId, u64>,
+    pub partials: LiteMap<DeviceId, u64>,
     pub declines: BTreeSet<DeviceId>,
     pub status: ClaimStatus,
 }
 
+/// Governance as the generations see it: members, and who approved whom (`approving` is the
+/// device the event itself approves).
+pub(super) struct MembersView<'a> {
+    pub members: &'a LiteMap<DeviceId, crate::identity::DeviceInfo>,
+    pub approved_by: &'a LiteMap<DeviceId, BTreeSet<DeviceId>>,
+    pub approving: Option<&'a DeviceId>,
+}
+
+impl Membership for MembersView<'_> {
+    fn is_member(&self, device: &DeviceId) -> bool {
+        self.members.contains_key(device)
+    }
+    fn approved(&self, dealer: &DeviceId, target: &DeviceId) -> bool {
+        Some(target) == self.approving || self.approved_by.get(target).is_some_and(|v| v.contains(dealer))
+    }
+}
+
+/// The membership view of `state`'s fields, borrowed apart from its generations.
+macro_rules! members_view {
+    ($state:expr, $approving:expr) => {
+        MembersView { members: &$state.members, approved_by: &$state.approved_by, approving: $approving }
+    };
+}
+pub(super) use members_view;
+
 impl VaultState {
-    /// Members other than the requester who hold a share of the claim's epoch.
+    /// The generation a secret is sealed to.
+    pub fn generation_of(&self, secret_id: &str) -> Option<(GenerationId, &Generation)> {
+        let record = self.secrets.get(secret_id)?;
+        self.generations.generations.get(&record.generation).map(|g| (record.generation, g))
+    }
+
+    /// Members other than the requester who hold a usable share of the claim's generation.
     pub fn possible_approvers(&self, claim: &ClaimRecord) -> usize {
-        let Some(secret) = self.secrets.get(&claim.request.secret_id) else { return 0 };
-        secret
+        let Some((_, generation)) = self.generation_of(&claim.request.secret_id) else { return 0 };
+        generation
             .holders
             .keys()
-            .filter(|d| self.members.contains_key(*d) && **d != claim.requester && !secret.faulty.contains(*d))
+            .filter(|d| self.is_member(d) && **d != claim.requester && !generation.faulty.contains(*d))
             .count()
     }
 
     /// The threshold of the claim's secret, if it still exists.
     pub fn claim_threshold(&self, claim: &ClaimRecord) -> Option<u8> {
-        self.secrets.get(&claim.request.secret_id).map(|s| s.k)
+        self.generation_of(&claim.request.secret_id).map(|(_, g)| g.k)
+    }
+
+    fn members_view(&self) -> MembersView<'_> {
+        members_view!(self, None)
+    }
+
+    /// A usable holder of the secret's generation at `epoch`.
+    fn holds(&self, secret_id: &str, epoch: u32, device: &DeviceId) -> Result<(), RuleViolation> {
+        let (_, generation) = self.generation_of(secret_id).ok_or(RuleViolation::UnknownSecret)?;
+        if !generation.is_ready() || generation.epoch != epoch {
+            return Err(RuleViolation::StaleEpoch);
+        }
+        if !generation.holders.contains_key(device) || generation.faulty.contains(device) {
+            return Err(RuleViolation::NoShare);
+        }
+        Ok(())
+    }
+
+    /// Who a new generation of `level` is made among: the members trusted for it, or every
+    /// member while no device holds anything yet (a new vault).
+    pub fn generation_targets(&self, level: u8) -> Vec<DeviceId> {
+        if self.generations.holders().is_empty() {
+            return self.members.keys().cloned().collect();
+        }
+        let trusted = self.generations.trusted_for(level);
+        self.members.keys().filter(|d| trusted.contains(*d)).cloned().collect()
+    }
+
+    /// True while `level` has a DKG under way among members only.
+    fn dkg_under_way(&self, level: u8) -> bool {
+        self.generations.generations.iter().any(|(id, g)| id.level == level && g.epoch == 0 && g.round.is_some())
     }
 }
 
@@ -117,53 +136,52 @@ fn open_claim<'a>(state: &'a VaultState, claim_id: &str) -> Result<&'a ClaimReco
     Ok(claim)
 }
 
-/// An approver's share or decline: an open claim on the current epoch, by another holder who
+/// An approver's partial or decline: an open claim, by another holder of the claim's epoch who
 /// has not answered yet.
 fn check_response(state: &VaultState, author: &DeviceId, claim_id: &str) -> Result<(), RuleViolation> {
     let claim = open_claim(state, claim_id)?;
     if &claim.requester == author {
         return Err(RuleViolation::InvalidSecret("a requester cannot answer its own claim"));
     }
-    let secret = state.secrets.get(&claim.request.secret_id).ok_or(RuleViolation::ClaimClosed)?;
-    if secret.epoch != claim.request.epoch {
-        return Err(RuleViolation::ClaimClosed);
-    }
-    if !secret.holders.contains_key(author) {
-        return Err(RuleViolation::NoShare);
-    }
-    if claim.shares.contains_key(author) || claim.declines.contains(author) {
+    state.holds(&claim.request.secret_id, claim.request.epoch, author).map_err(|e| match e {
+        RuleViolation::StaleEpoch => RuleViolation::ClaimClosed,
+        other => other,
+    })?;
+    if claim.partials.contains_key(author) || claim.declines.contains(author) {
         return Err(RuleViolation::AlreadyResponded);
     }
     Ok(())
 }
 
-fn check_split(state: &VaultState, split: &SecretSplit) -> Result<(), RuleViolation> {
+fn padded(bytes: &Bytes) -> bool {
+    SIZE_BUCKETS.iter().any(|b| b + 16 == bytes.0.len())
+}
+
+fn check_sealed(state: &VaultState, author: &DeviceId, sealed: &SealedSecret) -> Result<(), RuleViolation> {
     let bad = RuleViolation::InvalidSecret;
-    if split.format != SECRET_FORMAT {
+    if sealed.format != SECRET_FORMAT {
         return Err(bad("unknown secret format"));
     }
-    if !valid_object_id(&split.secret_id) {
+    if !valid_object_id(&sealed.secret_id) {
         return Err(bad("secret id must be 32 lowercase hex characters"));
     }
-    if state.secrets.contains_key(&split.secret_id) || state.deleted_secrets.contains(&split.secret_id) {
+    if state.secrets.contains_key(&sealed.secret_id) || state.deleted_secrets.contains(&sealed.secret_id) {
         // A secret's value is never replaced in place: a new value is a new secret.
         return Err(RuleViolation::IdInUse);
     }
-    let n = state.members.len();
-    if !split.holders.iter().eq(state.members.keys()) || split.shares.len() != n {
-        return Err(bad("a split must give exactly one share to every member"));
+    // New secrets go to the level's newest usable generation, sealed by one of its holders.
+    let (current, generation) = state.generations.current(sealed.generation.level).ok_or(RuleViolation::NoRound)?;
+    if current != sealed.generation {
+        return Err(RuleViolation::StaleEpoch);
     }
-    check_threshold(split.k, n).map_err(|_| bad("threshold must be 1 <= k <= n, and k = 1 only for one device"))?;
-    let commitments = Commitments::from_wire(&split.commitments).map_err(|_| bad("commitments do not parse"))?;
-    if commitments.threshold() != usize::from(split.k) {
-        return Err(bad("a split needs one commitment per coefficient"));
+    if !generation.holders.contains_key(author) {
+        return Err(RuleViolation::NoShare);
     }
-    if split.shares.iter().any(|s| s.0.is_empty() || s.0.len() > MAX_SEALED_SHARE) {
-        return Err(bad("shares must be sealed"));
-    }
+    crate::secrets::kem::decode_point(&sealed.r.0).map_err(|_| bad("the encapsulation is not a valid point"))?;
     // Padded to a bucket, plus the 16-byte tag.
-    if split.nonce.0.len() != 12 || !SIZE_BUCKETS.iter().any(|b| b + 16 == split.ciphertext.0.len()) {
-        return Err(bad("the sealed value must be padded to a size bucket"));
+    let nonces = sealed.nonce.0.len() == 12 && sealed.name_nonce.0.len() == 12;
+    if !nonces || !padded(&sealed.ciphertext) || !padded(&sealed.name_ciphertext) {
+        return Err(bad("the sealed value and name must be padded to a size bucket"));
     }
     Ok(())
 }
@@ -178,17 +196,26 @@ fn check_request(state: &VaultState, author: &DeviceId, request: &RecoveryReques
     if request.batch.as_deref().is_some_and(|batch| !valid_object_id(batch)) {
         return Err(RuleViolation::InvalidSecret("batch id must be 32 lowercase hex characters"));
     }
-    let secret = state.secrets.get(&request.secret_id).ok_or(RuleViolation::UnknownSecret)?;
-    if request.epoch != secret.epoch {
-        return Err(RuleViolation::StaleEpoch);
-    }
-    if !secret.holders.contains_key(author) {
-        return Err(RuleViolation::NoShare);
-    }
+    state.holds(&request.secret_id, request.epoch, author)?;
     if age::x25519::Recipient::from_str(&request.ephemeral_recipient).is_err() {
         return Err(RuleViolation::InvalidSecret("ephemeral recipient is not an age X25519 recipient"));
     }
     Ok(())
+}
+
+fn check_opened(state: &VaultState, author: &DeviceId, level: u8) -> Result<(), RuleViolation> {
+    if level == 0 || level > MAX_LEVEL {
+        return Err(RuleViolation::InvalidSecret("a protection level needs 1 to 200 devices"));
+    }
+    let targets = state.generation_targets(level);
+    if !targets.contains(author) {
+        return Err(RuleViolation::NoShare);
+    }
+    if state.generations.current(level).is_some() || state.dkg_under_way(level) {
+        return Err(RuleViolation::AlreadyResponded);
+    }
+    let mut probe = state.generations.clone();
+    probe.open_generation(level, &targets).map(drop)
 }
 
 pub(super) fn check_rules(
@@ -198,20 +225,29 @@ pub(super) fn check_rules(
 ) -> Result<(), RuleViolation> {
     use GenericKvLogEvent as E;
     match event {
-        E::SecretSplit(split) => check_split(state, split),
-        E::ReshareDealt(dealing) => {
-            let members: Vec<DeviceId> = state.members.keys().cloned().collect();
-            reshare::check_dealing(state, author, dealing, &members, None)?;
-            let all_open = dealing.secrets.iter().all(|s| state.round(&s.secret_id).is_some());
-            all_open.then_some(()).ok_or(RuleViolation::NoRound)
+        E::SecretSealed(sealed) => check_sealed(state, author, sealed),
+        E::GenerationOpened { level } => check_opened(state, author, *level),
+        E::GenerationDealt(dealing) => state.generations.check_dealing(author, dealing, &state.members_view()),
+        E::GenerationAcked { acks, receive_key } => {
+            let mut seen = BTreeSet::new();
+            if acks.is_empty() || !acks.iter().all(|a| seen.insert(a.generation)) {
+                return Err(RuleViolation::InvalidSecret("an acknowledgement names each round once"));
+            }
+            crate::secrets::kem::decode_point(&receive_key.0)
+                .map_err(|_| RuleViolation::InvalidSecret("bad receive key"))?;
+            acks.iter().try_for_each(|ack| state.generations.check_ack(author, ack, &state.members_view()))
         }
-        E::ReshareAcked { acks } => reshare::check_acks(state, author, acks),
-        E::ReshareComplained(complaint) => reshare::check_complaint(state, author, complaint),
+        E::GenerationComplained(complaint) => {
+            verify_complaint(&state.generations, author, complaint, &state.members_view()).map(drop)
+        }
+        E::GenerationShareLost { generation, receive_key } => {
+            state.generations.check_share_lost(author, *generation, receive_key)
+        }
         E::RecoveryRequested(request) => check_request(state, author, request),
-        E::RecoveryShare { claim_id, sealed } => {
+        E::RecoveryPartial { claim_id, sealed } => {
             check_response(state, author, claim_id)?;
-            let ok = !sealed.0.is_empty() && sealed.0.len() <= MAX_SEALED_SHARE;
-            ok.then_some(()).ok_or(RuleViolation::InvalidSecret("share must be sealed"))
+            let ok = !sealed.0.is_empty() && sealed.0.len() <= MAX_SEALED_PARTIAL;
+            ok.then_some(()).ok_or(RuleViolation::InvalidSecret("a partial must be sealed"))
         }
         E::RecoveryDeclined { claim_id } => check_response(state, author, claim_id),
         E::RecoveryCompleted { claim_id } => {
@@ -236,53 +272,50 @@ fn close_claims(state: &mut VaultState, which: impl Fn(&ClaimRecord) -> bool, st
 pub(super) fn fold(state: &mut VaultState, seq: u64, author: &DeviceId, event: &GenericKvLogEvent) {
     use GenericKvLogEvent as E;
     match event {
-        E::SecretSplit(split) => {
-            let holders = split.holders.iter().enumerate().map(|(i, d)| (d.clone(), i as u8 + 1)).collect();
-            let record = SecretRecord {
-                epoch: 1,
-                k: split.k,
-                holders,
-                commitments: split.commitments.clone(),
-                split_seq: seq,
-                source: ShareSource::Split,
-                round: Vec::new(),
-                acks: LiteMap::new(),
-                source_round: None,
-                // A split's creator chose every share; a holder checks its own when it uses it.
-                confirmed: split.holders.iter().cloned().collect(),
-                faulty: BTreeSet::new(),
-                late_complainers: BTreeSet::new(),
-            };
-            state.secrets.insert(split.secret_id.clone(), record);
+        E::SecretSealed(sealed) => {
+            let record = SecretRecord { generation: sealed.generation, seq };
+            state.secrets.insert(sealed.secret_id.clone(), record);
         }
-        E::ReshareDealt(dealing) => reshare::fold_dealing(state, seq, author, dealing),
-        E::ReshareAcked { acks } => reshare::fold_acks(state, author, acks),
-        E::ReshareComplained(complaint) => reshare::fold_complaint(state, author, complaint),
+        E::GenerationOpened { level } => {
+            let targets = state.generation_targets(*level);
+            let _ = state.generations.open_generation(*level, &targets);
+        }
+        E::GenerationDealt(dealing) => state.generations.fold_dealing(seq, author, dealing),
+        E::GenerationAcked { acks, receive_key } => {
+            for ack in acks {
+                state.generations.fold_ack(author, ack, &members_view!(state, None));
+            }
+            state.generations.receive_keys.insert(author.clone(), receive_key.clone());
+            close_stale_claims(state);
+        }
+        E::GenerationComplained(complaint) => {
+            if let Ok(verdict) = verify_complaint(&state.generations, author, complaint, &state.members_view()) {
+                state.generations.fold_complaint(author, complaint, verdict);
+            }
+            close_stale_claims(state);
+        }
+        E::GenerationShareLost { generation, receive_key } => {
+            state.generations.fold_share_lost(author, *generation, receive_key);
+        }
         E::RecoveryRequested(request) => {
             let claim = ClaimRecord {
                 requester: author.clone(),
                 request: request.clone(),
-                shares: LiteMap::new(),
+                partials: LiteMap::new(),
                 declines: BTreeSet::new(),
                 status: ClaimStatus::Open,
             };
             state.claims.insert(request.claim_id.clone(), claim);
         }
-        E::RecoveryShare { claim_id, .. } => {
+        E::RecoveryPartial { claim_id, .. } => {
             if let Some(claim) = state.claims.get_mut(claim_id) {
-                claim.shares.insert(author.clone(), seq);
+                claim.partials.insert(author.clone(), seq);
             }
         }
         E::RecoveryDeclined { claim_id } => {
             let Some(mut claim) = state.claims.remove(claim_id) else { return };
-            // Only a holder that could have approved makes a decline count.
-            let eligible = state
-                .secrets
-                .get(&claim.request.secret_id)
-                .is_some_and(|r| r.holders.contains_key(author) && !r.faulty.contains(author));
-            if eligible {
-                claim.declines.insert(author.clone());
-            }
+            // check_response admitted only a usable holder, so the decline counts.
+            claim.declines.insert(author.clone());
             let needed = state.claim_threshold(&claim).unwrap_or(1).saturating_sub(1) as usize;
             if state.possible_approvers(&claim).saturating_sub(claim.declines.len()) < needed {
                 claim.status = ClaimStatus::Failed;
@@ -304,12 +337,43 @@ pub(super) fn delete(state: &mut VaultState, secret_id: &str) {
     close_claims(state, |c| c.request.secret_id == secret_id, ClaimStatus::Stale);
 }
 
-/// Claims on an older epoch can no longer be answered.
-pub(super) fn on_new_epoch(state: &mut VaultState, secret_id: &str) {
-    close_claims(state, |c| c.request.secret_id == secret_id, ClaimStatus::Stale);
+/// Claims whose secret's generation moved to another epoch (or was lost) can no longer be
+/// answered: partials verify only against the epoch they name.
+pub(super) fn close_stale_claims(state: &mut VaultState) {
+    let stale: Vec<String> = state
+        .claims
+        .iter()
+        .filter(|(_, c)| c.status == ClaimStatus::Open)
+        .filter(|(_, c)| {
+            state.generation_of(&c.request.secret_id).is_none_or(|(_, g)| !g.is_ready() || g.epoch != c.request.epoch)
+        })
+        .map(|(id, _)| id.clone())
+        .collect();
+    for id in stale {
+        if let Some(claim) = state.claims.get_mut(&id) {
+            claim.status = ClaimStatus::Stale;
+        }
+    }
 }
 
 /// A device that leaves or is removed can no longer finish its claims.
 pub(super) fn on_member_gone(state: &mut VaultState, device: &DeviceId) {
     close_claims(state, |c| &c.requester == device, ClaimStatus::Stale);
+}
+
+/// After the member set changed: generations re-share to the members; when a device left, each
+/// level with a usable generation starts a new one among the members trusted for it (new secrets
+/// go there; the refreshed older ones keep theirs).
+pub(super) fn on_membership_change(state: &mut VaultState, someone_left: bool) {
+    let members: Vec<DeviceId> = state.members.keys().cloned().collect();
+    state.generations.reshare_to(&members, &members_view!(state, None));
+    if someone_left {
+        for level in state.generations.levels() {
+            if state.generations.current(level).is_some() && !state.dkg_under_way(level) {
+                let targets = state.generation_targets(level);
+                let _ = state.generations.open_generation(level, &targets);
+            }
+        }
+    }
+    close_stale_claims(state);
 }

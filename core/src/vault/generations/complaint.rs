@@ -140,23 +140,53 @@ impl Generations {
                     return;
                 }
                 // Late: the author's share of this epoch is bad; re-share to the same holders.
-                generation.faulty.insert(author.clone());
-                if generation.round.is_none() {
-                    let targets: Vec<DeviceId> = generation.holders.keys().cloned().collect();
-                    let target_keys: Option<Vec<Bytes>> = targets.iter().map(|t| keys.get(t).cloned()).collect();
-                    if let Some(target_keys) = target_keys {
-                        generation.round = Some(Round {
-                            kind: RoundKind::Reshare,
-                            targets,
-                            target_keys,
-                            new_k: generation.k,
-                            dealings: Vec::new(),
-                            acks: Default::default(),
-                        });
-                    }
-                }
+                repair(generation, author, &keys);
             }
         }
+    }
+
+    /// A holder lost its share (its store was restored from its keys alone): check.
+    pub fn check_share_lost(&self, author: &DeviceId, id: GenerationId, key: &Bytes) -> Result<(), RuleViolation> {
+        let generation = self.generations.get(&id).ok_or(RuleViolation::UnknownSecret)?;
+        if !generation.is_ready() || !generation.holders.contains_key(author) || generation.faulty.contains(author) {
+            return Err(RuleViolation::NoShare);
+        }
+        kem::decode_point(&key.0).map(drop).map_err(|_| RuleViolation::InvalidSecret("bad receive key"))
+    }
+
+    /// Marks the holder's share lost, takes its new receive key, and opens a repair round.
+    pub fn fold_share_lost(&mut self, author: &DeviceId, id: GenerationId, key: &Bytes) {
+        self.receive_keys.insert(author.clone(), key.clone());
+        let keys = self.receive_keys.clone();
+        if let Some(generation) = self.generations.get_mut(&id) {
+            if let Some(round) = generation.round.as_mut() {
+                if let Some(index) = round.targets.iter().position(|t| t == author) {
+                    round.target_keys[index] = key.clone();
+                }
+            }
+            repair(generation, author, &keys);
+        }
+    }
+}
+
+/// The holder's share of the current epoch is unusable: mark it, and unless a round is already
+/// open, re-share to the same holders (at the same threshold).
+fn repair(generation: &mut Generation, author: &DeviceId, keys: &std::collections::BTreeMap<DeviceId, Bytes>) {
+    generation.faulty.insert(author.clone());
+    if generation.round.is_some() {
+        return;
+    }
+    let targets: Vec<DeviceId> = generation.holders.keys().cloned().collect();
+    let target_keys: Option<Vec<Bytes>> = targets.iter().map(|t| keys.get(t).cloned()).collect();
+    if let Some(target_keys) = target_keys {
+        generation.round = Some(Round {
+            kind: RoundKind::Reshare,
+            targets,
+            target_keys,
+            new_k: generation.k,
+            dealings: Vec::new(),
+            acks: Default::default(),
+        });
     }
 }
 

@@ -41,16 +41,56 @@ pub use dealing::{
 };
 pub use round::{round_id, GenerationAck, RoundView};
 
+/// The secret half of a receive key (a ristretto255 scalar).
+pub type ReceiveSecret = curve25519_dalek::scalar::Scalar;
+
 /// Version of the generation messages and their sealed parts.
 pub const GENERATION_FORMAT: u16 = 1;
 /// Protection levels a vault may have at once.
 pub const MAX_LEVELS: usize = 16;
 
-/// Which generation: a level (its threshold when it was made) and a number within it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// Which generation: a level (its threshold when it was made) and a number within it. Written
+/// as `"level/number"` (also as a JSON map key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct GenerationId {
     pub level: u8,
     pub number: u32,
+}
+
+impl std::fmt::Display for GenerationId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.level, self.number)
+    }
+}
+
+impl std::str::FromStr for GenerationId {
+    type Err = &'static str;
+
+    /// Plain digits only, no leading zeros, level 1..=255 and number 1..=2^32 - 1.
+    fn from_str(text: &str) -> Result<GenerationId, &'static str> {
+        let bad = "a generation id is \"level/number\"";
+        let (level, number) = text.split_once('/').ok_or(bad)?;
+        let canonical = |part: &str| {
+            !part.is_empty() && part.len() <= 10 && part.bytes().all(|b| b.is_ascii_digit()) && !part.starts_with('0')
+        };
+        if !canonical(level) || !canonical(number) {
+            return Err(bad);
+        }
+        Ok(GenerationId { level: level.parse().map_err(|_| bad)?, number: number.parse().map_err(|_| bad)? })
+    }
+}
+
+impl Serialize for GenerationId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for GenerationId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

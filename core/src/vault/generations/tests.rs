@@ -374,6 +374,18 @@ fn vault_of(n: u8, level: u8) -> Sim {
 }
 
 #[test]
+fn generation_ids_read_and_write_as_level_slash_number_only() {
+    let id = GenerationId { level: 3, number: 12 };
+    assert_eq!(serde_json::to_string(&id).unwrap(), "\"3/12\"");
+    assert_eq!(serde_json::from_str::<GenerationId>("\"3/12\"").unwrap(), id);
+    for bad in ["\"3\"", "\"03/1\"", "\"3/0\"", "\"0/1\"", "\"256/1\"", "\"3/-1\"", "\"3/1/1\"", "\" 3/1\"", "3"] {
+        assert!(serde_json::from_str::<GenerationId>(bad).is_err(), "{bad} accepted");
+    }
+    let map: BTreeMap<GenerationId, u8> = [(id, 1)].into();
+    assert_eq!(serde_json::to_string(&map).unwrap(), "{\"3/12\":1}", "usable as a JSON map key");
+}
+
+#[test]
 fn one_device_makes_its_level_alone_and_reveals_alone() {
     let mut sim = Sim::new(1);
     let gid = sim.open_level(1);

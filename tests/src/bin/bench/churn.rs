@@ -63,7 +63,7 @@ impl Churn {
 
     /// The member approves `device` (alone, it is the quorum).
     pub fn approve(&mut self, send: Send, device: &meta_secret_core::identity::DeviceId) {
-        let vote = GenericKvLogEvent::JoinApproved { device: device.clone(), dealing: None };
+        let vote = GenericKvLogEvent::JoinApproved { device: device.clone(), dealings: Vec::new() };
         Self::push(&self.vault, &mut self.stamp, send, &mut self.member, vec![vote]);
     }
 
@@ -84,7 +84,10 @@ impl Churn {
                     &mut self.stamp,
                     send,
                     candidate,
-                    vec![GenericKvLogEvent::JoinRequested { candidate: info }],
+                    vec![GenericKvLogEvent::JoinRequested {
+                        candidate: info,
+                        receive_key: meta_secret_tests::receive_key(),
+                    }],
                 );
             }
             let ids: Vec<_> = self.pool[..wave].iter().map(|c| c.keys.id().clone()).collect();
@@ -109,7 +112,10 @@ impl Churn {
                 &mut self.stamp,
                 send,
                 &mut candidate,
-                vec![GenericKvLogEvent::JoinRequested { candidate: info }],
+                vec![GenericKvLogEvent::JoinRequested {
+                    candidate: info,
+                    receive_key: meta_secret_tests::receive_key(),
+                }],
             );
         }
     }

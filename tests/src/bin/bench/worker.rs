@@ -4,9 +4,6 @@
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use meta_secret_core::event::GenericKvLogEvent;
-use meta_secret_core::secrets::events::new_object_id;
-use meta_secret_core::secrets::{MetaDistributor, SecretMetadata};
 use meta_secret_core::store::MemoryStore;
 use meta_secret_core::sync::live::Wake;
 use meta_secret_core::sync::TransportRequest;
@@ -50,13 +47,9 @@ pub fn requests_per_sync(url: &str) -> Vec<Row> {
     block_on(device.sync()).expect("sync");
     let idle = counter.count() - before;
 
-    let state = block_on(device.state()).expect("state");
     for i in 0..2 {
-        let metadata = SecretMetadata { name: format!("s{i}") };
-        let split = MetaDistributor::new(&state.vault, &state.members)
-            .distribute(&new_object_id(), 1, b"x", &metadata)
-            .expect("split");
-        block_on(device.gateway().enqueue(GenericKvLogEvent::SecretSplit(split))).expect("enqueue");
+        let event = meta_secret_tests::sealed_event(&device, 1, &format!("s{i}"), b"x");
+        block_on(device.gateway().enqueue(event)).expect("enqueue");
     }
     let before = counter.count();
     let report = block_on(device.sync()).expect("sync");
@@ -78,15 +71,11 @@ pub fn live_latency(url: &str, trials: usize) -> Row {
     block_on(a.accept(&b.device().id)).expect("accept");
     block_on(b.sync()).expect("sync");
     let mut socket = LiveSocket::connect(url, &block_on(b.live_request()).expect("live")).expect("listen");
-    let state = block_on(a.state()).expect("state");
     let mut samples = Vec::with_capacity(trials);
     for i in 0..trials {
-        let metadata = SecretMetadata { name: format!("s{i}") };
-        let split = MetaDistributor::new(&state.vault, &state.members)
-            .distribute(&new_object_id(), 2, b"x", &metadata)
-            .expect("split");
+        let event = meta_secret_tests::sealed_event(&a, 1, &format!("s{i}"), b"x");
         let start = Instant::now();
-        block_on(a.gateway().enqueue(GenericKvLogEvent::SecretSplit(split))).expect("enqueue");
+        block_on(a.gateway().enqueue(event)).expect("enqueue");
         block_on(a.gateway().sync()).expect("push");
         let head = block_on(a.state()).expect("state").head;
         loop {
