@@ -160,6 +160,8 @@ async function renderLogins(state) {
     const item = el("li");
     item.dataset.origin = login.origin;
     item.append(el("span", login.username, "grow"), el("span", login.origin, "meta"));
+    // The login's protection level: how many devices a reveal needs.
+    item.append(el("span", `needs ${login.needs} device${login.needs === 1 ? "" : "s"}`, "meta"));
     if (login.deletionVotes) {
       item.append(el("span", `${login.deletionVotes} of ${state.view.requiredVotes} votes to delete`, "meta"));
     }

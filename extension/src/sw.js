@@ -158,7 +158,7 @@ async function logins() {
   return live.flatMap((secret) => {
     const login = decodeName(secret.name);
     if (!login) return [];
-    return [{ id: secret.id, ...login, unlocked: revealed.has(secret.id), deletionVotes: secret.deletionVotes }];
+    return [{ id: secret.id, ...login, unlocked: revealed.has(secret.id), deletionVotes: secret.deletionVotes, needs: secret.k }];
   });
 }
 
