@@ -168,11 +168,19 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         report: &mut OrchestratorReport,
     ) -> Result<bool, ClientError> {
         let mut progressed = false;
+        let me = self.gateway.keys().id().clone();
+        let published = state.generations.receive_keys.get(&me).cloned();
+        let mut still_published = false;
         for id in generations {
             match self.build_share(state, *id).await? {
-                Ok(_) => {
+                Ok(share) => {
                     report.taken_up.push(label(*id));
                     progressed = true;
+                    // Taken up without an acknowledgement (the round completed first): the key its
+                    // parts were sealed to may still be the one this device publishes.
+                    let made_by = state.generations.generations.get(id).and_then(|g| g.made_by.as_ref());
+                    let used = made_by.and_then(|m| m.target_keys.get(usize::from(share.x) - 1)).cloned();
+                    still_published |= used.is_some() && used == published;
                 }
                 Err(Some(complaint)) => {
                     let seq = complaint.dealing_seq;
@@ -197,6 +205,13 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
                 }
             }
         }
+        if still_published {
+            // Rotate, so the key that opened this epoch's parts can be deleted.
+            let index = u32::try_from(state.last_author_seq(&me) + 1).unwrap_or(u32::MAX);
+            let receive_key = new_receive_key(self.gateway.store(), self.gateway.keys(), index).await?;
+            let event = GenericKvLogEvent::GenerationAcked { acks: Vec::new(), receive_key };
+            tolerate_race(self.submit(event).await.map(drop))?;
+        }
         Ok(progressed)
     }
 
@@ -206,7 +221,7 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         let me = keys.id();
         let Some(generation) = state.generations.generations.get(&id) else { return Ok(false) };
         let (Some(made_by), Some(x)) = (&generation.made_by, generation.holders.get(me)) else { return Ok(false) };
-        if generation.faulty.contains(me) {
+        if generation.faulty.contains(me) || generation.lost_by.contains(me) {
             return Ok(false);
         }
         let Some(key) = made_by.target_keys.get(usize::from(*x) - 1) else { return Ok(false) };

@@ -51,6 +51,16 @@ impl SecretContext<'_> {
         h.0.to_vec()
     }
 
+    /// What the proof of knowledge of a secret's r is bound to.
+    pub fn r_proof_context(&self) -> Vec<u8> {
+        let mut out = b"meta-secret/secret-r/v1".to_vec();
+        for part in self.kem_context() {
+            out.extend_from_slice(&(part.len() as u64).to_be_bytes());
+            out.extend_from_slice(&part);
+        }
+        out
+    }
+
     /// The KEM context a secret's data key is bound to.
     pub fn kem_context(&self) -> [Vec<u8>; 4] {
         [

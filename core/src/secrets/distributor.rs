@@ -118,7 +118,10 @@ impl<'a> MetaDistributor<'a> {
         let public = kem::decode_point(public_key).map_err(|_| SecretError::BadMember)?;
         let kem_context = SecretContext { vault: self.vault, secret_id, generation, r: &[] }.kem_context();
         let parts: Vec<&[u8]> = kem_context.iter().map(|c| c.as_slice()).collect();
-        let (r, data_key) = kem::encapsulate(&public, &parts).map_err(|_| SecretError::Seal)?;
+        let scalar = Zeroizing::new(curve25519_dalek::scalar::Scalar::random(&mut rand_core::OsRng));
+        let (r, data_key) = kem::encapsulate_with_scalar(&public, &parts, &scalar).map_err(|_| SecretError::Seal)?;
+        let proof_context = SecretContext { vault: self.vault, secret_id, generation, r: &[] }.r_proof_context();
+        let r_proof = super::dleq::prove_knowledge(&scalar, &proof_context);
         let r = r.compress().to_bytes();
         let context = SecretContext { vault: self.vault, secret_id, generation, r: &r };
         let (nonce, ciphertext) = cipher::seal(secret, &data_key, Part::Value, &context)?;
@@ -129,6 +132,7 @@ impl<'a> MetaDistributor<'a> {
             secret_id: secret_id.to_owned(),
             generation,
             r: Bytes(r.to_vec()),
+            r_proof: Bytes(r_proof.to_bytes().to_vec()),
             nonce,
             ciphertext,
             name_nonce,

@@ -18,6 +18,10 @@ pub struct SealedSecret {
     pub secret_id: String,
     pub generation: GenerationId,
     pub r: Bytes,
+    /// A Schnorr proof that the sealer knows r (bound to vault, secret and generation): without
+    /// it a holder could seal `R' = R + t·G` of another secret under a harmless name, and a reveal
+    /// people approve for it would give `x·R` of the other.
+    pub r_proof: Bytes,
     pub nonce: Bytes,
     pub ciphertext: Bytes,
     pub name_nonce: Bytes,

@@ -69,7 +69,7 @@ pub(crate) fn encapsulate_with<G: RngCore + CryptoRng>(
     encapsulate_with_scalar(public, context, &r)
 }
 
-pub(crate) fn encapsulate_with_scalar(
+pub fn encapsulate_with_scalar(
     public: &RistrettoPoint,
     context: &[&[u8]],
     r: &Scalar,
@@ -141,6 +141,68 @@ pub fn open_with_shared(
     open_with_key(&derive_key(shared, &r, public, context), sealed)
 }
 
+fn context_bytes(context: &[&[u8]]) -> Vec<u8> {
+    let mut out = b"meta-secret/sealed-r/v1".to_vec();
+    for part in context {
+        out.extend_from_slice(&(part.len() as u64).to_be_bytes());
+        out.extend_from_slice(part);
+    }
+    out
+}
+
+/// Like [`seal_to`], with a Schnorr proof that the sealer knows r, bound to the context:
+/// `R ‖ proof ‖ ChaCha20-Poly1305`. Without it a sealer could copy someone else's R, and a revealed
+/// `sk·R` (a complaint's evidence) would open that other part too.
+pub fn seal_to_proven(public: &RistrettoPoint, context: &[&[u8]], plaintext: &[u8]) -> Result<Vec<u8>, KemError> {
+    let r = Zeroizing::new(Scalar::random(&mut OsRng));
+    let (big_r, key) = encapsulate_with_scalar(public, context, &r)?;
+    let proof = super::dleq::prove_knowledge(&r, &context_bytes(context));
+    let ciphertext = aead(&key)
+        .encrypt(Nonce::from_slice(&[0u8; 12]), Payload { msg: plaintext, aad: &[] })
+        .map_err(|_| KemError::Open)?;
+    let mut sealed = Vec::with_capacity(32 + 64 + ciphertext.len());
+    sealed.extend_from_slice(&big_r.compress().to_bytes());
+    sealed.extend_from_slice(&proof.to_bytes());
+    sealed.extend_from_slice(&ciphertext);
+    Ok(sealed)
+}
+
+/// True when a proven part's R comes with a valid proof for `context`.
+pub fn verify_proven(sealed: &[u8], context: &[&[u8]]) -> bool {
+    let (Ok(r), Some(proof)) = (sealed_r(sealed), sealed.get(32..96).and_then(super::dleq::Proof::from_bytes)) else {
+        return false;
+    };
+    super::dleq::verify_knowledge(&r, &context_bytes(context), &proof)
+}
+
+fn proven_ciphertext(sealed: &[u8]) -> Result<&[u8], KemError> {
+    sealed.get(96..).ok_or(KemError::Open)
+}
+
+fn open_ciphertext(key: &DataKey, ciphertext: &[u8]) -> Result<Zeroizing<Vec<u8>>, KemError> {
+    aead(key)
+        .decrypt(Nonce::from_slice(&[0u8; 12]), Payload { msg: ciphertext, aad: &[] })
+        .map(Zeroizing::new)
+        .map_err(|_| KemError::Open)
+}
+
+/// Opens a proven part sealed to `secret·G`.
+pub fn open_proven_from(secret: &Scalar, context: &[&[u8]], sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, KemError> {
+    let r = sealed_r(sealed)?;
+    open_ciphertext(&decapsulate(secret, &r, context)?, proven_ciphertext(sealed)?)
+}
+
+/// Opens a proven part with its revealed shared point (a complaint's evidence).
+pub fn open_proven_with_shared(
+    shared: &RistrettoPoint,
+    public: &RistrettoPoint,
+    context: &[&[u8]],
+    sealed: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, KemError> {
+    let r = sealed_r(sealed)?;
+    open_ciphertext(&derive_key(shared, &r, public, context), proven_ciphertext(sealed)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,6 +232,23 @@ mod tests {
         *tampered.last_mut().unwrap() ^= 1;
         assert_eq!(open_from(&x, &[b"round"], &tampered), Err(KemError::Open));
         assert_eq!(open_from(&x, &[b"round"], &sealed[..40]), Err(KemError::Open));
+    }
+
+    #[test]
+    fn a_proven_part_carries_a_proof_for_its_own_r_and_context_only() {
+        let x = Scalar::random(&mut OsRng);
+        let public = RistrettoPoint::mul_base(&x);
+        let sealed = seal_to_proven(&public, &[b"round", b"dealer a"], b"sub-share").unwrap();
+        assert!(verify_proven(&sealed, &[b"round", b"dealer a"]));
+        assert!(!verify_proven(&sealed, &[b"round", b"dealer b"]), "a copied R fails in another context");
+        assert_eq!(open_proven_from(&x, &[b"round", b"dealer a"], &sealed).unwrap().as_slice(), b"sub-share");
+        let r = sealed_r(&sealed).unwrap();
+        let opened = open_proven_with_shared(&(r * x), &public, &[b"round", b"dealer a"], &sealed).unwrap();
+        assert_eq!(opened.as_slice(), b"sub-share");
+        // Someone else's R with a proof made for another r does not verify.
+        let mut copied = seal_to_proven(&public, &[b"round", b"dealer b"], b"junk").unwrap();
+        copied[..32].copy_from_slice(&sealed[..32]);
+        assert!(!verify_proven(&copied, &[b"round", b"dealer b"]));
     }
 
     #[test]

@@ -177,7 +177,19 @@ fn check_sealed(state: &VaultState, author: &DeviceId, sealed: &SealedSecret) ->
     if !generation.holders.contains_key(author) {
         return Err(RuleViolation::NoShare);
     }
-    crate::secrets::kem::decode_point(&sealed.r.0).map_err(|_| bad("the encapsulation is not a valid point"))?;
+    let r =
+        crate::secrets::kem::decode_point(&sealed.r.0).map_err(|_| bad("the encapsulation is not a valid point"))?;
+    let context = crate::secrets::cipher::SecretContext {
+        vault: &state.vault,
+        secret_id: &sealed.secret_id,
+        generation: sealed.generation,
+        r: &[],
+    };
+    let proof =
+        crate::secrets::dleq::Proof::from_bytes(&sealed.r_proof.0).ok_or(bad("no proof of the encapsulation"))?;
+    if !crate::secrets::dleq::verify_knowledge(&r, &context.r_proof_context(), &proof) {
+        return Err(bad("the encapsulation is not the sealer's own"));
+    }
     // Padded to a bucket, plus the 16-byte tag.
     let nonces = sealed.nonce.0.len() == 12 && sealed.name_nonce.0.len() == 12;
     if !nonces || !padded(&sealed.ciphertext) || !padded(&sealed.name_ciphertext) {
@@ -229,8 +241,10 @@ pub(super) fn check_rules(
         E::GenerationOpened { level } => check_opened(state, author, *level),
         E::GenerationDealt(dealing) => state.generations.check_dealing(author, dealing, &state.members_view()),
         E::GenerationAcked { acks, receive_key } => {
+            // No acknowledgements: a key rotation (a device that took up a share without
+            // acknowledging must not keep the key its parts were sealed to).
             let mut seen = BTreeSet::new();
-            if acks.is_empty() || !acks.iter().all(|a| seen.insert(a.generation)) {
+            if !acks.iter().all(|a| seen.insert(a.generation)) {
                 return Err(RuleViolation::InvalidSecret("an acknowledgement names each round once"));
             }
             crate::secrets::kem::decode_point(&receive_key.0)
@@ -286,6 +300,9 @@ pub(super) fn fold(state: &mut VaultState, seq: u64, author: &DeviceId, event: &
                 state.generations.fold_ack(author, ack, &members_view!(state, None));
             }
             state.generations.receive_keys.insert(author.clone(), receive_key.clone());
+            // A generation made while the members changed (a DKG, a repair) moves on to them.
+            let members: Vec<DeviceId> = state.members.keys().cloned().collect();
+            state.generations.reshare_idle_to(&members);
             close_stale_claims(state);
         }
         E::GenerationComplained(complaint) => {
@@ -356,6 +373,22 @@ pub(super) fn close_stale_claims(state: &mut VaultState) {
     }
 }
 
+/// Older generations no secret is sealed to any more are dropped before a membership change, so
+/// re-sharing costs the generations in use, not every one a level ever had. Kept: each level's
+/// newest usable generation, one being made, and any a secret is sealed to.
+fn retire_unused_generations(state: &mut VaultState) {
+    let in_use: BTreeSet<GenerationId> = state.secrets.values().map(|r| r.generation).collect();
+    let current: BTreeSet<GenerationId> = state
+        .generations
+        .levels()
+        .into_iter()
+        .filter_map(|level| state.generations.current(level).map(|(id, _)| id))
+        .collect();
+    state.generations.generations.retain(|id, generation| {
+        in_use.contains(id) || current.contains(id) || (generation.epoch == 0 && generation.round.is_some())
+    });
+}
+
 /// A device that leaves or is removed can no longer finish its claims.
 pub(super) fn on_member_gone(state: &mut VaultState, device: &DeviceId) {
     close_claims(state, |c| &c.requester == device, ClaimStatus::Stale);
@@ -365,6 +398,7 @@ pub(super) fn on_member_gone(state: &mut VaultState, device: &DeviceId) {
 /// level with a usable generation starts a new one among the members trusted for it (new secrets
 /// go there; the refreshed older ones keep theirs).
 pub(super) fn on_membership_change(state: &mut VaultState, someone_left: bool) {
+    retire_unused_generations(state);
     let members: Vec<DeviceId> = state.members.keys().cloned().collect();
     state.generations.reshare_to(&members, &members_view!(state, None));
     if someone_left {

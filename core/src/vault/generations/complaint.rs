@@ -102,7 +102,7 @@ pub fn verify_complaint(
     }
     let part_ctx = part_context(gens.vault.as_str(), complaint.generation, epoch, &dealing.dealer, author);
     let refs: Vec<&[u8]> = part_ctx.iter().map(|c| c.as_slice()).collect();
-    let Ok(plain) = kem::open_with_shared(&shared, &key, &refs, &complaint.part.0) else {
+    let Ok(plain) = kem::open_proven_with_shared(&shared, &key, &refs, &complaint.part.0) else {
         return Ok(ComplaintVerdict::DealerAtFault);
     };
     Ok(match check_sub_share(&dealing.commitments, &dealing.names_check, index, &plain) {
@@ -145,25 +145,27 @@ impl Generations {
         }
     }
 
-    /// A holder lost its share (its store was restored from its keys alone): check.
+    /// A holder lost its share (its store was restored from its keys alone): check. Once per
+    /// device and generation, so no member can force repair rounds (each closes open claims).
     pub fn check_share_lost(&self, author: &DeviceId, id: GenerationId, key: &Bytes) -> Result<(), RuleViolation> {
         let generation = self.generations.get(&id).ok_or(RuleViolation::UnknownSecret)?;
         if !generation.is_ready() || !generation.holders.contains_key(author) || generation.faulty.contains(author) {
             return Err(RuleViolation::NoShare);
         }
+        if generation.lost_by.contains(author) {
+            return Err(RuleViolation::AlreadyResponded);
+        }
         kem::decode_point(&key.0).map(drop).map_err(|_| RuleViolation::InvalidSecret("bad receive key"))
     }
 
-    /// Marks the holder's share lost, takes its new receive key, and opens a repair round.
+    /// Marks the holder's share lost, takes its new receive key, and opens a repair round. An
+    /// open round keeps the keys it recorded (dealings were sealed to them, and complaints are
+    /// judged against them); the device gets its share from the repair that follows.
     pub fn fold_share_lost(&mut self, author: &DeviceId, id: GenerationId, key: &Bytes) {
         self.receive_keys.insert(author.clone(), key.clone());
         let keys = self.receive_keys.clone();
         if let Some(generation) = self.generations.get_mut(&id) {
-            if let Some(round) = generation.round.as_mut() {
-                if let Some(index) = round.targets.iter().position(|t| t == author) {
-                    round.target_keys[index] = key.clone();
-                }
-            }
+            generation.lost_by.insert(author.clone());
             repair(generation, author, &keys);
         }
     }

@@ -12,8 +12,9 @@ use crate::secrets::kem::{self, KemError};
 use crate::secrets::vss::{self, Commitments, ShareValue};
 use crate::vault::RuleViolation;
 
-/// A sealed part: R, the 32-byte sub-share and the 32-byte names key, the tag.
-pub const PART_LEN: usize = 32 + 64 + 16;
+/// A sealed part: R, the proof that the dealer knows r, the 32-byte sub-share and the 32-byte names
+/// key, the tag.
+pub const PART_LEN: usize = 32 + 64 + 64 + 16;
 
 /// One dealer's contribution to a generation's round. `parts[j]` is target j's sub-share
 /// `f(j + 1)`, sealed to the receive key the round recorded for it.
@@ -125,6 +126,15 @@ impl Generations {
         if dealing.parts.len() != round.targets.len() || dealing.parts.iter().any(|p| p.0.len() != PART_LEN) {
             return Err(bad("a dealing needs one sealed part per target"));
         }
+        // Each part's R is the dealer's own: otherwise a complaint's revealed point could open
+        // another dealer's part that the copied R belongs to.
+        let fresh = dealing.parts.iter().zip(&round.targets).all(|(part, target)| {
+            let context = part_context(self.vault.as_str(), dealing.generation, dealing.epoch, author, target);
+            kem::verify_proven(&part.0, &refs(&context))
+        });
+        if !fresh {
+            return Err(bad("a part's encapsulation is not the dealer's own"));
+        }
         let commitments = Commitments::from_wire(&dealing.commitments).map_err(|_| bad("commitments do not parse"))?;
         if commitments.threshold() != usize::from(round.new_k) {
             return Err(bad("a dealing must have one commitment per coefficient of the new threshold"));
@@ -187,7 +197,7 @@ fn seal_parts(
             let mut plain = zeroize::Zeroizing::new([0u8; 64]);
             plain[..32].copy_from_slice(value.0.as_bytes());
             plain[32..].copy_from_slice(names_key);
-            kem::seal_to(&key, &refs(&context), plain.as_ref())
+            kem::seal_to_proven(&key, &refs(&context), plain.as_ref())
                 .map(Bytes)
                 .map_err(|_| RuleViolation::InvalidSecret("bad receive key"))
         })
@@ -256,7 +266,7 @@ pub fn open_part(
 ) -> Result<OpenedPart, KemError> {
     let part = dealing.parts.get(index).ok_or(KemError::Open)?;
     let context = part_context(vault, id, dealing.epoch, dealer, me);
-    let plain = kem::open_from(receive_secret, &refs(&context), &part.0)?;
+    let plain = kem::open_proven_from(receive_secret, &refs(&context), &part.0)?;
     check_sub_share(&dealing.commitments, &dealing.names_check, index, &plain)
 }
 

@@ -157,6 +157,9 @@ pub struct Generation {
     pub lost: bool,
     /// Hash of the names key every holder gets with its parts (set when the DKG completes).
     pub names_check: Option<Hash32>,
+    /// Holders that reported their share of this generation lost (once each).
+    #[serde(default)]
+    pub lost_by: BTreeSet<DeviceId>,
 }
 
 impl Generation {
@@ -239,14 +242,16 @@ impl Generations {
             self.generations
                 .iter()
                 .filter(|(id, g)| id.level == l && g.is_ready())
-                .flat_map(|(_, g)| g.holders.keys().filter(|d| !g.faulty.contains(*d)).cloned())
+                .flat_map(|(_, g)| g.holders.keys().cloned())
                 .collect()
         };
         let own = of_level(level);
         if !own.is_empty() {
             return own;
         }
-        let mut levels = self.levels().into_iter().filter(|l| *l != level).map(of_level);
+        // A faulty holder is still one people dealt to; a lost level trusts no one and is skipped.
+        let usable = self.levels().into_iter().filter(|l| *l != level && self.current(*l).is_some());
+        let mut levels = usable.map(of_level);
         let first = levels.next().unwrap_or_default();
         levels.fold(first, |all, next| all.intersection(&next).cloned().collect())
     }
@@ -288,11 +293,19 @@ impl Generations {
     }
 
     /// A join approval's dealings go to the member set the device joins, before it is admitted:
-    /// opens (or keeps) that round for `generation`.
+    /// opens that round for `generation`, or joins it if open. It may replace another join's round
+    /// (one that adds a device), never a round among the holders (a removal's refresh, a repair):
+    /// one member could otherwise keep resetting those with approvals of its own pending devices.
+    /// Refused, the approval's vote still counts; its dealings wait.
     pub fn open_join_round(&mut self, generation: GenerationId, targets: &[DeviceId]) -> Result<(), RuleViolation> {
         let target_keys = self.target_keys(targets)?;
         let generation = self.generations.get_mut(&generation).ok_or(RuleViolation::UnknownSecret)?;
         if !generation.is_ready() {
+            return Err(RuleViolation::NoRound);
+        }
+        let holders = &generation.holders;
+        let among_holders = |r: &Round| r.targets.iter().all(|t| holders.contains_key(t));
+        if generation.round.as_ref().is_some_and(|r| r.targets != targets && among_holders(r)) {
             return Err(RuleViolation::NoRound);
         }
         open_reshare_round(generation, targets, &target_keys);
@@ -329,9 +342,22 @@ impl Generations {
             round: Some(round),
             lost: false,
             names_check: None,
+            lost_by: BTreeSet::new(),
         };
         self.generations.insert(id, generation);
         Ok(id)
+    }
+
+    /// After a round completed: a usable generation with no open round whose holders are not the
+    /// members (it was made or repaired while they changed) re-shares to them. Open rounds are
+    /// left alone (a join's round runs towards the members plus the candidate).
+    pub fn reshare_idle_to(&mut self, targets: &[DeviceId]) {
+        let Ok(target_keys) = self.target_keys(targets) else { return };
+        for generation in self.generations.values_mut() {
+            if generation.is_ready() && generation.round.is_none() && !generation.holders.keys().eq(targets.iter()) {
+                open_reshare_round(generation, targets, &target_keys);
+            }
+        }
     }
 
     /// After the member set changed: every usable generation whose holders differ from

@@ -179,6 +179,9 @@ impl Sim {
         if round.dealings.iter().any(|d| &d.dealer == me) || self.gens.cheaters.contains(me) {
             return;
         }
+        if round.kind == RoundKind::Reshare && generation.faulty.contains(me) {
+            return;
+        }
         let trusted = self.gens.trusted_for(gid.level);
         // An honest device deals only to devices a person dealt to or that it approved itself.
         if !round.targets.iter().all(|t| t == me || trusted.contains(t) || self.approved(me, t)) {
@@ -200,7 +203,8 @@ impl Sim {
             let refs: Vec<&[u8]> = context.iter().map(|c| c.as_slice()).collect();
             let mut junk = ShareValue::random().0.as_bytes().to_vec();
             junk.extend_from_slice(&[7u8; 32]);
-            dealing.parts[last] = crate::encoding::Bytes(crate::secrets::kem::seal_to(&key, &refs, &junk).unwrap());
+            dealing.parts[last] =
+                crate::encoding::Bytes(crate::secrets::kem::seal_to_proven(&key, &refs, &junk).unwrap());
         }
         self.push_dealing(me, dealing).unwrap();
     }
@@ -492,7 +496,7 @@ fn a_removed_device_old_share_combines_with_nothing_current_members_keep_or_the_
                     let context = part_context("family", dealing.generation, dealing.epoch, dealer, &target);
                     let refs: Vec<&[u8]> = context.iter().map(|c| c.as_slice()).collect();
                     assert!(
-                        crate::secrets::kem::open_from(secret, &refs, &part.0).is_err(),
+                        crate::secrets::kem::open_proven_from(secret, &refs, &part.0).is_err(),
                         "an old part (index {index}) still opens with a kept key"
                     );
                 }
@@ -525,6 +529,75 @@ fn a_removal_during_a_dkg_abandons_it_and_the_removed_device_holds_nothing_made_
     sim.sync_all(2);
     assert!(sim.gens.generations[&pending].lost, "the DKG that counted on device 4 is abandoned");
     assert!(sim.gens.generations.values().filter(|g| g.is_ready()).all(|g| !g.holders.contains_key(&id(4))));
+}
+
+#[test]
+fn a_dealer_cannot_copy_another_dealers_encapsulation_so_that_a_complaint_would_open_it() {
+    let mut sim = vault_of(4, 2);
+    let gid = ready(&sim, 2);
+    sim.remove(4);
+    sim.deal_if_due(&id(1), gid);
+    let round = sim.gens.generations[&gid].round.clone().unwrap();
+    let (_, honest) = sim.dealing_at(round.dealings[0].seq);
+    let share = sim.devices[&id(2)].shares[&gid].clone();
+    let mut copied = deal_reshare(&sim.gens, &share, &id(2)).unwrap();
+    // Device 3's slot gets device 1's R (with device 2's own proof and junk after it).
+    let mut part = copied.parts[2].0.clone();
+    part[..32].copy_from_slice(&honest.parts[2].0[..32]);
+    copied.parts[2] = crate::encoding::Bytes(part);
+    assert_eq!(
+        sim.push_dealing(&id(2), copied),
+        Err(RuleViolation::InvalidSecret("a part's encapsulation is not the dealer's own"))
+    );
+}
+
+#[test]
+fn a_share_reported_lost_mid_round_keeps_the_round_keys_so_no_honest_dealer_can_be_framed() {
+    let mut sim = vault_of(4, 2);
+    let gid = ready(&sim, 2);
+    sim.remove(4);
+    sim.deal_if_due(&id(1), gid);
+    let seq = sim.gens.generations[&gid].round.as_ref().unwrap().dealings[0].seq;
+    // Device 2 reports its share lost with a new key, then complains about device 1's honest part
+    // with that key: the round still judges against the key it recorded, so the proof fails.
+    let (secret, public) = new_receive_key();
+    sim.gens.check_share_lost(&id(2), gid, &public).unwrap();
+    sim.gens.fold_share_lost(&id(2), gid, &public);
+    assert_eq!(sim.gens.check_share_lost(&id(2), gid, &public), Err(RuleViolation::NoShare), "once");
+    let (_, dealing) = sim.dealing_at(seq);
+    let complaint = make_complaint(&sim.gens, gid, seq, &dealing.parts[1], &id(2), &secret).unwrap();
+    assert!(sim.push_complaint(&id(2), &complaint).is_none(), "refused");
+    assert!(sim.gens.cheaters.is_empty());
+    // The round completes, and the repair that follows gives device 2 a share again.
+    sim.devices.get_mut(&id(2)).unwrap().receive.insert(public.0.clone(), secret);
+    sim.sync_all(6);
+    let generation = &sim.gens.generations[&gid];
+    assert!(generation.round.is_none() && generation.faulty.is_empty(), "repaired");
+    assert_eq!(sim.devices[&id(2)].shares[&gid].epoch, generation.epoch);
+}
+
+#[test]
+fn a_join_approval_never_replaces_a_removals_round_among_the_holders() {
+    let mut sim = vault_of(4, 2);
+    let gid = ready(&sim, 2);
+    sim.remove(4);
+    let targets: Vec<DeviceId> = vec![id(1), id(2), id(3), id(9)];
+    sim.add_device(9);
+    assert_eq!(sim.gens.open_join_round(gid, &targets), Err(RuleViolation::NoRound));
+    assert_eq!(sim.gens.generations[&gid].round.as_ref().unwrap().targets, vec![id(1), id(2), id(3)]);
+}
+
+#[test]
+fn a_lost_level_does_not_stop_a_new_level_from_being_made() {
+    let mut sim = vault_of(3, 3);
+    sim.remove(3);
+    sim.sync_all(3);
+    assert!(sim.gens.current(3).is_none(), "level 3 is lost");
+    let trusted = sim.gens.trusted_for(2);
+    assert_eq!(trusted.len(), 2, "the lost level adds no empty set to the intersection");
+    let gid = sim.open_level(2);
+    sim.sync_all(3);
+    assert!(sim.gens.generations[&gid].is_ready());
 }
 
 #[test]
