@@ -153,6 +153,7 @@ fn sealed(_: &Parties, _: &DeviceKeys) -> GenericKvLogEvent {
         secret_id: ID.into(),
         generation: GENERATION,
         r: Bytes(vec![0; 32]),
+        r_proof: Bytes(vec![0; 64]),
         nonce: Bytes(vec![0; 12]),
         ciphertext: Bytes(Vec::new()),
         name_nonce: Bytes(vec![0; 12]),

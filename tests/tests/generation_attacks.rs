@@ -179,7 +179,7 @@ fn a_removed_device_and_one_member_cannot_combine_old_shares_from_the_log() {
                 );
                 let refs: Vec<&[u8]> = context.iter().map(|c| c.as_slice()).collect();
                 for key in &keys {
-                    assert!(meta_secret_core::secrets::kem::open_from(key, &refs, &part.0).is_err());
+                    assert!(meta_secret_core::secrets::kem::open_proven_from(key, &refs, &part.0).is_err());
                 }
                 old_parts += 1;
             }
@@ -224,4 +224,28 @@ fn a_leave_that_strands_a_secret_is_shown_to_the_remaining_devices() {
     assert!(levels.iter().all(|l| l.level != 3 || !l.ready), "level 3 takes no new secrets: {levels:?}");
     let err = block_on(d[0].request_recovery(&info.id)).unwrap_err();
     assert!(matches!(err.code(), meta_secret_core::ErrorCode::StaleEpoch), "{err}");
+}
+
+/// A holder seals a "new" secret on another secret's encapsulation shifted by a known point
+/// (`R' = R + G`): a reveal people approve for the harmless one would give the other's key. The
+/// aggregate refuses an encapsulation its sealer cannot prove it made.
+#[test]
+fn a_secret_sealed_on_another_secrets_encapsulation_is_refused() {
+    use curve25519_dalek::{RistrettoPoint, Scalar};
+    let net = Net::new();
+    let d = vault_of(&net, "redirect", 3);
+    let victim = block_on(d[0].add_secret("bank", b"the bank password", 2)).expect("add");
+    settle(&d);
+    let E::SecretSealed(mut forged) = meta_secret_tests::sealed_event(&d[2], 1, "Guest Wi-Fi", b"x") else {
+        panic!("a sealed secret")
+    };
+    let state = block_on(d[2].state()).expect("state");
+    let commit =
+        block_on(d[2].gateway().store().commit_at(state.secrets[&victim.id].seq)).expect("read").expect("commit");
+    let E::SecretSealed(original) = commit.event.event else { panic!("the victim's secret") };
+    let shifted = meta_secret_core::secrets::kem::decode_point(&original.r.0).expect("R")
+        + RistrettoPoint::mul_base(&Scalar::ONE);
+    forged.r = Bytes(shifted.compress().to_bytes().to_vec());
+    let refused = push_raw(&d[2], &net, E::SecretSealed(forged));
+    assert_eq!(refused, Err(meta_secret_core::ErrorCode::InvalidInput));
 }

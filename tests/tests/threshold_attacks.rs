@@ -167,7 +167,7 @@ fn honest_dealing(dealer: &Device, secret_id: &str) -> GenerationDealing {
 /// named, and the re-share completes without it.
 #[test]
 fn a_dealing_with_a_bad_part_is_proven_bad_and_skipped() {
-    use meta_secret_core::secrets::kem::{decode_point, seal_to};
+    use meta_secret_core::secrets::kem::{decode_point, seal_to_proven};
     let net = Net::new();
     let d = vault_of(&net, "named", 4);
     let info = block_on(d[0].add_secret("bank", b"value", 2)).unwrap();
@@ -186,7 +186,7 @@ fn a_dealing_with_a_bad_part_is_proven_bad_and_skipped() {
     let refs: Vec<&[u8]> = context.iter().map(|c| c.as_slice()).collect();
     let mut junk = vec![7u8; 31];
     junk.extend_from_slice(&[0u8; 33]);
-    dealing.parts[victim] = Bytes(seal_to(&key, &refs, &junk).unwrap());
+    dealing.parts[victim] = Bytes(seal_to_proven(&key, &refs, &junk).unwrap());
     let seq = push_raw(cheat, &net, E::GenerationDealt(dealing)).expect("the dealing lands: its parts are sealed");
     let active: Vec<&Device> = d[..3].iter().collect();
     others_sync(&active);
