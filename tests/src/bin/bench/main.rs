@@ -3,6 +3,7 @@
 
 mod browser;
 mod churn;
+mod membership;
 mod native;
 mod reshare;
 mod timing;
@@ -29,6 +30,20 @@ impl Row {
             what: what.into(),
             measured: format_seconds(measured),
             baseline: format_seconds(baseline),
+            result: format!("{ratio:.2}×"),
+            goal: format!("≤ {goal}×"),
+            met: ratio <= goal,
+        }
+    }
+
+    /// A same-run ratio of two byte counts.
+    pub fn ratio_bytes(id: &str, what: &str, measured: u64, baseline: u64, goal: f64) -> Row {
+        let ratio = measured as f64 / baseline.max(1) as f64;
+        Row {
+            id: id.into(),
+            what: what.into(),
+            measured: format!("{measured} B"),
+            baseline: format!("{baseline} B"),
             result: format!("{ratio:.2}×"),
             goal: format!("≤ {goal}×"),
             met: ratio <= goal,
@@ -158,7 +173,7 @@ fn kit_size_cost() -> Option<Row> {
 
 fn main() {
     let quick = std::env::args().any(|arg| arg == "--quick");
-    // `--native`: only the figures that need no server or browser (1, 2a, 8, 9).
+    // `--native`: only the figures that need no server or browser (1, 2a, 8, 9, 13).
     let native_only = std::env::args().any(|arg| arg == "--native");
     // `--only=6,11`: just those figures (by their number).
     let only: Option<Vec<String>> = std::env::args()
@@ -171,6 +186,10 @@ fn main() {
     }
     if wants("9") {
         rows.push(reshare::reshare_vs_split(rounds));
+    }
+    if wants("13") {
+        eprintln!("membership changes at 100 and 1,000 secrets…");
+        rows.extend(membership::membership_change());
     }
     if wants("2a") {
         eprintln!("building a 10,000-event log in process…");

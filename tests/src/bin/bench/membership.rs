@@ -1,0 +1,124 @@
+//! Figure 13 (issue 23): a membership change in a vault of many secrets, in process. Bytes every
+//! device downloads and sync passes until the change's re-share completed, for an added and a
+//! removed device, at 1,000 secrets × 10 devices against 100 × 10 (flat in secrets is the goal).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use meta_secret_core::store::MemoryStore;
+use meta_secret_core::sync::{InProcessTransport, SyncProtocol, TransportError, TransportRequest, TransportResponse};
+use meta_secret_tests::{admit, block_on, settle, Net};
+
+use crate::Row;
+
+/// Counts the bytes of every response a device downloads.
+#[derive(Clone)]
+struct Downloaded {
+    inner: InProcessTransport,
+    bytes: Arc<AtomicUsize>,
+}
+
+impl SyncProtocol for Downloaded {
+    async fn send(&self, request: TransportRequest) -> Result<TransportResponse, TransportError> {
+        let response = self.inner.send(request).await?;
+        self.bytes.fetch_add(response.body.len(), Ordering::SeqCst);
+        Ok(response)
+    }
+}
+
+/// What one vault's add and removal cost: (members' bytes for the add, passes), (bytes for the
+/// removal, passes), and the newcomer's own first sync.
+struct Change {
+    add_bytes: usize,
+    add_passes: usize,
+    remove_bytes: usize,
+    remove_passes: usize,
+    newcomer_bytes: usize,
+}
+
+fn change(secrets: usize) -> Change {
+    let net = Net::new();
+    let bytes = Arc::new(AtomicUsize::new(0));
+    let transport = Downloaded { inner: net.server.transport(), bytes: bytes.clone() };
+    let devices: Vec<_> =
+        (0..10).map(|i| net.device_with_store(&format!("d{i}"), transport.clone(), MemoryStore::new())).collect();
+    block_on(devices[0].create_vault("figure-13")).expect("create");
+    for (i, device) in devices.iter().enumerate().skip(1) {
+        block_on(device.request_join("figure-13")).expect("join");
+        admit(&devices[..i], device);
+    }
+    settle(&devices);
+    for i in 0..secrets {
+        net.clock.advance(200);
+        block_on(devices[0].add_secret(&format!("login {i}"), b"correct horse battery staple", 2)).expect("add");
+    }
+    settle(&devices);
+
+    let own = Arc::new(AtomicUsize::new(0));
+    let newcomer = net.device_with_store(
+        "new",
+        Downloaded { inner: net.server.transport(), bytes: own.clone() },
+        MemoryStore::new(),
+    );
+    block_on(newcomer.request_join("figure-13")).expect("join");
+    bytes.store(0, Ordering::SeqCst);
+    admit(&devices[..2], &newcomer);
+    let everyone: Vec<_> = devices.iter().chain([&newcomer]).collect();
+    let mut add_passes = 0;
+    while add_passes < 10 {
+        add_passes += 1;
+        everyone.iter().for_each(|device| drop(block_on(device.sync()).expect("sync")));
+        let listed = block_on(newcomer.secrets()).expect("secrets");
+        if listed.len() == secrets && listed.iter().all(|s| s.name.is_some()) {
+            break;
+        }
+    }
+    let (add_bytes, newcomer_bytes) = (bytes.swap(0, Ordering::SeqCst), own.swap(0, Ordering::SeqCst));
+
+    let gone = devices[9].device().id.clone();
+    block_on(devices[0].remove_device(&gone)).expect("vote");
+    block_on(devices[1].remove_device(&gone)).expect("vote");
+    let rest: Vec<_> = devices[..9].iter().chain([&newcomer]).collect();
+    let mut remove_passes = 0;
+    while remove_passes < 10 {
+        remove_passes += 1;
+        rest.iter().for_each(|device| drop(block_on(device.sync()).expect("sync")));
+        let state = block_on(devices[0].state()).expect("state");
+        if state.generations.generations.values().all(|g| g.round.is_none()) {
+            break;
+        }
+    }
+    let remove_bytes = bytes.load(Ordering::SeqCst) + own.load(Ordering::SeqCst);
+    Change { add_bytes, add_passes, remove_bytes, remove_passes, newcomer_bytes }
+}
+
+pub fn membership_change() -> Vec<Row> {
+    let small = change(100);
+    let big = change(1_000);
+    eprintln!(
+        "13: newcomer's first sync: {} B at 1,000 secrets, {} B at 100",
+        big.newcomer_bytes, small.newcomer_bytes
+    );
+    vec![
+        Row::count(
+            "13a",
+            "add a device, 1,000 secrets × 10 devices: bytes the members download",
+            big.add_bytes as u64,
+            1 << 20,
+        ),
+        Row::count("13b", "remove a device, 1,000 × 10: bytes all devices download", big.remove_bytes as u64, 1 << 20),
+        Row::count(
+            "13c",
+            "sync passes to complete an add / a removal (the larger)",
+            big.add_passes.max(big.remove_passes) as u64,
+            3,
+        ),
+        Row::ratio_bytes(
+            "13d",
+            "members' bytes for an add and a removal, 1,000 secrets vs 100 (flat in secrets)",
+            (big.add_bytes + big.remove_bytes) as u64,
+            (small.add_bytes + small.remove_bytes) as u64,
+            1.2,
+        ),
+    ]
+}
