@@ -2,6 +2,7 @@
 
 use meta_secret_core::client::VaultClient;
 use meta_secret_core::error::HasErrorCode;
+use meta_secret_core::event::GenericKvLogEvent;
 use meta_secret_core::store::MemoryStore;
 use meta_secret_core::vault::MembershipStatus;
 use meta_secret_core::ErrorCode;
@@ -168,8 +169,12 @@ fn a_lost_response_is_retried_without_a_duplicate() {
     // Answers lost again and again: reported, and the event waits in the outbox.
     block_on(b.request_join("v")).unwrap();
     block_on(a.sync()).unwrap();
+    block_on(
+        a.gateway().enqueue(GenericKvLogEvent::JoinApproved { device: b.device().id.clone(), dealings: Vec::new() }),
+    )
+    .unwrap();
     lossy.lose_next_responses(4);
-    assert_eq!(block_on(a.accept(&b.device().id)).unwrap_err().code(), ErrorCode::Network);
+    assert_eq!(block_on(a.gateway().sync()).unwrap_err().code(), ErrorCode::Network);
     assert_eq!(net.head("v").seq, 6, "the server committed before the answer was lost");
     assert_eq!(block_on(a.gateway().outbox_len()), 1, "the event waits in the outbox");
     assert_eq!(block_on(a.sync()).unwrap_err().code(), ErrorCode::Network);

@@ -12,6 +12,7 @@ pub use orchestrator::OrchestratorReport;
 pub use secrets::{ClaimInfo, LevelInfo, SecretInfo, MAX_BATCH_CLAIMS, MAX_SECRET_BYTES, MAX_SECRET_NAME_CHARS};
 
 use crate::clock::Clock;
+use crate::error::ErrorCode;
 use crate::event::{GenericKvLogEvent, VaultName};
 use crate::identity::{DeviceId, DeviceInfo, DeviceKeys, DeviceKind, KeyProtection};
 use crate::store::{LogStore, StoreBatch};
@@ -350,6 +351,19 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     /// re-shares this device's generation shares to the member set it joins. For a device that
     /// is already a member, a late approval that deals this device's shares to it.
     pub async fn accept(&self, device: &DeviceId) -> Result<(), ClientError> {
+        // Dealings name the generation's epoch: deal on the newest view (another device's ack may
+        // have just completed a round), and once more if one completes meanwhile.
+        self.gateway.sync().await?;
+        match self.accept_on_current_view(device).await {
+            Err(ClientError::Rejected { code: ErrorCode::StaleEpoch | ErrorCode::NoRound, .. }) => {
+                self.gateway.sync().await?;
+                self.accept_on_current_view(device).await
+            }
+            other => other,
+        }
+    }
+
+    async fn accept_on_current_view(&self, device: &DeviceId) -> Result<(), ClientError> {
         let state = self.state_knowing(|s| s.pending.contains_key(device) || s.is_member(device)).await?;
         let me = self.gateway.keys().id();
         let already_approved = state.approved_by.get(device).is_some_and(|v| v.contains(me));
