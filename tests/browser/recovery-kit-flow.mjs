@@ -111,7 +111,7 @@ export async function recoveryKitScenario(browser, url, shots) {
   await add.getByLabel("Secret").fill(SECRET);
   await add.getByLabel(/Devices needed/).fill("2");
   await add.getByRole("button", { name: "Add secret" }).click();
-  await panel(alice).locator(".secrets li", { hasText: "2 of 4" }).waitFor({ timeout: WAIT });
+  await panel(alice).locator(".secrets li", { hasText: "needs 2 devices · held by 4" }).waitFor({ timeout: WAIT });
   await panel(bob).locator(".secrets li", { hasText: "bank" }).waitFor({ timeout: WAIT });
 
   // Every device is lost: its IndexedDB deleted, its browser gone.
