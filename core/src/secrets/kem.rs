@@ -15,8 +15,6 @@ use sha2::Sha256;
 use zeroize::Zeroizing;
 
 const KEM_DOMAIN: &[u8] = b"meta-secret/kem/v1";
-/// A sealed part starts with its 32-byte R.
-pub const SEALED_OVERHEAD: usize = 32 + 16;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum KemError {
@@ -96,49 +94,9 @@ fn aead(key: &DataKey) -> ChaCha20Poly1305 {
     ChaCha20Poly1305::new(Key::from_slice(key.as_ref()))
 }
 
-/// Seals `plaintext` to `public`: `R ‖ ChaCha20-Poly1305(key, nonce 0)`. A fresh R makes every key
-/// single-use, so the fixed nonce never repeats under one key.
-pub fn seal_to(public: &RistrettoPoint, context: &[&[u8]], plaintext: &[u8]) -> Result<Vec<u8>, KemError> {
-    let (r, key) = encapsulate(public, context)?;
-    let ciphertext = aead(&key)
-        .encrypt(Nonce::from_slice(&[0u8; 12]), Payload { msg: plaintext, aad: &[] })
-        .map_err(|_| KemError::Open)?;
-    let mut sealed = Vec::with_capacity(32 + ciphertext.len());
-    sealed.extend_from_slice(&r.compress().to_bytes());
-    sealed.extend_from_slice(&ciphertext);
-    Ok(sealed)
-}
-
 /// The R a sealed part starts with.
 pub fn sealed_r(sealed: &[u8]) -> Result<RistrettoPoint, KemError> {
     decode_point(sealed.get(..32).ok_or(KemError::Open)?)
-}
-
-/// Opens a part with a key derived elsewhere (the recipient's, or one a complaint proved).
-pub fn open_with_key(key: &DataKey, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, KemError> {
-    let ciphertext = sealed.get(32..).ok_or(KemError::Open)?;
-    aead(key)
-        .decrypt(Nonce::from_slice(&[0u8; 12]), Payload { msg: ciphertext, aad: &[] })
-        .map(Zeroizing::new)
-        .map_err(|_| KemError::Open)
-}
-
-/// Opens a part sealed to `secret·G`.
-pub fn open_from(secret: &Scalar, context: &[&[u8]], sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, KemError> {
-    let r = sealed_r(sealed)?;
-    open_with_key(&decapsulate(secret, &r, context)?, sealed)
-}
-
-/// Opens a part with its revealed shared point (a complaint's evidence), given the recipient's
-/// public key.
-pub fn open_with_shared(
-    shared: &RistrettoPoint,
-    public: &RistrettoPoint,
-    context: &[&[u8]],
-    sealed: &[u8],
-) -> Result<Zeroizing<Vec<u8>>, KemError> {
-    let r = sealed_r(sealed)?;
-    open_with_key(&derive_key(shared, &r, public, context), sealed)
 }
 
 fn context_bytes(context: &[&[u8]]) -> Vec<u8> {
@@ -150,8 +108,9 @@ fn context_bytes(context: &[&[u8]]) -> Vec<u8> {
     out
 }
 
-/// Like [`seal_to`], with a Schnorr proof that the sealer knows r, bound to the context:
-/// `R ‖ proof ‖ ChaCha20-Poly1305`. Without it a sealer could copy someone else's R, and a revealed
+/// Seals `plaintext` to `public` with a Schnorr proof that the sealer knows r, bound to the
+/// context: `R ‖ proof ‖ ChaCha20-Poly1305(key, nonce 0)`. A fresh r makes every key single-use, so
+/// the fixed nonce never repeats under one key. Without it a sealer could copy someone else's R, and a revealed
 /// `sk·R` (a complaint's evidence) would open that other part too.
 pub fn seal_to_proven(public: &RistrettoPoint, context: &[&[u8]], plaintext: &[u8]) -> Result<Vec<u8>, KemError> {
     let r = Zeroizing::new(Scalar::random(&mut OsRng));
@@ -222,16 +181,17 @@ mod tests {
     fn sealed_parts_open_for_their_recipient_or_with_the_proved_shared_point_only() {
         let x = Scalar::random(&mut OsRng);
         let public = RistrettoPoint::mul_base(&x);
-        let sealed = seal_to(&public, &[b"round"], b"sub-share").unwrap();
-        assert_eq!(open_from(&x, &[b"round"], &sealed).unwrap().as_slice(), b"sub-share");
+        let sealed = seal_to_proven(&public, &[b"round"], b"sub-share").unwrap();
+        assert_eq!(open_proven_from(&x, &[b"round"], &sealed).unwrap().as_slice(), b"sub-share");
         let r = sealed_r(&sealed).unwrap();
-        assert_eq!(open_with_shared(&(r * x), &public, &[b"round"], &sealed).unwrap().as_slice(), b"sub-share");
-        assert_eq!(open_from(&Scalar::random(&mut OsRng), &[b"round"], &sealed), Err(KemError::Open));
-        assert_eq!(open_from(&x, &[b"other round"], &sealed), Err(KemError::Open));
+        let opened = open_proven_with_shared(&(r * x), &public, &[b"round"], &sealed).unwrap();
+        assert_eq!(opened.as_slice(), b"sub-share");
+        assert_eq!(open_proven_from(&Scalar::random(&mut OsRng), &[b"round"], &sealed), Err(KemError::Open));
+        assert_eq!(open_proven_from(&x, &[b"other round"], &sealed), Err(KemError::Open));
         let mut tampered = sealed.clone();
         *tampered.last_mut().unwrap() ^= 1;
-        assert_eq!(open_from(&x, &[b"round"], &tampered), Err(KemError::Open));
-        assert_eq!(open_from(&x, &[b"round"], &sealed[..40]), Err(KemError::Open));
+        assert_eq!(open_proven_from(&x, &[b"round"], &tampered), Err(KemError::Open));
+        assert_eq!(open_proven_from(&x, &[b"round"], &sealed[..100]), Err(KemError::Open));
     }
 
     #[test]
