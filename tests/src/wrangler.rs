@@ -51,6 +51,19 @@ impl WranglerDev {
     /// As [`WranglerDev::start`], with more `wrangler dev` arguments (for example `--env NAME`).
     pub fn start_with_args(persist_dir: &Path, extra: &[String]) -> WranglerDev {
         build_worker_once();
+        // A port found free can be taken by a parallel test's workerd before ours binds it; such a
+        // start is retried on new ports rather than failing the test.
+        for attempt in 1..=4 {
+            match Self::try_start(persist_dir, extra) {
+                Ok(dev) => return dev,
+                Err(tail) if tail.contains("Address already in use") && attempt < 4 => continue,
+                Err(tail) => panic!("{tail}"),
+            }
+        }
+        unreachable!("the last attempt returns or panics")
+    }
+
+    fn try_start(persist_dir: &Path, extra: &[String]) -> Result<WranglerDev, String> {
         let port = free_port();
         let log = persist_dir.with_extension(format!("{port}.log"));
         let log_file = std::fs::File::create(&log).expect("log file");
@@ -74,15 +87,15 @@ impl WranglerDev {
             .spawn()
             .expect("spawn wrangler dev");
         let mut dev = WranglerDev { child: Some(child), port, persist_dir: persist_dir.to_path_buf(), log };
-        dev.wait_ready();
-        dev
+        dev.wait_ready()?;
+        Ok(dev)
     }
 
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
 
-    fn wait_ready(&mut self) {
+    fn wait_ready(&mut self) -> Result<(), String> {
         let deadline = Instant::now() + Duration::from_secs(90);
         let probe = crate::http::HttpTransport::new(&self.url());
         while Instant::now() < deadline {
@@ -96,14 +109,14 @@ impl WranglerDev {
             let answered =
                 |body: &[u8]| serde_json::from_slice::<serde_json::Value>(body).is_ok_and(|v| v["code"].is_string());
             if matches!(probe.send_blocking(&request), Ok(response) if answered(&response.body)) {
-                return;
+                return Ok(());
             }
             if let Some(Ok(Some(status))) = self.child.as_mut().map(Child::try_wait) {
-                panic!("wrangler dev exited with {status}: {}", self.log_tail());
+                return Err(format!("wrangler dev exited with {status}: {}", self.log_tail()));
             }
             std::thread::sleep(Duration::from_millis(200));
         }
-        panic!("wrangler dev did not answer within 90 s: {}", self.log_tail());
+        Err(format!("wrangler dev did not answer within 90 s: {}", self.log_tail()))
     }
 
     /// The peak resident memory (VmHWM, KiB) of the workerd processes this `wrangler dev` runs,
