@@ -59,7 +59,7 @@ fn vault() -> VaultName {
 #[test]
 fn every_lie_is_detected_and_the_device_recovers_with_an_honest_server() {
     let scene = scene();
-    let a_id = block_on(scene.victim.state()).unwrap().owner.unwrap();
+    let a_id = block_on(scene.victim.state()).unwrap().owner.clone().unwrap();
     let victim_id = scene.victim.device().id.clone();
 
     let forged_by_a = {

@@ -78,7 +78,7 @@ fn three_devices_create_join_accept_decline_reopen_remove_leave() {
     block_on(b.leave()).unwrap();
     block_on(a.sync()).unwrap();
     assert_eq!(member_ids(&a), ids(&[&a]));
-    let removed: Vec<String> = block_on(a.state()).unwrap().removed.into_keys().map(|d| d.to_string()).collect();
+    let removed: Vec<String> = block_on(a.state()).unwrap().removed.keys().map(|d| d.to_string()).collect();
     assert_eq!(removed, ids(&[&b, &c]));
     let err = block_on(a.leave()).unwrap_err();
     assert_eq!(err.code(), ErrorCode::LastMember);

@@ -290,7 +290,7 @@ fn the_state_snapshot_writes_every_map_as_a_json_object_even_when_empty() {
     block_on(d[0].sync()).unwrap();
     // Empty here: pending, declined, removed, votes and the claim's partials. The sorted-Vec maps
     // write `[]` when empty unless told otherwise; older readers want `{}`.
-    let state = serde_json::to_value(block_on(d[0].state()).unwrap()).unwrap();
+    let state = serde_json::to_value(&*block_on(d[0].state()).unwrap()).unwrap();
     let maps = [
         "members",
         "pending",

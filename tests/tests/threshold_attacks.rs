@@ -118,7 +118,7 @@ fn attack_3_a_stolen_device_and_devices_of_the_thief_never_reach_k() {
     let (id, record) = state.generation_of(&info2.id).unwrap();
     assert_eq!(record.epoch, epoch, "the re-share to the larger set never completed");
     assert!(!record.holders.contains_key(&thief.device().id));
-    let round = state.generations.round(id, &state).unwrap();
+    let round = state.generations.round(id, &*state).unwrap();
     assert_eq!(round.chosen.len(), 2, "only the thief's own two dealings exist");
     assert!(round.chosen.iter().all(|c| c.dealer == s1.device().id || c.dealer == s2.device().id));
     let claim = block_on(s1.request_recovery(&info2.id)).unwrap();

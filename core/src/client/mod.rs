@@ -266,22 +266,22 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     }
 
     /// The vault as of the last sync (verified commits only).
-    pub async fn state(&self) -> Result<VaultState, ClientError> {
+    pub async fn state(&self) -> Result<std::sync::Arc<VaultState>, ClientError> {
         self.gateway.state().await
     }
 
     pub async fn members(&self) -> Result<Vec<DeviceInfo>, ClientError> {
-        Ok(infos(self.state().await?.members))
+        Ok(infos(&self.state().await?.members))
     }
 
     /// Every device the vault knows, by standing, as of the last sync (no request).
     pub async fn devices(&self) -> Result<DeviceLists, ClientError> {
         let state = self.state().await?;
         Ok(DeviceLists {
-            members: infos(state.members),
-            pending: infos(state.pending),
-            declined: state.declined.into_values().collect(),
-            removed: state.removed.into_values().collect(),
+            members: infos(&state.members),
+            pending: infos(&state.pending),
+            declined: state.declined.values().cloned().collect(),
+            removed: state.removed.values().cloned().collect(),
         })
     }
 
@@ -344,7 +344,7 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     /// Syncs, then lists the devices waiting for a member's decision.
     pub async fn pending_requests(&self) -> Result<Vec<DeviceInfo>, ClientError> {
         self.sync().await?;
-        Ok(infos(self.state().await?.pending))
+        Ok(infos(&self.state().await?.pending))
     }
 
     /// A person's approval of a device: a vote to accept it (effective at the quorum) that also
@@ -549,6 +549,6 @@ impl crate::vault::generations::Membership for ApprovingView<'_> {
 }
 
 /// The devices of one standing, in id order.
-fn infos(devices: litemap::LiteMap<DeviceId, DeviceInfo>) -> Vec<DeviceInfo> {
-    devices.into_tuple_vec().into_iter().map(|(_, info)| info).collect()
+fn infos(devices: &litemap::LiteMap<DeviceId, DeviceInfo>) -> Vec<DeviceInfo> {
+    devices.values().cloned().collect()
 }

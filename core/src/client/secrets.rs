@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use age::secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
@@ -140,7 +141,7 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         self.levels_of(&state).into_iter().find(|l| l.k == k || l.level == k).ok_or_else(|| not_ready(k))
     }
 
-    async fn open_level_on(&self, state: &VaultState, k: u8) -> Result<VaultState, ClientError> {
+    async fn open_level_on(&self, state: &VaultState, k: u8) -> Result<Arc<VaultState>, ClientError> {
         if level_for(state, k).is_none() && state.generations.current(k).is_none() {
             let under_way =
                 state.generations.generations.iter().any(|(id, g)| id.level == k && g.epoch == 0 && g.round.is_some());
@@ -158,7 +159,8 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
 
     /// The vault's protection levels as of the last sync.
     pub async fn levels(&self) -> Result<Vec<LevelInfo>, ClientError> {
-        Ok(self.levels_of(&self.state().await?))
+        let state = self.state().await?;
+        Ok(self.levels_of(&state))
     }
 
     fn levels_of(&self, state: &VaultState) -> Vec<LevelInfo> {
@@ -303,7 +305,7 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         Ok(claim_ids.len())
     }
 
-    async fn member_state_synced(&self) -> Result<VaultState, ClientError> {
+    async fn member_state_synced(&self) -> Result<Arc<VaultState>, ClientError> {
         self.gateway.sync().await?;
         self.member_state().await
     }
@@ -501,7 +503,7 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         Ok(())
     }
 
-    pub(super) async fn member_state(&self) -> Result<VaultState, ClientError> {
+    pub(super) async fn member_state(&self) -> Result<Arc<VaultState>, ClientError> {
         let state = self.state().await?;
         if !state.is_member(self.gateway.keys().id()) {
             return Err(RuleViolation::NotMember.into());
@@ -511,7 +513,10 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
 
     /// The member state, synced once first if it does not yet satisfy `knows` (the device may be
     /// behind). A device removed meanwhile learns it from the server's answer.
-    pub(super) async fn state_knowing(&self, knows: impl Fn(&VaultState) -> bool) -> Result<VaultState, ClientError> {
+    pub(super) async fn state_knowing(
+        &self,
+        knows: impl Fn(&VaultState) -> bool,
+    ) -> Result<Arc<VaultState>, ClientError> {
         let state = self.member_state().await?;
         if knows(&state) {
             return Ok(state);

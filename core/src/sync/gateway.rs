@@ -1,13 +1,16 @@
 //! `SyncGateway`: the client side of sync. It owns the device's outbox and local log, and makes one
 //! request per sync: push the outbox, pull what follows the cursor, verify, then store atomically.
 
+use std::sync::Arc;
+
 use futures_util::lock::Mutex;
 use serde::{Deserialize, Serialize};
 
 use super::client_error::ClientError;
 use super::freeze::Checkpoints;
 use super::server::VaultUsage;
-use super::snapshot::{load_state, put_state};
+use super::server::SNAPSHOT_EVERY_COMMITS;
+use super::snapshot::{load_state_since, put_state};
 use super::transport::{SyncProtocol, TransportRequest, TransportResponse};
 use super::wire::{
     live_path, status_path, sync_path, ApiError, PushOutcome, RequestAuth, SyncRequest, SyncResponse, MAX_PUSH_BYTES,
@@ -54,7 +57,10 @@ pub struct RejectedEvent {
 
 struct Local {
     vault: Option<VaultName>,
-    state: Option<VaultState>,
+    /// Shared with readers: a view or an idle sync costs no copy of the vault.
+    state: Option<Arc<VaultState>>,
+    /// The seq the stored state snapshot stands at; opening folds the commits after it.
+    snapshot_seq: u64,
     outbox: Vec<SignedEvent>,
     last_author_seq: u64,
     last_stamp: u64,
@@ -106,9 +112,12 @@ fn read_u64(bytes: Option<Vec<u8>>) -> u64 {
 impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
     pub async fn open(store: S, transport: T, clock: Box<dyn Clock>, keys: DeviceKeys) -> Result<Self, ClientError> {
         let vault: Option<VaultName> = read_json(store.kv_get(VAULT_KEY).await?, "vault name")?;
-        let state = match &vault {
-            Some(vault) => Some(load_state(&store, STATE_KEY, vault).await?),
-            None => None,
+        let (state, snapshot_seq) = match &vault {
+            Some(vault) => {
+                let (state, snapshot_seq) = load_state_since(&store, STATE_KEY, vault).await?;
+                (Some(Arc::new(state)), snapshot_seq)
+            }
+            None => (None, 0),
         };
         let outbox = read_json(store.kv_get(OUTBOX_KEY).await?, "outbox")?.unwrap_or_default();
         let last_author_seq = read_u64(store.kv_get(AUTHOR_SEQ_KEY).await?);
@@ -116,8 +125,18 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         let fork = read_json(store.kv_get(FORK_KEY).await?, "fork evidence")?;
         let told = read_json(store.kv_get(TOLD_KEY).await?, "head checkpoints")?.unwrap_or_default();
         let withheld = read_json(store.kv_get(WITHHELD_KEY).await?, "withheld evidence")?;
-        let local =
-            Local { vault, state, outbox, last_author_seq, last_stamp, fork, told, told_saved_at: None, withheld };
+        let local = Local {
+            vault,
+            state,
+            snapshot_seq,
+            outbox,
+            last_author_seq,
+            last_stamp,
+            fork,
+            told,
+            told_saved_at: None,
+            withheld,
+        };
         Ok(SyncGateway { store, transport, clock, keys, local: Mutex::new(local) })
     }
 
@@ -135,7 +154,7 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
     }
 
     /// The verified vault state as of the last sync.
-    pub async fn state(&self) -> Result<VaultState, ClientError> {
+    pub async fn state(&self) -> Result<Arc<VaultState>, ClientError> {
         self.local.lock().await.state.clone().ok_or(ClientError::NotBound)
     }
 
@@ -164,7 +183,7 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         batch.put(VAULT_KEY, serde_json::to_vec(vault).unwrap_or_default());
         self.store.write(batch).await?;
         local.vault = Some(vault.clone());
-        local.state = Some(VaultState::empty(vault.clone()));
+        local.state = Some(Arc::new(VaultState::empty(vault.clone())));
         Ok(())
     }
 
@@ -385,7 +404,7 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
             Err(other) => return Err(other),
         };
 
-        let next = verify_pull(&state, &response)?;
+        let next = verify_pull(state, &response)?;
         for (i, commit) in response.commits.iter().enumerate() {
             if !super::fork::seen_on_chain(&self.store, &response.commits[..i], commit).await? {
                 let evidence = format!(
@@ -431,7 +450,9 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         }
 
         let mut batch = StoreBatch { commits: response.commits.clone(), kv: Vec::new() };
-        if !batch.commits.is_empty() {
+        // As on the server, the whole state is stored only now and then; a pull writes its commits.
+        let snapshot_due = next.head.seq.saturating_sub(local.snapshot_seq) >= SNAPSHOT_EVERY_COMMITS;
+        if !batch.commits.is_empty() && snapshot_due {
             put_state(&mut batch, STATE_KEY, &next);
         }
         if outbox.len() != local.outbox.len() {
@@ -454,6 +475,7 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         if let Some(evidence) = &withheld {
             batch.put(WITHHELD_KEY, serde_json::to_vec(evidence).unwrap_or_default());
         }
+        let batch_commits_empty = batch.commits.is_empty();
         self.store.write(batch).await?;
 
         local.told = told;
@@ -466,6 +488,9 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         report.head = next.head;
         report.pulled += response.commits.len();
         local.outbox = outbox;
+        if !batch_commits_empty && snapshot_due {
+            local.snapshot_seq = next.head.seq;
+        }
         local.state = Some(next);
         // Go on while the server has more, or while queued events remain and this round moved some.
         Ok(response.more || (partial && local.outbox.len() < outbox_before))
@@ -506,11 +531,17 @@ fn parse_response(response: TransportResponse) -> Result<SyncResponse, ClientErr
 
 /// Runs the vault aggregate over the pulled commits and checks the server's claimed head.
 /// Any failure means the server lied; nothing is applied.
-fn verify_pull(state: &VaultState, response: &SyncResponse) -> Result<VaultState, ClientError> {
-    let mut next = state.clone();
-    for commit in &response.commits {
-        next.apply_commit(commit)
-            .map_err(|violation| ClientError::HostileServer(format!("commit {}: {violation}", commit.seq)))?;
+fn verify_pull(state: Arc<VaultState>, response: &SyncResponse) -> Result<Arc<VaultState>, ClientError> {
+    let mut next = state;
+    if !response.commits.is_empty() {
+        // Copied once per pull that brings commits (the old state stays intact if one is bad).
+        let mut folded = VaultState::clone(&next);
+        for commit in &response.commits {
+            folded
+                .apply_commit(commit)
+                .map_err(|violation| ClientError::HostileServer(format!("commit {}: {violation}", commit.seq)))?;
+        }
+        next = Arc::new(folded);
     }
     // A member always gets the head; without it a server could freeze a device and never be
     // caught claiming anything. "More" with nothing sent would make the device ask for ever.

@@ -320,7 +320,9 @@ impl<S: LogStore> ServerApp<S> {
         // After a storage failure the store may hold part of a write the state does not know of;
         // reloading folds whatever landed, so the vault heals instead of wedging.
         let storage_failed = matches!(&outcome, Err(error) if error.code == ErrorCode::Internal);
-        *cached = (!storage_failed).then_some(loaded);
+        // A request refused after some of its events folded: the state holds what was not stored.
+        let folded_unstored = outcome.is_err() && appended > 0;
+        *cached = (!storage_failed && !folded_unstored).then_some(loaded);
         outcome.map(|response| (response, appended))
     }
 
@@ -335,24 +337,26 @@ impl<S: LogStore> ServerApp<S> {
         if loaded.state.is_member(requester) {
             self.check_cursor(&loaded.state, sync.cursor).await?;
         }
+        let head_before = loaded.state.head;
 
-        let mut next = Loaded { state: loaded.state.clone(), appended: loaded.appended.clone(), ..*loaded };
+        // Events fold into the cached state in place (no copy of the vault per request). Each
+        // fold is all or nothing; should the request fail after some, the caller drops the cache.
         let mut new_commits = Vec::new();
         let mut results = Vec::with_capacity(sync.push.len());
         for event in &sync.push {
-            let outcome = self.admit(&mut next, requester, event, now_ms, &mut new_commits).await?;
+            let outcome = self.admit(loaded, requester, event, now_ms, &mut new_commits).await?;
             results.push(PushResult { author_seq: event.author_seq, outcome });
         }
 
         if !new_commits.is_empty() {
             let mut batch = StoreBatch { commits: new_commits, kv: Vec::new() };
-            if next.snapshot_due() {
-                put_state(&mut batch, STATE_KEY, &next.state);
-                (next.snapshot_seq, next.snapshot_log_bytes) = (next.state.head.seq, next.log_bytes);
+            if loaded.snapshot_due() {
+                put_state(&mut batch, STATE_KEY, &loaded.state);
+                (loaded.snapshot_seq, loaded.snapshot_log_bytes) = (loaded.state.head.seq, loaded.log_bytes);
             }
-            let usage = Usage { log_bytes: next.log_bytes, appended: next.appended.clone() };
+            let usage = Usage { log_bytes: loaded.log_bytes, appended: loaded.appended.clone() };
             batch.put(USAGE_KEY, serde_json::to_vec(&usage).unwrap_or_default());
-            let creating = loaded.state.head.seq == 0;
+            let creating = head_before.seq == 0;
             if creating {
                 self.store_unstored(&mut batch, now_ms).await?;
             }
@@ -374,8 +378,6 @@ impl<S: LogStore> ServerApp<S> {
                 lock_unstored(&self.unstored).clear();
             }
         }
-        *loaded = next;
-
         self.answer(&loaded.state, requester, sync, results).await
     }
 

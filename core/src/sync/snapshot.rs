@@ -8,12 +8,8 @@ use crate::vault::VaultState;
 /// Folding reads the log in pages this size, so opening a vault holds one page in memory.
 const FOLD_PAGE: Page = Page { commits: 500, bytes: 4 * 1024 * 1024 };
 
-/// Loads the snapshot under `key` and folds any commits the store holds beyond it.
-pub async fn load_state<S: LogStore>(store: &S, key: &str, vault: &VaultName) -> Result<VaultState, StoreError> {
-    load_state_since(store, key, vault).await.map(|(state, _)| state)
-}
-
-/// [`load_state`], also telling at which seq the stored snapshot stood.
+/// Loads the snapshot under `key` and folds any commits the store holds beyond it; also tells at
+/// which seq the stored snapshot stood.
 pub async fn load_state_since<S: LogStore>(
     store: &S,
     key: &str,

@@ -5,6 +5,7 @@ pub mod generations;
 pub mod governance;
 mod membership;
 mod secrets;
+mod shared;
 mod violation;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -22,6 +23,7 @@ pub use governance::{Proposal, Vote};
 /// shifts the whole Vec. Re-exported so callers can name the type.
 pub use litemap::LiteMap;
 pub use secrets::{ClaimRecord, ClaimStatus, SecretRecord, MAX_LEVEL};
+pub use shared::Shared;
 pub use violation::RuleViolation;
 
 /// Writes a LiteMap as a JSON object even when empty (LiteMap alone writes `[]` then), so the
@@ -60,11 +62,11 @@ pub struct VaultState {
     /// Every protection level's key generations, and the devices' receive keys.
     pub generations: Generations,
     /// Every live secret: its generation and the commit that seals it.
-    pub secrets: BTreeMap<String, SecretRecord>,
+    pub secrets: Shared<BTreeMap<String, SecretRecord>>,
     /// Ids of deleted secrets, never reused.
-    pub deleted_secrets: BTreeSet<String>,
+    pub deleted_secrets: Shared<BTreeSet<String>>,
     /// Recovery claims by claim id.
-    pub claims: BTreeMap<String, ClaimRecord>,
+    pub claims: Shared<BTreeMap<String, ClaimRecord>>,
     /// The newest signed time of each member's events, so a person can notice a device that
     /// hears nothing new (a server freezing it).
     #[serde(default, serialize_with = "map_json")]
@@ -97,9 +99,9 @@ impl VaultState {
             votes: LiteMap::new(),
             approved_by: LiteMap::new(),
             generations: Generations::new(vault.clone()),
-            secrets: BTreeMap::new(),
-            deleted_secrets: BTreeSet::new(),
-            claims: BTreeMap::new(),
+            secrets: Shared::default(),
+            deleted_secrets: Shared::default(),
+            claims: Shared::default(),
             last_event_ms: LiteMap::new(),
         }
     }
