@@ -6,6 +6,7 @@ mod churn;
 mod membership;
 mod native;
 mod reshare;
+mod scale;
 mod timing;
 mod worker;
 
@@ -173,7 +174,7 @@ fn kit_size_cost() -> Option<Row> {
 
 fn main() {
     let quick = std::env::args().any(|arg| arg == "--quick");
-    // `--native`: only the figures that need no server or browser (1, 2a, 8, 9, 13).
+    // `--native`: only the figures that need no server or browser (1, 2a, 8, 9, 13, 14).
     let native_only = std::env::args().any(|arg| arg == "--native");
     // `--only=6,11`: just those figures (by their number).
     let only: Option<Vec<String>> = std::env::args()
@@ -190,6 +191,9 @@ fn main() {
     if wants("13") {
         eprintln!("membership changes at 100 and 1,000 secrets…");
         rows.extend(membership::membership_change());
+    }
+    if wants("14") {
+        rows.extend(scale::figures(rounds.min(7)));
     }
     if wants("2a") {
         eprintln!("building a 10,000-event log in process…");

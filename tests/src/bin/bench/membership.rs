@@ -13,9 +13,9 @@ use crate::Row;
 
 /// Counts the bytes of every response a device downloads.
 #[derive(Clone)]
-struct Downloaded {
-    inner: InProcessTransport,
-    bytes: Arc<AtomicUsize>,
+pub struct Downloaded {
+    pub inner: InProcessTransport,
+    pub bytes: Arc<AtomicUsize>,
 }
 
 impl SyncProtocol for Downloaded {
