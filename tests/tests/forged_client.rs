@@ -303,3 +303,27 @@ fn outsiders_learn_nothing_about_existence_from_refused_pushes_or_live() {
         assert_eq!(refused, Some("NOT_MEMBER"), "{vault}");
     }
 }
+
+#[test]
+fn a_request_refused_after_a_valid_event_leaves_no_trace_of_it() {
+    let vault = vault();
+    let vote = SignedEvent::sign(
+        &vault.member,
+        &v(),
+        2,
+        GenericKvLogEvent::RemovalApproved { device: vault.owner.id().clone() },
+    );
+    let elsewhere =
+        SignedEvent::sign(&vault.member, &VaultName::parse("other").unwrap(), 3, GenericKvLogEvent::DeviceLeft);
+    let both = push(vec![vote.clone(), elsewhere]);
+    let response = unchanged(&vault, || vault.net.raw_sync(&vault.member, "v", &both));
+    assert_eq!(error_code(&response, 400), "WRONG_VAULT");
+    // The server folds events into its cached state in place: the refused request's first event
+    // must not linger there (it would make the same event look already used, or fork the head).
+    vault.net.clock.advance(1_000);
+    let alone = SyncRequest { cursor: vault.net.head("v"), push: vec![vote], limit: None };
+    let response = parse_ok(&vault.net.raw_sync(&vault.member, "v", &alone));
+    assert!(matches!(response.results[0].outcome, PushOutcome::Committed { seq: 4 }), "{:?}", response.results);
+    assert_eq!(response.commits.len(), 1);
+    assert_eq!(response.head, Some(vault.net.head("v")));
+}
