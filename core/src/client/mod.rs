@@ -493,7 +493,7 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     /// Votes so far for a proposal, and the votes it needs, as of the last sync.
     pub async fn votes(&self, proposal: &Proposal) -> Result<(usize, usize), ClientError> {
         let state = self.state().await?;
-        Ok((state.votes_for(proposal), state.required_votes()))
+        Ok((state.votes_for(proposal), state.required_votes_for(proposal)))
     }
 
     pub async fn leave(&self) -> Result<(), ClientError> {

@@ -1,5 +1,5 @@
 //! Governance by quorum: accepting, re-admitting and removing devices, deleting secrets and
-//! changing the quorum take effect only when `required_votes` current members voted for them.
+//! changing the quorum take effect only when `required_votes_for` current members voted for them.
 
 use std::collections::BTreeSet;
 
@@ -48,9 +48,24 @@ pub struct Vote {
 }
 
 impl VaultState {
-    /// Approvals a proposal needs now: the quorum, capped by the member count.
+    /// Approvals most proposals need now: the quorum, capped by a majority of the members.
     pub fn required_votes(&self) -> usize {
-        usize::from(self.quorum).min(self.members.len()).max(1)
+        usize::from(self.quorum).min(majority(self.members.len())).max(1)
+    }
+
+    /// Approvals `proposal` needs now. The rules, so that fewer than q attacker devices change
+    /// nothing and attackers that are a minority never lock the others out:
+    /// - everything needs q votes, but never more than a majority of the members: the honest
+    ///   majority can always remove a device that stopped voting and lower q again;
+    /// - raising q needs max(old, new) votes, capped likewise: a change needs as many votes as
+    ///   the quorum it brings will ask for.
+    pub fn required_votes_for(&self, proposal: &Proposal) -> usize {
+        let cap = majority(self.members.len());
+        let needed = match proposal {
+            Proposal::SetQuorum { quorum } => self.quorum.max(*quorum),
+            _ => self.quorum,
+        };
+        usize::from(needed).min(cap).max(1)
     }
 
     /// Current members who voted for `proposal`.
@@ -95,6 +110,11 @@ pub(super) fn check_vote(state: &VaultState, author: &DeviceId, proposal: &Propo
     Ok(())
 }
 
+/// More than half of `members` (1 for an empty or one-member vault).
+pub fn majority(members: usize) -> usize {
+    members / 2 + 1
+}
+
 /// Records a checked vote; when the proposal reached the quorum its tally is removed and its
 /// voters (current members) are returned, and the caller applies the effect.
 pub(super) fn record_vote(
@@ -106,7 +126,7 @@ pub(super) fn record_vote(
     let vote =
         state.votes.entry(key.clone()).or_insert_with(|| Vote { proposal: proposal.clone(), voters: BTreeSet::new() });
     vote.voters.insert(author.clone());
-    if state.votes_for(proposal) >= state.required_votes() {
+    if state.votes_for(proposal) >= state.required_votes_for(proposal) {
         let voters = state.votes.remove(&key).map(|v| v.voters).unwrap_or_default();
         return Some(voters.into_iter().filter(|d| state.is_member(d)).collect());
     }
@@ -129,4 +149,84 @@ pub(super) fn prune(state: &mut VaultState) {
         vote.voters.retain(|d| members.contains_key(d));
     }
     state.votes.retain(|_, v| !v.voters.is_empty());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::identity::{DeviceKeys, DeviceKind};
+    use crate::vault::VaultState;
+
+    fn state(members: usize, quorum: u8) -> VaultState {
+        let mut state = VaultState::empty(crate::event::VaultName::parse("v").unwrap());
+        for i in 0..members {
+            let keys = DeviceKeys::generate(&format!("d{i}"), DeviceKind::Desktop).unwrap();
+            state.members.insert(keys.id().clone(), keys.info().clone());
+        }
+        state.quorum = quorum;
+        state
+    }
+
+    #[test]
+    fn the_votes_each_proposal_needs() {
+        let someone = DeviceKeys::generate("x", DeviceKind::Desktop).unwrap().id().clone();
+        let remove = Proposal::Remove { device: someone.clone() };
+        let accept = Proposal::Accept { device: someone };
+        let to = |quorum| Proposal::SetQuorum { quorum };
+        // (members, q, proposal, votes needed)
+        let table = [
+            (1, 2, &accept, 1),
+            (2, 2, &accept, 2),
+            (2, 2, &remove, 2),
+            (3, 2, &remove, 2),
+            (3, 3, &remove, 2),
+            (3, 3, &accept, 2),
+            (5, 2, &accept, 2),
+            (5, 2, &to(32), 3),
+            (5, 2, &to(3), 3),
+            (5, 32, &remove, 3),
+            (5, 32, &to(2), 3),
+            (5, 5, &accept, 3),
+            (10, 2, &to(4), 4),
+            (10, 4, &to(2), 4),
+            (10, 8, &remove, 6),
+            (200, 32, &remove, 32),
+            (200, 2, &to(32), 32),
+        ];
+        for (members, quorum, proposal, needed) in table {
+            let state = state(members, quorum);
+            assert_eq!(state.required_votes_for(proposal), needed, "{members} members, q = {quorum}, {proposal:?}");
+        }
+    }
+
+    /// The two properties, over every vault size and quorum: c < q attackers pass nothing alone,
+    /// and a minority of attackers never outvotes or blocks the rest.
+    #[test]
+    fn fewer_than_q_attackers_pass_nothing_and_a_minority_never_blocks_the_rest() {
+        let someone = DeviceKeys::generate("x", DeviceKind::Desktop).unwrap().id().clone();
+        let proposals = [
+            Proposal::Remove { device: someone.clone() },
+            Proposal::Accept { device: someone },
+            Proposal::SetQuorum { quorum: 2 },
+            Proposal::SetQuorum { quorum: 32 },
+        ];
+        for members in 1..=40 {
+            for quorum in DEFAULT_QUORUM..=MAX_QUORUM {
+                let state = state(members, quorum);
+                for proposal in &proposals {
+                    let needed = state.required_votes_for(proposal);
+                    for attackers in 0..=members {
+                        let honest = members - attackers;
+                        let minority = attackers < members - attackers;
+                        if attackers < usize::from(quorum) && minority {
+                            assert!(attackers < needed, "{attackers} of {members} pass {proposal:?} at q = {quorum}");
+                        }
+                        if minority {
+                            assert!(honest >= needed, "{attackers} of {members} block {proposal:?} at q = {quorum}");
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
