@@ -63,3 +63,52 @@ fn a_majority_removes_a_silent_minority_and_lowers_the_quorum_whatever_q_is() {
     settle(honest);
     assert_eq!(block_on(honest[0].state()).unwrap().quorum, 2, "three of four could not lower q");
 }
+
+/// Attack 4: a member frames the honest server. The server checked back-dating only against its
+/// newest 256 commits, so a member could cite an older head with a time before that head existed;
+/// the server committed it and every honest device then stored "the server withheld commits".
+#[test]
+fn a_member_cannot_back_date_an_event_past_an_old_head_to_frame_the_server() {
+    use meta_secret_core::event::{GenericKvLogEvent, SignedEvent, VaultName};
+    use meta_secret_core::sync::wire::{PushOutcome, SyncRequest};
+    use meta_secret_tests::{parse_ok, receive_key};
+
+    let net = Net::new();
+    let d = vault_of(&net, "v", 3);
+    let old_head = net.head("v");
+    let old_head_existed_at = net.clock_now();
+    // More than 256 commits later (key rotations: a member may publish a new receive key any time).
+    let rotator = &d[2];
+    for _ in 0..3 {
+        for _ in 0..100 {
+            net.clock.advance(1_000);
+            let rotation = GenericKvLogEvent::GenerationAcked { acks: Vec::new(), receive_key: receive_key() };
+            block_on(rotator.gateway().enqueue(rotation)).unwrap();
+        }
+        block_on(rotator.gateway().sync()).unwrap();
+    }
+    assert!(net.head("v").seq > old_head.seq + 256);
+    net.clock.advance(60 * 60 * 1000);
+
+    let framer = d[1].gateway().keys();
+    let state = block_on(d[1].gateway().state()).unwrap();
+    let seq = state.last_author_seq(framer.id()) + 1;
+    let an_hour_before = old_head_existed_at - 60 * 60 * 1000;
+    let vault = VaultName::parse("v").unwrap();
+    let back_dated = SignedEvent::sign_at(framer, &vault, seq, old_head, an_hour_before, GenericKvLogEvent::DeviceLeft);
+    let request = SyncRequest { cursor: net.head("v"), push: vec![back_dated], limit: None };
+    let response = net.raw_sync(framer, "v", &request);
+    if response.status == 200 {
+        let parsed = parse_ok(&response);
+        assert!(
+            !matches!(parsed.results[0].outcome, PushOutcome::Committed { .. }),
+            "the server committed an event dated an hour before the head it cites existed"
+        );
+    } else {
+        assert_eq!(meta_secret_tests::error_code(&response, 400), "INVALID_INPUT");
+    }
+    settle(&d);
+    for device in &d {
+        assert!(block_on(device.withheld_evidence()).is_none(), "an honest server was framed");
+    }
+}

@@ -2,6 +2,7 @@
 //! server in tests) hands it raw requests; it authenticates, validates with the vault aggregate,
 //! appends, and answers with what the device may see.
 
+mod append_times;
 mod backup;
 mod usage;
 
@@ -350,6 +351,10 @@ impl<S: LogStore> ServerApp<S> {
 
         if !new_commits.is_empty() {
             let mut batch = StoreBatch { commits: new_commits, kv: Vec::new() };
+            let seqs: Vec<u64> = batch.commits.iter().map(|commit| commit.seq).collect();
+            for seq in seqs {
+                append_times::record(&mut batch, seq, now_ms);
+            }
             if loaded.snapshot_due() {
                 put_state(&mut batch, STATE_KEY, &loaded.state);
                 (loaded.snapshot_seq, loaded.snapshot_log_bytes) = (loaded.state.head.seq, loaded.log_bytes);
@@ -406,8 +411,14 @@ impl<S: LogStore> ServerApp<S> {
         if event.time_ms > now_ms.saturating_add(MAX_CLOCK_SKEW_MS) {
             return refuse(ErrorCode::InvalidInput, "the event's time is ahead of the server's clock");
         }
-        let seen_appended = loaded.appended.iter().find(|(seq, _)| *seq == event.seen.seq).map(|(_, at)| *at);
         let claims_time = event.time_ms > 0; // 0: no time given, nothing to check
+        let seen_appended = match loaded.appended.iter().find(|(seq, _)| *seq == event.seen.seq) {
+            Some((_, at)) => Some(*at),
+            None if claims_time && event.seen.seq > 0 => {
+                append_times::appended_at(&self.store, event.seen.seq).await.map_err(internal)?
+            }
+            None => None,
+        };
         if claims_time && seen_appended.is_some_and(|at| event.time_ms.saturating_add(MAX_CLOCK_SKEW_MS) < at) {
             return refuse(ErrorCode::InvalidInput, "the event's time is before the head it cites existed");
         }
