@@ -31,6 +31,7 @@ const FRIENDLY = {
   VAULT_EXISTS: "A vault with this name already exists. Ask to join it instead.",
   DECLINED: "A member declined this device. A member must re-admit it before it can ask again.",
   ALREADY_PENDING: "This device already asked to join; a member has to accept it.",
+  NAME_TAKEN: "A device in this vault already has this name. Pick another name for this device.",
   WRONG_PASSPHRASE: "Wrong passphrase for this device's keys.",
   NETWORK: "Cannot reach the server. Nothing is lost: queued changes are sent on the next sync.",
   INSUFFICIENT_SHARES: "Not enough approvals yet.",

@@ -41,6 +41,7 @@ error_codes! {
     VaultExists = ("VAULT_EXISTS", 409),
     AlreadyMember = ("ALREADY_MEMBER", 409),
     AlreadyPending = ("ALREADY_PENDING", 409),
+    NameTaken = ("NAME_TAKEN", 409),
     Declined = ("DECLINED", 409),
     NotPending = ("NOT_PENDING", 409),
     NotDeclined = ("NOT_DECLINED", 409),

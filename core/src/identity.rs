@@ -71,6 +71,32 @@ pub fn clean_device_name(name: &str) -> String {
     name.chars().filter(|c| !is_bidi_control(*c)).collect::<String>().trim().to_owned()
 }
 
+/// Characters that show as nothing (zero-width spaces and joiners, soft hyphen, word joiner,
+/// BOM, variation selectors, Hangul fillers): a name with them looks like one without.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{180B}'..='\u{180E}'
+            | '\u{200B}'..='\u{200D}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+    ) || is_bidi_control(c)
+}
+
+/// What two device names are compared by, so people can tell devices apart by name: case-folded,
+/// invisible characters removed, runs of white space as one space, trimmed.
+pub fn device_name_key(name: &str) -> String {
+    let visible: String = name.chars().filter(|c| !is_invisible(*c)).flat_map(char::to_lowercase).collect();
+    visible.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn validate_device_name(name: &str) -> Result<(), IdentityError> {
     let chars = name.chars().count();
     if name.trim().is_empty() || chars > MAX_DEVICE_NAME_CHARS {

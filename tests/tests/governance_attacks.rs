@@ -112,3 +112,29 @@ fn a_member_cannot_back_date_an_event_past_an_old_head_to_frame_the_server() {
         assert!(block_on(device.withheld_evidence()).is_none(), "an honest server was framed");
     }
 }
+
+/// Attack 9: a second device asks to join under a member's name (exactly, in other case, or with
+/// an invisible character in it), so approvers tell the two apart only by id and code.
+#[test]
+fn a_join_under_a_members_name_or_a_look_alike_is_refused() {
+    use meta_secret_core::error::HasErrorCode;
+    let net = Net::new();
+    let d = vault_of(&net, "v", 2);
+    let taken = d[1].device().name.clone();
+    assert_eq!(taken, "device-1");
+    for look_alike in ["device-1", "DEVICE-1", "device\u{200B}-1", "de\u{00AD}vice-1", " device-1\u{FEFF}", "device-1 "]
+    {
+        let impostor = net.device(look_alike);
+        let refused = block_on(impostor.request_join("v"));
+        let code = refused.map(|status| format!("{status:?}")).unwrap_or_else(|e| e.code().as_str().to_owned());
+        assert_eq!(code, "NAME_TAKEN", "a device named {look_alike:?} asked to join beside {taken:?}");
+    }
+    // A different name is fine.
+    let honest = net.device("device-2");
+    assert!(block_on(honest.request_join("v")).is_ok());
+    // And a pending request's name is taken too.
+    let second = net.device("Device-2");
+    let code =
+        block_on(second.request_join("v")).map(|s| format!("{s:?}")).unwrap_or_else(|e| e.code().as_str().to_owned());
+    assert_eq!(code, "NAME_TAKEN");
+}

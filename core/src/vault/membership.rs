@@ -25,6 +25,16 @@ pub(super) fn author_key(state: &VaultState, event: &SignedEvent) -> Result<Veri
     }
 }
 
+/// Whether a member or a pending device already goes by `name`, as people would read it.
+fn name_taken(state: &VaultState, name: &str) -> bool {
+    let key = crate::identity::device_name_key(name);
+    state
+        .members
+        .values()
+        .chain(state.pending.values())
+        .any(|device| crate::identity::device_name_key(&device.name) == key)
+}
+
 /// A device introduces only its own keys, and only valid ones.
 fn self_introduced_key(info: &DeviceInfo, author: &DeviceId) -> Result<VerifyingKey, RuleViolation> {
     info.validate().map_err(RuleViolation::InvalidDevice)?;
@@ -73,6 +83,8 @@ pub(super) fn check_rules(
                 Err(RuleViolation::Declined)
             } else if state.pending.len() >= governance::MAX_PENDING {
                 Err(RuleViolation::TooManyPending)
+            } else if name_taken(state, &candidate.name) {
+                Err(RuleViolation::NameTaken)
             } else {
                 Ok(())
             }

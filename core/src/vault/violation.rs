@@ -28,6 +28,8 @@ pub enum RuleViolation {
     AlreadyMember,
     #[error("the device already has a pending join request")]
     AlreadyPending,
+    #[error("a member or a waiting device already goes by this name (case and invisible characters aside)")]
+    NameTaken,
     #[error("the device was declined; a member must reopen its request first")]
     Declined,
     #[error("the device has no pending join request")]
@@ -92,6 +94,7 @@ impl HasErrorCode for RuleViolation {
             RuleViolation::NoVault => ErrorCode::NoVault,
             RuleViolation::AlreadyMember => ErrorCode::AlreadyMember,
             RuleViolation::AlreadyPending => ErrorCode::AlreadyPending,
+            RuleViolation::NameTaken => ErrorCode::NameTaken,
             RuleViolation::Declined => ErrorCode::Declined,
             RuleViolation::NotPending => ErrorCode::NotPending,
             RuleViolation::NotDeclined => ErrorCode::NotDeclined,
