@@ -22,7 +22,7 @@ use crate::js_error::{client_error, invalid_input, js_error, CLOSED};
 use crate::live::{Subscription, Subscriptions};
 use crate::timer::JsClock;
 use crate::types::{
-    AddSecretOptions, Claim, Device, LogStatus, OpenOptions, Secret, SyncResult, VaultStatus, VaultView,
+    AddSecretOptions, Claim, Device, Level, LogStatus, OpenOptions, Secret, SyncResult, VaultStatus, VaultView,
 };
 
 pub type Client = VaultClient<DeviceStore, FetchTransport>;
@@ -51,6 +51,16 @@ pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
 /// `INVALID_INPUT` instead of throwing at the call.
 pub(crate) fn text_arg(value: &JsValue, what: &str) -> Result<String, JsValue> {
     value.as_string().ok_or_else(|| invalid_input(format!("{what} must be a string")))
+}
+
+/// A threshold argument, read inside the returned promise: anything but a whole number that fits
+/// a `u8` rejects with `INVALID_INPUT` here; the core checks it against the members (0 included).
+fn threshold_arg(value: &JsValue, what: &str) -> Result<u8, JsValue> {
+    let number = value
+        .as_f64()
+        .filter(|n| n.fract() == 0.0 && (0.0..=255.0).contains(n))
+        .ok_or_else(|| invalid_input(format!("{what} must be a whole number from 1 to the number of devices")))?;
+    Ok(number as u8)
 }
 
 fn device_id(text: &str) -> Result<DeviceId, JsValue> {
@@ -316,6 +326,28 @@ impl MetaSecret {
             let options = options.to_rust().map_err(|e| invalid_input(format!("addSecret options: {e}")))?;
             let info = client.add_secret(&name, &bytes, options.threshold).await.map_err(client_error)?;
             to_js(&Secret::from(info))
+        })
+    }
+
+    /// Opens protection level `k` ("needs k devices"): its devices make the level's key as they
+    /// sync. Resolves with the level once ready (at once for a device alone in its vault, and for
+    /// a level already ready); until then rejects with `LEVEL_NOT_READY`. `k` is 1 to the number
+    /// of members (1 only when alone), else `INVALID_INPUT`.
+    #[wasm_bindgen(js_name = openLevel, unchecked_return_type = "Promise<Level>")]
+    pub fn open_level(&self, #[wasm_bindgen(unchecked_param_type = "number")] k: JsValue) -> Promise {
+        self.run(move |client| async move {
+            let k = threshold_arg(&k, "k")?;
+            to_js(&Level::from(client.open_level(k).await.map_err(client_error)?))
+        })
+    }
+
+    /// The vault's protection levels as of the last sync, without a request.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Level[]>")]
+    pub fn levels(&self) -> Promise {
+        self.run(|client| async move {
+            let levels: Vec<Level> =
+                client.levels().await.map_err(client_error)?.into_iter().map(Level::from).collect();
+            to_js(&levels)
         })
     }
 

@@ -2,7 +2,7 @@
 //! each call (`Ts<T>`), so a wrong type becomes an `INVALID_INPUT` rejection, never a throw at the
 //! ABI boundary.
 
-use meta_secret_core::client::{ClaimInfo, DeviceLists, GovernanceView, SecretInfo};
+use meta_secret_core::client::{ClaimInfo, DeviceLists, GovernanceView, LevelInfo, SecretInfo};
 use meta_secret_core::identity::{DeviceInfo, DeviceKind};
 use meta_secret_core::sync::SyncReport;
 use meta_secret_core::vault::{ClaimStatus, MembershipStatus};
@@ -296,6 +296,39 @@ impl From<SecretInfo> for Secret {
             n: info.n,
             epoch: info.epoch,
             deletion_votes: info.deletion_votes as u32,
+        }
+    }
+}
+
+/// A protection level as people see it: "needs `k` devices", held by `n`.
+#[derive(Debug, Clone, Tsify, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Level {
+    /// The level's number: the threshold it was opened for. Its `k` may have grown since (a
+    /// one-device vault's level 1 needs 2 devices once a second one joins); `addSecret` and
+    /// `openLevel` find a level by its `k`.
+    pub level: u8,
+    /// Devices a reveal needs now (0 until the level is ready).
+    pub k: u8,
+    /// Devices holding its newest usable generation (0 until the level is ready).
+    pub n: u8,
+    /// A usable generation exists: `addSecret` with this threshold seals at once.
+    pub ready: bool,
+    /// A generation of this level is being made or re-shared (its devices finish it as they sync).
+    pub in_progress: bool,
+    /// Live secrets sealed to this level.
+    pub secrets: u32,
+}
+
+impl From<LevelInfo> for Level {
+    fn from(info: LevelInfo) -> Level {
+        Level {
+            level: info.level,
+            k: info.k,
+            n: info.n,
+            ready: info.ready,
+            in_progress: info.in_progress,
+            secrets: info.secrets as u32,
         }
     }
 }

@@ -112,6 +112,60 @@ async fn three_devices_share_and_recover_a_two_of_three_secret() {
     }
 }
 
+fn level_with_k(levels: &[JsValue], k: f64) -> Option<&JsValue> {
+    levels.iter().find(|level| number(level, "k") == k)
+}
+
+fn flag(value: &JsValue, field: &str) -> bool {
+    js_sys::Reflect::get(value, &JsValue::from_str(field)).ok().and_then(|v| v.as_bool()).expect(field)
+}
+
+#[wasm_bindgen_test]
+async fn protection_levels_are_listed_and_opened() {
+    let vault = unique("levels");
+    let (a, b, c) = vault_of_three(&vault).await;
+    call(a.add_secret("bank".into(), JsValue::from_str("s"), threshold(2))).await.expect("add");
+    let levels = array(call(a.levels()).await.expect("levels"));
+    // The level a made alone (level 1) needs 2 devices since b joined: a level is found by its k.
+    let two = level_with_k(&levels, 2.0).unwrap_or_else(|| panic!("level k = 2 listed: {levels:?}"));
+    assert_eq!((number(two, "level"), number(two, "n"), number(two, "secrets")), (1.0, 3.0, 1.0));
+    assert!(flag(two, "ready") && !flag(two, "inProgress"), "{two:?}");
+    call(b.sync()).await.unwrap();
+    let seen_by_b = array(call(b.levels()).await.unwrap());
+    assert_eq!(level_with_k(&seen_by_b, 2.0).map(|l| number(l, "secrets")), Some(1.0), "b lists it after a sync");
+
+    // Level 3 needs all three devices: a opens it, and it is ready once b and c synced.
+    assert_eq!(expect_code(a.open_level(JsValue::from_f64(3.0))).await, "LEVEL_NOT_READY");
+    let opening = array(call(a.levels()).await.unwrap());
+    let three = opening.iter().find(|l| number(l, "level") == 3.0).expect("level 3 listed while it is made");
+    assert!(!flag(three, "ready") && flag(three, "inProgress"), "{three:?}");
+    for _ in 0..6 {
+        for device in [&b, &c, &a] {
+            call(device.sync()).await.expect("sync");
+        }
+    }
+    let opened = call(a.open_level(JsValue::from_f64(3.0))).await.expect("level 3 ready");
+    assert_eq!((number(&opened, "level"), number(&opened, "k"), number(&opened, "n")), (3.0, 3.0, 3.0));
+    assert!(flag(&opened, "ready"));
+    let secret = call(a.add_secret("vault".into(), JsValue::from_str("all three"), threshold(3))).await.expect("add");
+    assert_eq!(number(&secret, "k"), 3.0);
+
+    // Bad input rejects with INVALID_INPUT: k = 0, k > members, k = 1 with others, not a whole number.
+    let listed = array(call(a.levels()).await.unwrap()).len();
+    for bad in [JsValue::from_f64(0.0), JsValue::from_f64(4.0), JsValue::from_f64(256.0), JsValue::from_f64(1.0)] {
+        assert_eq!(expect_code(a.open_level(bad.clone())).await, "INVALID_INPUT", "openLevel({bad:?})");
+    }
+    for bad in
+        [JsValue::from_str("2"), JsValue::from_f64(2.5), JsValue::from_f64(-1.0), JsValue::NULL, JsValue::UNDEFINED]
+    {
+        assert_eq!(expect_code(a.open_level(bad.clone())).await, "INVALID_INPUT", "openLevel({bad:?})");
+    }
+    assert_eq!(array(call(a.levels()).await.unwrap()).len(), listed, "refused calls open no level");
+    for device in [a, b, c] {
+        call(device.close()).await.unwrap();
+    }
+}
+
 #[wasm_bindgen_test]
 async fn a_subscribed_device_is_poked_and_syncs_without_polling() {
     let vault = unique("live");
@@ -244,6 +298,10 @@ async fn bad_input_is_rejected_with_stable_codes_and_the_device_stays_usable() {
     assert_eq!(expect_code(a.add_secret("x".into(), JsValue::from_str("s"), bad_options)).await, "INVALID_INPUT");
     let too_high = expect_code(a.add_secret("x".into(), JsValue::from_str("s"), threshold(2))).await;
     assert_eq!(too_high, "INVALID_INPUT", "k greater than n");
+    assert_eq!(expect_code(a.open_level(JsValue::from_f64(2.0))).await, "INVALID_INPUT", "openLevel: k > n");
+    assert_eq!(expect_code(a.open_level(JsValue::from_f64(0.0))).await, "INVALID_INPUT", "openLevel(0)");
+    assert_eq!(expect_code(a.open_level(JsValue::from_str("one"))).await, "INVALID_INPUT", "openLevel(\"one\")");
+    assert_eq!(expect_code(a.open_level(js(&json!({ "k": 2 })))).await, "INVALID_INPUT", "openLevel({{ k: 2 }})");
     assert_eq!(expect_code(a.approve("no-such-claim".into())).await, "UNKNOWN_CLAIM");
     assert_eq!(expect_code(a.reveal("no-such-claim".into())).await, "UNKNOWN_CLAIM");
     assert_eq!(expect_code(a.accept("not-a-device-id".into())).await, "INVALID_INPUT");
@@ -261,6 +319,8 @@ async fn bad_input_is_rejected_with_stable_codes_and_the_device_stays_usable() {
     assert_eq!(expect_code(a.set_quorum(JsValue::from_f64(2.5))).await, "INVALID_INPUT");
 
     // After all of that, normal calls still work.
+    let solo = call(a.open_level(JsValue::from_f64(1.0))).await.expect("level 1 of a one-device vault");
+    assert_eq!((number(&solo, "k"), number(&solo, "n")), (1.0, 1.0));
     let secret = call(a.add_secret("ok".into(), JsValue::from_str("fine"), threshold(1))).await.expect("add");
     let claim = call(a.request_recovery(JsValue::from(string(&secret, "id")))).await.unwrap().as_string().unwrap();
     assert_eq!(call(a.reveal_text(JsValue::from(claim))).await.unwrap().as_string().as_deref(), Some("fine"));
