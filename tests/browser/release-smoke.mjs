@@ -23,7 +23,7 @@ function checkPackage() {
   // Comments are prose ("if any"); only declarations count.
   const publicApi = dts.split("export type InitInput")[0].replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
   assert.doesNotMatch(publicApi, /\bany\b/, "the public typings must not use `any`");
-  for (const name of ["createVault", "requestJoin", "addSecret", "recoveryClaims", "revealText", "subscribe"]) {
+  for (const name of ["createVault", "requestJoin", "addSecret", "openLevel", "levels", "recoveryClaims", "revealText", "subscribe"]) {
     assert.match(publicApi, new RegExp(`\\b${name}\\(`), `typings declare ${name}`);
   }
 }
@@ -42,8 +42,14 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>smoke</title>
     try { await device.approve("missing"); } catch (error) { code = error instanceof MetaSecretError && error instanceof Error ? error.code : "not a MetaSecretError"; }
     let nullCode;
     try { await device.addSecret(null, "x", { threshold: 1 }); } catch (error) { nullCode = error.code; }
+    const levels = await device.levels();
+    const opened = await device.openLevel(1);
+    const levelCodes = [];
+    for (const bad of [0, 2, "1", 1.5, undefined]) {
+      try { await device.openLevel(bad); levelCodes.push("resolved"); } catch (error) { levelCodes.push(error instanceof MetaSecretError ? error.code : String(error)); }
+    }
     await device.close();
-    return { text, code, nullCode, k: secret.k, n: secret.n };
+    return { text, code, nullCode, k: secret.k, n: secret.n, levels, opened, levelCodes };
   };
   // Opens with the default key work factor (scrypt 2^18, seconds of work) while watching the page's
   // thread: the package must do that work in its key worker.
@@ -80,7 +86,11 @@ async function main() {
     await page.goto(site.url + "/");
     await page.waitForFunction(() => window.ready === true);
     const result = await page.evaluate((url) => window.smoke(url), server.url);
-    assert.deepEqual(result, { text: "release ✓ 秘密", code: "UNKNOWN_CLAIM", nullCode: "INVALID_INPUT", k: 1, n: 1 });
+    const level1 = { level: 1, k: 1, n: 1, ready: true, inProgress: false, secrets: 1 };
+    assert.deepEqual(result, {
+      text: "release ✓ 秘密", code: "UNKNOWN_CLAIM", nullCode: "INVALID_INPUT", k: 1, n: 1,
+      levels: [level1], opened: level1, levelCodes: Array(5).fill("INVALID_INPUT"),
+    });
     assert.equal(await canarySeen(page), true, "the long-task observer sees a 150 ms task");
     const keys = await page.evaluate((url) => window.keysOffThread(url), server.url);
     keys.longestTaskMs = await longestTask(page);

@@ -5,6 +5,7 @@ import init, {
   type ClaimId,
   type DeviceId,
   type ErrorCode,
+  type Level,
   type LiveEvent,
   MetaSecretError,
   type Secret,
@@ -16,6 +17,10 @@ export async function twoStepFlow(serverUrl: string): Promise<string> {
   const device = await MetaSecret.open({ serverUrl, dbName: "laptop", deviceName: "laptop", passphrase: "pw" });
   await device.createVault("family");
   const secret: Secret = await device.addSecret("bank", "correct horse", { threshold: 1 });
+  const levels: Level[] = await device.levels();
+  const level: Level = await device.openLevel(secret.k);
+  const ready: boolean = level.ready && !level.inProgress;
+  console.log(ready, `needs ${level.k} of ${level.n} devices`, levels.map((l) => l.secrets));
   const claim: ClaimId = await device.requestRecovery(secret.id);
   const view: VaultView = await device.view();
   const first: DeviceId | undefined = view.members[0]?.id;

@@ -15,6 +15,10 @@ export async function misuse(device: MetaSecret, secretId: SecretId, claimId: Cl
   await device.addSecret("x", "y", { threshold: "2" });
   // @ts-expect-error options are checked, unknown keys included
   await MetaSecret.open({ serverUrl: "u", dbName: "d", deviceName: "n", passphrase: "p", typo: 1 });
+  // @ts-expect-error a level's k is a number
+  await device.openLevel("2");
+  // @ts-expect-error a level has no threshold field (its k is `k`)
+  (await device.levels())[0]?.threshold;
   // @ts-expect-error the quorum is a number
   await device.setQuorum("3");
   // @ts-expect-error a kit's label is a string
