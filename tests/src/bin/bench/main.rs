@@ -88,6 +88,20 @@ impl Row {
         }
     }
 
+    /// A time against an absolute goal (where the issue sets one); `whole`: the operation it is
+    /// part of, for context.
+    pub fn duration(id: &str, what: &str, measured: f64, whole: f64, goal: f64) -> Row {
+        Row {
+            id: id.into(),
+            what: what.into(),
+            measured: format_seconds(measured),
+            baseline: format!("whole call {}", format_seconds(whole)),
+            result: format_seconds(measured),
+            goal: format!("≤ {}", format_seconds(goal)),
+            met: measured <= goal,
+        }
+    }
+
     /// `took`: the whole operation; `blocked`: its longest task on the calling thread.
     pub fn blocking(id: &str, what: &str, took: f64, blocked: f64, goal: f64) -> Row {
         Row {
@@ -229,9 +243,10 @@ fn main() {
             rows.push(worker::pull_after_join_flood(&url, if quick { 5 } else { 21 }));
         }
     }
-    if !native_only && (wants("4") || wants("5") || wants("12")) {
-        eprintln!("browser figures…");
-        rows.extend(browser::figures(rounds.min(9)));
+    let browser_figures: Vec<&str> = browser::FIGURES.into_iter().filter(|f| wants(f)).collect();
+    if !native_only && !browser_figures.is_empty() {
+        eprintln!("browser figures ({})…", browser_figures.join(", "));
+        rows.extend(browser::figures(rounds.min(9), &browser_figures));
     }
     if wants("8") {
         match wasm_size() {
