@@ -56,6 +56,7 @@ error_codes! {
     NoRound = ("NO_ROUND", 409),
     LevelNotReady = ("LEVEL_NOT_READY", 409),
     ClaimClosed = ("CLAIM_CLOSED", 409),
+    ClaimExpired = ("CLAIM_EXPIRED", 409),
     ClaimFailed = ("CLAIM_FAILED", 409),
     InsufficientShares = ("INSUFFICIENT_SHARES", 409),
     InvalidShares = ("INVALID_SHARES", 409),

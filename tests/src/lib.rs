@@ -308,7 +308,7 @@ pub fn push_raw<T: SyncProtocol>(
     // Past the device's own counter, and at a later time than any of its requests so far; the
     // device picks both up again from the log and the clock.
     let seq = state.last_author_seq(gateway.keys().id()) + 100;
-    let signed = SignedEvent::sign(gateway.keys(), &state.vault, seq, event);
+    let signed = SignedEvent::sign_at(gateway.keys(), &state.vault, seq, Cursor::EMPTY, net.clock_now(), event);
     let body =
         serde_json::to_vec(&SyncRequest { cursor: Cursor::EMPTY, push: vec![signed], limit: Some(1) }).expect("encode");
     net.clock.advance(1_000);

@@ -138,3 +138,29 @@ fn a_join_under_a_members_name_or_a_look_alike_is_refused() {
         block_on(second.request_join("v")).map(|s| format!("{s:?}")).unwrap_or_else(|e| e.code().as_str().to_owned());
     assert_eq!(code, "NAME_TAKEN");
 }
+
+/// Attack 6: claims never expired. A claim opened long ago (a device stolen since, or a request the
+/// person forgot) was approved and revealed like a fresh one.
+#[test]
+fn a_claim_older_than_its_lifetime_cannot_be_approved() {
+    use meta_secret_core::error::HasErrorCode;
+
+    let net = Net::new();
+    let d = vault_of(&net, "v", 2);
+    let secret = block_on(d[0].add_secret("bank", b"pin 1234", 2)).unwrap();
+    settle(&d);
+    let fresh = block_on(d[1].request_recovery(&secret.id)).unwrap();
+    let old = block_on(d[1].request_recovery(&secret.id)).unwrap();
+    block_on(d[0].sync()).unwrap();
+    let claims = block_on(d[0].recovery_claims()).unwrap();
+    let opened = claims.iter().find(|c| c.id == fresh).expect("the approver sees the claim").opened_ms;
+    assert!(opened > 0, "a claim carries its creation time");
+    block_on(d[0].approve(&fresh)).unwrap();
+    assert_eq!(block_on(d[1].reveal(&fresh)).unwrap(), b"pin 1234");
+
+    net.clock.advance(16 * 60 * 1000);
+    let expired =
+        block_on(d[0].approve(&old)).map(|_| "approved".to_owned()).unwrap_or_else(|e| e.code().as_str().into());
+    assert_eq!(expired, "CLAIM_EXPIRED", "a 16-minute-old claim was approved");
+    assert!(block_on(d[1].reveal(&old)).is_err());
+}

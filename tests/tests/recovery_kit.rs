@@ -130,12 +130,13 @@ fn two_kits_bring_back_every_secret_when_both_devices_are_lost_and_the_seed_goes
     let recorded = || Recording { inner: net.server.transport(), sent: sent.clone() };
     let devices = vault_of(&net, "two-kits", 2);
     let (seed_1, seed_2) = (KitSeed::generate(), KitSeed::generate());
-    let open_kit = |seed: &KitSeed| {
-        let keys = seed.device_keys("paper kit").unwrap();
+    // Two kits go by two names (a second "paper kit" would be refused as a look-alike).
+    let open_kit = |seed: &KitSeed, label: &str| {
+        let keys = seed.device_keys(label).unwrap();
         let client = VaultClient::open_with_keys(MemoryStore::new(), recorded(), Box::new(net.clock.clone()), keys);
         block_on(client).unwrap()
     };
-    let kits = [open_kit(&seed_1), open_kit(&seed_2)];
+    let kits = [open_kit(&seed_1, "paper kit 1"), open_kit(&seed_2, "paper kit 2")];
     for kit in &kits {
         block_on(kit.request_join("two-kits")).unwrap();
         admit(&devices, kit);
@@ -164,8 +165,8 @@ fn two_kits_bring_back_every_secret_when_both_devices_are_lost_and_the_seed_goes
     let fresh = net.device_on("fresh browser", recorded());
     block_on(fresh.request_join("two-kits")).unwrap();
     let mut sessions = Vec::new();
-    for seed in [&seed_1, &seed_2] {
-        let kit = open_kit(&KitSeed::from_words(&seed.words()).unwrap());
+    for (seed, label) in [(&seed_1, "paper kit 1"), (&seed_2, "paper kit 2")] {
+        let kit = open_kit(&KitSeed::from_words(&seed.words()).unwrap(), label);
         block_on(kit.attach("two-kits")).unwrap();
         block_on(kit.accept(&fresh.device().id)).unwrap();
         sessions.push(kit);

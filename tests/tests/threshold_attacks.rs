@@ -219,8 +219,13 @@ fn attack_4_one_mistaken_click_admits_no_impostor() {
     let net = Net::new();
     let d = vault_of(&net, "click", 3);
     let real = net.device("phone");
-    let impostor = net.device("phone");
     block_on(real.request_join("click")).unwrap();
+    // The exact name (or a look-alike) is refused while the real device waits (issue 24)...
+    let copy = net.device("Phone");
+    let refused = block_on(copy.request_join("click")).unwrap_err();
+    assert_eq!(meta_secret_core::error::HasErrorCode::code(&refused), ErrorCode::NameTaken);
+    // ...so an impostor must pick a name of its own, and its code still tells it apart.
+    let impostor = net.device("phone (work)");
     block_on(impostor.request_join("click")).unwrap();
     let shown_by_real = real.verification_code("click").unwrap();
     block_on(d[0].sync()).unwrap();

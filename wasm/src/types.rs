@@ -363,6 +363,10 @@ pub struct Claim {
     pub batch: Option<String>,
     /// True once this device approved or declined it.
     pub answered_by_me: bool,
+    /// When the requester opened it (ms since the epoch, its clock): show people its age.
+    pub opened_ms: f64,
+    /// After this moment (ms since the epoch) no approval is accepted (`CLAIM_EXPIRED`).
+    pub expires_ms: f64,
 }
 
 impl Claim {
@@ -383,6 +387,8 @@ impl Claim {
             declines: info.declines as u32,
             needed: info.needed as u32,
             answered_by_me: info.answered_by.iter().any(|d| d.as_str() == me),
+            opened_ms: info.opened_ms as f64,
+            expires_ms: info.expires_ms as f64,
             batch: info.batch,
         }
     }

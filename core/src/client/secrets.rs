@@ -94,6 +94,11 @@ pub struct ClaimInfo {
     pub batch: Option<String>,
     /// Devices that approved or declined it.
     pub answered_by: Vec<DeviceId>,
+    /// When the requester opened it (its clock, ms since the epoch); approvals end
+    /// `CLAIM_TTL_MS` later. A person sees the claim's age before approving.
+    pub opened_ms: u64,
+    /// The last moment an approval is accepted.
+    pub expires_ms: u64,
 }
 
 impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
@@ -578,6 +583,8 @@ fn claim_info(state: &VaultState, id: &str, claim: &ClaimRecord) -> ClaimInfo {
         needed: usize::from(state.claim_threshold(claim).unwrap_or(1).saturating_sub(1)),
         batch: claim.request.batch.clone(),
         answered_by: claim.partials.keys().chain(claim.declines.iter()).cloned().collect(),
+        opened_ms: claim.opened_ms,
+        expires_ms: claim.opened_ms.saturating_add(crate::vault::CLAIM_TTL_MS),
     }
 }
 

@@ -22,7 +22,7 @@ pub use governance::{Proposal, Vote};
 /// can grow (declined, removed, author_seqs, secrets, claims) stay BTreeMaps: a LiteMap insert
 /// shifts the whole Vec. Re-exported so callers can name the type.
 pub use litemap::LiteMap;
-pub use secrets::{ClaimRecord, ClaimStatus, SecretRecord, MAX_LEVEL};
+pub use secrets::{ClaimRecord, ClaimStatus, SecretRecord, CLAIM_TTL_MS, MAX_LEVEL};
 pub use shared::Shared;
 pub use violation::RuleViolation;
 
@@ -151,7 +151,8 @@ impl VaultState {
             return Err(RuleViolation::AuthorSeqNotIncreasing { last, got: event.author_seq });
         }
         membership::check_rules(self, &event.author, &event.event)?;
-        secrets::check_rules(self, &event.author, &event.event)
+        secrets::check_rules(self, &event.author, &event.event)?;
+        secrets::check_claim_time(self, event)
     }
 
     /// Validates `commit` against the chain and the rules, then folds it in. On error the state is
@@ -172,7 +173,7 @@ impl VaultState {
         self.author_seqs.insert(event.author.clone(), event.author_seq);
         let members_before: Vec<DeviceId> = self.members.keys().cloned().collect();
         let membership_changed = membership::fold(self, commit.seq, &event.author, &event.event);
-        secrets::fold(self, commit.seq, &event.author, &event.event);
+        secrets::fold(self, commit.seq, event.time_ms, &event.author, &event.event);
         if membership_changed {
             let gone: Vec<DeviceId> = members_before.into_iter().filter(|d| !self.members.contains_key(d)).collect();
             for device in &gone {

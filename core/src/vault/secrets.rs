@@ -47,6 +47,36 @@ pub struct ClaimRecord {
     pub partials: LiteMap<DeviceId, u64>,
     pub declines: BTreeSet<DeviceId>,
     pub status: ClaimStatus,
+    /// When the requester opened it (its signed event time); approvals end `CLAIM_TTL_MS` later.
+    #[serde(default)]
+    pub opened_ms: u64,
+}
+
+/// How long a claim may be approved after it was opened. A person approves a request they can see
+/// being made; one left open (a device stolen since, a request forgotten) must not be approvable
+/// days later.
+pub const CLAIM_TTL_MS: u64 = 15 * 60 * 1000;
+
+impl ClaimRecord {
+    /// Whether an approval signed at `time_ms` comes too late.
+    pub fn expired_at(&self, time_ms: u64) -> bool {
+        time_ms > self.opened_ms.saturating_add(CLAIM_TTL_MS)
+    }
+}
+
+/// Claims and approvals must say when they were made, or a claim could never expire.
+pub(super) fn check_claim_time(state: &VaultState, event: &crate::event::SignedEvent) -> Result<(), RuleViolation> {
+    use GenericKvLogEvent as E;
+    match &event.event {
+        E::RecoveryRequested(_) | E::RecoveryPartial { .. } if event.time_ms == 0 => {
+            Err(RuleViolation::InvalidSecret("a claim and its approvals must carry their time"))
+        }
+        E::RecoveryPartial { claim_id, .. } => match state.claims.get(claim_id) {
+            Some(claim) if claim.expired_at(event.time_ms) => Err(RuleViolation::ClaimExpired),
+            _ => Ok(()),
+        },
+        _ => Ok(()),
+    }
 }
 
 /// Governance as the generations see it: members, and who approved whom (`approving` is the
@@ -283,7 +313,7 @@ fn close_claims(state: &mut VaultState, which: impl Fn(&ClaimRecord) -> bool, st
     }
 }
 
-pub(super) fn fold(state: &mut VaultState, seq: u64, author: &DeviceId, event: &GenericKvLogEvent) {
+pub(super) fn fold(state: &mut VaultState, seq: u64, time_ms: u64, author: &DeviceId, event: &GenericKvLogEvent) {
     use GenericKvLogEvent as E;
     match event {
         E::SecretSealed(sealed) => {
@@ -321,6 +351,7 @@ pub(super) fn fold(state: &mut VaultState, seq: u64, author: &DeviceId, event: &
                 partials: LiteMap::new(),
                 declines: BTreeSet::new(),
                 status: ClaimStatus::Open,
+                opened_ms: time_ms,
             };
             state.claims.insert(request.claim_id.clone(), claim);
         }

@@ -54,6 +54,8 @@ pub enum RuleViolation {
     UnknownClaim,
     #[error("the recovery claim is closed")]
     ClaimClosed,
+    #[error("the claim is older than its lifetime and can no longer be approved")]
+    ClaimExpired,
     #[error("the device already approved or declined this claim")]
     AlreadyResponded,
     #[error("a claim id or secret id is already in use")]
@@ -106,6 +108,7 @@ impl HasErrorCode for RuleViolation {
             RuleViolation::NoShare => ErrorCode::NoShare,
             RuleViolation::UnknownClaim => ErrorCode::UnknownClaim,
             RuleViolation::ClaimClosed => ErrorCode::ClaimClosed,
+            RuleViolation::ClaimExpired => ErrorCode::ClaimExpired,
             RuleViolation::AlreadyResponded => ErrorCode::AlreadyResponded,
             RuleViolation::InvalidQuorum => ErrorCode::InvalidInput,
             RuleViolation::AlreadyVoted => ErrorCode::AlreadyVoted,
