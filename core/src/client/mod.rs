@@ -505,10 +505,7 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     /// Queues `events` against one view of the state and sends them in one sync; fails if the
     /// server rejected any of them.
     pub(crate) async fn submit_all(&self, events: Vec<GenericKvLogEvent>) -> Result<SyncReport, ClientError> {
-        let mut author_seqs = Vec::with_capacity(events.len());
-        for event in events {
-            author_seqs.push(self.gateway.enqueue(event).await?);
-        }
+        let author_seqs = self.gateway.enqueue_all(events).await?;
         let report = self.gateway.sync().await?;
         match report.rejected.iter().find(|r| author_seqs.contains(&r.author_seq)) {
             Some(rejected) => Err(ClientError::Rejected { code: rejected.code, message: rejected.message.clone() }),

@@ -282,8 +282,10 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         // make is skipped, not fatal to the others' approvals.
         let mut approvals = Vec::with_capacity(claim_ids.len());
         let mut first_error = None;
+        // Most claims of a batch use one generation: its share is read and opened once.
+        let mut shares = BTreeMap::new();
         for claim_id in &claim_ids {
-            match self.approval_event(&state, claim_id).await {
+            match self.approval_event(&state, claim_id, &mut shares).await {
                 Ok(approval) => approvals.push(approval),
                 Err(error @ ClientError::Secret(_)) => first_error = first_error.or(Some(error)),
                 Err(other) => return Err(other),
@@ -366,13 +368,18 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     /// the claim's ephemeral key.
     pub async fn approve(&self, claim_id: &str) -> Result<(), ClientError> {
         let state = self.state_knowing(|state| state.claims.contains_key(claim_id)).await?;
-        let approval = self.approval_event(&state, claim_id).await?;
+        let approval = self.approval_event(&state, claim_id, &mut BTreeMap::new()).await?;
         self.submit(approval).await.map(drop)
     }
 
     /// My partial `x_j·R` for a claim, on the R of the secret as my own verified log holds it
     /// (never a point the claim carries), with its proof, sealed to the claim's key.
-    async fn approval_event(&self, state: &VaultState, claim_id: &str) -> Result<GenericKvLogEvent, ClientError> {
+    async fn approval_event(
+        &self,
+        state: &VaultState,
+        claim_id: &str,
+        shares: &mut BTreeMap<GenerationId, crate::vault::generations::MyShare>,
+    ) -> Result<GenericKvLogEvent, ClientError> {
         let claim = state.claims.get(claim_id).ok_or(RuleViolation::UnknownClaim)?;
         let secret_id = &claim.request.secret_id;
         let record = state.secrets.get(secret_id).ok_or(RuleViolation::UnknownSecret)?;
@@ -380,7 +387,10 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         if generation.epoch != claim.request.epoch {
             return Err(RuleViolation::ClaimClosed.into());
         }
-        let share = self.my_share(state, id).await?;
+        if !shares.contains_key(&id) {
+            shares.insert(id, self.my_share(state, id).await?);
+        }
+        let share = shares.get(&id).ok_or(RuleViolation::NoShare)?;
         let sealed = self.sealed_secret(record.seq).await?;
         let r = crate::secrets::kem::decode_point(&sealed.r.0).map_err(|_| SecretError::Open)?;
         let context = partial_context(state, secret_id, id, generation.epoch, claim_id);

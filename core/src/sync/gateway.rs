@@ -200,6 +200,13 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
     /// Signs `event` with the next author_seq and queues it. A member's event is first checked
     /// against the local state, so an invalid action fails here without a round trip.
     pub async fn enqueue(&self, event: GenericKvLogEvent) -> Result<u64, ClientError> {
+        let seqs = self.enqueue_all(vec![event]).await?;
+        seqs.first().copied().ok_or(ClientError::NotBound)
+    }
+
+    /// [`Self::enqueue`] for many events at once, all or none: the outbox is written once (a batch
+    /// unlock of 500 approvals would otherwise rewrite it 500 times).
+    pub async fn enqueue_all(&self, events: Vec<GenericKvLogEvent>) -> Result<Vec<u64>, ClientError> {
         let mut local = self.local.lock().await;
         let (vault, state) = match (&local.vault, &local.state) {
             (Some(vault), Some(state)) => (vault.clone(), state),
@@ -208,27 +215,33 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         if let Some(evidence) = &local.fork {
             return Err(ClientError::Fork(evidence.clone()));
         }
-        let author_seq = local.last_author_seq.max(state.last_author_seq(self.keys.id())) + 1;
+        let first = local.last_author_seq.max(state.last_author_seq(self.keys.id())) + 1;
         let now = self.clock.now_ms();
-        let signed = SignedEvent::sign_at(&self.keys, &vault, author_seq, state.head, now, event);
-        if pushed_size(&signed) > MAX_PUSH_BYTES {
-            return Err(ClientError::Api(ApiError::new(
-                ErrorCode::TooLarge,
-                format!("the event is larger than one request may carry ({MAX_PUSH_BYTES} bytes)"),
-            )));
+        let mut signed_events = Vec::with_capacity(events.len());
+        for (author_seq, event) in (first..).zip(events) {
+            let signed = SignedEvent::sign_at(&self.keys, &vault, author_seq, state.head, now, event);
+            if pushed_size(&signed) > MAX_PUSH_BYTES {
+                return Err(ClientError::Api(ApiError::new(
+                    ErrorCode::TooLarge,
+                    format!("the event is larger than one request may carry ({MAX_PUSH_BYTES} bytes)"),
+                )));
+            }
+            if state.is_member(self.keys.id()) {
+                state.check_event(&signed)?;
+            }
+            signed_events.push(signed);
         }
-        if state.is_member(self.keys.id()) {
-            state.check_event(&signed)?;
-        }
+        let Some(last) = signed_events.last().map(|signed| signed.author_seq) else { return Ok(Vec::new()) };
+        let seqs = signed_events.iter().map(|signed| signed.author_seq).collect();
         let mut outbox = local.outbox.clone();
-        outbox.push(signed);
+        outbox.extend(signed_events);
         let mut batch = StoreBatch::default();
         batch.put(OUTBOX_KEY, serde_json::to_vec(&outbox).unwrap_or_default());
-        batch.put(AUTHOR_SEQ_KEY, author_seq.to_be_bytes().to_vec());
+        batch.put(AUTHOR_SEQ_KEY, last.to_be_bytes().to_vec());
         self.store.write(batch).await?;
         local.outbox = outbox;
-        local.last_author_seq = author_seq;
-        Ok(author_seq)
+        local.last_author_seq = last;
+        Ok(seqs)
     }
 
     /// Receive keys published by events still in the outbox: their secrets must be kept.
