@@ -378,7 +378,7 @@ class DevicePanel {
       const what = group.map((c) => secretNames.get(c.secretId) ?? "a deleted secret").join(", ");
       item.append(el("span", `${who} asks to unlock ${group.length} secret(s): ${what}`, "grow"));
       item.append(button("Approve all", () => this.confirmAction(`Let ${who} reveal all of: ${what}?`,
-        () => this.device.approveBatch(group[0].requester, group[0].batch))));
+        () => this.device.approveBatch(group[0].requester, group[0].batch, group.map((c) => c.id)))));
       item.append(button("Decline all", () => this.action(() => this.device.declineBatch(group[0].requester, group[0].batch)), "secondary"));
       return item;
     });

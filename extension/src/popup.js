@@ -127,7 +127,7 @@ function renderRequests(state) {
     item.append(el("span", `${who} asks to use ${what}`, "grow"));
     if (claim.batch) {
       item.append(button("Approve", () => {
-        if (confirm(`Let ${who} reveal: ${what}?`)) act({ type: "approveBatch", requester: claim.requester, batch: claim.batch });
+        if (confirm(`Let ${who} reveal: ${what}?`)) act({ type: "approveBatch", requester: claim.requester, batch: claim.batch, claimIds: group.map((c) => c.id) });
       }));
       item.append(button("Decline", () => act({ type: "declineBatch", requester: claim.requester, batch: claim.batch }), "secondary"));
     } else {

@@ -343,7 +343,7 @@ async function handle(message) {
       return state();
     }
     case "approveBatch":
-      await unlocked().approveBatch(message.requester, message.batch);
+      await unlocked().approveBatch(message.requester, message.batch, message.claimIds);
       return state();
     case "declineBatch":
       await unlocked().declineBatch(message.requester, message.batch);

@@ -26,16 +26,16 @@ fn one_approval_answers_a_batch_and_each_threshold_still_holds() {
     let listed = block_on(a.known_claims()).unwrap();
     assert!(listed.iter().filter(|c| claims.contains(&c.id)).all(|c| c.batch.as_deref() == Some(batch.as_str())));
     // One person's action on a answers all four claims.
-    assert_eq!(block_on(a.approve_batch(&b.device().id, &batch)).unwrap(), 4);
+    assert_eq!(block_on(a.approve_batch(&b.device().id, &batch, &claims)).unwrap(), 4);
     for (claim, text) in claims.iter().zip(texts) {
         assert_eq!(block_on(b.reveal(claim)).unwrap(), text.as_bytes());
     }
     // The 3-of-3 secret still needs a third device.
     assert_eq!(block_on(b.reveal(&claims[3])).unwrap_err().code(), ErrorCode::InsufficientShares);
-    assert_eq!(block_on(c.approve_batch(&b.device().id, &batch)).unwrap(), 1, "only the open claim is left");
+    assert_eq!(block_on(c.approve_batch(&b.device().id, &batch, &claims)).unwrap(), 1, "only the open claim is left");
     assert_eq!(block_on(b.reveal(&claims[3])).unwrap(), b"three of three");
     // Answered already: nothing waits.
-    let again = block_on(a.approve_batch(&b.device().id, &batch)).unwrap_err();
+    let again = block_on(a.approve_batch(&b.device().id, &batch, &claims)).unwrap_err();
     assert_eq!(again.code(), ErrorCode::InvalidInput);
 }
 
@@ -47,7 +47,7 @@ fn a_batch_id_reaches_only_its_own_requesters_claims() {
     let mine = block_on(a.add_secret("mine", b"b's to unlock", 2)).unwrap().id;
     let target = block_on(a.add_secret("target", b"c wants this", 2)).unwrap().id;
     settle(&d);
-    let (batch, _) = block_on(b.request_recoveries(std::slice::from_ref(&mine))).unwrap();
+    let (batch, asked) = block_on(b.request_recoveries(std::slice::from_ref(&mine))).unwrap();
     // c copies b's batch id onto its own claim, hoping a's approval of b's unlock covers it.
     let smuggled = block_on(c.request_recovery(&target)).unwrap();
     let state = block_on(c.state()).unwrap();
@@ -60,7 +60,11 @@ fn a_batch_id_reaches_only_its_own_requesters_claims() {
         batch: Some(batch.clone()),
     };
     assert!(push_raw(c, &net, E::RecoveryRequested(forged.clone())).is_ok(), "a claim may name any batch");
-    assert_eq!(block_on(a.approve_batch(&b.device().id, &batch)).unwrap(), 1, "b's claim only");
+    // Named among the claims approved, c's claim refuses the whole approval: it is not b's.
+    let with_forged = [asked.clone(), vec![forged.claim_id.clone()]].concat();
+    let refused = block_on(a.approve_batch(&b.device().id, &batch, &with_forged)).unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::InvalidInput);
+    assert_eq!(block_on(a.approve_batch(&b.device().id, &batch, &asked)).unwrap(), 1, "b's claim only");
     block_on(a.sync()).unwrap();
     let claims = block_on(a.known_claims()).unwrap();
     for id in [&smuggled, &forged.claim_id] {
@@ -97,7 +101,7 @@ fn a_secret_sealed_wrongly_fails_its_own_reveal_and_the_rest_of_the_batch_opens(
 
     let (batch, claims) = block_on(c.request_recoveries(&[bad.clone(), good.clone()])).unwrap();
     block_on(a.sync()).unwrap();
-    assert_eq!(block_on(a.approve_batch(&c.device().id, &batch)).unwrap(), 2, "one approval answers both");
+    assert_eq!(block_on(a.approve_batch(&c.device().id, &batch, &claims)).unwrap(), 2, "one approval answers both");
     assert_eq!(block_on(c.reveal(&claims[1])).unwrap(), b"fine");
     let err = block_on(c.reveal(&claims[0])).unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidShares, "an error, never a wrong secret: {err}");

@@ -164,3 +164,47 @@ fn a_claim_older_than_its_lifetime_cannot_be_approved() {
     assert_eq!(expired, "CLAIM_EXPIRED", "a 16-minute-old claim was approved");
     assert!(block_on(d[1].reveal(&old)).is_err());
 }
+
+/// Attack 5: one tap approved more than the person saw. `approve_batch` re-read the batch when it
+/// ran, so claims the requester added after the person's view were approved too.
+#[test]
+fn a_batch_approval_covers_only_the_claims_the_person_saw() {
+    use meta_secret_core::event::GenericKvLogEvent as E;
+    use meta_secret_core::secrets::events::{new_object_id, RecoveryRequest};
+    use meta_secret_tests::push_raw;
+
+    let net = Net::new();
+    let d = vault_of(&net, "v", 2);
+    let (a, b) = (&d[0], &d[1]);
+    let mail = block_on(a.add_secret("mail", b"mail password", 2)).unwrap().id;
+    let bank = block_on(a.add_secret("bank", b"bank password", 2)).unwrap().id;
+    settle(&d);
+    let (batch, asked) = block_on(b.request_recoveries(std::slice::from_ref(&mail))).unwrap();
+    block_on(a.sync()).unwrap();
+    let seen: Vec<String> = block_on(a.known_claims())
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.batch.as_deref() == Some(&batch))
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(seen, asked, "the person sees one claim: mail");
+    // While the person reads, the requester slips the bank into the same batch.
+    let epoch = block_on(b.state()).unwrap().generation_of(&bank).unwrap().1.epoch;
+    let slipped = RecoveryRequest {
+        claim_id: new_object_id(),
+        secret_id: bank.clone(),
+        epoch,
+        ephemeral_recipient: age::x25519::Identity::generate().to_public().to_string(),
+        batch: Some(batch.clone()),
+    };
+    assert!(push_raw(b, &net, E::RecoveryRequested(slipped.clone())).is_ok());
+    let approved = block_on(a.approve_batch(&b.device().id, &batch, &seen)).unwrap();
+    assert_eq!(approved, 1, "the tap approved a claim the person never saw");
+    block_on(a.sync()).unwrap();
+    let claims = block_on(a.known_claims()).unwrap();
+    assert_eq!(claims.iter().find(|c| c.id == slipped.claim_id).unwrap().approvals, 0);
+    // A claim id that is not the requester's, or not in the batch, refuses the whole approval.
+    let foreign = block_on(a.request_recovery(&bank)).unwrap();
+    let refused = block_on(a.approve_batch(&b.device().id, &batch, &[slipped.claim_id.clone(), foreign])).unwrap_err();
+    assert_eq!(meta_secret_core::error::HasErrorCode::code(&refused), meta_secret_core::ErrorCode::InvalidInput);
+}

@@ -400,15 +400,25 @@ impl MetaSecret {
         })
     }
 
-    /// One person's approval of every open claim `requester` opened in `batch` that this device
-    /// can approve (list them first: `view().claims` with that `batch`). Resolves with how many.
+    /// One person's approval of exactly the claims `claimIds` (those the person was shown, from
+    /// `view().claims` with that `batch`) that `requester` opened in `batch`. Claims added to the
+    /// batch since are left alone; an id outside it rejects with `INVALID_INPUT`. Resolves with how
+    /// many it approved.
     #[wasm_bindgen(js_name = approveBatch, unchecked_return_type = "Promise<number>")]
     pub fn approve_batch(
         &self,
         #[wasm_bindgen(unchecked_param_type = "DeviceId")] requester: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] batch: JsValue,
+        #[wasm_bindgen(js_name = claimIds, unchecked_param_type = "ClaimId[]")] claim_ids: JsValue,
     ) -> Promise {
-        self.answer_batch(requester, batch, true)
+        self.run(move |client| async move {
+            let requester = device_id(&text_arg(&requester, "requester")?)?;
+            let batch = text_arg(&batch, "batch")?;
+            let seen: Vec<String> = serde_wasm_bindgen::from_value(claim_ids)
+                .map_err(|_| invalid_input("claimIds must be an array of the claim ids the person saw"))?;
+            let approved = client.approve_batch(&requester, &batch, &seen).await.map_err(client_error)?;
+            Ok(JsValue::from(approved as u32))
+        })
     }
 
     /// Declines every open claim `requester` opened in `batch`; resolves with how many.
@@ -418,7 +428,7 @@ impl MetaSecret {
         #[wasm_bindgen(unchecked_param_type = "DeviceId")] requester: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] batch: JsValue,
     ) -> Promise {
-        self.answer_batch(requester, batch, false)
+        self.decline_whole_batch(requester, batch)
     }
 
     #[wasm_bindgen(js_name = recoveryClaims, unchecked_return_type = "Promise<Claim[]>")]
@@ -531,15 +541,12 @@ impl MetaSecret {
 }
 
 impl MetaSecret {
-    fn answer_batch(&self, requester: JsValue, batch: JsValue, approve: bool) -> Promise {
+    fn decline_whole_batch(&self, requester: JsValue, batch: JsValue) -> Promise {
         self.run(move |client| async move {
             let requester = device_id(&text_arg(&requester, "requester")?)?;
             let batch = text_arg(&batch, "batch")?;
-            let answered = match approve {
-                true => client.approve_batch(&requester, &batch).await,
-                false => client.decline_batch(&requester, &batch).await,
-            };
-            Ok(JsValue::from(answered.map_err(client_error)? as u32))
+            let declined = client.decline_batch(&requester, &batch).await.map_err(client_error)?;
+            Ok(JsValue::from(declined as u32))
         })
     }
 }

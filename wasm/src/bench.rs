@@ -192,7 +192,7 @@ pub async fn bench_batch_unlock(secrets: u32) -> Result<Vec<f64>, JsValue> {
 
     let server_before = spent_ms.get();
     let start = now_ms();
-    let approved = b.approve_batch(&a.device().id, &batch).await.map_err(fail)?;
+    let approved = b.approve_batch(&a.device().id, &batch, &claims).await.map_err(fail)?;
     let call_ms = now_ms() - start;
     let server_ms = spent_ms.get() - server_before;
 

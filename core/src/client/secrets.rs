@@ -266,15 +266,39 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         Ok((batch, claims))
     }
 
-    /// One person's approval of every open claim `requester` opened in `batch` that this device
-    /// can approve and has not yet: its shares re-sealed to each claim's key. Returns how many.
-    pub async fn approve_batch(&self, requester: &DeviceId, batch: &str) -> Result<usize, ClientError> {
+    /// One person's approval of exactly the claims `seen` (the ids the person was shown) of the
+    /// batch `requester` opened: anything the requester added since is left alone. An id that is
+    /// not `requester`'s claim in `batch` refuses the whole approval; claims this device already
+    /// answered or cannot approve are skipped. Returns how many it approved.
+    pub async fn approve_batch(
+        &self,
+        requester: &DeviceId,
+        batch: &str,
+        seen: &[String],
+    ) -> Result<usize, ClientError> {
         let me = self.gateway.keys().id().clone();
         let state = self.member_state_synced().await?;
+        if seen.is_empty() {
+            return Err(ClientError::InvalidInput("name the claims the person approves".into()));
+        }
+        let outside = seen.iter().find(|id| {
+            state
+                .claims
+                .get(id.as_str())
+                .is_none_or(|c| &c.requester != requester || c.request.batch.as_deref() != Some(batch))
+        });
+        if let Some(id) = outside {
+            return Err(ClientError::InvalidInput(format!(
+                "claim {id} is not one of this requester's claims in this batch"
+            )));
+        }
         let holds = |claim: &ClaimRecord| {
             state.generation_of(&claim.request.secret_id).is_some_and(|(_, g)| g.holders.contains_key(&me))
         };
-        let claim_ids = unanswered_in_batch(&state, requester, batch, &me, holds);
+        let claim_ids: Vec<String> = unanswered_in_batch(&state, requester, batch, &me, holds)
+            .into_iter()
+            .filter(|id| seen.contains(id))
+            .collect();
         if claim_ids.is_empty() {
             return Err(ClientError::InvalidInput("nothing in this batch waits for this device's approval".into()));
         }
@@ -387,10 +411,10 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         if generation.epoch != claim.request.epoch {
             return Err(RuleViolation::ClaimClosed.into());
         }
-        if !shares.contains_key(&id) {
-            shares.insert(id, self.my_share(state, id).await?);
-        }
-        let share = shares.get(&id).ok_or(RuleViolation::NoShare)?;
+        let share = match shares.entry(id) {
+            std::collections::btree_map::Entry::Occupied(known) => known.into_mut(),
+            std::collections::btree_map::Entry::Vacant(slot) => slot.insert(self.my_share(state, id).await?),
+        };
         let sealed = self.sealed_secret(record.seq).await?;
         let r = crate::secrets::kem::decode_point(&sealed.r.0).map_err(|_| SecretError::Open)?;
         let context = partial_context(state, secret_id, id, generation.epoch, claim_id);
