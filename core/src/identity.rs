@@ -72,7 +72,8 @@ pub fn clean_device_name(name: &str) -> String {
 }
 
 /// Characters that show as nothing (zero-width spaces and joiners, soft hyphen, word joiner,
-/// BOM, variation selectors, Hangul fillers): a name with them looks like one without.
+/// BOM, variation selectors, Hangul fillers, tags, interlinear annotations, musical format
+/// controls): a name with them looks like one without.
 fn is_invisible(c: char) -> bool {
     matches!(
         c,
@@ -80,20 +81,36 @@ fn is_invisible(c: char) -> bool {
             | '\u{034F}'
             | '\u{115F}'
             | '\u{1160}'
-            | '\u{180B}'..='\u{180E}'
+            | '\u{180B}'..='\u{180F}'
             | '\u{200B}'..='\u{200D}'
             | '\u{2060}'..='\u{2064}'
+            | '\u{206A}'..='\u{206F}'
             | '\u{3164}'
             | '\u{FE00}'..='\u{FE0F}'
             | '\u{FEFF}'
             | '\u{FFA0}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E007F}'
+            | '\u{E0100}'..='\u{E01EF}'
     ) || is_bidi_control(c)
 }
 
 /// What two device names are compared by, so people can tell devices apart by name: case-folded,
-/// invisible characters removed, runs of white space as one space, trimmed.
+/// invisible characters removed, typographic apostrophes as `'`, blanks (the braille blank too)
+/// as one space, trimmed. Look-alike letters from other scripts are not mapped (see
+/// ARCHITECTURE.md, Known limits).
 pub fn device_name_key(name: &str) -> String {
-    let visible: String = name.chars().filter(|c| !is_invisible(*c)).flat_map(char::to_lowercase).collect();
+    let visible: String = name
+        .chars()
+        .filter(|c| !is_invisible(*c))
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{FF07}' => '\'',
+            '\u{2800}' => ' ',
+            other => other,
+        })
+        .flat_map(char::to_lowercase)
+        .collect();
     visible.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

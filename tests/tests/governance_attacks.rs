@@ -132,11 +132,17 @@ fn a_join_under_a_members_name_or_a_look_alike_is_refused() {
     // A different name is fine.
     let honest = net.device("device-2");
     assert!(block_on(honest.request_join("v")).is_ok());
-    // And a pending request's name is taken too.
+    // A waiting device reserves no name (an outsider could squat the next device's name), but
+    // once a member holds it, it is taken.
     let second = net.device("Device-2");
-    let code =
-        block_on(second.request_join("v")).map(|s| format!("{s:?}")).unwrap_or_else(|e| e.code().as_str().to_owned());
-    assert_eq!(code, "NAME_TAKEN");
+    assert!(block_on(second.request_join("v")).is_ok());
+    for look_alike in ["device\u{E0020}-1", "device-1\u{2800}", "device-1\u{206A}"] {
+        let impostor = net.device(look_alike);
+        let code = block_on(impostor.request_join("v"))
+            .map(|s| format!("{s:?}"))
+            .unwrap_or_else(|e| e.code().as_str().to_owned());
+        assert_eq!(code, "NAME_TAKEN", "{look_alike:?}");
+    }
 }
 
 /// Attack 6: claims never expired. A claim opened long ago (a device stolen since, or a request the
@@ -207,4 +213,36 @@ fn a_batch_approval_covers_only_the_claims_the_person_saw() {
     let foreign = block_on(a.request_recovery(&bank)).unwrap();
     let refused = block_on(a.approve_batch(&b.device().id, &batch, &[slipped.claim_id.clone(), foreign])).unwrap_err();
     assert_eq!(meta_secret_core::error::HasErrorCode::code(&refused), meta_secret_core::ErrorCode::InvalidInput);
+}
+
+/// One expired claim does not sink a batch approval: it is skipped, the fresh ones are approved.
+#[test]
+fn a_batch_approval_skips_expired_claims_and_approves_the_rest() {
+    use meta_secret_core::event::GenericKvLogEvent as E;
+    use meta_secret_core::secrets::events::{new_object_id, RecoveryRequest};
+    use meta_secret_tests::push_raw;
+
+    let net = Net::new();
+    let d = vault_of(&net, "v", 2);
+    let (a, b) = (&d[0], &d[1]);
+    let mail = block_on(a.add_secret("mail", b"mail password", 2)).unwrap().id;
+    let bank = block_on(a.add_secret("bank", b"bank password", 2)).unwrap().id;
+    settle(&d);
+    let (batch, old) = block_on(b.request_recoveries(std::slice::from_ref(&mail))).unwrap();
+    net.clock.advance(16 * 60 * 1000);
+    let epoch = block_on(b.state()).unwrap().generation_of(&bank).unwrap().1.epoch;
+    let fresh = RecoveryRequest {
+        claim_id: new_object_id(),
+        secret_id: bank,
+        epoch,
+        ephemeral_recipient: age::x25519::Identity::generate().to_public().to_string(),
+        batch: Some(batch.clone()),
+    };
+    assert!(push_raw(b, &net, E::RecoveryRequested(fresh.clone())).is_ok());
+    let seen = [old.clone(), vec![fresh.claim_id.clone()]].concat();
+    assert_eq!(block_on(a.approve_batch(&b.device().id, &batch, &seen)).unwrap(), 1);
+    block_on(a.sync()).unwrap();
+    let claims = block_on(a.known_claims()).unwrap();
+    assert_eq!(claims.iter().find(|c| c.id == fresh.claim_id).unwrap().approvals, 1);
+    assert_eq!(claims.iter().find(|c| c.id == old[0]).unwrap().approvals, 0);
 }

@@ -292,8 +292,11 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
                 "claim {id} is not one of this requester's claims in this batch"
             )));
         }
+        let now = self.gateway.now_ms();
+        // Expired claims are skipped like answered ones: one old claim must not sink the batch.
         let holds = |claim: &ClaimRecord| {
-            state.generation_of(&claim.request.secret_id).is_some_and(|(_, g)| g.holders.contains_key(&me))
+            approvable_now(claim, now)
+                && state.generation_of(&claim.request.secret_id).is_some_and(|(_, g)| g.holders.contains_key(&me))
         };
         let claim_ids: Vec<String> = unanswered_in_batch(&state, requester, batch, &me, holds)
             .into_iter()
@@ -405,6 +408,9 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         shares: &mut BTreeMap<GenerationId, crate::vault::generations::MyShare>,
     ) -> Result<GenericKvLogEvent, ClientError> {
         let claim = state.claims.get(claim_id).ok_or(RuleViolation::UnknownClaim)?;
+        if !approvable_now(claim, self.gateway.now_ms()) {
+            return Err(RuleViolation::ClaimExpired.into());
+        }
         let secret_id = &claim.request.secret_id;
         let record = state.secrets.get(secret_id).ok_or(RuleViolation::UnknownSecret)?;
         let (id, generation) = state.generation_of(secret_id).ok_or(RuleViolation::UnknownSecret)?;
@@ -604,6 +610,13 @@ fn unanswered_in_batch(
         .filter(|(_, c)| also(c))
         .map(|(id, _)| id.clone())
         .collect()
+}
+
+/// Whether this device may approve `claim` at `now_ms` (its own clock): not expired, and not
+/// dated in its future (a hostile server could admit a claim dated years ahead, which would never
+/// expire).
+fn approvable_now(claim: &ClaimRecord, now_ms: u64) -> bool {
+    !claim.expired_at(now_ms) && claim.opened_ms <= now_ms.saturating_add(crate::sync::wire::MAX_CLOCK_SKEW_MS)
 }
 
 fn claim_info(state: &VaultState, id: &str, claim: &ClaimRecord) -> ClaimInfo {

@@ -144,6 +144,11 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         &self.keys
     }
 
+    /// This device's clock (what its events are signed with).
+    pub fn now_ms(&self) -> u64 {
+        self.clock.now_ms()
+    }
+
     pub fn store(&self) -> &S {
         &self.store
     }

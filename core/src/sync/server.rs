@@ -316,6 +316,10 @@ impl<S: LogStore> ServerApp<S> {
             return Err(error);
         }
         let head_before = loaded.state.head;
+        // Only a push of several events can be refused after some of them folded. Kept to put
+        // back (cheap: the maps that grow with secrets are shared), so such a request costs no
+        // reload of the stored state.
+        let before = (sync.push.len() > 1).then(|| loaded.clone());
         let outcome = self.process(&mut loaded, &requester, &sync, auth.timestamp_ms, now_ms).await;
         let appended = loaded.state.head.seq.saturating_sub(head_before.seq);
         // After a storage failure the store may hold part of a write the state does not know of;
@@ -323,7 +327,11 @@ impl<S: LogStore> ServerApp<S> {
         let storage_failed = matches!(&outcome, Err(error) if error.code == ErrorCode::Internal);
         // A request refused after some of its events folded: the state holds what was not stored.
         let folded_unstored = outcome.is_err() && appended > 0;
-        *cached = (!storage_failed && !folded_unstored).then_some(loaded);
+        *cached = match (storage_failed, folded_unstored) {
+            (true, _) => None,
+            (false, true) => before,
+            (false, false) => Some(loaded),
+        };
         outcome.map(|response| (response, appended))
     }
 

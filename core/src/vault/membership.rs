@@ -25,14 +25,11 @@ pub(super) fn author_key(state: &VaultState, event: &SignedEvent) -> Result<Veri
     }
 }
 
-/// Whether a member or a pending device already goes by `name`, as people would read it.
+/// Whether a member already goes by `name`, as people would read it. Waiting devices reserve no
+/// name: an outsider could otherwise squat the name a person's next device will ask under.
 fn name_taken(state: &VaultState, name: &str) -> bool {
     let key = crate::identity::device_name_key(name);
-    state
-        .members
-        .values()
-        .chain(state.pending.values())
-        .any(|device| crate::identity::device_name_key(&device.name) == key)
+    state.members.values().any(|device| crate::identity::device_name_key(&device.name) == key)
 }
 
 /// A device introduces only its own keys, and only valid ones.

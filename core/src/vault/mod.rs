@@ -41,7 +41,7 @@ pub struct VaultState {
     pub vault: VaultName,
     pub head: Cursor,
     pub owner: Option<DeviceId>,
-    /// Approvals a governance change needs (see [`VaultState::required_votes`]).
+    /// The quorum; what a proposal needs is [`VaultState::required_votes_for`] (capped by a majority).
     pub quorum: u8,
     #[serde(serialize_with = "map_json")]
     pub members: LiteMap<DeviceId, DeviceInfo>,

@@ -28,7 +28,7 @@ pub enum RuleViolation {
     AlreadyMember,
     #[error("the device already has a pending join request")]
     AlreadyPending,
-    #[error("a member or a waiting device already goes by this name (case and invisible characters aside)")]
+    #[error("a member already goes by this name (case and invisible characters aside)")]
     NameTaken,
     #[error("the device was declined; a member must reopen its request first")]
     Declined,
