@@ -246,3 +246,30 @@ fn a_batch_approval_skips_expired_claims_and_approves_the_rest() {
     assert_eq!(claims.iter().find(|c| c.id == fresh.claim_id).unwrap().approvals, 1);
     assert_eq!(claims.iter().find(|c| c.id == old[0]).unwrap().approvals, 0);
 }
+
+/// Attack 7: the server learned secret-name lengths (names were not padded). A 1-character name
+/// and a 174-character one now seal to the same size, and so do their whole events.
+#[test]
+fn the_server_cannot_tell_a_short_name_from_a_long_one() {
+    use meta_secret_core::event::{GenericKvLogEvent as E, VaultName};
+    use meta_secret_core::store::{LogStore, Page};
+
+    let net = Net::new();
+    let d = vault_of(&net, "v", 2);
+    block_on(d[0].add_secret("x", b"same value", 2)).unwrap();
+    block_on(d[0].add_secret(&"y".repeat(174), b"same value", 2)).unwrap();
+    let store = net.server.app(&VaultName::parse("v").unwrap()).store().clone();
+    let commits = block_on(store.read_after(0, Page::commits(1_000))).unwrap();
+    let sealed: Vec<_> = commits
+        .iter()
+        .filter_map(|c| match &c.event.event {
+            E::SecretSealed(sealed) => {
+                Some((sealed.name_ciphertext.0.len(), serde_json::to_vec(&c.event).unwrap().len()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sealed.len(), 2);
+    assert_eq!(sealed[0].0, sealed[1].0, "the sealed names differ in length");
+    assert_eq!(sealed[0].1, sealed[1].1, "the events differ in length");
+}
