@@ -171,20 +171,38 @@ fn a_claim_older_than_its_lifetime_cannot_be_approved() {
     assert!(block_on(d[1].reveal(&old)).is_err());
 }
 
+/// A two-device vault with two secrets ("mail", "bank") that device 0 added.
+fn mail_and_bank(net: &Net) -> (Vec<meta_secret_tests::Device>, String, String) {
+    let d = vault_of(net, "v", 2);
+    let mail = block_on(d[0].add_secret("mail", b"mail password", 2)).unwrap().id;
+    let bank = block_on(d[0].add_secret("bank", b"bank password", 2)).unwrap().id;
+    settle(&d);
+    (d, mail, bank)
+}
+
+/// `requester` pushes, straight to the server, a claim on `secret` in `batch`; returns its id.
+fn slip_claim_into_batch(requester: &meta_secret_tests::Device, net: &Net, secret: &str, batch: &str) -> String {
+    use meta_secret_core::event::GenericKvLogEvent as E;
+    use meta_secret_core::secrets::events::{new_object_id, RecoveryRequest};
+    let epoch = block_on(requester.state()).unwrap().generation_of(secret).unwrap().1.epoch;
+    let claim = RecoveryRequest {
+        claim_id: new_object_id(),
+        secret_id: secret.to_owned(),
+        epoch,
+        ephemeral_recipient: age::x25519::Identity::generate().to_public().to_string(),
+        batch: Some(batch.to_owned()),
+    };
+    assert!(meta_secret_tests::push_raw(requester, net, E::RecoveryRequested(claim.clone())).is_ok());
+    claim.claim_id
+}
+
 /// Attack 5: one tap approved more than the person saw. `approve_batch` re-read the batch when it
 /// ran, so claims the requester added after the person's view were approved too.
 #[test]
 fn a_batch_approval_covers_only_the_claims_the_person_saw() {
-    use meta_secret_core::event::GenericKvLogEvent as E;
-    use meta_secret_core::secrets::events::{new_object_id, RecoveryRequest};
-    use meta_secret_tests::push_raw;
-
     let net = Net::new();
-    let d = vault_of(&net, "v", 2);
+    let (d, mail, bank) = mail_and_bank(&net);
     let (a, b) = (&d[0], &d[1]);
-    let mail = block_on(a.add_secret("mail", b"mail password", 2)).unwrap().id;
-    let bank = block_on(a.add_secret("bank", b"bank password", 2)).unwrap().id;
-    settle(&d);
     let (batch, asked) = block_on(b.request_recoveries(std::slice::from_ref(&mail))).unwrap();
     block_on(a.sync()).unwrap();
     let seen: Vec<String> = block_on(a.known_claims())
@@ -195,55 +213,32 @@ fn a_batch_approval_covers_only_the_claims_the_person_saw() {
         .collect();
     assert_eq!(seen, asked, "the person sees one claim: mail");
     // While the person reads, the requester slips the bank into the same batch.
-    let epoch = block_on(b.state()).unwrap().generation_of(&bank).unwrap().1.epoch;
-    let slipped = RecoveryRequest {
-        claim_id: new_object_id(),
-        secret_id: bank.clone(),
-        epoch,
-        ephemeral_recipient: age::x25519::Identity::generate().to_public().to_string(),
-        batch: Some(batch.clone()),
-    };
-    assert!(push_raw(b, &net, E::RecoveryRequested(slipped.clone())).is_ok());
+    let slipped = slip_claim_into_batch(b, &net, &bank, &batch);
     let approved = block_on(a.approve_batch(&b.device().id, &batch, &seen)).unwrap();
     assert_eq!(approved, 1, "the tap approved a claim the person never saw");
     block_on(a.sync()).unwrap();
     let claims = block_on(a.known_claims()).unwrap();
-    assert_eq!(claims.iter().find(|c| c.id == slipped.claim_id).unwrap().approvals, 0);
+    assert_eq!(claims.iter().find(|c| c.id == slipped).unwrap().approvals, 0);
     // A claim id that is not the requester's, or not in the batch, refuses the whole approval.
     let foreign = block_on(a.request_recovery(&bank)).unwrap();
-    let refused = block_on(a.approve_batch(&b.device().id, &batch, &[slipped.claim_id.clone(), foreign])).unwrap_err();
+    let refused = block_on(a.approve_batch(&b.device().id, &batch, &[slipped.clone(), foreign])).unwrap_err();
     assert_eq!(meta_secret_core::error::HasErrorCode::code(&refused), meta_secret_core::ErrorCode::InvalidInput);
 }
 
 /// One expired claim does not sink a batch approval: it is skipped, the fresh ones are approved.
 #[test]
 fn a_batch_approval_skips_expired_claims_and_approves_the_rest() {
-    use meta_secret_core::event::GenericKvLogEvent as E;
-    use meta_secret_core::secrets::events::{new_object_id, RecoveryRequest};
-    use meta_secret_tests::push_raw;
-
     let net = Net::new();
-    let d = vault_of(&net, "v", 2);
+    let (d, mail, bank) = mail_and_bank(&net);
     let (a, b) = (&d[0], &d[1]);
-    let mail = block_on(a.add_secret("mail", b"mail password", 2)).unwrap().id;
-    let bank = block_on(a.add_secret("bank", b"bank password", 2)).unwrap().id;
-    settle(&d);
     let (batch, old) = block_on(b.request_recoveries(std::slice::from_ref(&mail))).unwrap();
     net.clock.advance(16 * 60 * 1000);
-    let epoch = block_on(b.state()).unwrap().generation_of(&bank).unwrap().1.epoch;
-    let fresh = RecoveryRequest {
-        claim_id: new_object_id(),
-        secret_id: bank,
-        epoch,
-        ephemeral_recipient: age::x25519::Identity::generate().to_public().to_string(),
-        batch: Some(batch.clone()),
-    };
-    assert!(push_raw(b, &net, E::RecoveryRequested(fresh.clone())).is_ok());
-    let seen = [old.clone(), vec![fresh.claim_id.clone()]].concat();
+    let fresh = slip_claim_into_batch(b, &net, &bank, &batch);
+    let seen = [old.clone(), vec![fresh.clone()]].concat();
     assert_eq!(block_on(a.approve_batch(&b.device().id, &batch, &seen)).unwrap(), 1);
     block_on(a.sync()).unwrap();
     let claims = block_on(a.known_claims()).unwrap();
-    assert_eq!(claims.iter().find(|c| c.id == fresh.claim_id).unwrap().approvals, 1);
+    assert_eq!(claims.iter().find(|c| c.id == fresh).unwrap().approvals, 1);
     assert_eq!(claims.iter().find(|c| c.id == old[0]).unwrap().approvals, 0);
 }
 

@@ -1,15 +1,17 @@
 //! The device-side API: one call per flow. Each call queues a signed event and syncs it, so a
 //! flow's result is what the server's copy of the vault aggregate decided.
 
+mod claims;
 mod generation_store;
 mod kit;
 mod orchestrator;
 pub mod planner;
 mod secrets;
 
+pub use claims::ClaimInfo;
 pub use kit::NewKit;
 pub use orchestrator::OrchestratorReport;
-pub use secrets::{ClaimInfo, LevelInfo, SecretInfo, MAX_BATCH_CLAIMS, MAX_SECRET_BYTES, MAX_SECRET_NAME_CHARS};
+pub use secrets::{LevelInfo, SecretInfo, MAX_BATCH_CLAIMS, MAX_SECRET_BYTES, MAX_SECRET_NAME_CHARS};
 
 use crate::clock::Clock;
 use crate::error::ErrorCode;

@@ -60,6 +60,12 @@ fn vault(name: &str, devices: usize, secrets: usize) -> Vault {
     Vault { net, name: name.into(), devices: list, bytes, secret_ids }
 }
 
+/// Device 0 adds one more secret.
+fn add_one(vault: &Vault) {
+    vault.tick();
+    block_on(vault.devices[0].add_secret("one more", b"hunter2", 2)).expect("add");
+}
+
 /// One request → approve → reveal of secret `index` by device 0, approved by device 1.
 fn reveal(vault: &Vault, index: usize) {
     vault.tick();
@@ -162,18 +168,7 @@ pub fn figures(rounds: usize) -> Vec<Row> {
 
     let ten = vault("figure-14-ten", 10, 100);
     let two = vault("figure-14-two", 2, 100);
-    let (add_ten, add_two) = compare(
-        rounds,
-        5,
-        &mut || {
-            ten.tick();
-            block_on(ten.devices[0].add_secret("one more", b"hunter2", 2)).expect("add");
-        },
-        &mut || {
-            two.tick();
-            block_on(two.devices[0].add_secret("one more", b"hunter2", 2)).expect("add");
-        },
-    );
+    let (add_ten, add_two) = compare(rounds, 5, &mut || add_one(&ten), &mut || add_one(&two));
     rows.push(Row::ratio(
         "14b",
         "add a secret (k = 2): 10 devices vs 2 (one KEM whatever n is)",
@@ -190,10 +185,7 @@ pub fn figures(rounds: usize) -> Vec<Row> {
             reveal(&ten, next % ten.secret_ids.len());
             next += 1;
         },
-        &mut || {
-            ten.tick();
-            block_on(ten.devices[0].add_secret("one more", b"hunter2", 2)).expect("add");
-        },
+        &mut || add_one(&ten),
     );
     rows.push(Row::ratio(
         "14c",
