@@ -123,6 +123,14 @@ class DevicePanel {
     const words = this.q(".kit-setup [name=words]");
     words.addEventListener("input", () => this.checkWords(words));
     this.q(".close-kit").addEventListener("click", () => this.run(() => this.closeKit()));
+    this.q(".kit-verify").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const other = new FormData(event.target).get("fingerprint");
+      this.action(() => this.device.confirmLog(String(other)));
+    });
+    this.q(".trust-log").addEventListener("click", () => this.confirmAction(
+      "Approve from this kit without comparing its log with another device? Only if every other device is lost: " +
+      "a server that lies could otherwise show this kit an old log.", () => this.device.trustLogWithoutComparison()));
     this.q(".cancel-kit").addEventListener("click", () => this.run(() => this.closeKit()));
     this.q(".share-now").addEventListener("click", () =>
       this.confirmAction(`Approve ${this.q(".share-to").textContent} and give them your shares?`, () => this.device.shareWithNewMembers()));
@@ -299,6 +307,7 @@ class DevicePanel {
     this.q(".close-kit").hidden = !this.kit;
     this.q(".n").textContent = String(members.length);
     this.q(".fingerprint").textContent = view.fingerprint;
+    this.q(".kit-verify").hidden = !view.unverified;
     if (view.fork) this.showError(`FORK_DETECTED: ${view.fork}`);
     else if (view.withheld) this.showError(`The server withheld updates from this device: ${view.withheld}`);
     this.q(".quorum-line").textContent =
@@ -331,7 +340,12 @@ class DevicePanel {
       item.append(el("span", `${device.name} (${kind} · ${shortId(device.id)})`, "grow"));
       item.append(el("span", `code ${device.verificationCode}`, "meta code"));
       item.append(el("span", `log ${view.fingerprint}`, "meta"));
-      item.append(el("span", `${device.votes} of ${requiredVotes} approvals to add ${device.name}`, "meta progress"));
+      item.append(el("span", `${device.votes} of ${device.votesNeeded} approvals to add ${device.name}`, "meta progress"));
+      if (device.kitMaker) {
+        const maker = device.kitMaker === me ? "you" : names.get(device.kitMaker) ?? shortId(device.kitMaker);
+        item.append(el("span", `made by ${maker}, who saw its words: their approval counts apart`, "meta kit-maker-note"));
+      }
+      if (device.invitedBy) item.append(el("span", `invited by ${names.get(device.invitedBy) ?? shortId(device.invitedBy)}`, "meta"));
       if (device.votedByMe) {
         item.append(el("span", "you approved", "meta"));
       } else {

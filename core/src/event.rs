@@ -60,6 +60,36 @@ impl std::fmt::Display for VaultName {
     }
 }
 
+/// The member that made a recovery kit, vouching for the kit's join request. The maker saw the
+/// kit's words, so its vote never counts toward the kit's admission (only its word that the words
+/// are stored): the kit needs the quorum of the other members.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KitMaker {
+    pub maker: DeviceId,
+    /// The maker's signature over [`KitMaker::message`].
+    pub signature: Bytes,
+}
+
+impl KitMaker {
+    /// What the maker signs: the vault and the kit's keys (v1).
+    pub fn message(vault: &VaultName, kit: &DeviceInfo) -> Vec<u8> {
+        let mut message = b"meta-secret kit maker v1\0".to_vec();
+        for part in [vault.as_str().as_bytes(), kit.id.as_str().as_bytes(), &kit.signing_key.0] {
+            message.extend_from_slice(&(part.len() as u32).to_be_bytes());
+            message.extend_from_slice(part);
+        }
+        message
+    }
+
+    pub fn sign(maker: &DeviceKeys, vault: &VaultName, kit: &DeviceInfo) -> KitMaker {
+        KitMaker { maker: maker.id().clone(), signature: maker.sign(&Self::message(vault, kit)) }
+    }
+
+    pub fn verify(&self, maker: &DeviceInfo, vault: &VaultName, kit: &DeviceInfo) -> Result<(), IdentityError> {
+        verify_signature(&maker.verifying_key()?, &Self::message(vault, kit), &self.signature.0)
+    }
+}
+
 /// Which table (object log) of the vault an event belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "table", content = "id", rename_all = "snake_case")]
@@ -91,6 +121,23 @@ pub enum GenericKvLogEvent {
         candidate: DeviceInfo,
         /// The key its first parts are sealed to (a ristretto255 point; renewed with each ack).
         receive_key: Bytes,
+        /// For a recovery kit (kind `paper`): the member that made it and saw its words.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        kit_maker: Option<KitMaker>,
+        /// Proof that the candidate holds an invite a member made (`InviteCreated`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        invite: Option<crate::invite::InviteUse>,
+    },
+    /// A member invites one device: a join request signed with the invite's key skips the
+    /// outsiders' small pool of waiting requests. Used once; void after `expires_ms`.
+    InviteCreated {
+        /// The invite's ed25519 public key; its private half is in the invite code only.
+        invite_key: Bytes,
+        expires_ms: u64,
+    },
+    /// A member withdraws an unused invite.
+    InviteRevoked {
+        invite_key: Bytes,
     },
     /// A member's vote to accept `device`. It carries the approver's re-share of its generation
     /// shares to the member set the device joins: a person's approval is the only moment shares
@@ -198,8 +245,9 @@ pub struct SignedEvent {
     pub signature: Bytes,
 }
 
-/// Version of the signed event format (3 added `time_ms`; 4: vault key generations).
-pub const EVENT_FORMAT: u16 = 4;
+/// Version of the signed event format (3 added `time_ms`; 4: vault key generations; 5: invites
+/// and kit makers).
+pub const EVENT_FORMAT: u16 = 5;
 
 #[derive(Serialize)]
 struct SignedPart<'a> {

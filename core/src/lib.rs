@@ -7,6 +7,7 @@ pub mod encoding;
 pub mod error;
 pub mod event;
 pub mod identity;
+pub mod invite;
 pub mod paper;
 pub mod secrets;
 pub mod store;

@@ -96,7 +96,12 @@ fn samples() -> Vec<Sample> {
         sample(
             "join_requested",
             Sender::Outsider,
-            Some(|_, keys| E::JoinRequested { candidate: keys.info().clone(), receive_key: receive_key() }),
+            Some(|_, keys| E::JoinRequested {
+                kit_maker: None,
+                invite: None,
+                candidate: keys.info().clone(),
+                receive_key: receive_key(),
+            }),
             "/push/0",
         ),
         // A member's event the rules turn down (no such pending device), so no case changes the vault.
@@ -212,7 +217,12 @@ pub fn set_up(vault: &str, send: &dyn Fn(TransportRequest) -> TransportResponse,
             member,
             v,
             1,
-            GenericKvLogEvent::JoinRequested { candidate: member.info().clone(), receive_key: receive_key() },
+            GenericKvLogEvent::JoinRequested {
+                kit_maker: None,
+                invite: None,
+                candidate: member.info().clone(),
+                receive_key: receive_key(),
+            },
         ),
     );
     push(

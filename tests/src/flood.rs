@@ -53,6 +53,8 @@ pub fn flood_joins(http: &HttpTransport, vault: &str, count: usize) -> (usize, u
             &name,
             1,
             GenericKvLogEvent::JoinRequested {
+                kit_maker: None,
+                invite: None,
                 candidate: fresh.info().clone(),
                 receive_key: meta_secret_core::vault::generations::new_receive_key().1,
             },

@@ -138,11 +138,19 @@ type Tamper = Box<dyn Fn(&mut SyncResponse) + Send>;
 pub struct TamperingTransport {
     inner: InProcessTransport,
     tamper: Arc<Mutex<Option<Tamper>>>,
+    /// Every request body sent through it, for tests that check what left a device.
+    sent: Arc<Mutex<Vec<u8>>>,
 }
 
 impl TamperingTransport {
     pub fn new(inner: InProcessTransport) -> TamperingTransport {
-        TamperingTransport { inner, tamper: Arc::new(Mutex::new(None)) }
+        TamperingTransport { inner, tamper: Arc::new(Mutex::new(None)), sent: Arc::default() }
+    }
+
+    /// Whether any request body sent so far contains `needle`.
+    pub fn sent_contains(&self, needle: &str) -> bool {
+        let sent = self.sent.lock().expect("lock");
+        sent.windows(needle.len()).any(|w| w == needle.as_bytes())
     }
 
     pub fn set(&self, tamper: impl Fn(&mut SyncResponse) + Send + 'static) {
@@ -156,6 +164,7 @@ impl TamperingTransport {
 
 impl SyncProtocol for TamperingTransport {
     async fn send(&self, request: TransportRequest) -> Result<TransportResponse, TransportError> {
+        self.sent.lock().expect("lock").extend_from_slice(&request.body);
         let mut response = self.inner.send(request).await?;
         if let Some(tamper) = self.tamper.lock().expect("lock").as_ref() {
             if response.status == 200 {

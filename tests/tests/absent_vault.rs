@@ -62,6 +62,8 @@ fn join(candidate: &DeviceKeys) -> SignedEvent {
         &v(),
         1,
         GenericKvLogEvent::JoinRequested {
+            kit_maker: None,
+            invite: None,
             candidate: candidate.info().clone(),
             receive_key: meta_secret_tests::receive_key(),
         },

@@ -47,6 +47,8 @@ fn join(candidate: &DeviceKeys) -> SignedEvent {
         &vault(),
         1,
         GenericKvLogEvent::JoinRequested {
+            kit_maker: None,
+            invite: None,
             candidate: candidate.info().clone(),
             receive_key: meta_secret_tests::receive_key(),
         },

@@ -47,6 +47,8 @@ fn vault() -> Vault {
         &v(),
         1,
         GenericKvLogEvent::JoinRequested {
+            kit_maker: None,
+            invite: None,
             candidate: member.info().clone(),
             receive_key: meta_secret_tests::receive_key(),
         },
@@ -135,6 +137,8 @@ fn an_event_under_another_devices_id_is_refused() {
         &v(),
         1,
         GenericKvLogEvent::JoinRequested {
+            kit_maker: None,
+            invite: None,
             candidate: vault.member.info().clone(),
             receive_key: meta_secret_tests::receive_key(),
         },
@@ -229,6 +233,8 @@ fn an_author_seq_beyond_2_pow_53_is_refused_before_storage() {
             &v(),
             seq,
             GenericKvLogEvent::JoinRequested {
+                kit_maker: None,
+                invite: None,
                 candidate: outsider.info().clone(),
                 receive_key: meta_secret_tests::receive_key(),
             },
@@ -243,6 +249,8 @@ fn an_author_seq_beyond_2_pow_53_is_refused_before_storage() {
         &v(),
         1,
         GenericKvLogEvent::JoinRequested {
+            kit_maker: None,
+            invite: None,
             candidate: outsider.info().clone(),
             receive_key: meta_secret_tests::receive_key(),
         },

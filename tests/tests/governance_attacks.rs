@@ -268,3 +268,251 @@ fn the_server_cannot_tell_a_short_name_from_a_long_one() {
     assert_eq!(sealed[0].0, sealed[1].0, "the sealed names differ in length");
     assert_eq!(sealed[0].1, sealed[1].1, "the events differ in length");
 }
+
+fn make_kit(maker: &meta_secret_tests::Device, net: &Net, label: &str) -> meta_secret_core::client::NewKit {
+    let made = maker.add_recovery_kit(
+        label,
+        meta_secret_core::store::MemoryStore::new(),
+        net.server.transport(),
+        Box::new(net.clock.clone()),
+    );
+    block_on(made).expect("make a kit")
+}
+
+/// Attack 2: a kit made on a compromised device. The maker saw the words, so its own vote must not
+/// count toward the kit: the maker plus one other person's "accept" gave the attacker two holders.
+#[test]
+fn a_kits_maker_and_one_other_member_cannot_admit_it() {
+    let net = Net::new();
+    let d = vault_of(&net, "v", 3);
+    let kit = make_kit(&d[0], &net, "paper kit").member.id;
+    for member in &d[..2] {
+        block_on(member.sync()).unwrap();
+        block_on(member.accept(&kit)).unwrap();
+    }
+    settle(&d);
+    assert!(!block_on(d[2].state()).unwrap().is_member(&kit), "the maker and one other person admitted the kit");
+    // The approval screen names the maker, who saw the words.
+    let view = block_on(d[2].governance()).unwrap();
+    let request = view.pending.iter().find(|p| p.device.id == kit).expect("the kit waits");
+    assert_eq!(request.kit_maker.as_ref(), Some(&d[0].device().id));
+    block_on(d[2].accept(&kit)).unwrap();
+    settle(&d);
+    assert!(block_on(d[2].state()).unwrap().is_member(&kit), "two members other than the maker admit it");
+}
+
+/// A kit in a one- or two-device vault can still be admitted: the maker alone in a vault of one,
+/// the other device in a vault of two. A maker that does not approve keeps its kit out (the words
+/// must be stored first).
+#[test]
+fn a_kit_in_a_small_vault_needs_every_other_member_and_its_makers_word() {
+    let net = Net::new();
+    let solo = vault_of(&net, "solo", 1);
+    let kit = make_kit(&solo[0], &net, "paper kit").member.id;
+    block_on(solo[0].accept(&kit)).unwrap();
+    assert!(block_on(solo[0].state()).unwrap().is_member(&kit));
+
+    let pair = vault_of(&net, "pair", 2);
+    let kit = make_kit(&pair[0], &net, "paper kit").member.id;
+    block_on(pair[1].sync()).unwrap();
+    block_on(pair[1].accept(&kit)).unwrap();
+    settle(&pair);
+    assert!(!block_on(pair[0].state()).unwrap().is_member(&kit), "admitted before its maker stored the words");
+    block_on(pair[0].accept(&kit)).unwrap();
+    settle(&pair);
+    assert!(block_on(pair[1].state()).unwrap().is_member(&kit));
+}
+
+/// A kit is a join request the maker signed for: a paper device without its maker's signature, or
+/// naming a maker that did not sign, is refused.
+#[test]
+fn a_kit_without_its_makers_signature_is_refused() {
+    use meta_secret_core::client::VaultClient;
+    use meta_secret_core::paper::KitSeed;
+    let net = Net::new();
+    let _d = vault_of(&net, "v", 2);
+    let keys = KitSeed::generate().device_keys("paper kit").unwrap();
+    let client = VaultClient::open_with_keys(
+        meta_secret_core::store::MemoryStore::new(),
+        net.server.transport(),
+        Box::new(net.clock.clone()),
+        keys,
+    );
+    let kit = block_on(client).unwrap();
+    let refused = block_on(kit.request_join("v")).unwrap_err();
+    assert_eq!(
+        meta_secret_core::error::HasErrorCode::code(&refused),
+        meta_secret_core::ErrorCode::InvalidInput,
+        "{refused}"
+    );
+}
+
+/// Attack 8: outsiders keep a vault's door shut by filling the waiting list. Requests without an
+/// invite share a small pool; a device a member invited still gets in while it is full.
+#[test]
+fn an_outsider_flood_never_shuts_out_an_invited_device() {
+    use meta_secret_core::error::HasErrorCode;
+    use meta_secret_core::vault::governance::MAX_PENDING;
+    use meta_secret_core::vault::MembershipStatus;
+    use meta_secret_core::ErrorCode;
+    let net = Net::new();
+    let d = vault_of(&net, "v", 2);
+    let mut refused = 0;
+    for i in 0..MAX_PENDING {
+        let outsider = net.device(&format!("outsider-{i}"));
+        if let Err(error) = block_on(outsider.request_join("v")) {
+            assert_eq!(error.code(), ErrorCode::RateLimited, "{error}");
+            refused += 1;
+        }
+    }
+    assert!(refused > 0, "outsiders filled every place a device may wait in");
+    let uninvited = net.device("genuine but uninvited");
+    assert_eq!(block_on(uninvited.request_join("v")).unwrap_err().code(), ErrorCode::RateLimited);
+
+    let invite = block_on(d[0].create_invite(None)).unwrap();
+    let phone = net.device("phone");
+    let status = block_on(phone.request_join_with_invite(&invite.code)).expect("an invited device is not rate limited");
+    assert_eq!(status, MembershipStatus::Pending);
+    block_on(d[1].sync()).unwrap();
+    let view = block_on(d[1].governance()).unwrap();
+    let request = view.pending.iter().find(|p| p.device.id == phone.device().id).expect("it waits");
+    assert_eq!(request.invited_by.as_ref(), Some(&d[0].device().id));
+    meta_secret_tests::admit(&d, &phone);
+    block_on(phone.sync()).expect("the vault is the one the invite names");
+    assert_eq!(block_on(phone.status("v")).unwrap(), MembershipStatus::Member);
+}
+
+/// An invite admits one request, before it expires and unless revoked; a stolen proof admits no
+/// other device; a mistyped code is refused before anything is sent.
+#[test]
+fn an_invite_is_used_once_expires_and_can_be_revoked() {
+    use meta_secret_core::error::HasErrorCode;
+    use meta_secret_core::ErrorCode;
+    let net = Net::new();
+    let d = vault_of(&net, "v", 2);
+    let invite = block_on(d[0].create_invite(Some(60_000))).unwrap();
+    block_on(d[1].sync()).unwrap();
+    assert_eq!(block_on(d[1].invites()).unwrap().len(), 1);
+    block_on(net.device("first").request_join_with_invite(&invite.code)).unwrap();
+    let again = block_on(net.device("second").request_join_with_invite(&invite.code)).unwrap_err();
+    assert_eq!(again.code(), ErrorCode::InviteInvalid, "{again}");
+
+    let expiring = block_on(d[0].create_invite(Some(60_000))).unwrap();
+    net.clock.advance(61_000);
+    let late = block_on(net.device("late").request_join_with_invite(&expiring.code)).unwrap_err();
+    assert_eq!(late.code(), ErrorCode::InviteInvalid, "{late}");
+
+    let revoked = block_on(d[0].create_invite(None)).unwrap();
+    block_on(d[1].sync()).unwrap();
+    block_on(d[1].revoke_invite(&revoked.invite_key)).unwrap();
+    let refused = block_on(net.device("revoked").request_join_with_invite(&revoked.code)).unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::InviteInvalid, "{refused}");
+
+    let typo = block_on(net.device("typo").request_join_with_invite("msi1:v:not-a-key:x")).unwrap_err();
+    assert_eq!(typo.code(), ErrorCode::InvalidInput);
+    let too_long = block_on(d[0].create_invite(Some(31 * 24 * 3_600_000))).err().map(|e| e.code());
+    assert_eq!(too_long, Some(ErrorCode::InvalidInput));
+}
+
+/// A hostile server puts an invited device into another vault of the same name, with the invite's
+/// public key (it saw it in the real log) copied into a fake `InviteCreated`. The device refuses
+/// that vault once it sees its genesis, and stays refusing.
+#[test]
+fn an_invited_device_refuses_a_vault_other_than_the_one_its_invite_names() {
+    use meta_secret_core::error::HasErrorCode;
+    use meta_secret_core::event::GenericKvLogEvent;
+    use meta_secret_core::ErrorCode;
+    let real = Net::new();
+    let d = vault_of(&real, "v", 2);
+    let invite = block_on(d[0].create_invite(None)).unwrap();
+
+    let fake = Net::new();
+    let impostor = vault_of(&fake, "v", 1);
+    let copied = GenericKvLogEvent::InviteCreated {
+        invite_key: invite.invite_key.clone(),
+        expires_ms: fake.clock_now() + 3_600_000,
+    };
+    meta_secret_tests::push_raw(&impostor[0], &fake, copied).expect("the fake vault holds the copied invite");
+    let phone = fake.device("phone");
+    block_on(phone.request_join_with_invite(&invite.code)).expect("the fake vault takes the request");
+    meta_secret_tests::admit(&impostor, &phone);
+    let refused = block_on(phone.sync()).unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::InviteMismatch, "{refused}");
+    let still = block_on(phone.add_secret("bank", b"pw", 1)).unwrap_err();
+    assert_eq!(still.code(), ErrorCode::InviteMismatch, "{still}");
+}
+
+/// Attack 3: rollback of a fresh session. r opens a claim, then a and b remove r. A hostile server
+/// shows a recovery kit typed in on a fresh browser the log as it was before the removal (r still
+/// a member, its claim open and fresh); one approval there would send r a partial. The session
+/// now approves nothing until a person compared its log with another device's fingerprint, and a
+/// fingerprint from a current device does not match the old view.
+#[test]
+fn a_fresh_session_shown_an_old_log_sends_no_approval() {
+    use meta_secret_core::client::VaultClient;
+    use meta_secret_core::error::HasErrorCode;
+    use meta_secret_core::ErrorCode;
+    use meta_secret_tests::TamperingTransport;
+    let net = Net::new();
+    let d = vault_of(&net, "v", 3);
+    let secret = block_on(d[0].add_secret("bank", b"pw", 2)).unwrap().id;
+    let kit = make_kit(&d[0], &net, "paper kit");
+    let kit_id = kit.member.id.clone();
+    meta_secret_tests::admit(&d, &{
+        // The kit's own keys in a session of their own, to vote like any device would.
+        let keys = kit.seed.device_keys("paper kit").unwrap();
+        block_on(VaultClient::open_with_keys(
+            meta_secret_core::store::MemoryStore::new(),
+            net.server.transport(),
+            Box::new(net.clock.clone()),
+            keys,
+        ))
+        .unwrap()
+    });
+    settle(&d);
+    assert!(block_on(d[0].state()).unwrap().is_member(&kit_id));
+    let r = &d[2];
+    let claim = block_on(r.request_recovery(&secret)).unwrap();
+    let cut = net.head("v");
+    for member in &d[..2] {
+        block_on(member.sync()).unwrap();
+        block_on(member.remove_device(&r.device().id)).unwrap();
+    }
+    settle(&d[..2]);
+    assert!(!block_on(d[0].state()).unwrap().is_member(&r.device().id));
+
+    let hostile = TamperingTransport::new(net.server.transport());
+    hostile.set(move |response| {
+        response.commits.retain(|c| c.seq <= cut.seq);
+        if response.head.is_some_and(|head| head.seq > cut.seq) {
+            response.head = Some(cut);
+        }
+        response.more = false;
+    });
+    let keys = kit.seed.device_keys("paper kit").unwrap();
+    let session = block_on(VaultClient::open_with_keys(
+        meta_secret_core::store::MemoryStore::new(),
+        hostile.clone(),
+        Box::new(net.clock.clone()),
+        keys,
+    ))
+    .unwrap();
+    block_on(session.attach("v")).unwrap();
+    let view = block_on(session.state()).unwrap();
+    assert!(view.is_member(&r.device().id) && view.claims.contains_key(&claim), "the session sees the old log");
+    let refused = block_on(session.approve(&claim)).unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::UnverifiedView, "{refused}");
+    assert!(!hostile.sent_contains("recovery_partial"), "a partial left the fresh session");
+
+    // A current device's fingerprint is not on the old view's chain.
+    let honest = block_on(d[0].log_fingerprint()).unwrap();
+    let mismatch = block_on(session.confirm_log(&honest)).unwrap_err();
+    assert_eq!(mismatch.code(), ErrorCode::UnverifiedView, "{mismatch}");
+    assert!(block_on(session.view_unverified()));
+    // With the honest log, the same fingerprint checks out and the session may act.
+    hostile.clear();
+    block_on(session.confirm_log(&honest)).expect("the honest log holds the other device's head");
+    assert!(!block_on(session.view_unverified()));
+    assert!(block_on(session.approve(&claim)).is_err(), "r's claim is closed in the current log");
+    assert!(!hostile.sent_contains("recovery_partial"));
+}

@@ -229,11 +229,11 @@ fn a_long_log_is_pulled_in_pages_and_verified_whole() {
 
 #[test]
 fn the_pending_list_is_capped_and_members_clear_it_in_one_action() {
-    use meta_secret_core::vault::governance::MAX_PENDING;
+    use meta_secret_core::vault::invites::MAX_UNVOUCHED_PENDING;
     let net = Net::new();
     let owner = net.device("owner");
     block_on(owner.create_vault("flood")).unwrap();
-    for i in 0..MAX_PENDING {
+    for i in 0..MAX_UNVOUCHED_PENDING {
         block_on(net.device(&format!("spam {i}")).request_join("flood")).unwrap();
     }
     let head = net.head("flood");
@@ -241,7 +241,7 @@ fn the_pending_list_is_capped_and_members_clear_it_in_one_action() {
     let err = block_on(one_more.request_join("flood")).unwrap_err();
     assert_eq!(err.code(), ErrorCode::RateLimited, "{err}");
     assert_eq!(net.head("flood"), head, "a refused request stores nothing");
-    assert_eq!(block_on(owner.decline_all_pending()).unwrap(), MAX_PENDING);
+    assert_eq!(block_on(owner.decline_all_pending()).unwrap(), MAX_UNVOUCHED_PENDING);
     assert!(block_on(owner.state()).unwrap().pending.is_empty());
     assert_eq!(block_on(one_more.request_join("flood")).unwrap(), MembershipStatus::Pending);
 }

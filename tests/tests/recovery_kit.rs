@@ -20,6 +20,13 @@ fn kit_member(net: &Net, words: &str) -> Device {
     block_on(client).expect("open the kit for one session")
 }
 
+/// A kit's join request, signed for by its maker (as `add_recovery_kit` does).
+fn request_kit_join<T: SyncProtocol>(kit: &VaultClient<MemoryStore, T>, maker: &Device, vault: &str) {
+    let vault = meta_secret_core::event::VaultName::parse(vault).unwrap();
+    let vouch = meta_secret_core::event::KitMaker::sign(maker.gateway().keys(), &vault, kit.device());
+    block_on(kit.request_join_vouched(&vault, Some(vouch), None)).expect("the kit asks to join");
+}
+
 fn settle(devices: &[&Device]) {
     for _ in 0..6 {
         for device in devices {
@@ -35,7 +42,7 @@ fn three_devices_and_a_kit_lose_two_devices_and_keep_every_secret() {
     let seed = KitSeed::generate();
     let words = seed.words();
     let kit = kit_member(&net, &words);
-    block_on(kit.request_join("family")).unwrap();
+    request_kit_join(&kit, &devices[0], "family");
     admit(&devices, &kit);
     let (a, b, c) = (&devices[0], &devices[1], &devices[2]);
     settle(&[a, b, c, &kit]);
@@ -50,6 +57,11 @@ fn three_devices_and_a_kit_lose_two_devices_and_keep_every_secret() {
     // a and b are lost. c and the kit (typed in again) let a new device in and remove the lost.
     let kit = kit_member(&net, &words);
     block_on(kit.attach("family")).expect("the kit takes up its membership");
+    // Before it approves anything, the person compares its log with the device still there.
+    let refused = block_on(kit.accept(&c.device().id)).unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::UnverifiedView, "{refused}");
+    block_on(c.sync()).unwrap();
+    block_on(kit.confirm_log(&block_on(c.log_fingerprint()).unwrap())).expect("the same log");
     let d = net.device("new laptop");
     block_on(d.request_join("family")).unwrap();
     for approver in [c, &kit] {
@@ -94,7 +106,7 @@ fn a_kit_alone_below_the_quorum_admits_no_one() {
     let devices = vault_of(&net, "solo-kit", 2);
     let words = KitSeed::generate().words();
     let kit = kit_member(&net, &words);
-    block_on(kit.request_join("solo-kit")).unwrap();
+    request_kit_join(&kit, &devices[0], "solo-kit");
     admit(&devices, &kit);
     let stranger = net.device("stranger");
     block_on(stranger.request_join("solo-kit")).unwrap();
@@ -138,7 +150,7 @@ fn two_kits_bring_back_every_secret_when_both_devices_are_lost_and_the_seed_goes
     };
     let kits = [open_kit(&seed_1, "paper kit 1"), open_kit(&seed_2, "paper kit 2")];
     for kit in &kits {
-        block_on(kit.request_join("two-kits")).unwrap();
+        request_kit_join(kit, &devices[0], "two-kits");
         admit(&devices, kit);
     }
     for _ in 0..6 {
@@ -168,6 +180,8 @@ fn two_kits_bring_back_every_secret_when_both_devices_are_lost_and_the_seed_goes
     for (seed, label) in [(&seed_1, "paper kit 1"), (&seed_2, "paper kit 2")] {
         let kit = open_kit(&KitSeed::from_words(&seed.words()).unwrap(), label);
         block_on(kit.attach("two-kits")).unwrap();
+        // Both devices are lost: no other device to compare the log with.
+        block_on(kit.trust_log_without_comparison()).unwrap();
         block_on(kit.accept(&fresh.device().id)).unwrap();
         sessions.push(kit);
     }
@@ -252,6 +266,8 @@ fn a_member_adds_a_kit_whose_card_brings_it_back() {
     ))
     .unwrap();
     block_on(session.attach(read.vault.as_deref().unwrap())).expect("the card's vault and words");
+    block_on(a.sync()).unwrap();
+    block_on(session.confirm_log(&block_on(a.log_fingerprint()).unwrap())).expect("a shows the same log");
     let claim = block_on(a.request_recovery(&id)).unwrap();
     block_on(session.sync()).unwrap();
     block_on(session.approve(&claim)).unwrap();

@@ -338,7 +338,12 @@ fn attack_8_the_member_list_cannot_be_poisoned() {
     let net = Net::new();
     let d = vault_of(&net, "poison", 3);
     let other = DeviceKeys::generate("victim", DeviceKind::Desktop).unwrap();
-    let request = |candidate: DeviceInfo| E::JoinRequested { candidate, receive_key: meta_secret_tests::receive_key() };
+    let request = |candidate: DeviceInfo| E::JoinRequested {
+        kit_maker: None,
+        invite: None,
+        candidate,
+        receive_key: meta_secret_tests::receive_key(),
+    };
     assert_eq!(push_raw(&d[2], &net, request(other.info().clone())), Err(ErrorCode::Impersonation));
     let own = d[2].gateway().keys();
     let bad_age = forged_info(own, "x", "age1notarecipient");

@@ -101,6 +101,8 @@ fn target() -> Target {
         &v(),
         1,
         GenericKvLogEvent::JoinRequested {
+            kit_maker: None,
+            invite: None,
             candidate: member.info().clone(),
             receive_key: meta_secret_tests::receive_key(),
         },
@@ -192,6 +194,8 @@ fn the_attack_and_bad_input_matrix() {
             &v(),
             seq,
             GenericKvLogEvent::JoinRequested {
+                kit_maker: None,
+                invite: None,
                 candidate: outsider.info().clone(),
                 receive_key: meta_secret_tests::receive_key(),
             },

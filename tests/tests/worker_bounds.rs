@@ -5,7 +5,7 @@
 
 use meta_secret_core::store::MemoryStore;
 use meta_secret_core::sync::wire::{MAX_BODY_BYTES, MAX_PAGE_BYTES};
-use meta_secret_core::vault::governance::MAX_PENDING;
+use meta_secret_core::vault::invites::MAX_UNVOUCHED_PENDING;
 use meta_secret_tests::flood::{flood_joins, timed_pull};
 use meta_secret_tests::http::HttpTransport;
 use meta_secret_tests::wrangler::{temp_dir, WranglerDev};
@@ -60,8 +60,8 @@ fn two_thousand_join_requests_from_fresh_keys_leave_a_bounded_list() {
     let (before_ms, before_requests) = timed_pull(&http, keys, "flooded", 7);
 
     let (committed, limited) = flood_joins(&http, "flooded", 2000);
-    assert_eq!(committed, MAX_PENDING, "the pending list stops at its cap");
-    assert_eq!(limited, 2000 - MAX_PENDING);
+    assert_eq!(committed, MAX_UNVOUCHED_PENDING, "the pending list stops at its cap");
+    assert_eq!(limited, 2000 - MAX_UNVOUCHED_PENDING);
 
     let (after_ms, after_requests) = timed_pull(&http, keys, "flooded", 7);
     println!(
@@ -72,7 +72,7 @@ fn two_thousand_join_requests_from_fresh_keys_leave_a_bounded_list() {
     assert_eq!(after_requests, 1, "the member's pull still takes one request");
     block_on(owner.sync()).unwrap();
     let view = block_on(owner.governance()).unwrap();
-    assert_eq!(view.pending.len(), MAX_PENDING);
+    assert_eq!(view.pending.len(), MAX_UNVOUCHED_PENDING);
 
     // One member action clears the list, and a genuine device can ask again.
     block_on(owner.decline_all_pending()).unwrap();

@@ -77,6 +77,8 @@ fn signed_reads_of_fresh_names_leave_no_storage_behind() {
                     &vault,
                     1,
                     GenericKvLogEvent::JoinRequested {
+                        kit_maker: None,
+                        invite: None,
                         candidate: keys.info().clone(),
                         receive_key: meta_secret_tests::receive_key(),
                     },

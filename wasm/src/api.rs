@@ -217,6 +217,7 @@ impl MetaSecret {
                 fingerprint: client.log_fingerprint().await.map_err(client_error)?,
                 fork: client.fork_evidence().await,
                 withheld: client.withheld_evidence().await,
+                unverified: client.view_unverified().await,
             };
             to_js(&VaultView::new(log, lists, governance, secrets, claims, client.device().id.as_str()))
         })

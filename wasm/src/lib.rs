@@ -7,7 +7,9 @@ mod api;
 mod bench;
 mod device_store;
 mod fetch_transport;
+mod freshness;
 mod idb_store;
+mod invites;
 mod js_error;
 mod kdf;
 #[cfg(feature = "recovery-kit")]

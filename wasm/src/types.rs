@@ -109,9 +109,19 @@ pub struct PendingDevice {
     pub name: String,
     pub kind: DeviceKindName,
     pub verification_code: String,
-    /// Approvals so far; the device joins at `VaultView.requiredVotes`.
+    /// Approvals so far, and the approvals it needs to join.
     pub votes: u32,
+    pub votes_needed: u32,
     pub voted_by_me: bool,
+    /// For a recovery kit: the member that made it and saw its words. Its approval is needed
+    /// but does not count toward the quorum.
+    #[tsify(optional, type = "DeviceId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kit_maker: Option<String>,
+    /// The member whose invite the device used.
+    #[tsify(optional, type = "DeviceId")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invited_by: Option<String>,
 }
 
 /// A member's newest signed event.
@@ -128,6 +138,7 @@ pub struct LogStatus {
     pub fingerprint: String,
     pub fork: Option<String>,
     pub withheld: Option<String>,
+    pub unverified: bool,
 }
 
 /// Votes to remove a member so far.
@@ -154,6 +165,9 @@ pub struct VaultView {
     /// freeze): another device's event showed the log was longer than the server had said.
     #[tsify(optional)]
     pub withheld: Option<String>,
+    /// This session's log came from the server alone and no person compared it with another
+    /// device yet (`confirmLog`): it approves nothing until then.
+    pub unverified: bool,
     /// Member approvals a change (accept, remove, re-admit, delete, quorum) needs.
     pub quorum: u8,
     /// The quorum capped by the member count: what a change needs right now.
@@ -197,6 +211,7 @@ impl VaultView {
             fingerprint: log.fingerprint,
             fork: log.fork,
             withheld: log.withheld,
+            unverified: log.unverified,
             quorum: governance.quorum,
             required_votes: governance.required_votes as u32,
             members: convert(lists.members),
@@ -214,7 +229,10 @@ impl VaultView {
                     kind: p.device.kind.into(),
                     verification_code: p.verification_code,
                     votes: p.votes as u32,
+                    votes_needed: p.votes_needed as u32,
                     voted_by_me: p.voted_by_me,
+                    kit_maker: p.kit_maker.map(|d| d.to_string()),
+                    invited_by: p.invited_by.map(|d| d.to_string()),
                 })
                 .collect(),
             removal_votes: governance
@@ -238,7 +256,10 @@ impl VaultView {
                     kind: info.kind.into(),
                     verification_code: code,
                     votes: 0,
+                    votes_needed: 0,
                     voted_by_me: false,
+                    kit_maker: None,
+                    invited_by: None,
                 })
                 .collect(),
             declined: convert(lists.declined),

@@ -90,6 +90,7 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         seen: &[String],
     ) -> Result<usize, ClientError> {
         let me = self.gateway.keys().id().clone();
+        self.ensure_verified_view().await?;
         let state = self.member_state_synced().await?;
         if seen.is_empty() {
             return Err(ClientError::InvalidInput("name the claims the person approves".into()));
@@ -207,6 +208,7 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     /// A person's approval: this device's partial decryption of the claim's secret, sealed to
     /// the claim's ephemeral key.
     pub async fn approve(&self, claim_id: &str) -> Result<(), ClientError> {
+        self.ensure_verified_view().await?;
         let state = self.state_knowing(|state| state.claims.contains_key(claim_id)).await?;
         let approval = self.approval_event(&state, claim_id, &mut BTreeMap::new()).await?;
         self.submit(approval).await.map(drop)

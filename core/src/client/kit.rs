@@ -1,6 +1,8 @@
 //! "Add a recovery kit": a member device makes a kit and the kit asks to join from a throwaway
-//! session. The device does not vote here: the person approves the kit (`accept`) only once its
-//! words are stored, so a failure can never leave a member whose words nobody has.
+//! session, vouched for by the maker's signature. The device does not vote here: the person
+//! approves the kit (`accept`) only once its words are stored, so a failure can never leave a
+//! member whose words nobody has. The maker saw the words, so its vote is needed but does not
+//! count: the kit also needs the quorum of the other members (all of them, if fewer).
 
 use super::VaultClient;
 use crate::clock::Clock;
@@ -39,7 +41,8 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         let vault = state.vault.as_str().to_string();
         let seed = KitSeed::generate();
         let kit = VaultClient::open_with_keys(kit_store, kit_transport, clock, seed.device_keys(label)?).await?;
-        kit.request_join(&vault).await?;
+        let vouch = crate::event::KitMaker::sign(self.gateway.keys(), &state.vault, kit.device());
+        kit.request_join_vouched(&state.vault, Some(vouch), None).await?;
         let member = kit.device().clone();
         let verification_code = kit.verification_code(&vault)?;
         Ok(NewKit { seed, member, vault, verification_code })

@@ -2,13 +2,16 @@
 //! flow's result is what the server's copy of the vault aggregate decided.
 
 mod claims;
+mod freshness;
 mod generation_store;
+mod invites;
 mod kit;
 mod orchestrator;
 pub mod planner;
 mod secrets;
 
 pub use claims::ClaimInfo;
+pub use invites::{InviteInfo, NewInvite};
 pub use kit::NewKit;
 pub use orchestrator::OrchestratorReport;
 pub use secrets::{LevelInfo, SecretInfo, MAX_BATCH_CLAIMS, MAX_SECRET_BYTES, MAX_SECRET_NAME_CHARS};
@@ -20,6 +23,7 @@ use crate::identity::{DeviceId, DeviceInfo, DeviceKeys, DeviceKind, KeyProtectio
 use crate::store::{LogStore, StoreBatch};
 use crate::sync::live::Wake;
 use crate::sync::{ClientError, SyncGateway, SyncProtocol, SyncReport, TransportRequest};
+use crate::vault::invites::Voucher;
 use crate::vault::{MembershipStatus, Proposal, RuleViolation, VaultState};
 
 const KEYS_KEY: &str = "device/keys";
@@ -40,7 +44,14 @@ pub struct PendingRequest {
     /// Compare with the code the candidate shows before approving.
     pub verification_code: String,
     pub votes: usize,
+    /// Votes its admission needs (a kit's maker plus the other members; see `kit_maker`).
+    pub votes_needed: usize,
     pub voted_by_me: bool,
+    /// For a recovery kit: the member that made it, which saw its words. Its vote is needed but
+    /// does not count toward the quorum.
+    pub kit_maker: Option<DeviceId>,
+    /// The member whose invite the device used, if any.
+    pub invited_by: Option<DeviceId>,
 }
 
 /// Governance as of the last sync: what waits for votes, and what waits for this device.
@@ -193,9 +204,31 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
 
     /// Asks to join `vault`; a member must accept. Returns the standing after the request.
     pub async fn request_join(&self, vault: &str) -> Result<MembershipStatus, ClientError> {
-        self.gateway.bind(&vault_name(vault)?).await?;
+        self.request_join_vouched(&vault_name(vault)?, None, None).await
+    }
+
+    /// Asks to join with an invite code a member made (`create_invite`): the request skips the
+    /// outsiders' small pool, and once admitted this device checks that the vault is the one the
+    /// invite names (`INVITE_MISMATCH` otherwise, and it acts no further).
+    pub async fn request_join_with_invite(&self, code: &str) -> Result<MembershipStatus, ClientError> {
+        let invite = crate::invite::Invite::parse(code).map_err(|e| ClientError::InvalidInput(e.to_string()))?;
+        self.gateway.expect_genesis(&invite).await?;
+        self.request_join_vouched(&invite.vault.clone(), None, Some(&invite)).await
+    }
+
+    /// Asks to join vouched for by a kit's maker or by an invite (`add_recovery_kit` and
+    /// `request_join_with_invite` call it; public for tools and tests).
+    pub async fn request_join_vouched(
+        &self,
+        vault: &VaultName,
+        kit_maker: Option<crate::event::KitMaker>,
+        invite: Option<&crate::invite::Invite>,
+    ) -> Result<MembershipStatus, ClientError> {
+        self.gateway.bind(vault).await?;
         let receive_key = self.fresh_receive_key(0).await?;
-        let event = GenericKvLogEvent::JoinRequested { candidate: self.device().clone(), receive_key };
+        let candidate = self.device().clone();
+        let invite = invite.map(|invite| invite.sign_join(&candidate, &receive_key));
+        let event = GenericKvLogEvent::JoinRequested { candidate, receive_key, kit_maker, invite };
         let report = self.submit(event).await?;
         Ok(report.status)
     }
@@ -210,7 +243,13 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
             let message = format!("these keys are not a member of vault {name} (their standing: {status:?})");
             return Err(ClientError::Api(crate::sync::wire::ApiError::new(crate::ErrorCode::NotMember, message)));
         }
+        // A store with no log takes its whole view from the server: a hostile one could show an
+        // old prefix (a removed device still a member), so nothing leaves until a person checks.
+        let fresh = self.gateway.state().await.map_or(true, |s| s.head.seq == 0);
         self.gateway.bind(&name).await?;
+        if fresh {
+            self.gateway.set_unverified(true).await?;
+        }
         self.sync().await
     }
 
@@ -296,11 +335,19 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
             .values()
             .map(|info| {
                 let proposal = Proposal::Accept { device: info.id.clone() };
+                let (kit_maker, invited_by) = match state.vouching.vouchers.get(&info.id) {
+                    Some(Voucher::Kit { maker }) => (Some(maker.clone()), None),
+                    Some(Voucher::Invite { creator }) => (None, Some(creator.clone())),
+                    None => (None, None),
+                };
                 PendingRequest {
                     device: info.clone(),
                     verification_code: info.verification_code(state.vault.as_str()),
                     votes: state.votes_for(&proposal),
+                    votes_needed: state.required_votes_for(&proposal),
                     voted_by_me: state.has_voted(&proposal, me),
+                    kit_maker,
+                    invited_by,
                 }
             })
             .collect();
@@ -355,6 +402,7 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     pub async fn accept(&self, device: &DeviceId) -> Result<(), ClientError> {
         // Dealings name the generation's epoch: deal on the newest view (another device's ack may
         // have just completed a round), and once more if one completes meanwhile.
+        self.ensure_verified_view().await?;
         self.gateway.sync().await?;
         match self.accept_on_current_view(device).await {
             Err(ClientError::Rejected { code: ErrorCode::StaleEpoch | ErrorCode::NoRound, .. }) => {

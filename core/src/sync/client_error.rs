@@ -45,6 +45,14 @@ pub enum ClientError {
     /// stops syncing and approving until a person resolves it.
     #[error("fork detected: {0}")]
     Fork(String),
+    /// The vault this device was admitted to is not the one its invite names: a server put it in
+    /// another vault of that name. The device acts no further in it.
+    #[error("{0}")]
+    InviteMismatch(String),
+    /// This session's log came from the server alone and no person compared it with another
+    /// device yet, so it sends no approval.
+    #[error("{0}")]
+    UnverifiedView(String),
 }
 
 impl HasErrorCode for ClientError {
@@ -63,6 +71,8 @@ impl HasErrorCode for ClientError {
             ClientError::ClaimFailed => ErrorCode::ClaimFailed,
             ClientError::LevelNotReady(_) => ErrorCode::LevelNotReady,
             ClientError::Fork(_) => ErrorCode::ForkDetected,
+            ClientError::InviteMismatch(_) => ErrorCode::InviteMismatch,
+            ClientError::UnverifiedView(_) => ErrorCode::UnverifiedView,
         }
     }
 }

@@ -17,7 +17,7 @@ use super::wire::{
 };
 use crate::clock::Clock;
 use crate::error::ErrorCode;
-use crate::event::{Cursor, GenericKvLogEvent, SignedEvent, VaultName};
+use crate::event::{Commit, Cursor, GenericKvLogEvent, SignedEvent, VaultName};
 use crate::identity::DeviceKeys;
 use crate::store::{LogStore, StoreBatch};
 use crate::vault::{MembershipStatus, VaultState};
@@ -33,6 +33,13 @@ const FORK_KEY: &str = "vault/fork";
 const TOLD_KEY: &str = "vault/told";
 /// Evidence that the server withheld commits, once found; shown, not blocking.
 const WITHHELD_KEY: &str = "vault/withheld";
+/// The genesis an invite named (a 16-byte prefix), until the first pull shows it; then, if it
+/// differed, the evidence.
+const INVITED_GENESIS_KEY: &str = "vault/invited_genesis";
+const INVITE_MISMATCH_KEY: &str = "vault/invite_mismatch";
+/// Set while this store's log came from a server alone (keys attached to an empty store) and no
+/// person has compared its fingerprint with another device's.
+const UNVERIFIED_KEY: &str = "vault/unverified";
 const TOLD_REFRESH_MS: u64 = 60_000;
 /// A sync request that failed in transit or inside the server is tried this many times in all.
 const SYNC_ATTEMPTS: u32 = 2;
@@ -69,6 +76,9 @@ struct Local {
     /// When `told` was last stored.
     told_saved_at: Option<u64>,
     withheld: Option<String>,
+    invited_genesis: Option<crate::encoding::Bytes>,
+    invite_mismatch: Option<String>,
+    unverified: bool,
 }
 
 pub struct SyncGateway<S, T> {
@@ -125,6 +135,9 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         let fork = read_json(store.kv_get(FORK_KEY).await?, "fork evidence")?;
         let told = read_json(store.kv_get(TOLD_KEY).await?, "head checkpoints")?.unwrap_or_default();
         let withheld = read_json(store.kv_get(WITHHELD_KEY).await?, "withheld evidence")?;
+        let invited_genesis = read_json(store.kv_get(INVITED_GENESIS_KEY).await?, "invited genesis")?;
+        let invite_mismatch = read_json(store.kv_get(INVITE_MISMATCH_KEY).await?, "invite mismatch")?;
+        let unverified = store.kv_get(UNVERIFIED_KEY).await?.is_some();
         let local = Local {
             vault,
             state,
@@ -136,6 +149,9 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
             told,
             told_saved_at: None,
             withheld,
+            invited_genesis,
+            invite_mismatch,
+            unverified,
         };
         Ok(SyncGateway { store, transport, clock, keys, local: Mutex::new(local) })
     }
@@ -192,6 +208,40 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         Ok(())
     }
 
+    /// Remembers the genesis `invite` names; the first pull that brings the vault's genesis checks
+    /// it. Only for a device with no log yet.
+    pub async fn expect_genesis(&self, invite: &crate::invite::Invite) -> Result<(), ClientError> {
+        let mut local = self.local.lock().await;
+        if local.state.as_ref().is_some_and(|s| s.head.seq > 0) {
+            return Err(ClientError::InvalidInput("this device already belongs to a vault".into()));
+        }
+        let prefix = crate::encoding::Bytes(invite.genesis_prefix().to_vec());
+        let mut batch = StoreBatch::default();
+        batch.put(INVITED_GENESIS_KEY, serde_json::to_vec(&prefix).unwrap_or_default());
+        self.store.write(batch).await?;
+        local.invited_genesis = Some(prefix);
+        Ok(())
+    }
+
+    /// Marks this store's view as unverified (`true`: its log will come from the server alone) or
+    /// verified by a person.
+    pub async fn set_unverified(&self, unverified: bool) -> Result<(), ClientError> {
+        let mut local = self.local.lock().await;
+        let mut batch = StoreBatch::default();
+        if unverified {
+            batch.put(UNVERIFIED_KEY, vec![1]);
+        } else {
+            batch.delete(UNVERIFIED_KEY);
+        }
+        self.store.write(batch).await?;
+        local.unverified = unverified;
+        Ok(())
+    }
+
+    pub async fn is_unverified(&self) -> bool {
+        self.local.lock().await.unverified
+    }
+
     /// The fork evidence this device found, if any (it then refuses to sync or act).
     pub async fn fork(&self) -> Option<String> {
         self.local.lock().await.fork.clone()
@@ -219,6 +269,9 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         };
         if let Some(evidence) = &local.fork {
             return Err(ClientError::Fork(evidence.clone()));
+        }
+        if let Some(evidence) = &local.invite_mismatch {
+            return Err(ClientError::InviteMismatch(evidence.clone()));
         }
         let first = local.last_author_seq.max(state.last_author_seq(self.keys.id())) + 1;
         let now = self.clock.now_ms();
@@ -392,9 +445,43 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         }
     }
 
+    /// Checks the genesis an invite named against the first pulled commit; a mismatch stops the
+    /// device for good (stored), a match ends the check.
+    async fn check_invited_genesis(&self, local: &mut Local, commits: &[Commit]) -> Result<(), ClientError> {
+        let (Some(expected), Some(genesis)) = (&local.invited_genesis, commits.first().filter(|c| c.seq == 1)) else {
+            return Ok(());
+        };
+        let hash = genesis.hash();
+        let mut batch = StoreBatch::default();
+        batch.delete(INVITED_GENESIS_KEY);
+        let mismatch = (hash.0[..expected.0.len()] != expected.0[..]).then(|| {
+            format!(
+                "vault {} is not the one the invite names: its genesis is {}, the invite's begins {}",
+                genesis.event.vault,
+                hash.to_hex(),
+                expected.0.iter().map(|b| format!("{b:02x}")).collect::<String>()
+            )
+        });
+        if let Some(evidence) = &mismatch {
+            batch.put(INVITE_MISMATCH_KEY, serde_json::to_vec(evidence).unwrap_or_default());
+        }
+        self.store.write(batch).await?;
+        local.invited_genesis = None;
+        match mismatch {
+            Some(evidence) => {
+                local.invite_mismatch = Some(evidence.clone());
+                Err(ClientError::InviteMismatch(evidence))
+            }
+            None => Ok(()),
+        }
+    }
+
     async fn round(&self, local: &mut Local, report: &mut SyncReport) -> Result<bool, ClientError> {
         if let Some(evidence) = &local.fork {
             return Err(ClientError::Fork(evidence.clone()));
+        }
+        if let Some(evidence) = &local.invite_mismatch {
+            return Err(ClientError::InviteMismatch(evidence.clone()));
         }
         let (vault, state) = match (&local.vault, &local.state) {
             (Some(vault), Some(state)) => (vault.clone(), state.clone()),
@@ -422,6 +509,7 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
             Err(other) => return Err(other),
         };
 
+        self.check_invited_genesis(local, &response.commits).await?;
         let next = verify_pull(state, &response)?;
         for (i, commit) in response.commits.iter().enumerate() {
             if !super::fork::seen_on_chain(&self.store, &response.commits[..i], commit).await? {

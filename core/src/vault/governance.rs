@@ -59,8 +59,25 @@ impl VaultState {
     ///   majority can always remove a device that stopped voting and lower q again;
     /// - raising q needs max(old, new) votes, capped likewise: a change needs as many votes as
     ///   the quorum it brings will ask for.
+    /// - a recovery kit needs that many members besides its maker (who saw its words), capped by
+    ///   how many devices other than kits there are (a kit is paper in a drawer: typing one in to
+    ///   admit the next would make a second kit impractical), plus the maker's own word that the
+    ///   words are stored.
     pub fn required_votes_for(&self, proposal: &Proposal) -> usize {
         let cap = majority(self.members.len());
+        if let Proposal::Accept { device } = proposal {
+            if let Some(maker) = super::invites::kit_maker_of(self, device) {
+                if !self.is_member(maker) {
+                    return MAX_MEMBERS + 1;
+                }
+                let others = self
+                    .members
+                    .values()
+                    .filter(|d| &d.id != maker && d.kind != crate::identity::DeviceKind::Paper)
+                    .count();
+                return usize::from(self.quorum).min(cap).min(others) + 1;
+            }
+        }
         let needed = match proposal {
             Proposal::SetQuorum { quorum } => self.quorum.max(*quorum),
             _ => self.quorum,
@@ -126,7 +143,13 @@ pub(super) fn record_vote(
     let vote =
         state.votes.entry(key.clone()).or_insert_with(|| Vote { proposal: proposal.clone(), voters: BTreeSet::new() });
     vote.voters.insert(author.clone());
-    if state.votes_for(proposal) >= state.required_votes_for(proposal) {
+    let maker_agrees = match proposal {
+        Proposal::Accept { device } => {
+            super::invites::kit_maker_of(state, device).is_none_or(|maker| state.has_voted(proposal, maker))
+        }
+        _ => true,
+    };
+    if maker_agrees && state.votes_for(proposal) >= state.required_votes_for(proposal) {
         let voters = state.votes.remove(&key).map(|v| v.voters).unwrap_or_default();
         return Some(voters.into_iter().filter(|d| state.is_member(d)).collect());
     }

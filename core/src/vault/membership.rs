@@ -68,7 +68,7 @@ pub(super) fn check_rules(
             (DEFAULT_QUORUM..=MAX_QUORUM).contains(quorum).then_some(()).ok_or(RuleViolation::InvalidQuorum)
         }
         _ if !state.exists() => Err(RuleViolation::NoVault),
-        JoinRequested { candidate, receive_key } => {
+        JoinRequested { candidate, receive_key, .. } => {
             // Members too may only introduce their own keys: no one posts a request for another.
             self_introduced_key(candidate, author)?;
             check_receive_key(receive_key)?;
@@ -170,7 +170,7 @@ pub(super) fn fold(state: &mut VaultState, seq: u64, author: &DeviceId, event: &
             state.generations.receive_keys.insert(owner.id.clone(), receive_key.clone());
             true
         }
-        JoinRequested { candidate, receive_key } => {
+        JoinRequested { candidate, receive_key, .. } => {
             state.removed.remove(&candidate.id);
             state.pending.insert(candidate.id.clone(), candidate.clone());
             state.generations.receive_keys.insert(candidate.id.clone(), receive_key.clone());

@@ -3,6 +3,7 @@
 
 pub mod generations;
 pub mod governance;
+pub mod invites;
 mod membership;
 mod secrets;
 mod shared;
@@ -71,6 +72,9 @@ pub struct VaultState {
     /// hears nothing new (a server freezing it).
     #[serde(default, serialize_with = "map_json")]
     pub last_event_ms: LiteMap<DeviceId, u64>,
+    /// Open invites, and who vouched for each waiting device (a kit's maker, an inviter).
+    #[serde(default)]
+    pub vouching: invites::Vouching,
 }
 
 /// A device's standing in a vault, as it may read it even as an outsider.
@@ -103,6 +107,7 @@ impl VaultState {
             deleted_secrets: Shared::default(),
             claims: Shared::default(),
             last_event_ms: LiteMap::new(),
+            vouching: invites::Vouching::default(),
         }
     }
 
@@ -151,6 +156,7 @@ impl VaultState {
             return Err(RuleViolation::AuthorSeqNotIncreasing { last, got: event.author_seq });
         }
         membership::check_rules(self, &event.author, &event.event)?;
+        invites::check(self, event)?;
         secrets::check_rules(self, &event.author, &event.event)?;
         secrets::check_claim_time(self, event)
     }
@@ -174,6 +180,7 @@ impl VaultState {
         let members_before: Vec<DeviceId> = self.members.keys().cloned().collect();
         let membership_changed = membership::fold(self, commit.seq, &event.author, &event.event);
         secrets::fold(self, commit.seq, event.time_ms, &event.author, &event.event);
+        invites::fold(self, event);
         if membership_changed {
             let gone: Vec<DeviceId> = members_before.into_iter().filter(|d| !self.members.contains_key(d)).collect();
             for device in &gone {
@@ -188,6 +195,7 @@ impl VaultState {
             *newest = (*newest).max(event.time_ms);
         }
         governance::prune(self);
+        invites::prune(self);
         self.head = commit.cursor();
         Ok(())
     }

@@ -80,6 +80,10 @@ pub enum RuleViolation {
     SeenAhead,
     #[error("too many join requests are waiting; a member must act on them first")]
     TooManyPending,
+    #[error("invalid invite: {0}")]
+    InvalidInvite(&'static str),
+    #[error("invalid recovery kit request: {0}")]
+    KitMaker(&'static str),
 }
 
 impl HasErrorCode for RuleViolation {
@@ -119,6 +123,8 @@ impl HasErrorCode for RuleViolation {
             RuleViolation::NotApprovedByDealer => ErrorCode::InvalidInput,
             RuleViolation::SeenAhead => ErrorCode::ForkDetected,
             RuleViolation::TooManyPending => ErrorCode::RateLimited,
+            RuleViolation::InvalidInvite(_) => ErrorCode::InviteInvalid,
+            RuleViolation::KitMaker(_) => ErrorCode::InvalidInput,
         }
     }
 }

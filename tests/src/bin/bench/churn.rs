@@ -85,6 +85,8 @@ impl Churn {
                     send,
                     candidate,
                     vec![GenericKvLogEvent::JoinRequested {
+                        kit_maker: None,
+                        invite: None,
                         candidate: info,
                         receive_key: meta_secret_tests::receive_key(),
                     }],
@@ -113,6 +115,8 @@ impl Churn {
                 send,
                 &mut candidate,
                 vec![GenericKvLogEvent::JoinRequested {
+                    kit_maker: None,
+                    invite: None,
                     candidate: info,
                     receive_key: meta_secret_tests::receive_key(),
                 }],
