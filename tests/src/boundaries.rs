@@ -118,6 +118,13 @@ fn samples() -> Vec<Sample> {
             "/push/0/event",
         ),
         sample("quorum_approved", Sender::Member, Some(|_, _| E::QuorumApproved { quorum: 3 }), "/push/0/event"),
+        // Not a valid key, so no case stores an invite.
+        sample(
+            "invite_created",
+            Sender::Member,
+            Some(|_, _| E::InviteCreated { invite_key: Bytes(vec![0; 31]), expires_ms: 1_000 }),
+            "/push/0/event",
+        ),
         sample("secret_sealed", Sender::Member, Some(sealed), "/push/0/event"),
         sample("generation_opened", Sender::Member, Some(|_, _| E::GenerationOpened { level: 3 }), "/push/0/event"),
         sample("generation_dealt", Sender::Member, Some(|_, _| E::GenerationDealt(dealing())), "/push/0/event"),
