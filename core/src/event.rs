@@ -164,6 +164,11 @@ pub enum GenericKvLogEvent {
     QuorumApproved {
         quorum: u8,
     },
+    /// A vote to change how long a claim may be approved after it is opened (claims opened
+    /// before the change keep their lifetime).
+    ClaimLifetimeApproved {
+        minutes: u16,
+    },
     /// A new secret, sealed once to a generation's public key.
     SecretSealed(SealedSecret),
     /// A vote to delete a secret.

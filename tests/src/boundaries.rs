@@ -118,6 +118,13 @@ fn samples() -> Vec<Sample> {
             "/push/0/event",
         ),
         sample("quorum_approved", Sender::Member, Some(|_, _| E::QuorumApproved { quorum: 3 }), "/push/0/event"),
+        // The current lifetime, so the vote is refused and no case changes the vault.
+        sample(
+            "claim_lifetime_approved",
+            Sender::Member,
+            Some(|_, _| E::ClaimLifetimeApproved { minutes: 15 }),
+            "/push/0/event",
+        ),
         // Not a valid key, so no case stores an invite.
         sample(
             "invite_created",

@@ -171,6 +171,42 @@ fn a_claim_older_than_its_lifetime_cannot_be_approved() {
     assert!(block_on(d[1].reveal(&old)).is_err());
 }
 
+/// The quorum sets a vault's claim lifetime; one member alone cannot stretch it, and claims keep
+/// the lifetime they were opened under.
+#[test]
+fn the_quorum_sets_the_claim_lifetime_and_one_member_cannot_stretch_it() {
+    use meta_secret_core::error::HasErrorCode;
+
+    let net = Net::new();
+    let d = vault_of(&net, "v", 3);
+    let secret = block_on(d[0].add_secret("bank", b"pin 1234", 2)).unwrap();
+    settle(&d);
+    block_on(d[2].set_claim_lifetime(1440)).unwrap();
+    settle(&d);
+    assert_eq!(block_on(d[0].governance()).unwrap().claim_lifetime_ms, 15 * 60_000, "one vote stretched it");
+    let before = block_on(d[1].request_recovery(&secret.id)).unwrap();
+    for member in &d[..2] {
+        block_on(member.sync()).unwrap();
+        block_on(member.set_claim_lifetime(5)).unwrap();
+    }
+    settle(&d);
+    assert_eq!(block_on(d[0].governance()).unwrap().claim_lifetime_ms, 5 * 60_000);
+    let after = block_on(d[1].request_recovery(&secret.id)).unwrap();
+    block_on(d[0].sync()).unwrap();
+    let view = block_on(d[0].recovery_claims()).unwrap();
+    let info = view.iter().find(|c| c.id == after).unwrap();
+    assert_eq!(info.expires_ms - info.opened_ms, 5 * 60_000);
+
+    net.clock.advance(6 * 60 * 1000);
+    let late = block_on(d[0].approve(&after)).unwrap_err();
+    assert_eq!(late.code(), meta_secret_core::ErrorCode::ClaimExpired, "{late}");
+    block_on(d[0].approve(&before)).expect("a claim opened under 15 minutes keeps them");
+    for bad in [0, 1441] {
+        let refused = block_on(d[0].set_claim_lifetime(bad)).unwrap_err();
+        assert_eq!(refused.code(), meta_secret_core::ErrorCode::InvalidInput, "{bad}: {refused}");
+    }
+}
+
 /// A two-device vault with two secrets ("mail", "bank") that device 0 added.
 fn mail_and_bank(net: &Net) -> (Vec<meta_secret_tests::Device>, String, String) {
     let d = vault_of(net, "v", 2);

@@ -8,6 +8,7 @@ mod bench;
 mod device_store;
 mod fetch_transport;
 mod freshness;
+mod governance;
 mod idb_store;
 mod invites;
 mod js_error;

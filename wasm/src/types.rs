@@ -172,6 +172,8 @@ pub struct VaultView {
     pub quorum: u8,
     /// The quorum capped by the member count: what a change needs right now.
     pub required_votes: u32,
+    /// How long a claim opened now may be approved, in minutes (`setClaimLifetime`).
+    pub claim_lifetime_minutes: u32,
     pub members: Vec<Device>,
     /// When each member last signed an event (its own clock, ms since the epoch). A device whose
     /// view keeps showing old times while the others are in use may be frozen by its server.
@@ -214,6 +216,7 @@ impl VaultView {
             unverified: log.unverified,
             quorum: governance.quorum,
             required_votes: governance.required_votes as u32,
+            claim_lifetime_minutes: (governance.claim_lifetime_ms / 60_000) as u32,
             members: convert(lists.members),
             member_activity: governance
                 .last_event_ms

@@ -422,6 +422,6 @@ fn claim_info(state: &VaultState, id: &str, claim: &ClaimRecord) -> ClaimInfo {
         batch: claim.request.batch.clone(),
         answered_by: claim.partials.keys().chain(claim.declines.iter()).cloned().collect(),
         opened_ms: claim.opened_ms,
-        expires_ms: claim.opened_ms.saturating_add(crate::vault::CLAIM_TTL_MS),
+        expires_ms: claim.expires_ms(),
     }
 }

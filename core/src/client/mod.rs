@@ -60,6 +60,8 @@ pub struct GovernanceView {
     pub quorum: u8,
     /// Votes a change needs now (the quorum capped by the member count).
     pub required_votes: usize,
+    /// How long a claim opened now may be approved.
+    pub claim_lifetime_ms: u64,
     pub pending: Vec<PendingRequest>,
     /// Members with removal votes: (member, votes, voted by me).
     pub removals: Vec<(DeviceId, usize, bool)>,
@@ -363,6 +365,7 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         Ok(GovernanceView {
             quorum: state.quorum,
             required_votes: state.required_votes(),
+            claim_lifetime_ms: state.claim_ttl_ms,
             pending,
             removals,
             awaiting_my_approval: planner::awaiting_my_approval(&state, me)
@@ -538,6 +541,12 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     /// Votes to change the vault's quorum.
     pub async fn set_quorum(&self, quorum: u8) -> Result<(), ClientError> {
         self.submit(GenericKvLogEvent::QuorumApproved { quorum }).await.map(drop)
+    }
+
+    /// Votes to change how long a claim may be approved after it is opened (1 to 1,440 minutes;
+    /// 15 by default); effective at the quorum, for claims opened from then on.
+    pub async fn set_claim_lifetime(&self, minutes: u16) -> Result<(), ClientError> {
+        self.submit(GenericKvLogEvent::ClaimLifetimeApproved { minutes }).await.map(drop)
     }
 
     /// Votes so far for a proposal, and the votes it needs, as of the last sync.

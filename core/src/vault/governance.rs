@@ -15,6 +15,9 @@ pub const MAX_QUORUM: u8 = 32;
 pub const MAX_PENDING: usize = 64;
 /// Most members a vault may have (share x-values are one byte).
 pub const MAX_MEMBERS: usize = 200;
+/// Bounds of a claim's lifetime a vault may vote for (default `CLAIM_TTL_MS`, 15 minutes).
+pub const MIN_CLAIM_MINUTES: u16 = 1;
+pub const MAX_CLAIM_MINUTES: u16 = 24 * 60;
 /// The quorum a vault gets when its creator does not choose one.
 pub const DEFAULT_QUORUM: u8 = 2;
 
@@ -26,6 +29,7 @@ pub enum Proposal {
     Remove { device: DeviceId },
     DeleteSecret { secret_id: String },
     SetQuorum { quorum: u8 },
+    SetClaimLifetime { minutes: u16 },
 }
 
 impl Proposal {
@@ -37,6 +41,7 @@ impl Proposal {
             Proposal::Remove { device } => format!("remove:{device}"),
             Proposal::DeleteSecret { secret_id } => format!("delete:{secret_id}"),
             Proposal::SetQuorum { quorum } => format!("quorum:{quorum}"),
+            Proposal::SetClaimLifetime { minutes } => format!("claim-lifetime:{minutes}"),
         }
     }
 }
@@ -101,6 +106,7 @@ impl VaultState {
             Proposal::Remove { device } => self.members.contains_key(device),
             Proposal::DeleteSecret { secret_id } => self.secrets.contains_key(secret_id),
             Proposal::SetQuorum { quorum } => *quorum != self.quorum,
+            Proposal::SetClaimLifetime { minutes } => u64::from(*minutes) * 60_000 != self.claim_ttl_ms,
         }
     }
 }
@@ -119,6 +125,12 @@ pub(super) fn check_vote(state: &VaultState, author: &DeviceId, proposal: &Propo
             return Err(RuleViolation::InvalidQuorum)
         }
         Proposal::SetQuorum { quorum } if *quorum == state.quorum => return Err(RuleViolation::InvalidQuorum),
+        Proposal::SetClaimLifetime { minutes }
+            if !(MIN_CLAIM_MINUTES..=MAX_CLAIM_MINUTES).contains(minutes)
+                || u64::from(*minutes) * 60_000 == state.claim_ttl_ms =>
+        {
+            return Err(RuleViolation::InvalidClaimLifetime)
+        }
         _ => {}
     }
     if state.has_voted(proposal, author) {

@@ -50,6 +50,7 @@ pub(super) fn proposal_of(event: &GenericKvLogEvent) -> Option<Proposal> {
         RemovalApproved { device } => Proposal::Remove { device: device.clone() },
         SecretDeletionApproved { secret_id } => Proposal::DeleteSecret { secret_id: secret_id.clone() },
         QuorumApproved { quorum } => Proposal::SetQuorum { quorum: *quorum },
+        ClaimLifetimeApproved { minutes } => Proposal::SetClaimLifetime { minutes: *minutes },
         _ => return None,
     })
 }
@@ -230,6 +231,12 @@ fn vote(state: &mut VaultState, author: &DeviceId, event: &GenericKvLogEvent) ->
         Proposal::SetQuorum { quorum } => {
             state.quorum = quorum;
             governance::on_quorum_change(state);
+            false
+        }
+        Proposal::SetClaimLifetime { minutes } => {
+            state.claim_ttl_ms = u64::from(minutes) * 60_000;
+            // Tallies for other lifetimes start over, like quorum tallies.
+            state.votes.retain(|_, v| !matches!(v.proposal, Proposal::SetClaimLifetime { .. }));
             false
         }
     }

@@ -75,6 +75,13 @@ pub struct VaultState {
     /// Open invites, and who vouched for each waiting device (a kit's maker, an inviter).
     #[serde(default)]
     pub vouching: invites::Vouching,
+    /// How long a claim opened now may be approved (voted by the quorum; 15 minutes by default).
+    #[serde(default = "default_claim_ttl")]
+    pub claim_ttl_ms: u64,
+}
+
+fn default_claim_ttl() -> u64 {
+    CLAIM_TTL_MS
 }
 
 /// A device's standing in a vault, as it may read it even as an outsider.
@@ -108,6 +115,7 @@ impl VaultState {
             claims: Shared::default(),
             last_event_ms: LiteMap::new(),
             vouching: invites::Vouching::default(),
+            claim_ttl_ms: CLAIM_TTL_MS,
         }
     }
 

@@ -47,9 +47,16 @@ pub struct ClaimRecord {
     pub partials: LiteMap<DeviceId, u64>,
     pub declines: BTreeSet<DeviceId>,
     pub status: ClaimStatus,
-    /// When the requester opened it (its signed event time); approvals end `CLAIM_TTL_MS` later.
+    /// When the requester opened it (its signed event time); approvals end `ttl_ms` later.
     #[serde(default)]
     pub opened_ms: u64,
+    /// The vault's claim lifetime when the claim was opened.
+    #[serde(default = "default_ttl")]
+    pub ttl_ms: u64,
+}
+
+fn default_ttl() -> u64 {
+    CLAIM_TTL_MS
 }
 
 /// How long a claim may be approved after it was opened. A person approves a request they can see
@@ -60,7 +67,12 @@ pub const CLAIM_TTL_MS: u64 = 15 * 60 * 1000;
 impl ClaimRecord {
     /// Whether an approval signed at `time_ms` comes too late.
     pub fn expired_at(&self, time_ms: u64) -> bool {
-        time_ms > self.opened_ms.saturating_add(CLAIM_TTL_MS)
+        time_ms > self.expires_ms()
+    }
+
+    /// The last time an approval may carry.
+    pub fn expires_ms(&self) -> u64 {
+        self.opened_ms.saturating_add(self.ttl_ms)
     }
 }
 
@@ -352,6 +364,7 @@ pub(super) fn fold(state: &mut VaultState, seq: u64, time_ms: u64, author: &Devi
                 declines: BTreeSet::new(),
                 status: ClaimStatus::Open,
                 opened_ms: time_ms,
+                ttl_ms: state.claim_ttl_ms,
             };
             state.claims.insert(request.claim_id.clone(), claim);
         }

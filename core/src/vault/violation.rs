@@ -80,6 +80,8 @@ pub enum RuleViolation {
     SeenAhead,
     #[error("too many join requests are waiting; a member must act on them first")]
     TooManyPending,
+    #[error("a claim lifetime is 1 to 1,440 minutes and differs from the current one")]
+    InvalidClaimLifetime,
     #[error("invalid invite: {0}")]
     InvalidInvite(&'static str),
     #[error("invalid recovery kit request: {0}")]
@@ -114,7 +116,7 @@ impl HasErrorCode for RuleViolation {
             RuleViolation::ClaimClosed => ErrorCode::ClaimClosed,
             RuleViolation::ClaimExpired => ErrorCode::ClaimExpired,
             RuleViolation::AlreadyResponded => ErrorCode::AlreadyResponded,
-            RuleViolation::InvalidQuorum => ErrorCode::InvalidInput,
+            RuleViolation::InvalidQuorum | RuleViolation::InvalidClaimLifetime => ErrorCode::InvalidInput,
             RuleViolation::AlreadyVoted => ErrorCode::AlreadyVoted,
             RuleViolation::StaleEpoch => ErrorCode::StaleEpoch,
             RuleViolation::NoRound => ErrorCode::NoRound,
