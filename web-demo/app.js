@@ -338,7 +338,6 @@ class DevicePanel {
       // A kit's words were seen by the device that made it: approvers should know it is one.
       const kind = device.kind === "paper" ? "recovery kit" : device.kind;
       item.append(el("span", `${device.name} (${kind} · ${shortId(device.id)})`, "grow"));
-      item.append(el("span", `code ${device.verificationCode}`, "meta code"));
       item.append(el("span", `log ${view.fingerprint}`, "meta"));
       item.append(el("span", `${device.votes} of ${device.votesNeeded} approvals to add ${device.name}`, "meta progress"));
       if (device.kitMaker) {
@@ -349,11 +348,27 @@ class DevicePanel {
       if (device.votedByMe) {
         item.append(el("span", "you approved", "meta"));
       } else {
+        // The person types the code the device shows (or the kit's printed code): the expected
+        // code is never on this screen, so an impostor's request cannot be approved by one OK.
+        const typed = document.createElement("input");
+        typed.className = "code-entry";
+        typed.autocomplete = "off";
+        typed.placeholder = "0000-0000-0000-0000";
+        typed.setAttribute("aria-label", `Code ${device.name} shows`);
+        item.append(typed);
         const question = device.kind === "paper"
           ? `${device.name} is a recovery kit. Whoever made it has seen its words, so it is one more vote in their ` +
-            `hands. Approve only if you know who keeps it, and its printed code is ${device.verificationCode}.`
-          : `Does ${device.name} show the code ${device.verificationCode}? Approve only if it matches.`;
-        item.append(button("Approve", () => this.confirmAction(question, () => this.device.accept(device.id))));
+            `hands. Approve only if you know who keeps it.`
+          : `Approve ${device.name} as a member of this vault?`;
+        item.append(button("Approve", () => {
+          const digits = (text) => text.replace(/\D/g, "");
+          if (digits(typed.value) !== digits(device.verificationCode)) {
+            this.showError(`That is not the code ${device.name} sent: do not approve it (another device may be ` +
+              `asking under its name). Type the code its screen (or the kit's page) shows.`);
+            return;
+          }
+          this.confirmAction(question, () => this.device.accept(device.id));
+        }));
       }
       item.append(button("Decline", () => this.action(() => this.device.decline(device.id)), "secondary"));
       return item;

@@ -43,11 +43,20 @@ async function main() {
       const code = (await panel(page).locator(".verify-code").textContent()).trim();
       assert.match(code, /^\d{4}-\d{4}-\d{4}-\d{4}$/, "the joiner shows its verification code");
       for (const [i, approver] of approvers.entries()) {
-        // The approver sees the request arrive live (no reload), compares the code, approves.
+        // The approver sees the request arrive live (no reload), types the code the device shows
+        // (the expected code is not on its screen), approves.
         const request = panel(approver).locator(".pending li", { hasText: name });
-        await request.locator(".code", { hasText: code }).waitFor({ timeout: WAIT });
         await request.locator(".progress", { hasText: `${i} of ${approvers.length} approvals to add ${name}` })
           .waitFor({ timeout: WAIT });
+        assert.equal(await request.textContent().then((text) => text.includes(code)), false, "the code is typed, not shown");
+        if (i === 0) {
+          // A wrong code approves nothing.
+          await request.getByLabel(`Code ${name} shows`).fill("1111-2222-3333-4444");
+          await request.getByRole("button", { name: "Approve" }).click();
+          await panel(approver).locator(".error", { hasText: "not the code" }).waitFor({ timeout: WAIT });
+          assert.equal(await request.locator(".progress", { hasText: `0 of ${approvers.length}` }).count(), 1);
+        }
+        await request.getByLabel(`Code ${name} shows`).fill(code);
         if (i === 1) await approver.screenshot({ path: join(shots, "1-bob-second-approval.png"), fullPage: true });
         await request.getByRole("button", { name: "Approve" }).click();
       }

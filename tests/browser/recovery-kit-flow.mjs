@@ -53,7 +53,7 @@ async function makeKit(alice, bob, label, shots) {
   await panel(alice).locator(".pending li", { hasText: label }).locator(".meta", { hasText: "you approved" })
     .waitFor({ timeout: WAIT });
   const request = panel(bob).locator(".pending li", { hasText: label });
-  await request.locator(".code", { hasText: code }).waitFor({ timeout: WAIT });
+  await request.getByLabel(`Code ${label} shows`).fill(code);
   await request.getByRole("button", { name: "Approve" }).click();
   await panel(alice).locator(".members li", { hasText: label }).waitFor({ timeout: WAIT });
   const shortId = fingerprint.slice("paper · ".length, "paper · ".length + 8);
@@ -104,8 +104,11 @@ export async function recoveryKitScenario(browser, url, shots) {
   await vaultAction(alice, vault, "Create vault");
   await openDevice(bob, "bob");
   await vaultAction(bob, vault, "Ask to join");
+  await panel(bob).locator(".verify-code").filter({ hasText: /\d{4}-/ }).waitFor({ timeout: WAIT });
+  const bobCode = (await panel(bob).locator(".verify-code").textContent()).trim();
   const bobRequest = panel(alice).locator(".pending li", { hasText: "bob" });
   await bobRequest.waitFor({ timeout: WAIT });
+  await bobRequest.getByLabel("Code bob shows").fill(bobCode);
   await bobRequest.getByRole("button", { name: "Approve" }).click();
   await panel(bob).locator(".members", { hasText: "alice" }).waitFor({ timeout: WAIT });
 
@@ -143,7 +146,7 @@ export async function recoveryKitScenario(browser, url, shots) {
   const code = (await panel(fresh).locator(".verify-code").textContent()).trim();
   const first = await typeKit(fresh, "kit-1", kitA, vault, { checkFeedback: true });
   const request = first.locator(".pending li", { hasText: "new laptop" });
-  await request.locator(".code", { hasText: code }).waitFor({ timeout: WAIT });
+  await request.getByLabel("Code new laptop shows").fill(code);
   await request.getByRole("button", { name: "Approve" }).click();
   await first.locator(".pending li", { hasText: "you approved" }).waitFor({ timeout: WAIT });
   await fresh.screenshot({ path: join(shots, "7-recovery-kit-approves.png"), fullPage: true });
@@ -151,7 +154,9 @@ export async function recoveryKitScenario(browser, url, shots) {
   await first.waitFor({ state: "detached", timeout: WAIT });
 
   const second = await typeKit(fresh, "kit-2", kitB, vault);
-  await second.locator(".pending li", { hasText: "new laptop" }).getByRole("button", { name: "Approve" }).click();
+  const again = second.locator(".pending li", { hasText: "new laptop" });
+  await again.getByLabel("Code new laptop shows").fill(code);
+  await again.getByRole("button", { name: "Approve" }).click();
   await panel(fresh).locator(".members", { hasText: "Kit A" }).waitFor({ timeout: WAIT });
 
   // The re-share gives the new laptop its share (the secret's name comes with it); a kit approves
