@@ -98,7 +98,7 @@ async function main() {
 
     // Alice compares the code and approves; the extension is a member.
     const request = panel(alice).locator(".pending li", { hasText: "browser extension" });
-    await request.locator(".code", { hasText: code }).waitFor({ timeout: WAIT });
+    await request.getByLabel(/^Code .* shows$/).fill(code);
     await request.getByRole("button", { name: "Approve" }).click();
     await panel(alice).locator(".members", { hasText: "browser extension" }).waitFor({ timeout: WAIT });
     await popup.getByRole("button", { name: "Check again" }).click();
