@@ -1,5 +1,9 @@
 //! Fuzz targets: the wire decoder, `ServerApp::handle` and `apply_commit`. Each takes arbitrary
 //! bytes and must never panic; the server must never answer 500 and must keep a log that folds.
+//! The server runs over `SqlLikeStore` (lookups of numbers SQLite cannot bind fail, as in the
+//! worker), and one mode re-signs a whole mutated envelope (author_seq, seen, time_ms and the
+//! event), so a number in any field of any event kind reaches the server's checks with a valid
+//! signature: that is how issue 25's finding 1 (a cited seen.seq of 2^53 or more: 500) is found.
 //! `fuzz/` runs them under cargo-fuzz (libFuzzer, nightly); `tests/tests/fuzz.rs` runs them on
 //! stable from mutated seeds for a bounded time.
 
@@ -47,6 +51,8 @@ impl FuzzScene {
         block_on(devices[0].accept(&late.device().id)).expect("accept");
         block_on(devices[1].remove_device(&devices[2].device().id)).expect("vote");
         block_on(devices[0].set_quorum(3)).expect("quorum vote");
+        block_on(devices[0].create_invite(None)).expect("invite");
+        block_on(devices[0].set_claim_lifetime(30)).expect("claim lifetime vote");
         crate::settle(&devices);
         let vault = VaultName::parse(VAULT).expect("name");
         let store = net.server.app(&vault).store().clone();
@@ -69,6 +75,13 @@ impl FuzzScene {
     pub fn seeds(&self) -> Vec<Vec<u8>> {
         let mut seeds = Vec::new();
         for commit in &self.commits {
+            // Mode 4: the whole envelope, re-signed after mutation (by a member, or as mode 5 by
+            // an outsider).
+            for mode in [4u8, 5] {
+                let mut envelope = vec![mode];
+                envelope.extend(serde_json::to_vec(&commit.event).unwrap_or_default());
+                seeds.push(envelope);
+            }
             let mut seed = vec![1u8];
             seed.extend(serde_json::to_vec(&commit.event.event).unwrap_or_default());
             seeds.push(seed);
@@ -114,21 +127,28 @@ impl FuzzScene {
 
     /// `ServerApp::handle` on a fresh copy of the scene's vault. The first byte picks how the rest
     /// is sent: 0 a body signed by a member, 1 events signed by a member, 2 events signed by an
-    /// outsider, 3 a raw request (method, path, four header values, body, one per line).
+    /// outsider, 3 a raw request (method, path, four header values, body, one per line), 4 and 5
+    /// a whole event envelope re-signed by a member or an outsider.
     pub fn server(&self, data: &[u8]) {
         let Some((&mode, rest)) = data.split_first() else { return };
-        let store = MemoryStore::new();
+        let store = crate::boundaries::SqlLikeStore::default();
         let mut batch = StoreBatch { commits: self.commits.clone(), kv: Vec::new() };
         batch.put("server/state", serde_json::to_vec(&self.state).expect("state"));
         block_on(store.write(batch)).expect("seed store");
         let vault = VaultName::parse(VAULT).expect("name");
         let app = ServerApp::new(vault.clone(), store.clone());
-        let request = match mode % 4 {
+        let request = match mode % 6 {
             0 => signed_request(self.member(), VAULT, rest.to_vec(), self.now_ms),
             1 | 2 => {
-                let keys = if mode % 4 == 1 { self.member() } else { &self.outsider };
+                let keys = if mode % 6 == 1 { self.member() } else { &self.outsider };
                 let events = self.signed_events(keys, rest);
                 let body = SyncRequest { cursor: self.state.head, push: events, limit: None };
+                signed_request(keys, VAULT, serde_json::to_vec(&body).expect("encode"), self.now_ms)
+            }
+            4 | 5 => {
+                let keys = if mode % 6 == 4 { self.member() } else { &self.outsider };
+                let Some(event) = resigned(keys, rest) else { return };
+                let body = SyncRequest { cursor: self.state.head, push: vec![event], limit: None };
                 signed_request(keys, VAULT, serde_json::to_vec(&body).expect("encode"), self.now_ms)
             }
             _ => raw_request(rest),
@@ -188,6 +208,23 @@ impl FuzzScene {
             .map(|(i, event)| SignedEvent::sign_seen(keys, &vault, first + i as u64, self.state.head, event))
             .collect()
     }
+}
+
+/// The fields of a signed envelope a fuzzer may set, whatever their values.
+#[derive(serde::Deserialize)]
+struct Envelope {
+    author_seq: u64,
+    seen: Cursor,
+    time_ms: u64,
+    event: GenericKvLogEvent,
+}
+
+/// A mutated envelope signed by `keys` (unparseable ones, e.g. a negative seq, are skipped: the
+/// raw-body modes send those).
+fn resigned(keys: &DeviceKeys, json: &[u8]) -> Option<SignedEvent> {
+    let envelope: Envelope = serde_json::from_slice(json).ok()?;
+    let vault = VaultName::parse(VAULT).expect("name");
+    Some(SignedEvent::sign_at(keys, &vault, envelope.author_seq, envelope.seen, envelope.time_ms, envelope.event))
 }
 
 fn raw_request(data: &[u8]) -> TransportRequest {

@@ -26,7 +26,41 @@ const INTERESTING: &[&[u8]] = &[
     b"256",
 ];
 
+/// Structure-aware: when the input (after its mode byte) is JSON, one of its numbers — any field
+/// of any event kind, the envelope's seq, seen and time included — becomes a boundary value
+/// (0, 2^53 − 1, 2^53, 2^63, 2^64 − 1, −1, 1.5, "1"). Returns false for input that is not JSON.
+fn mutate_structure(rng: &mut StdRng, input: &mut Vec<u8>) -> bool {
+    let Some((&mode, rest)) = input.split_first() else { return false };
+    let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(rest) else { return false };
+    let mut numbers = Vec::new();
+    number_pointers(&value, String::new(), &mut numbers);
+    let Some(pointer) = numbers.get(rng.gen_range(0..numbers.len().max(1))) else { return false };
+    let boundaries = meta_secret_tests::boundaries::boundary_values();
+    let (_, boundary, _) = &boundaries[rng.gen_range(0..boundaries.len())];
+    if let Some(slot) = value.pointer_mut(pointer) {
+        *slot = boundary.clone();
+    }
+    *input = [vec![mode], serde_json::to_vec(&value).unwrap_or_default()].concat();
+    true
+}
+
+fn number_pointers(value: &serde_json::Value, at: String, found: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Number(_) => found.push(at),
+        serde_json::Value::Array(items) => {
+            items.iter().enumerate().for_each(|(i, item)| number_pointers(item, format!("{at}/{i}"), found))
+        }
+        serde_json::Value::Object(map) => map.iter().for_each(|(key, item)| {
+            number_pointers(item, format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")), found)
+        }),
+        _ => {}
+    }
+}
+
 fn mutate(rng: &mut StdRng, input: &mut Vec<u8>) {
+    if rng.gen_bool(0.5) && mutate_structure(rng, input) {
+        return;
+    }
     for _ in 0..rng.gen_range(1..=6) {
         let len = input.len().max(1);
         match rng.gen_range(0..7) {
