@@ -9,7 +9,7 @@
 
 use meta_secret_core::event::{Commit, Cursor, GenericKvLogEvent, SignedEvent, VaultName};
 use meta_secret_core::identity::{DeviceKeys, DeviceKind};
-use meta_secret_core::store::{LogStore, MemoryStore, Page, StoreBatch};
+use meta_secret_core::store::{LogStore, Page, StoreBatch};
 use meta_secret_core::sync::live::LiveMessage;
 use meta_secret_core::sync::wire::{
     route, sync_path, RequestAuth, SyncRequest, SyncResponse, HEADER_DEVICE_KEY, HEADER_NONCE, HEADER_SIGNATURE,
