@@ -4,8 +4,8 @@
 // the worker, a lock or the idle timeout drops both. Durable state is the device's IndexedDB and
 // the non-secret settings in chrome.storage.local.
 import init, { MetaSecret } from "./pkg/meta_secret.js";
-import { decodeName, decodeValue, encodeName, encodeValue, fillsPage, loginProblem, originOf } from "./logins.js";
-import { fillLogin, probeOrigin } from "./fill.js";
+import { decodeName, decodeValue, encodeName, encodeValue, fillsPage, loginForPage, loginProblem, originOf, sameLogin } from "./logins.js";
+import { fillTab } from "./inject.js";
 
 const DB_NAME = "meta-secret-extension";
 const DEFAULT_IDLE_MINUTES = 15;
@@ -223,18 +223,10 @@ async function fill(secretId, tabId) {
     throw new ExtensionError("WRONG_ORIGIN", `this login is for ${login.origin}; it never fills another site`);
   }
   const value = await loginValue(secretId);
-  // The reveal took a while: probe the page again, with no secret, and send the password only to
-  // that very document (if the tab navigated since, the injection fails).
-  const [probe] = await chrome.scripting.executeScript({ target: { tabId: tab.id, frameIds: [0] }, func: probeOrigin });
-  if (probe?.result !== login.origin || !probe.documentId) {
-    throw new ExtensionError("WRONG_ORIGIN", `this login is for ${login.origin}; it never fills another site`);
-  }
-  const [result] = await chrome.scripting.executeScript({
-    target: { tabId: tab.id, documentIds: [probe.documentId] },
-    func: fillLogin,
-    args: [login.origin, login.username, value.password],
-  });
-  if (result?.result !== "filled") throw new ExtensionError("NO_FORM", `nothing filled: ${result?.result ?? "no answer"}`);
+  // The reveal took a while: fillTab probes the page again before it sends the password.
+  const answer = await fillTab(tab.id, login.origin, login.username, value.password);
+  if (answer === "wrong origin") throw new ExtensionError("WRONG_ORIGIN", `this login is for ${login.origin}; it never fills another site`);
+  if (answer !== "filled") throw new ExtensionError("NO_FORM", `nothing filled: ${answer}`);
   await touch();
   return "filled";
 }
@@ -264,8 +256,38 @@ let clearAfterMs = 30_000;
 /** Fills the first login for the active tab's origin (the keyboard shortcut). */
 async function fillForActiveTab() {
   const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
-  const match = (await logins()).find((login) => tab?.url && fillsPage(login.origin, tab.url));
+  const match = tab?.url ? loginForPage(await logins(), tab.url) : undefined;
   if (match) await fill(match.id, tab?.id);
+}
+
+/** Saves a login; saving a site and username that exist already updates that login: the new
+ *  version is added and every older one is voted away and hidden here at once (their deletion
+ *  may wait for other members' votes).
+ * @param {{ origin?: unknown, username?: unknown, password?: unknown, notes?: unknown, totp?: unknown, replaces?: unknown }} message */
+async function saveLogin(message) {
+  // Typed as a person types it ("https://Example.com/login"): its origin is what counts.
+  const typed = String(message.origin ?? "");
+  const form = {
+    origin: originOf(typed) ?? typed,
+    username: String(message.username ?? "").trim(),
+    password: String(message.password ?? ""),
+    notes: String(message.notes ?? ""),
+    totp: String(message.totp ?? "").trim(),
+  };
+  const problem = loginProblem(form);
+  if (problem) throw new ExtensionError("INVALID_INPUT", problem);
+  const me = unlocked();
+  const existing = await logins();
+  const older = existing.filter((login) => sameLogin(login, form) || login.id === message.replaces).map((login) => login.id);
+  const members = (await me.members()).length;
+  const name = encodeName({ origin: form.origin, username: form.username, saved: Date.now() });
+  await me.addSecret(name, encodeValue(form), { threshold: Math.min(2, members) });
+  if (older.length) {
+    await chrome.storage.local.set({ replaced: [...(await replaced()), ...older] });
+    await Promise.allSettled(older.map((id) => me.deleteSecret(id)));
+  }
+  await touch();
+  return older.length ? "updated" : "saved";
 }
 
 /** @param {any} message */
@@ -314,22 +336,8 @@ async function handle(message) {
       if (device) await touch();
       return state();
     }
-    case "saveLogin": {
-      // Typed as a person types it ("https://Example.com/login"): its origin is what counts.
-      message.origin = originOf(String(message.origin ?? "")) ?? String(message.origin ?? "");
-      const problem = loginProblem(message);
-      if (problem) throw new ExtensionError("INVALID_INPUT", problem);
-      const me = unlocked();
-      const members = (await me.members()).length;
-      await me.addSecret(encodeName(message), encodeValue(message), { threshold: Math.min(2, members) });
-      if (message.replaces) {
-        // Hidden here at once, whatever happens to the vote.
-        await chrome.storage.local.set({ replaced: [...(await replaced()), String(message.replaces)] });
-        await me.deleteSecret(message.replaces);
-      }
-      await touch();
-      return state();
-    }
+    case "saveLogin":
+      return saveLogin(message).then(state);
     case "deleteLogin":
       await unlocked().deleteSecret(message.id);
       return state();

