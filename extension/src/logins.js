@@ -100,3 +100,14 @@ export function loginProblem(form) {
   if (encodeName({ ...form, saved: 9_999_999_999_999 }).length > 220) return "The site and username together are too long (200 characters)";
   return null;
 }
+
+/** A site's name as a list shows it: the host without "www.", with its port when not the
+ *  default. @param {string} origin */
+export function siteName(origin) {
+  try {
+    const url = new URL(origin);
+    return url.host.replace(/^www\./, "");
+  } catch {
+    return origin;
+  }
+}

@@ -56,3 +56,10 @@ test("the shortcut fills the newest of two logins for the same site and username
   assert.equal(loginForPage([newer, older, elsewhere], "https://example.com/login").id, "a-new");
   assert.equal(loginForPage([older, newer], "https://evil.test/"), undefined);
 });
+
+test("site names read as hosts", async () => {
+  const { siteName } = await import("../../extension/src/logins.js");
+  assert.equal(siteName("https://www.example.com"), "example.com");
+  assert.equal(siteName("http://127.0.0.1:8080"), "127.0.0.1:8080");
+  assert.equal(siteName("https://xn--bcher-kva.example"), "xn--bcher-kva.example");
+});
