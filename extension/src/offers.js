@@ -2,6 +2,7 @@
 // Logins a person just sent from a page (reported by detect.js), waiting for the popup to save
 // them. In the service worker's memory only, one per tab, for a few minutes: the password never
 // goes to storage, the popup or a log; the popup sees the site and username and says "save".
+// Also where detect.js runs beyond the manifest's hosts (registerDetector).
 const KEEP_MS = 3 * 60_000;
 
 /** @typedef {{ origin: string, username: string, password: string, at: number }} Submission */
@@ -31,6 +32,16 @@ export function forget(tabId) {
   chrome.action.getBadgeText({}).then((text) => chrome.action.setBadgeText({ tabId, text })).catch(() => {});
 }
 
-export function forgetAll() {
-  for (const tabId of [...byTab.keys()]) forget(tabId);
+/** detect.js runs by the manifest on 127.0.0.1 and localhost; on the https origins the person
+ *  granted (the optional `https://*\/*`, from the popup's settings) it is registered here. */
+export async function registerDetector() {
+  const { origins = [] } = await chrome.permissions.getAll();
+  const granted = origins.filter((origin) => origin.startsWith("https://"));
+  const id = "detect-https";
+  if ((await chrome.scripting.getRegisteredContentScripts({ ids: [id] })).length) {
+    await chrome.scripting.unregisterContentScripts({ ids: [id] });
+  }
+  if (granted.length) {
+    await chrome.scripting.registerContentScripts([{ id, matches: granted, js: ["detect.js"], runAt: "document_start", allFrames: false }]);
+  }
 }

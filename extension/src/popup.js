@@ -3,6 +3,7 @@
 // everything shown from the vault goes through textContent.
 import { ageText } from "./approvals.js";
 import { BUILT_IN_SERVER } from "./config.js";
+import { vaultNameProblem } from "./vault-name.js";
 import { entropyBits, generatePassphrase, generatePassword } from "./generator.js";
 import { parseImport, previewImport } from "./importers.js";
 import { originOf, siteName } from "./logins.js";
@@ -127,11 +128,15 @@ function renderRequests(state) {
   const joins = view.pending.filter((/** @type {any} */ r) => !r.votedByMe).map((/** @type {any} */ request) => {
     const item = el("li");
     const kind = request.kind === "paper" ? "recovery kit" : request.kind;
-    item.append(el("span", `${request.name} (${kind}) asks to join`, "grow"), el("span", `code ${request.verificationCode}`, "meta code"));
-    item.append(button("Approve", () => {
+    item.className = "request";
+    const about = el("div", undefined, "who");
+    about.append(el("span", `${request.name} (${kind}) asks to join`), el("span", `code ${request.verificationCode}`, "meta code"));
+    const actions = el("div", undefined, "actions");
+    actions.append(button("Approve", () => {
       if (confirm(`Approve ${request.name} only if it shows the code ${request.verificationCode}.`)) act({ type: "accept", id: request.id });
     }));
-    item.append(button("Decline", () => act({ type: "decline", id: request.id }), "secondary"));
+    actions.append(button("Decline", () => act({ type: "decline", id: request.id }), "secondary"));
+    item.append(about, actions);
     return item;
   });
   const open = view.claims.filter((/** @type {any} */ c) => c.status === "open" && !c.mine && !c.answeredByMe);
@@ -146,17 +151,21 @@ function renderRequests(state) {
     const item = el("li");
     const who = names.get(claim.requester) ?? "a device";
     const what = group.map((c) => loginNames.get(c.secretId) ?? "a secret").join(", ");
-    item.append(el("span", `${who} asks to use ${what}`, "grow"), el("span", ageText(claim, Date.now()), "meta age"));
+    item.className = "request";
+    const about = el("div", undefined, "who");
+    about.append(el("span", `${who} asks to use ${what}`), el("span", ageText(claim, Date.now()), "meta age"));
+    const actions = el("div", undefined, "actions");
+    item.append(about, actions);
     if (claim.batch) {
-      item.append(button("Approve", () => {
+      actions.append(button("Approve", () => {
         if (confirm(`Let ${who} reveal: ${what}?`)) act({ type: "approveBatch", requester: claim.requester, batch: claim.batch, claimIds: group.map((c) => c.id) });
       }));
-      item.append(button("Decline", () => act({ type: "declineBatch", requester: claim.requester, batch: claim.batch }), "secondary"));
+      actions.append(button("Decline", () => act({ type: "declineBatch", requester: claim.requester, batch: claim.batch }), "secondary"));
     } else {
-      item.append(button("Approve", () => {
+      actions.append(button("Approve", () => {
         if (confirm(`Let ${who} reveal ${what}?`)) act({ type: "approveClaim", id: claim.id });
       }));
-      item.append(button("Decline", () => act({ type: "declineClaim", id: claim.id }), "secondary"));
+      actions.append(button("Decline", () => act({ type: "declineClaim", id: claim.id }), "secondary"));
     }
     return item;
   });
@@ -244,6 +253,8 @@ onSubmit("setup", (form, action) => {
   if (form.get("passphrase") !== form.get("confirm")) {
     throw Object.assign(new Error("the two passphrases differ"), { code: "INVALID_INPUT" });
   }
+  const nameProblem = vaultNameProblem(text(form, "vault"));
+  if (nameProblem) throw Object.assign(new Error(nameProblem), { code: "INVALID_INPUT" });
   const serverUrl = form.get("server") === "other" ? text(form, "serverUrl") : BUILT_IN_SERVER;
   if (!/^https?:\/\/[^/]+/.test(serverUrl)) {
     throw Object.assign(new Error("the server address starts with https:// (or http:// for a local one)"), { code: "INVALID_INPUT" });
@@ -350,6 +361,15 @@ $("export").addEventListener("click", () => run(async () => {
 }));
 
 onSubmit("idle", (form) => ({ type: "setIdle", minutes: Number(form.get("minutes")) }));
+// Save on submit runs on 127.0.0.1 and localhost; on https sites only once the person grants the
+// optional https host permission (the worker then registers the content script there).
+const everywhere = /** @type {HTMLInputElement} */ ($("save-everywhere"));
+const HTTPS = { origins: ["https://*/*"] };
+chrome.permissions.contains(HTTPS).then((granted) => (everywhere.checked = granted), () => {});
+everywhere.addEventListener("change", () => run(async () => {
+  if (everywhere.checked) everywhere.checked = await chrome.permissions.request(HTTPS);
+  else await chrome.permissions.remove(HTTPS);
+}));
 $("built-in-server").textContent = `the built-in server (${new URL(BUILT_IN_SERVER).host})`;
 $("server-choice").addEventListener("change", () => {
   $("other-server").hidden = /** @type {HTMLSelectElement} */ ($("server-choice")).value !== "other";

@@ -522,6 +522,10 @@ async function offerView(tabId) {
 }
 
 chrome.tabs.onRemoved.addListener((tabId) => offers.forget(tabId));
+
+offers.registerDetector().catch(() => {});
+chrome.permissions.onAdded.addListener(() => offers.registerDetector().catch(() => {}));
+chrome.permissions.onRemoved.addListener(() => offers.registerDetector().catch(() => {}));
 chrome.notifications.onClicked.addListener((id) => {
   if (id.startsWith("join/") || id.startsWith("claim/")) approvals.openApprovals().catch(() => {});
 });

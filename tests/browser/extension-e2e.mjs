@@ -90,7 +90,8 @@ async function main() {
     await setup.getByLabel("The passphrase again").fill("extension keys");
     await setup.getByLabel("Vault").fill("no such vault!");
     await setup.getByRole("button", { name: "Ask to join" }).click();
-    await popup.locator("#error", { hasText: "INVALID_INPUT" }).waitFor({ timeout: WAIT });
+    // At once: before the seconds of key derivation a setup starts with.
+    await popup.locator("#error", { hasText: "letters, digits, '-', '_' and '.' only (INVALID_INPUT)" }).waitFor({ timeout: 1500 });
     await setup.getByLabel("Server address").fill(demo.url);
     await setup.getByLabel("Passphrase for").fill("extension keys");
     await setup.getByLabel("The passphrase again").fill("extension keys");
