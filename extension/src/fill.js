@@ -7,7 +7,7 @@
 // see it (and read it from script), or into a form that posts elsewhere. So a field is filled
 // only when a person can see it: inside the viewport and the clip boxes of its ancestors, at
 // least MIN_WIDTH × MIN_HEIGHT of it visible, not transparent (opacity of the field and every
-// ancestor, clip-path, masks, filters), painting something of its own, and not covered at its
+// ancestor, clip-path, masks, filters, a transparent text colour), and not covered at its
 // centre and four inner points by anything that paints (an opaque box, an image, a frame), even
 // when the cover lets clicks through (pointer-events: none). The service worker injects a
 // user-origin style that turns pointer events back on for the hit test (`HIT_TEST_CSS`): a page's
@@ -62,12 +62,10 @@ export function fillLogin(origin, username, password, mode = "login") {
     if (!input.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true, contentVisibilityAuto: true })) return "not rendered";
     const own = getComputedStyle(input);
     if (own.visibility !== "visible") return "visibility";
-    // The field must show itself: a background, a border or a shadow (a bare transparent box
-    // on the page is a field nobody sees).
-    const border = ["Top", "Right", "Bottom", "Left"].some((side) =>
-      parseFloat(own.getPropertyValue(`border-${side.toLowerCase()}-width`)) > 0 &&
-      alpha(own.getPropertyValue(`border-${side.toLowerCase()}-color`)) > 0.1);
-    if (!paints(own) && !border && own.boxShadow === "none" && own.outlineStyle === "none") return "transparent field";
+    // What is typed must show: text in a transparent colour hides the field's content. (A field
+    // without a background or border of its own is common, drawn by its wrapper, so that alone
+    // does not count.)
+    if (alpha(own.color) <= 0.1 || alpha(own.getPropertyValue("-webkit-text-fill-color") || own.color) <= 0.1) return "transparent field";
     // The visible part: the box cut by the viewport and by every ancestor that clips.
     const box = input.getBoundingClientRect();
     let [left, top, right, bottom] = [box.left, box.top, box.right, box.bottom];

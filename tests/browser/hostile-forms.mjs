@@ -37,6 +37,10 @@ export function hostileForms(attacker) {
       <label style="position:absolute;left:8px;top:10px;pointer-events:none;color:#666">Password</label>
       <fieldset style="position:absolute;inset:-5px 0 0;margin:0;border:1px solid #888;pointer-events:none"><legend style="font-size:10px">Password</legend></fieldset>
       </span><button>Sign in</button></form>` },
+    // A field with no border or background of its own, drawn by its wrapper (common).
+    { name: "honest-borderless-field", filled: true, body: `<form><input autocomplete="username">
+      <span style="display:inline-block;border:1px solid #888;border-radius:4px;padding:4px"><input type="password" style="border:0;background:transparent;outline:none"></span>
+      <button>Sign in</button></form>` },
     // A hidden decoy first, then the visible field: the visible one is filled, the decoy never.
     { name: "honest-after-hidden-decoy", filled: true, body: FORM.replace('<input name="pass"', '<input type="password" name="decoy" style="display:none"><input name="pass"') },
 
@@ -72,6 +76,7 @@ export function hostileForms(attacker) {
     { name: "ancestor-clip-path", why: /clipped/, body: `<div style="clip-path:circle(0)">${FORM}</div>` },
     { name: "ancestor-mask", why: /clipped/, body: `<div style="mask-image:linear-gradient(transparent,transparent)">${FORM}</div>` },
     { name: "transparent-field", why: /transparent field/, body: FORM.replace('type="password"', 'type="password" style="background:transparent;border:0;outline:none;color:transparent;caret-color:transparent"') },
+    { name: "transparent-text-fill", why: /transparent field/, body: FORM.replace('type="password"', 'type="password" style="-webkit-text-fill-color:rgba(0,0,0,0)"') },
     // A same-origin frame: the top frame has no password field, and frames are never filled.
     { name: "same-origin-frame", why: /no password field/, body: '<iframe src="/framed-honest.html" style="width:600px;height:200px"></iframe>' },
   ];
