@@ -77,6 +77,11 @@ export function hostileForms(attacker) {
     { name: "ancestor-mask", why: /clipped/, body: `<div style="mask-image:linear-gradient(transparent,transparent)">${FORM}</div>` },
     { name: "transparent-field", why: /transparent field/, body: FORM.replace('type="password"', 'type="password" style="background:transparent;border:0;outline:none;color:transparent;caret-color:transparent"') },
     { name: "transparent-text-fill", why: /transparent field/, body: FORM.replace('type="password"', 'type="password" style="-webkit-text-fill-color:rgba(0,0,0,0)"') },
+    { name: "page-opacity-on-html", why: /transparent|not rendered/, body: `<style>html{opacity:0.02}</style>${FORM}` },
+    // The top layer (a popover the page shows over everything), letting clicks through.
+    { name: "top-layer-popover-cover", why: /covered/, body: `${FORM}
+      <div popover="manual" id="cover" style="inset:0;width:100vw;height:100vh;max-width:none;max-height:none;margin:0;border:0;background:#fff;pointer-events:none">Loading…</div>
+      <script>document.getElementById("cover").showPopover()</script>` },
     // A same-origin frame: the top frame has no password field, and frames are never filled.
     { name: "same-origin-frame", why: /no password field/, body: '<iframe src="/framed-honest.html" style="width:600px;height:200px"></iframe>' },
   ];
