@@ -214,7 +214,12 @@ async function main() {
       const answer = await fillInto(tab);
       return answer.ok ? answer.value : `${answer.code}: ${answer.message}`;
     }, PASSWORD);
-    console.log(`${tricks} hostile and honest login pages checked`);
+    // The generator's fill into new-password fields goes through the same checks.
+    await checkHostileForms(context, site, attacker, tabId, async (tab) => {
+      const answer = await popup.evaluate(([tab, password]) => chrome.runtime.sendMessage({ type: "fillNew", tabId: tab, password }), [tab, PASSWORD]);
+      return answer.ok ? answer.value : `${answer.code}: ${answer.message}`;
+    }, PASSWORD);
+    console.log(`${tricks} hostile and honest login pages checked, for a login and for a generated password`);
 
     // A claim made on the web demo shows as a badge and, live, in the open popup; it is approved there.
     await popup.goto(popupUrl());

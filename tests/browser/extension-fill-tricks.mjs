@@ -65,12 +65,16 @@ async function main() {
     await extensionPage.goto(`chrome-extension://${id}/popup.html`);
     const tabIdOf = (url) => extensionPage.evaluate(async (wanted) => (await chrome.tabs.query({})).find((tab) => tab.url === wanted)?.id, url);
     const origin = site.url;
-    const count = await checkHostileForms(context, site, attacker, tabIdOf, (tabId) =>
-      extensionPage.evaluate(async ([tabId, origin, password]) => {
-        const { fillTab } = await import("./inject.js");
-        return fillTab(tabId, origin, "ada", password).catch((error) => `error: ${error.message}`);
-      }, [tabId, origin, PASSWORD]));
-    console.log(`extension fill tricks: ${count} pages, every hostile one refused, every honest one filled, nothing leaked`);
+    let count = 0;
+    // A login, and a generated password into new-password fields: the same checks hold.
+    for (const mode of ["login", "new"]) {
+      count = await checkHostileForms(context, site, attacker, tabIdOf, (tabId) =>
+        extensionPage.evaluate(async ([tabId, origin, password, mode]) => {
+          const { fillTab } = await import("./inject.js");
+          return fillTab(tabId, origin, "ada", password, mode).catch((error) => `error: ${error.message}`);
+        }, [tabId, origin, PASSWORD, mode]));
+    }
+    console.log(`extension fill tricks: ${count} pages, twice (a login, a generated password): every hostile one refused, every honest one filled, nothing leaked`);
   } finally {
     await context.close().catch(() => {});
     await site.close();
