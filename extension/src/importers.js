@@ -5,10 +5,11 @@
 // no username or no password) are listed as skipped, with their row number, never their content.
 import { parseCsv } from "./csv.js";
 import { loginProblem, originOf } from "./logins.js";
+import { parseTotp } from "./totp.js";
 
 /** @typedef {{ origin: string, username: string, password: string, notes: string, totp: string, title: string }} ImportedLogin */
 /** @typedef {{ row: number, reason: string }} Skipped */
-/** @typedef {{ format: string, logins: ImportedLogin[], skipped: Skipped[] }} Parsed */
+/** @typedef {{ format: string, logins: ImportedLogin[], skipped: Skipped[], warnings: Skipped[] }} Parsed */
 
 /** CSV formats by their documented header (lower case): the columns each field comes from. */
 const CSV_FORMATS = [
@@ -87,6 +88,8 @@ function collect(format, entries, firstRow) {
   const logins = [];
   /** @type {Skipped[]} */
   const skipped = [];
+  /** @type {Skipped[]} */
+  const warnings = [];
   entries.forEach((entry, i) => {
     const row = firstRow + i;
     if (entry.kind !== undefined && entry.kind !== 1) return skipped.push({ row, reason: "not a login (a note, card or identity)" });
@@ -97,10 +100,25 @@ function collect(format, entries, firstRow) {
     const login = { origin, username: entry.username.trim(), password: entry.password, notes: entry.notes, totp: entry.totp.trim(), title: entry.title.trim() };
     const problem = loginProblem(login);
     if (problem) return skipped.push({ row, reason: problem.replace(/^The /, "the ") });
+    if (login.totp && !isTotp(login.totp)) {
+      // Another kind of code (Steam's, a counter-based one): the login comes in without it.
+      login.totp = "";
+      warnings.push({ row, reason: "its one-time code is not a time-based (TOTP) secret: imported without it" });
+    }
     logins.push(login);
   });
   if (!logins.length && !skipped.length) throw new Error("The file holds no logins");
-  return { format, logins, skipped };
+  return { format, logins, skipped, warnings };
+}
+
+/** @param {string} text */
+function isTotp(text) {
+  try {
+    parseTotp(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** What an import would do: new logins, updates of stored ones, repeats within the file.
@@ -118,6 +136,7 @@ export function previewImport(parsed, stored) {
     alreadyStored: unique.filter((login) => storedKeys.has(key(login))).length,
     repeatedInFile: parsed.logins.length - unique.length,
     skipped: parsed.skipped,
+    warnings: parsed.warnings,
   };
 }
 

@@ -333,7 +333,8 @@ $("import-file").addEventListener("change", () => run(async () => {
   $("import-summary").textContent = `${preview.format}: ${preview.toAdd.length} new login(s); ` +
     `${preview.alreadyStored} already stored and ${preview.repeatedInFile} repeated in the file (left out); ` +
     `${preview.skipped.length} skipped.`;
-  $("import-skipped").replaceChildren(...preview.skipped.slice(0, 20).map((s) => el("li", `row ${s.row}: ${s.reason}`)));
+  const notes = [...preview.skipped, ...preview.warnings].sort((a, b) => a.row - b.row);
+  $("import-skipped").replaceChildren(...notes.slice(0, 20).map((s) => el("li", `row ${s.row}: ${s.reason}`)));
   $("import-go").textContent = `Import ${preview.toAdd.length} login(s)`;
   /** @type {HTMLButtonElement} */ ($("import-go")).hidden = preview.toAdd.length === 0;
   $("import-preview").hidden = false;

@@ -91,3 +91,18 @@ test("export is Bitwarden JSON that imports back to the same logins", () => {
   const back = parseImport(text);
   assert.deepEqual(back.logins.map(({ title, ...login }) => login), logins);
 });
+
+test("a one-time code that is not TOTP (Steam's, a counter) comes in without it, with a note", () => {
+  const text = `name,url,username,password,note
+a,https://a.example,ada,pw1,
+`;
+  const bitwarden = `folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp
+,,login,Steam,,,0,https://store.steampowered.com,ada,pw,steam://ABCDEFGHIJKLMNOP
+,,login,Good,,,0,https://good.example,ada,pw,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ
+`;
+  assert.deepEqual(parseImport(text).warnings, []);
+  const parsed = parseImport(bitwarden);
+  assert.deepEqual(parsed.logins.map((l) => [l.origin, l.totp]), [["https://store.steampowered.com", ""], ["https://good.example", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"]]);
+  assert.deepEqual(parsed.warnings, [{ row: 2, reason: "its one-time code is not a time-based (TOTP) secret: imported without it" }]);
+  assert.equal(previewImport(parsed, []).warnings.length, 1);
+});
