@@ -9,7 +9,16 @@ dist="$root/extension/dist"
 rm -rf "$dist"
 mkdir -p "$dist/pkg"
 cp extension/manifest.json extension/src/*.js extension/src/*.html extension/src/*.css "$dist/"
-cp wasm/pkg/meta_secret.js wasm/pkg/meta_secret_bg.wasm wasm/pkg/meta_secret.d.ts "$dist/pkg/"
+cp -r extension/src/icons "$dist/"
+# META_SECRET_SERVER: the server this build offers first at setup (default: the local demo's).
+if [ -n "${META_SECRET_SERVER:-}" ]; then
+  case "$META_SECRET_SERVER" in
+    https://* | http://127.0.0.1:* | http://localhost:*) ;;
+    *) echo "META_SECRET_SERVER must be an https:// address (or a local http one)" >&2; exit 1 ;;
+  esac
+  printf '// @ts-check\nexport const BUILT_IN_SERVER = %s;\n' "\"${META_SECRET_SERVER//\"/}\"" > "$dist/config.js"
+fi
+cp wasm/pkg/meta_secret.js wasm/pkg/meta_secret_bg.wasm wasm/pkg/meta_secret.d.ts wasm/pkg/meta_secret_kdf_worker.js "$dist/pkg/"
 cp -r wasm/pkg/snippets "$dist/pkg/"
 rm -f "$root/extension/meta-secret.zip"
 if ! command -v python3 >/dev/null; then

@@ -4,12 +4,20 @@
 // the worker, a lock or the idle timeout drops both. Durable state is the device's IndexedDB and
 // the non-secret settings in chrome.storage.local.
 import init, { MetaSecret } from "./pkg/meta_secret.js";
-import { decodeName, decodeValue, encodeName, encodeValue, fillsPage, loginProblem, originOf } from "./logins.js";
-import { fillLogin, probeOrigin } from "./fill.js";
+import { decodeName, decodeValue, encodeName, encodeValue, fillsPage, loginForPage, loginProblem, originOf, sameLogin } from "./logins.js";
+import { fillTab } from "./inject.js";
+import * as offers from "./offers.js";
+import * as approvals from "./approvals.js";
+import { keyWorkOffThread } from "./kdf-offscreen.js";
+import { ensureOffscreen } from "./offscreen-doc.js";
+import { parseTotp, totpCode } from "./totp.js";
+import { exportBitwardenJson } from "./importers.js";
 
 const DB_NAME = "meta-secret-extension";
 const DEFAULT_IDLE_MINUTES = 15;
 const ready = init({ module_or_path: new URL("./pkg/meta_secret_bg.wasm", import.meta.url) });
+// The unlock's scrypt runs in the offscreen document: this worker keeps answering meanwhile.
+keyWorkOffThread();
 
 /** @type {MetaSecret | null} */
 let device = null;
@@ -72,6 +80,7 @@ function lock() {
   if (closing) Promise.allSettled(open.map((claim) => closing.cancelRecovery(claim))).finally(() => closing.close());
   chrome.alarms.clear("poll").catch(() => {});
   chrome.action.setBadgeText({ text: "" }).catch(() => {});
+  approvals.forgetAnnounced();
 }
 
 /** Opens this device with its passphrase and keeps it in sync; one unlock at a time.
@@ -81,8 +90,11 @@ async function open(passphrase, deviceName) {
   lock();
   const mine = generation;
   opening = openDevice(passphrase, deviceName);
+  const started = Date.now();
   try {
     const opened = await opening;
+    // How long an unlock takes here (not secret): the popup's estimate next time.
+    await chrome.storage.local.set({ unlockMs: Date.now() - started });
     if (mine !== generation) {
       await opened.close();
       throw new ExtensionError("LOCKED", "locked while unlocking");
@@ -138,6 +150,8 @@ async function updateBadge(known) {
   const count = joins + asks;
   await chrome.action.setBadgeText({ text: count ? String(count) : "" });
   await chrome.action.setBadgeBackgroundColor({ color: "#a33" });
+  const names = new Map((await logins().catch(() => [])).map((login) => [login.id, `${login.username} at ${login.origin}`]));
+  await approvals.announce(approvals.requestsOf(view, names, Date.now()));
 }
 
 /** Ids of logins this device replaced by an edit: their deletion may wait for other votes, but
@@ -158,7 +172,8 @@ async function logins() {
   return live.flatMap((secret) => {
     const login = decodeName(secret.name);
     if (!login) return [];
-    return [{ id: secret.id, ...login, unlocked: revealed.has(secret.id), deletionVotes: secret.deletionVotes, needs: secret.k }];
+    const hasTotp = Boolean(revealed.get(secret.id)?.totp);
+    return [{ id: secret.id, ...login, unlocked: revealed.has(secret.id), hasTotp, deletionVotes: secret.deletionVotes, needs: secret.k }];
   });
 }
 
@@ -223,18 +238,10 @@ async function fill(secretId, tabId) {
     throw new ExtensionError("WRONG_ORIGIN", `this login is for ${login.origin}; it never fills another site`);
   }
   const value = await loginValue(secretId);
-  // The reveal took a while: probe the page again, with no secret, and send the password only to
-  // that very document (if the tab navigated since, the injection fails).
-  const [probe] = await chrome.scripting.executeScript({ target: { tabId: tab.id, frameIds: [0] }, func: probeOrigin });
-  if (probe?.result !== login.origin || !probe.documentId) {
-    throw new ExtensionError("WRONG_ORIGIN", `this login is for ${login.origin}; it never fills another site`);
-  }
-  const [result] = await chrome.scripting.executeScript({
-    target: { tabId: tab.id, documentIds: [probe.documentId] },
-    func: fillLogin,
-    args: [login.origin, login.username, value.password],
-  });
-  if (result?.result !== "filled") throw new ExtensionError("NO_FORM", `nothing filled: ${result?.result ?? "no answer"}`);
+  // The reveal took a while: fillTab probes the page again before it sends the password.
+  const answer = await fillTab(tab.id, login.origin, login.username, value.password);
+  if (answer === "wrong origin") throw new ExtensionError("WRONG_ORIGIN", `this login is for ${login.origin}; it never fills another site`);
+  if (answer !== "filled") throw new ExtensionError("NO_FORM", `nothing filled: ${answer}`);
   await touch();
   return "filled";
 }
@@ -245,13 +252,7 @@ async function copyPassword(secretId) {
   unlocked();
   if (!(await logins()).some((login) => login.id === secretId)) throw new ExtensionError("UNKNOWN_LOGIN", "no such login");
   const value = await loginValue(secretId);
-  if (!(await chrome.offscreen.hasDocument())) {
-    await chrome.offscreen.createDocument({
-      url: "offscreen.html",
-      reasons: [chrome.offscreen.Reason.CLIPBOARD],
-      justification: "Copy a password, and clear it again after 30 seconds",
-    });
-  }
+  await ensureOffscreen();
   const answer = await chrome.runtime.sendMessage({ target: "offscreen", type: "copy", text: value.password, clearAfterMs });
   if (!answer?.ok) throw new ExtensionError("CLIPBOARD", "the browser refused to copy");
   await touch();
@@ -264,8 +265,77 @@ let clearAfterMs = 30_000;
 /** Fills the first login for the active tab's origin (the keyboard shortcut). */
 async function fillForActiveTab() {
   const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
-  const match = (await logins()).find((login) => tab?.url && fillsPage(login.origin, tab.url));
+  const match = tab?.url ? loginForPage(await logins(), tab.url) : undefined;
   if (match) await fill(match.id, tab?.id);
+}
+
+/** Saves a login; saving a site and username that exist already updates that login: the new
+ *  version is added and every older one is voted away and hidden here at once (their deletion
+ *  may wait for other members' votes).
+ * @param {{ origin?: unknown, username?: unknown, password?: unknown, notes?: unknown, totp?: unknown, replaces?: unknown }} message */
+async function saveLogin(message) {
+  // Typed as a person types it ("https://Example.com/login"): its origin is what counts.
+  const typed = String(message.origin ?? "");
+  const form = {
+    origin: originOf(typed) ?? typed,
+    username: String(message.username ?? "").trim(),
+    password: String(message.password ?? ""),
+    notes: String(message.notes ?? ""),
+    totp: String(message.totp ?? "").trim(),
+  };
+  const problem = loginProblem(form);
+  if (problem) throw new ExtensionError("INVALID_INPUT", problem);
+  if (form.totp) {
+    try {
+      parseTotp(form.totp);
+    } catch (error) {
+      throw new ExtensionError("INVALID_INPUT", String(/** @type {Error} */ (error).message));
+    }
+  }
+  const me = unlocked();
+  const existing = await logins();
+  const older = existing.filter((login) => sameLogin(login, form) || login.id === message.replaces).map((login) => login.id);
+  const members = (await me.members()).length;
+  const name = encodeName({ origin: form.origin, username: form.username, saved: Date.now() });
+  await me.addSecret(name, encodeValue(form), { threshold: Math.min(2, members) });
+  if (older.length) {
+    await chrome.storage.local.set({ replaced: [...(await replaced()), ...older] });
+    await Promise.allSettled(older.map((id) => me.deleteSecret(id)));
+  }
+  await touch();
+  return older.length ? "updated" : "saved";
+}
+
+/** Stores imported logins; every one is checked first, so a bad one stores nothing. Logins
+ *  whose site and username are stored already are left as they are (the preview said so).
+ * @param {unknown} list */
+async function importLogins(list) {
+  if (!Array.isArray(list) || list.length > 10_000) throw new ExtensionError("INVALID_INPUT", "nothing to import");
+  const forms = list.map((entry, i) => {
+    const form = {
+      origin: String(entry?.origin ?? ""), username: String(entry?.username ?? "").trim(), password: String(entry?.password ?? ""),
+      notes: String(entry?.notes ?? ""), totp: String(entry?.totp ?? "").trim(),
+    };
+    let problem = loginProblem(form);
+    if (!problem && form.totp) {
+      try {
+        parseTotp(form.totp);
+      } catch (error) {
+        problem = String(/** @type {Error} */ (error).message);
+      }
+    }
+    if (problem) throw new ExtensionError("INVALID_INPUT", `login ${i + 1} of the import: ${problem}; nothing was imported`);
+    return form;
+  });
+  const me = unlocked();
+  const stored = await logins();
+  const fresh = forms.filter((form) => !stored.some((login) => sameLogin(login, form)));
+  const threshold = Math.min(2, (await me.members()).length);
+  const saved = Date.now();
+  for (const form of fresh) {
+    await me.addSecret(encodeName({ origin: form.origin, username: form.username, saved }), encodeValue(form), { threshold });
+  }
+  await touch();
 }
 
 /** @param {any} message */
@@ -314,22 +384,56 @@ async function handle(message) {
       if (device) await touch();
       return state();
     }
-    case "saveLogin": {
-      // Typed as a person types it ("https://Example.com/login"): its origin is what counts.
-      message.origin = originOf(String(message.origin ?? "")) ?? String(message.origin ?? "");
-      const problem = loginProblem(message);
-      if (problem) throw new ExtensionError("INVALID_INPUT", problem);
-      const me = unlocked();
-      const members = (await me.members()).length;
-      await me.addSecret(encodeName(message), encodeValue(message), { threshold: Math.min(2, members) });
-      if (message.replaces) {
-        // Hidden here at once, whatever happens to the vote.
-        await chrome.storage.local.set({ replaced: [...(await replaced()), String(message.replaces)] });
-        await me.deleteSecret(message.replaces);
-      }
+    case "saveLogin":
+      return saveLogin(message).then(state);
+    case "fillNew": {
+      // A generated password into the page's new-password fields (a person's click in the popup).
+      unlocked();
+      const tab = await chrome.tabs.get(Number(message.tabId));
+      const origin = tab.url ? originOf(tab.url) : null;
+      const password = String(message.password ?? "");
+      if (!origin || !tab.id) throw new ExtensionError("WRONG_ORIGIN", "only http(s) pages are filled");
+      if (password.length < 8) throw new ExtensionError("INVALID_INPUT", "generate a password first");
+      const answer = await fillTab(tab.id, origin, "", password, "new");
+      if (answer !== "filled") throw new ExtensionError("NO_FORM", `nothing filled: ${answer}`);
       await touch();
+      return "filled";
+    }
+    case "totp": {
+      // The current one-time code of an unlocked login (the code only; the secret stays here).
+      unlocked();
+      if (!(await logins()).some((login) => login.id === message.id)) throw new ExtensionError("UNKNOWN_LOGIN", "no such login");
+      const value = await loginValue(message.id);
+      if (!value.totp) throw new ExtensionError("NO_TOTP", "this login has no one-time code");
+      await touch();
+      return totpCode(parseTotp(value.totp), Date.now());
+    }
+    case "importLogins":
+      await importLogins(message.logins);
+      return state();
+    case "exportLogins": {
+      // Plaintext leaves the vault only here, after the popup's confirmation; locked logins stay.
+      const live = await logins();
+      const open = live.flatMap((login) => {
+        const value = revealed.get(login.id);
+        return value ? [{ origin: login.origin, username: login.username, ...value }] : [];
+      });
+      const json = exportBitwardenJson(open);
+      await touch();
+      return { json, exported: open.length, locked: live.length - open.length };
+    }
+    case "offer":
+      return offerView(Number(message.tabId));
+    case "saveOffer": {
+      const submission = offers.waiting(Number(message.tabId));
+      if (!submission) throw new ExtensionError("NO_OFFER", "nothing to save: the login was sent more than 3 minutes ago");
+      await saveLogin(submission);
+      offers.forget(Number(message.tabId));
       return state();
     }
+    case "dismissOffer":
+      offers.forget(Number(message.tabId));
+      return null;
     case "deleteLogin":
       await unlocked().deleteSecret(message.id);
       return state();
@@ -383,6 +487,47 @@ chrome.runtime.onMessage.addListener((message, sender, reply) => {
     (error) => reply({ ok: false, code: error?.code ?? "INTERNAL", message: String(error?.message ?? error) }),
   );
   return true;
+});
+
+// The content script (detect.js) reports a login form being sent. Only this; it can ask nothing
+// else. The site is the origin the browser names for the sender's top frame, never the page's word.
+chrome.runtime.onMessage.addListener((message, sender) => {
+  if (sender.id !== chrome.runtime.id || message?.type !== "submitted" || !sender.tab?.id || sender.frameId !== 0) return false;
+  const origin = originOf(sender.origin ?? sender.url ?? "");
+  const username = String(message.username ?? "").trim().slice(0, 200);
+  const password = String(message.password ?? "");
+  if (!origin || !username || !password || password.length > 1000) return false;
+  const tabId = sender.tab.id;
+  offerToSave(tabId, { origin, username, password }).catch(() => {});
+  return false;
+});
+
+/** Offers to save a sent login unless this session knows it is the stored password already.
+ * @param {number} tabId @param {{ origin: string, username: string, password: string }} submission */
+async function offerToSave(tabId, submission) {
+  if (device) {
+    const known = (await logins().catch(() => [])).filter((login) => sameLogin(login, submission));
+    if (known.some((login) => revealed.get(login.id)?.password === submission.password)) return;
+  }
+  offers.remember(tabId, submission);
+}
+
+/** What the popup shows about a tab's waiting login (never its password).
+ * @param {number} tabId */
+async function offerView(tabId) {
+  const submission = offers.waiting(tabId);
+  if (!submission) return null;
+  const exists = device ? (await logins()).some((login) => sameLogin(login, submission)) : false;
+  return { origin: submission.origin, username: submission.username, exists };
+}
+
+chrome.tabs.onRemoved.addListener((tabId) => offers.forget(tabId));
+
+offers.registerDetector().catch(() => {});
+chrome.permissions.onAdded.addListener(() => offers.registerDetector().catch(() => {}));
+chrome.permissions.onRemoved.addListener(() => offers.registerDetector().catch(() => {}));
+chrome.notifications.onClicked.addListener((id) => {
+  if (id.startsWith("join/") || id.startsWith("claim/")) approvals.openApprovals().catch(() => {});
 });
 
 chrome.alarms.onAlarm.addListener((alarm) => {

