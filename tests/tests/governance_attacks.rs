@@ -344,9 +344,28 @@ fn a_kits_maker_and_one_other_member_cannot_admit_it() {
 fn a_kit_in_a_small_vault_needs_every_other_member_and_its_makers_word() {
     let net = Net::new();
     let solo = vault_of(&net, "solo", 1);
-    let kit = make_kit(&solo[0], &net, "paper kit").member.id;
+    let made = make_kit(&solo[0], &net, "paper kit");
+    let kit = made.member.id.clone();
     block_on(solo[0].accept(&kit)).unwrap();
     assert!(block_on(solo[0].state()).unwrap().is_member(&kit));
+    // A second kit: the first one (the only other member) must approve it, typed in.
+    let second = make_kit(&solo[0], &net, "second kit").member.id;
+    block_on(solo[0].accept(&second)).unwrap();
+    assert!(!block_on(solo[0].state()).unwrap().is_member(&second), "its maker alone admitted a second kit");
+    let keys = made.seed.device_keys("paper kit").unwrap();
+    let session = meta_secret_core::client::VaultClient::open_with_keys(
+        meta_secret_core::store::MemoryStore::new(),
+        net.server.transport(),
+        Box::new(net.clock.clone()),
+        keys,
+    );
+    let session = block_on(session).unwrap();
+    block_on(session.attach("solo")).unwrap();
+    block_on(solo[0].sync()).unwrap();
+    block_on(session.confirm_log(&block_on(solo[0].log_fingerprint()).unwrap())).unwrap();
+    block_on(session.accept(&second)).unwrap();
+    block_on(solo[0].sync()).unwrap();
+    assert!(block_on(solo[0].state()).unwrap().is_member(&second));
 
     let pair = vault_of(&net, "pair", 2);
     let kit = make_kit(&pair[0], &net, "paper kit").member.id;

@@ -66,8 +66,9 @@ impl VaultState {
     ///   the quorum it brings will ask for.
     /// - a recovery kit needs that many members besides its maker (who saw its words), capped by
     ///   how many devices other than kits there are (a kit is paper in a drawer: typing one in to
-    ///   admit the next would make a second kit impractical), plus the maker's own word that the
-    ///   words are stored.
+    ///   admit the next would make a second kit impractical) but at least one when there is any
+    ///   other member, plus the maker's own word that the words are stored; never fewer votes in
+    ///   all than another join needs.
     pub fn required_votes_for(&self, proposal: &Proposal) -> usize {
         let cap = majority(self.members.len());
         if let Proposal::Accept { device } = proposal {
@@ -75,12 +76,19 @@ impl VaultState {
                 if !self.is_member(maker) {
                     return MAX_MEMBERS + 1;
                 }
-                let others = self
+                let base = usize::from(self.quorum).min(cap).max(1);
+                let devices = self
                     .members
                     .values()
                     .filter(|d| &d.id != maker && d.kind != crate::identity::DeviceKind::Paper)
                     .count();
-                return usize::from(self.quorum).min(cap).min(others) + 1;
+                // At least one other member whenever there is one (a kit, if nothing else), and
+                // never fewer votes than any other join needs.
+                let others = match self.members.len() > 1 {
+                    true => usize::from(self.quorum).min(cap).min(devices).max(1),
+                    false => 0,
+                };
+                return base.max(1 + others);
             }
         }
         let needed = match proposal {
@@ -260,6 +268,37 @@ mod tests {
                             assert!(honest >= needed, "{attackers} of {members} block {proposal:?} at q = {quorum}");
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /// A kit needs its maker plus at least one other member whenever there is one, and never
+    /// fewer votes than any other join, whatever mix of devices and kits the vault has.
+    #[test]
+    fn a_kit_never_needs_fewer_votes_than_a_device_and_never_its_maker_alone() {
+        let maker = DeviceKeys::generate("maker", DeviceKind::Desktop).unwrap();
+        let kit = DeviceKeys::generate("kit", DeviceKind::Paper).unwrap();
+        let device = DeviceKeys::generate("device", DeviceKind::Desktop).unwrap();
+        for devices in 0..=12 {
+            for kits in 0..=4 {
+                for quorum in DEFAULT_QUORUM..=MAX_QUORUM {
+                    let mut state = state(devices, quorum);
+                    state.members.insert(maker.id().clone(), maker.info().clone());
+                    for i in 0..kits {
+                        let paper = DeviceKeys::generate(&format!("k{i}"), DeviceKind::Paper).unwrap();
+                        state.members.insert(paper.id().clone(), paper.info().clone());
+                    }
+                    let voucher = super::super::invites::Voucher::Kit { maker: maker.id().clone() };
+                    state.vouching.vouchers.insert(kit.id().clone(), voucher);
+                    let as_kit = state.required_votes_for(&Proposal::Accept { device: kit.id().clone() });
+                    let as_device = state.required_votes_for(&Proposal::Accept { device: device.id().clone() });
+                    let members = state.members.len();
+                    assert!(as_kit >= as_device, "{devices} devices, {kits} kits, q = {quorum}");
+                    if members > 1 {
+                        assert!(as_kit >= 2, "the maker alone admits a kit among {members} members");
+                    }
+                    assert!(as_kit <= members, "a kit can never be admitted: {as_kit} of {members}");
                 }
             }
         }
