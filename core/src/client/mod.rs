@@ -338,8 +338,8 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
             .map(|info| {
                 let proposal = Proposal::Accept { device: info.id.clone() };
                 let (kit_maker, invited_by) = match state.vouching.vouchers.get(&info.id) {
-                    Some(Voucher::Kit { maker }) => (Some(maker.clone()), None),
-                    Some(Voucher::Invite { creator }) => (None, Some(creator.clone())),
+                    Some(Voucher { by, kit: true }) => (Some(by.clone()), None),
+                    Some(Voucher { by, kit: false }) => (None, Some(by.clone())),
                     None => (None, None),
                 };
                 PendingRequest {

@@ -289,7 +289,7 @@ mod tests {
                         let paper = DeviceKeys::generate(&format!("k{i}"), DeviceKind::Paper).unwrap();
                         state.members.insert(paper.id().clone(), paper.info().clone());
                     }
-                    let voucher = super::super::invites::Voucher::Kit { maker: maker.id().clone() };
+                    let voucher = super::super::invites::Voucher { by: maker.id().clone(), kit: true };
                     state.vouching.vouchers.insert(kit.id().clone(), voucher);
                     let as_kit = state.required_votes_for(&Proposal::Accept { device: kit.id().clone() });
                     let as_device = state.required_votes_for(&Proposal::Accept { device: device.id().clone() });

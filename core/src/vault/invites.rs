@@ -1,8 +1,7 @@
 //! Who vouches for a join request: a recovery kit's maker, or a member's invite. Requests nobody
 //! vouches for share a small pool, so outsiders cannot shut the door on invited devices.
 
-use std::collections::BTreeMap;
-
+use litemap::LiteMap;
 use serde::{Deserialize, Serialize};
 
 use super::{RuleViolation, VaultState};
@@ -23,24 +22,21 @@ pub struct OpenInvite {
     pub expires_ms: u64,
 }
 
-/// Who vouched for a waiting device.
+/// Who vouched for a waiting device: a recovery kit's maker (who saw its words), or the member
+/// whose invite it used. (A plain struct, not a tagged enum: smaller wasm.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum Voucher {
-    /// A recovery kit: its maker saw the words.
-    Kit {
-        maker: DeviceId,
-    },
-    Invite {
-        creator: DeviceId,
-    },
+pub struct Voucher {
+    pub by: DeviceId,
+    pub kit: bool,
 }
 
-/// Open invites by public key, and the vouchers of waiting devices.
+/// Open invites by public key, and the vouchers of waiting devices (few: small sorted vectors).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Vouching {
-    pub invites: BTreeMap<Bytes, OpenInvite>,
-    pub vouchers: BTreeMap<DeviceId, Voucher>,
+    #[serde(serialize_with = "super::map_json")]
+    pub invites: LiteMap<Bytes, OpenInvite>,
+    #[serde(serialize_with = "super::map_json")]
+    pub vouchers: LiteMap<DeviceId, Voucher>,
 }
 
 pub(super) fn check(state: &VaultState, event: &SignedEvent) -> Result<(), RuleViolation> {
@@ -113,9 +109,9 @@ pub(super) fn fold(state: &mut VaultState, event: &SignedEvent) {
         }
         E::JoinRequested { candidate, kit_maker, invite, .. } => {
             let voucher = match (kit_maker, invite) {
-                (Some(kit), _) => Some(Voucher::Kit { maker: kit.maker.clone() }),
+                (Some(kit), _) => Some(Voucher { by: kit.maker.clone(), kit: true }),
                 (None, Some(proof)) => {
-                    vouching.invites.remove(&proof.invite_key).map(|open| Voucher::Invite { creator: open.creator })
+                    vouching.invites.remove(&proof.invite_key).map(|open| Voucher { by: open.creator, kit: false })
                 }
                 (None, None) => None,
             };
@@ -140,8 +136,5 @@ pub(super) fn prune(state: &mut VaultState) {
 
 /// The member that made the waiting kit `device`, if it is one.
 pub fn kit_maker_of<'a>(state: &'a VaultState, device: &DeviceId) -> Option<&'a DeviceId> {
-    match state.vouching.vouchers.get(device) {
-        Some(Voucher::Kit { maker }) => Some(maker),
-        _ => None,
-    }
+    state.vouching.vouchers.get(device).filter(|v| v.kit).map(|v| &v.by)
 }
