@@ -312,7 +312,7 @@ class DevicePanel {
     else if (view.withheld) this.showError(`The server withheld updates from this device: ${view.withheld}`);
     this.q(".quorum-line").textContent =
       `Adding or removing a device, re-admitting one or deleting a secret needs ${requiredVotes} approval(s) (quorum ${view.quorum}).`;
-    this.q(".share-notice").hidden = view.awaitingMyApproval.length === 0;
+    this.q(".share-notice").hidden = view.awaitingMyApproval.length === 0 || view.unverified;
     this.q(".share-count").textContent = String(view.awaitingMyApproval.length);
     this.q(".share-to").textContent =
       view.toApprove.map((d) => `${d.name} (code ${d.verificationCode})`).join(", ") || "members you approved";

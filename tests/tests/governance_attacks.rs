@@ -558,6 +558,14 @@ fn a_fresh_session_shown_an_old_log_sends_no_approval() {
     let refused = block_on(session.approve(&claim)).unwrap_err();
     assert_eq!(refused.code(), ErrorCode::UnverifiedView, "{refused}");
     assert!(!hostile.sent_contains("recovery_partial"), "a partial left the fresh session");
+    // Nor does a dealing, a secret or a vote (one gate for every event it could sign).
+    let share = block_on(session.share_with_new_members()).map(drop).unwrap_err();
+    assert_eq!(share.code(), ErrorCode::UnverifiedView, "{share}");
+    let add = block_on(session.add_secret("note", b"x", 2)).map(drop).unwrap_err();
+    assert_eq!(add.code(), ErrorCode::UnverifiedView, "{add}");
+    let vote = block_on(session.remove_device(&d[1].device().id)).unwrap_err();
+    assert_eq!(vote.code(), ErrorCode::UnverifiedView, "{vote}");
+    assert_eq!(block_on(session.gateway().outbox_len()), 0, "nothing waits to be sent");
 
     // A current device's fingerprint is not on the old view's chain.
     let honest = block_on(d[0].log_fingerprint()).unwrap();
@@ -570,4 +578,110 @@ fn a_fresh_session_shown_an_old_log_sends_no_approval() {
     assert!(!block_on(session.view_unverified()));
     assert!(block_on(session.approve(&claim)).is_err(), "r's claim is closed in the current log");
     assert!(!hostile.sent_contains("recovery_partial"));
+}
+
+/// A kit the maker made earlier is the maker's too (it saw the words): its vote never counts
+/// toward the maker's next kit. Otherwise a compromised maker with one kit admitted would need
+/// one honest vote for its second kit, and none for its third.
+#[test]
+fn a_makers_earlier_kit_does_not_vote_its_next_kit_in() {
+    let net = Net::new();
+    let d = vault_of(&net, "v", 3);
+    let first = make_kit(&d[0], &net, "kit one");
+    meta_secret_tests::admit(
+        &d,
+        &block_on(meta_secret_core::client::VaultClient::open_with_keys(
+            meta_secret_core::store::MemoryStore::new(),
+            net.server.transport(),
+            Box::new(net.clock.clone()),
+            first.seed.device_keys("kit one").unwrap(),
+        ))
+        .unwrap(),
+    );
+    settle(&d);
+    assert!(block_on(d[0].state()).unwrap().is_member(&first.member.id));
+    // The maker types its first kit in (it saw the words) and votes with it and with itself.
+    let session = block_on(meta_secret_core::client::VaultClient::open_with_keys(
+        meta_secret_core::store::MemoryStore::new(),
+        net.server.transport(),
+        Box::new(net.clock.clone()),
+        first.seed.device_keys("kit one").unwrap(),
+    ))
+    .unwrap();
+    block_on(session.attach("v")).unwrap();
+    block_on(session.trust_log_without_comparison()).unwrap();
+    let second = make_kit(&d[0], &net, "kit two").member.id;
+    block_on(d[0].accept(&second)).unwrap();
+    block_on(session.sync()).unwrap();
+    block_on(session.accept(&second)).unwrap();
+    block_on(d[1].sync()).unwrap();
+    block_on(d[1].accept(&second)).unwrap();
+    settle(&d);
+    assert!(
+        !block_on(d[2].state()).unwrap().is_member(&second),
+        "the maker, its own first kit and one other person admitted a second kit"
+    );
+    block_on(d[2].accept(&second)).unwrap();
+    settle(&d);
+    assert!(block_on(d[2].state()).unwrap().is_member(&second), "both other devices admit it");
+}
+
+/// An expired invite stays expired: a join request back-dated to before the expiry (in a quiet
+/// vault, where no later event voided the invite) is refused by the server's clock.
+#[test]
+fn an_expired_invite_cannot_be_used_by_back_dating_the_request() {
+    use meta_secret_core::event::{GenericKvLogEvent, SignedEvent, VaultName};
+    use meta_secret_core::invite::Invite;
+    use meta_secret_core::sync::wire::SyncRequest;
+    let net = Net::new();
+    let d = vault_of(&net, "v", 2);
+    let made = block_on(d[0].create_invite(Some(60_000))).unwrap();
+    let signed_before_expiry = net.clock_now() + 30_000;
+    net.clock.advance(3_600_000);
+    let invite = Invite::parse(&made.code).unwrap();
+    let keys =
+        meta_secret_core::identity::DeviceKeys::generate("late", meta_secret_core::identity::DeviceKind::Desktop)
+            .unwrap();
+    let receive_key = meta_secret_tests::receive_key();
+    let proof = invite.sign_join(keys.info(), &receive_key);
+    let event = GenericKvLogEvent::JoinRequested {
+        candidate: keys.info().clone(),
+        receive_key,
+        kit_maker: None,
+        invite: Some(proof),
+    };
+    let vault = VaultName::parse("v").unwrap();
+    let signed = SignedEvent::sign_at(&keys, &vault, 1, Default::default(), signed_before_expiry, event);
+    let request = SyncRequest { cursor: Default::default(), push: vec![signed], limit: None };
+    let head = net.head("v");
+    let response = net.raw_sync(&keys, "v", &request);
+    let body = String::from_utf8_lossy(&response.body);
+    assert_eq!(response.status, 403, "{body}");
+    assert!(body.contains("INVITE_INVALID"), "{body}");
+    assert_eq!(net.head("v"), head, "nothing was stored");
+}
+
+/// One member cannot use up the vault's invites (8 open invites each), and a removed member's
+/// invites are void.
+#[test]
+fn one_member_cannot_hoard_the_invites() {
+    use meta_secret_core::error::HasErrorCode;
+    use meta_secret_core::vault::invites::MAX_INVITES_PER_MEMBER;
+    let net = Net::new();
+    let d = vault_of(&net, "v", 3);
+    for _ in 0..MAX_INVITES_PER_MEMBER {
+        block_on(d[2].create_invite(None)).unwrap();
+    }
+    let refused = block_on(d[2].create_invite(None)).err().map(|e| e.code());
+    assert_eq!(refused, Some(meta_secret_core::ErrorCode::RateLimited));
+    block_on(d[0].sync()).unwrap();
+    let honest = block_on(d[0].create_invite(None)).expect("another member still invites");
+    for member in &d[..2] {
+        block_on(member.sync()).unwrap();
+        block_on(member.remove_device(&d[2].device().id)).unwrap();
+    }
+    settle(&d[..2]);
+    let open = block_on(d[0].invites()).unwrap();
+    assert_eq!(open.len(), 1, "the removed member's invites are void");
+    assert_eq!(open[0].invite_key, honest.invite_key);
 }

@@ -215,7 +215,17 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     pub async fn request_join_with_invite(&self, code: &str) -> Result<MembershipStatus, ClientError> {
         let invite = crate::invite::Invite::parse(code).map_err(|e| ClientError::InvalidInput(e.to_string()))?;
         self.gateway.expect_genesis(&invite).await?;
-        self.request_join_vouched(&invite.vault.clone(), None, Some(&invite)).await
+        let result = self.request_join_vouched(&invite.vault.clone(), None, Some(&invite)).await;
+        let refused = match &result {
+            Err(error) => crate::error::HasErrorCode::code(error) != ErrorCode::Network,
+            Ok(status) => *status == MembershipStatus::NotMember,
+        };
+        if refused {
+            // Refused (not merely unsent): this invite must not hold the device to a vault it
+            // never joined.
+            self.gateway.forget_invited_genesis().await?;
+        }
+        result
     }
 
     /// Asks to join vouched for by a kit's maker or by an invite (`add_recovery_kit` and
@@ -480,6 +490,7 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
     /// A person's approval of every member that holds no share yet (listed with their codes in
     /// [`GovernanceView::to_approve`]) and of dealing this device's shares to them.
     pub async fn share_with_new_members(&self) -> Result<(), ClientError> {
+        self.ensure_verified_view().await?;
         self.gateway.sync().await?;
         let state = self.member_state().await?;
         for info in to_approve(&state, self.gateway.keys().id()) {

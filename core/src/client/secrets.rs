@@ -72,6 +72,7 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         if secret.len() > MAX_SECRET_BYTES {
             return Err(SecretError::Cipher(cipher::CipherError::TooLarge).into());
         }
+        self.ensure_verified_view().await?;
         self.sync().await?;
         let state = self.member_state().await?;
         crate::secrets::distributor::check_threshold(threshold, state.members.len())?;

@@ -273,6 +273,15 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         if let Some(evidence) = &local.invite_mismatch {
             return Err(ClientError::InviteMismatch(evidence.clone()));
         }
+        // A session whose log came from the server alone signs nothing (no partial, dealing,
+        // secret or vote) until a person vouched for its view: one place, so no flow is missed.
+        if local.unverified {
+            return Err(ClientError::UnverifiedView(
+                "this session's log came from the server alone: compare its fingerprint with another of the \
+                 vault's devices (confirm_log) before it acts"
+                    .into(),
+            ));
+        }
         let first = local.last_author_seq.max(state.last_author_seq(self.keys.id())) + 1;
         let now = self.clock.now_ms();
         let mut signed_events = Vec::with_capacity(events.len());
@@ -445,16 +454,17 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         }
     }
 
-    /// Checks the genesis an invite named against the first pulled commit; a mismatch stops the
-    /// device for good (stored), a match ends the check.
-    async fn check_invited_genesis(&self, local: &mut Local, commits: &[Commit]) -> Result<(), ClientError> {
+    /// Checks the genesis an invite named against the first pulled commit, once the pull verified:
+    /// a mismatch stops the device for good (stored); `true` when it matched (the caller forgets
+    /// the expectation in the same write that stores the genesis).
+    async fn check_invited_genesis(&self, local: &mut Local, commits: &[Commit]) -> Result<bool, ClientError> {
         let (Some(expected), Some(genesis)) = (&local.invited_genesis, commits.first().filter(|c| c.seq == 1)) else {
-            return Ok(());
+            return Ok(false);
         };
         let hash = genesis.hash();
         let mut batch = StoreBatch::default();
-        batch.delete(INVITED_GENESIS_KEY);
-        let mismatch = (hash.0[..expected.0.len()] != expected.0[..]).then(|| {
+        let matches = hash.0.get(..expected.0.len()).is_some_and(|prefix| prefix == &expected.0[..]);
+        let mismatch = (!matches).then(|| {
             format!(
                 "vault {} is not the one the invite names: its genesis is {}, the invite's begins {}",
                 genesis.event.vault,
@@ -462,18 +472,25 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
                 expected.0.iter().map(|b| format!("{b:02x}")).collect::<String>()
             )
         });
-        if let Some(evidence) = &mismatch {
-            batch.put(INVITE_MISMATCH_KEY, serde_json::to_vec(evidence).unwrap_or_default());
-        }
-        self.store.write(batch).await?;
-        local.invited_genesis = None;
         match mismatch {
             Some(evidence) => {
+                batch.put(INVITE_MISMATCH_KEY, serde_json::to_vec(&evidence).unwrap_or_default());
+                self.store.write(batch).await?;
                 local.invite_mismatch = Some(evidence.clone());
                 Err(ClientError::InviteMismatch(evidence))
             }
-            None => Ok(()),
+            None => Ok(true),
         }
+    }
+
+    /// Forgets the genesis an invite named (its join request was refused).
+    pub async fn forget_invited_genesis(&self) -> Result<(), ClientError> {
+        let mut local = self.local.lock().await;
+        let mut batch = StoreBatch::default();
+        batch.delete(INVITED_GENESIS_KEY);
+        self.store.write(batch).await?;
+        local.invited_genesis = None;
+        Ok(())
     }
 
     async fn round(&self, local: &mut Local, report: &mut SyncReport) -> Result<bool, ClientError> {
@@ -509,7 +526,6 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
             Err(other) => return Err(other),
         };
 
-        self.check_invited_genesis(local, &response.commits).await?;
         let next = verify_pull(state, &response)?;
         for (i, commit) in response.commits.iter().enumerate() {
             if !super::fork::seen_on_chain(&self.store, &response.commits[..i], commit).await? {
@@ -527,6 +543,7 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
                 return Err(ClientError::Fork(evidence));
             }
         }
+        let genesis_checked = self.check_invited_genesis(local, &response.commits).await?;
         let withheld = match &local.withheld {
             Some(_) => None,
             None => response.commits.iter().find_map(|commit| local.told.evidence(commit)),
@@ -556,6 +573,9 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         }
 
         let mut batch = StoreBatch { commits: response.commits.clone(), kv: Vec::new() };
+        if genesis_checked {
+            batch.delete(INVITED_GENESIS_KEY);
+        }
         // As on the server, the whole state is stored only now and then; a pull writes its commits.
         let snapshot_due = next.head.seq.saturating_sub(local.snapshot_seq) >= SNAPSHOT_EVERY_COMMITS;
         if !batch.commits.is_empty() && snapshot_due {
@@ -589,6 +609,9 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         local.told_saved_at = told_saved.or(local.told_saved_at);
         if withheld.is_some() {
             local.withheld = withheld;
+        }
+        if genesis_checked {
+            local.invited_genesis = None;
         }
         report.status = response.status;
         report.head = next.head;

@@ -356,6 +356,12 @@ impl<S: LogStore> ServerApp<S> {
         if event.time_ms > now_ms.saturating_add(MAX_CLOCK_SKEW_MS) {
             return refuse(ErrorCode::InvalidInput, "the event's time is ahead of the server's clock");
         }
+        // An invite's expiry is checked on the request's own time, so that time must be now: a
+        // request back-dated to before an expired invite ran out is refused.
+        let invited = matches!(&event.event, GenericKvLogEvent::JoinRequested { invite: Some(_), .. });
+        if invited && event.time_ms.saturating_add(MAX_CLOCK_SKEW_MS) < now_ms {
+            return refuse(ErrorCode::InviteInvalid, "an invited join request must be signed now");
+        }
         let claims_time = event.time_ms > 0; // 0: no time given, nothing to check
         let seen_appended = match loaded.appended.iter().find(|(seq, _)| *seq == event.seen.seq) {
             Some((_, at)) => Some(*at),

@@ -64,11 +64,12 @@ impl VaultState {
     ///   majority can always remove a device that stopped voting and lower q again;
     /// - raising q needs max(old, new) votes, capped likewise: a change needs as many votes as
     ///   the quorum it brings will ask for.
-    /// - a recovery kit needs that many members besides its maker (who saw its words), capped by
-    ///   how many devices other than kits there are (a kit is paper in a drawer: typing one in to
-    ///   admit the next would make a second kit impractical) but at least one when there is any
-    ///   other member, plus the maker's own word that the words are stored; never fewer votes in
-    ///   all than another join needs.
+    /// - a recovery kit needs its maker's word that the words are stored, plus votes of members
+    ///   the maker does not control (`kit_pool`: not the maker, not kits it made, whose words it
+    ///   saw too): the quorum capped by how many devices other than kits are in that pool (a kit
+    ///   is paper in a drawer: typing one in to admit the next would make a second kit
+    ///   impractical), at least one whenever the pool is not empty, and never fewer votes in all
+    ///   than another join needs.
     pub fn required_votes_for(&self, proposal: &Proposal) -> usize {
         let cap = majority(self.members.len());
         if let Proposal::Accept { device } = proposal {
@@ -77,18 +78,13 @@ impl VaultState {
                     return MAX_MEMBERS + 1;
                 }
                 let base = usize::from(self.quorum).min(cap).max(1);
-                let devices = self
-                    .members
-                    .values()
-                    .filter(|d| &d.id != maker && d.kind != crate::identity::DeviceKind::Paper)
-                    .count();
-                // At least one other member whenever there is one (a kit, if nothing else), and
-                // never fewer votes than any other join needs.
-                let others = match self.members.len() > 1 {
-                    true => usize::from(self.quorum).min(cap).min(devices).max(1),
-                    false => 0,
+                let pool = self.kit_pool(maker);
+                let devices = pool.iter().filter(|d| !self.is_paper(d)).count();
+                let others = match pool.is_empty() {
+                    true => 0,
+                    false => usize::from(self.quorum).min(cap).min(devices).max(1).max(base - 1).min(pool.len()),
                 };
-                return base.max(1 + others);
+                return 1 + others;
             }
         }
         let needed = match proposal {
@@ -98,9 +94,38 @@ impl VaultState {
         usize::from(needed).min(cap).max(1)
     }
 
-    /// Current members who voted for `proposal`.
+    /// Current members who voted for `proposal` (for a kit: its maker and its pool only).
     pub fn votes_for(&self, proposal: &Proposal) -> usize {
-        self.votes.get(&proposal.key()).map_or(0, |v| v.voters.iter().filter(|d| self.is_member(d)).count())
+        let Some(vote) = self.votes.get(&proposal.key()) else { return 0 };
+        if let Proposal::Accept { device } = proposal {
+            if let Some(maker) = super::invites::kit_maker_of(self, device) {
+                let pool = self.kit_pool(maker);
+                return vote
+                    .voters
+                    .iter()
+                    .filter(|d| *d == maker || pool.contains(d))
+                    .filter(|d| self.is_member(d))
+                    .count();
+            }
+        }
+        vote.voters.iter().filter(|d| self.is_member(d)).count()
+    }
+
+    /// The members whose votes count for a kit `maker` made: every member but the maker and the
+    /// kits it made (it saw their words); only those kits when nobody else is left.
+    fn kit_pool(&self, maker: &DeviceId) -> Vec<&DeviceId> {
+        let made_by_maker = |d: &DeviceId| super::invites::kit_maker_of(self, d) == Some(maker);
+        let others: Vec<&DeviceId> = self.members.keys().filter(|d| *d != maker).collect();
+        let independent: Vec<&DeviceId> = others.iter().copied().filter(|d| !made_by_maker(d)).collect();
+        if independent.is_empty() {
+            others
+        } else {
+            independent
+        }
+    }
+
+    fn is_paper(&self, device: &DeviceId) -> bool {
+        self.members.get(device).is_some_and(|d| d.kind == crate::identity::DeviceKind::Paper)
     }
 
     pub fn has_voted(&self, proposal: &Proposal, device: &DeviceId) -> bool {

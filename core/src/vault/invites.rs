@@ -12,8 +12,12 @@ use crate::invite::MAX_INVITE_TTL_MS;
 
 /// Join requests nobody vouches for that may wait at once (of `MAX_PENDING`).
 pub const MAX_UNVOUCHED_PENDING: usize = 16;
-/// Unused invites a vault may hold at once.
+/// Unused invites a vault may hold at once, and one member may hold (so no member can use up
+/// the others' invites or the places invited devices wait in).
 pub const MAX_INVITES: usize = 64;
+pub const MAX_INVITES_PER_MEMBER: usize = 8;
+/// Kits one member may have waiting at once.
+pub const MAX_KITS_WAITING_PER_MAKER: usize = 4;
 
 /// An invite a member made and no device used yet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,8 +55,11 @@ pub(super) fn check(state: &VaultState, event: &SignedEvent) -> Result<(), RuleV
             if vouching.invites.contains_key(invite_key) {
                 return Err(RuleViolation::IdInUse);
             }
-            let open = vouching.invites.values().filter(|i| i.expires_ms >= event.time_ms).count();
-            (open < MAX_INVITES).then_some(()).ok_or(RuleViolation::TooManyPending)
+            let open: Vec<&OpenInvite> = vouching.invites.values().filter(|i| i.expires_ms >= event.time_ms).collect();
+            let mine = open.iter().filter(|i| i.creator == event.author).count();
+            (open.len() < MAX_INVITES && mine < MAX_INVITES_PER_MEMBER)
+                .then_some(())
+                .ok_or(RuleViolation::TooManyPending)
         }
         E::InviteRevoked { invite_key } => vouching
             .invites
@@ -66,6 +73,20 @@ pub(super) fn check(state: &VaultState, event: &SignedEvent) -> Result<(), RuleV
                 (true, Some(maker)) => {
                     let info =
                         state.members.get(&maker.maker).ok_or(RuleViolation::KitMaker("its maker is no member"))?;
+                    if info.kind == DeviceKind::Paper {
+                        return Err(RuleViolation::KitMaker("a kit cannot make a kit"));
+                    }
+                    if invite.is_some() {
+                        return Err(RuleViolation::KitMaker("a kit's request carries no invite"));
+                    }
+                    let waiting = vouching
+                        .vouchers
+                        .iter()
+                        .filter(|(d, v)| v.kit && v.by == maker.maker && state.pending.contains_key(*d))
+                        .count();
+                    if waiting >= MAX_KITS_WAITING_PER_MAKER {
+                        return Err(RuleViolation::TooManyPending);
+                    }
                     maker
                         .verify(info, &state.vault, candidate)
                         .map_err(|_| RuleViolation::KitMaker("its maker's signature does not verify"))?;
@@ -128,13 +149,16 @@ pub(super) fn fold(state: &mut VaultState, event: &SignedEvent) {
     }
 }
 
-/// Vouchers matter only while their device waits.
+/// Vouchers matter while their device waits, and for a kit as long as it is a member (its maker
+/// saw its words, so its vote never counts toward the maker's next kit). Invites of devices that
+/// are no longer members are void.
 pub(super) fn prune(state: &mut VaultState) {
-    let pending = &state.pending;
-    state.vouching.vouchers.retain(|device, _| pending.contains_key(device));
+    let (pending, members) = (&state.pending, &state.members);
+    state.vouching.vouchers.retain(|device, v| pending.contains_key(device) || (v.kit && members.contains_key(device)));
+    state.vouching.invites.retain(|_, open| members.contains_key(&open.creator));
 }
 
-/// The member that made the waiting kit `device`, if it is one.
+/// The member that made the kit `device` (waiting or a member), if it is one.
 pub fn kit_maker_of<'a>(state: &'a VaultState, device: &DeviceId) -> Option<&'a DeviceId> {
     state.vouching.vouchers.get(device).filter(|v| v.kit).map(|v| &v.by)
 }
