@@ -42,14 +42,14 @@ pub async fn admin_import(mut req: Request) -> Result<Request, ApiError> {
 
 /// The request again, with only `headers` and the body already read.
 fn rebuild(req: &Request, headers: &[(&str, &str)], body: &[u8]) -> Result<Request, ApiError> {
+    // JSON is UTF-8; the body travels on as a string (see `memory.rs`).
+    let text = std::str::from_utf8(body).map_err(|_| ApiError::new(ErrorCode::Malformed, "the body is not UTF-8"))?;
     let forwarded = Headers::new();
     for (name, value) in headers {
         let _ = forwarded.set(name, value);
     }
     let mut init = RequestInit::new();
-    init.with_method(Method::Post)
-        .with_headers(forwarded)
-        .with_body(Some(worker::js_sys::Uint8Array::from(body).into()));
+    init.with_method(Method::Post).with_headers(forwarded).with_body(Some(wasm_bindgen::JsValue::from_str(text)));
     Request::new_with_init(req.url().map_err(|_| internal())?.as_ref(), &init).map_err(|_| internal())
 }
 
@@ -58,6 +58,10 @@ fn rebuild(req: &Request, headers: &[(&str, &str)], body: &[u8]) -> Result<Reque
 async fn read_capped(req: &mut Request) -> Result<Vec<u8>, ApiError> {
     use futures_util::StreamExt;
     let unreadable = || ApiError::new(ErrorCode::Malformed, "unreadable request body");
+    if header(req, "content-length").is_some() {
+        // Declared (and checked) size: read whole, as a string (see `memory.rs`).
+        return req.text().await.map(String::into_bytes).map_err(|_| unreadable());
+    }
     let Ok(mut stream) = req.stream() else { return Ok(Vec::new()) }; // no body at all
     let mut body = Vec::new();
     while let Some(chunk) = stream.next().await {
