@@ -49,7 +49,9 @@ pub fn push_and_pull(dev: &WranglerDev, vault: &str, secrets: usize) -> MemoryRu
         loop {
             match block_on(owner.add_secret(&format!("big {i}"), &value, 1)) {
                 Ok(_) => break,
-                Err(error) if format!("{error:?}").contains("RateLimited") => std::thread::sleep(Duration::from_secs(1)),
+                Err(error) if format!("{error:?}").contains("RateLimited") => {
+                    std::thread::sleep(Duration::from_secs(1))
+                }
                 Err(error) => panic!("big secret {i}: {error:?}"),
             }
         }
