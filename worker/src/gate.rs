@@ -22,13 +22,17 @@ pub async fn sync(mut req: Request, path: &str, now_ms: u64) -> Result<(Request,
     if header(&req, "content-length").and_then(|v| v.parse::<usize>().ok()).is_some_and(|n| n > MAX_BODY_BYTES) {
         return Err(too_large());
     }
+    // The object gets the body as a second branch of the same stream, not as a copy held by a new
+    // request until V8 collects it (issue 25: dropping that copy saved ~20 MiB over a 101 MiB push).
+    let forward = req.clone().map_err(|_| internal())?;
     let body = read_capped(&mut req).await?;
     let values: Vec<(&str, Option<String>)> = AUTH_HEADERS.into_iter().map(|n| (n, header(&req, n))).collect();
     let auth =
         RequestAuth::from_headers(|name| values.iter().find(|(n, _)| *n == name).and_then(|(_, v)| v.as_deref()))?;
     let device = auth.verify("POST", path, &body, now_ms)?;
     let headers: Vec<(&str, &str)> = values.iter().filter_map(|(n, v)| v.as_deref().map(|v| (*n, v))).collect();
-    Ok((rebuild(&req, &headers, &body)?, device))
+    let stream = forward.inner().body().map(wasm_bindgen::JsValue::from);
+    Ok((rebuild(&req, &headers, stream)?, device))
 }
 
 /// An operator's import, its body read under the same cap.
@@ -37,19 +41,19 @@ pub async fn admin_import(mut req: Request) -> Result<Request, ApiError> {
         return Err(too_large());
     }
     let body = read_capped(&mut req).await?;
-    rebuild(&req, &[], &body)
+    // JSON is UTF-8; the body travels on as a string (see `memory.rs`).
+    let text = std::str::from_utf8(&body).map_err(|_| ApiError::new(ErrorCode::Malformed, "the body is not UTF-8"))?;
+    rebuild(&req, &[], Some(wasm_bindgen::JsValue::from_str(text)))
 }
 
-/// The request again, with only `headers` and the body already read.
-fn rebuild(req: &Request, headers: &[(&str, &str)], body: &[u8]) -> Result<Request, ApiError> {
-    // JSON is UTF-8; the body travels on as a string (see `memory.rs`).
-    let text = std::str::from_utf8(body).map_err(|_| ApiError::new(ErrorCode::Malformed, "the body is not UTF-8"))?;
+/// The request again, with only `headers` and `body`.
+fn rebuild(req: &Request, headers: &[(&str, &str)], body: Option<wasm_bindgen::JsValue>) -> Result<Request, ApiError> {
     let forwarded = Headers::new();
     for (name, value) in headers {
         let _ = forwarded.set(name, value);
     }
     let mut init = RequestInit::new();
-    init.with_method(Method::Post).with_headers(forwarded).with_body(Some(wasm_bindgen::JsValue::from_str(text)));
+    init.with_method(Method::Post).with_headers(forwarded).with_body(body);
     Request::new_with_init(req.url().map_err(|_| internal())?.as_ref(), &init).map_err(|_| internal())
 }
 
