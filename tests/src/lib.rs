@@ -7,6 +7,7 @@ pub mod flood;
 pub mod fuzzing;
 pub mod http;
 pub mod live_socket;
+pub mod memory;
 pub mod wrangler;
 
 use std::future::Future;

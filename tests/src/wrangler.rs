@@ -122,8 +122,41 @@ impl WranglerDev {
     /// The peak resident memory (VmHWM, KiB) of the workerd processes this `wrangler dev` runs,
     /// found by their process group.
     pub fn workerd_peak_rss_kib(&self) -> u64 {
-        let Some(group) = self.child.as_ref().map(|c| c.id().to_string()) else { return 0 };
-        let mut total = 0;
+        self.workerd_status_kib("VmHWM:").iter().sum()
+    }
+
+    /// The current resident memory (VmRSS, KiB) of the workerd processes, summed.
+    pub fn workerd_rss_kib(&self) -> u64 {
+        self.workerd_rss_each_kib().iter().sum()
+    }
+
+    /// The current resident memory (VmRSS, KiB) of each workerd process, by pid.
+    pub fn workerd_rss_each_kib(&self) -> Vec<u64> {
+        self.workerd_status_kib("VmRSS:")
+    }
+
+    /// The current resident memory (VmRSS, KiB) of the workerd process that runs the worker and
+    /// its Durable Objects: the one holding a Durable Object's SQLite file open (the other is
+    /// wrangler's dev proxy, which a deployed worker does not have). 0 before any object opened.
+    pub fn durable_object_rss_kib(&self) -> u64 {
+        let objects = self.persist_dir.join("v3/do");
+        let holds_objects = |pid: u32| {
+            let fds = std::fs::read_dir(format!("/proc/{pid}/fd")).into_iter().flatten().flatten();
+            fds.filter_map(|fd| std::fs::read_link(fd.path()).ok()).any(|target| target.starts_with(&objects))
+        };
+        let found = self.workerd_fields("VmRSS:");
+        found.into_iter().find(|(pid, _)| holds_objects(*pid)).map_or(0, |(_, kib)| kib)
+    }
+
+    /// One `/proc/{pid}/status` field (in kB) of each workerd process in our group, by pid.
+    fn workerd_status_kib(&self, field: &str) -> Vec<u64> {
+        self.workerd_fields(field).into_iter().map(|(_, kib)| kib).collect()
+    }
+
+    /// (pid, one `/proc/{pid}/status` field in kB) of each workerd process in our group.
+    fn workerd_fields(&self, field: &str) -> Vec<(u32, u64)> {
+        let Some(group) = self.child.as_ref().map(|c| c.id().to_string()) else { return Vec::new() };
+        let mut found = Vec::new();
         for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
             let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
             // "pid (comm) state ppid pgrp ...": comm may hold spaces, so split after its ')'.
@@ -133,10 +166,13 @@ impl WranglerDev {
                 continue;
             }
             let status = std::fs::read_to_string(entry.path().join("status")).unwrap_or_default();
-            let peak = status.lines().find_map(|line| line.strip_prefix("VmHWM:"));
-            total += peak.and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok()).unwrap_or(0);
+            let value = status.lines().find_map(|line| line.strip_prefix(field));
+            let kib = value.and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok()).unwrap_or(0);
+            let pid: u32 = entry.file_name().to_string_lossy().parse().unwrap_or(0);
+            found.push((pid, kib));
         }
-        total
+        found.sort();
+        found
     }
 
     /// Everything wrangler dev and the worker printed so far (console lines included).

@@ -7,6 +7,7 @@ mod config;
 mod conformance;
 mod gate;
 mod live;
+mod memory;
 mod ops_log;
 mod random;
 mod rate;
@@ -51,7 +52,18 @@ fn cors_headers() -> Headers {
 pub(crate) fn json_response(response: TransportResponse) -> Result<Response> {
     let headers = cors_headers();
     headers.set("content-type", "application/json")?;
-    Ok(Response::from_bytes(response.body)?.with_status(response.status).with_headers(headers))
+    let text = match String::from_utf8(response.body) {
+        Ok(text) => text,
+        Err(bytes) => {
+            return Ok(Response::from_bytes(bytes.into_bytes())?.with_status(response.status).with_headers(headers))
+        }
+    };
+    // A body handed over as a JS string, not a byte array: see `memory.rs`.
+    let init = worker::web_sys::ResponseInit::new();
+    init.set_status(response.status);
+    init.set_headers(&headers.0);
+    let answer = worker::web_sys::Response::new_with_opt_str_and_init(Some(&text), &init)?;
+    Ok(Response::from(answer))
 }
 
 /// The build's version, the storage schema it reads and writes, and a configuration error if any.

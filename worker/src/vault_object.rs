@@ -126,8 +126,9 @@ impl VaultObject {
             }
             AdminRoute::Import(_) => {
                 served.route = "admin_import";
-                let body =
-                    req.bytes().await.map_err(|_| ApiError::new(ErrorCode::Malformed, "unreadable request body"))?;
+                let body = crate::memory::read_body(&mut req)
+                    .await
+                    .map_err(|_| ApiError::new(ErrorCode::Malformed, "unreadable request body"))?;
                 served.bytes_in = body.len();
                 if let Some(number) = unsafe_number(&body) {
                     let shown: String = number.chars().take(24).collect();
@@ -164,7 +165,9 @@ impl VaultObject {
         // Missing or unreadable signature headers leave `auth` empty; ServerApp answers 401.
         let auth =
             RequestAuth::from_headers(|name| headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())).ok();
-        let body = req.bytes().await.map_err(|_| ApiError::new(ErrorCode::Malformed, "unreadable request body"))?;
+        let body = crate::memory::read_body(&mut req)
+            .await
+            .map_err(|_| ApiError::new(ErrorCode::Malformed, "unreadable request body"))?;
         served.bytes_in = body.len();
         let request = TransportRequest { method, path, auth, body };
         Ok(app.handle_request(&request, now_ms).await)

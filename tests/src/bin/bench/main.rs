@@ -51,6 +51,20 @@ impl Row {
         }
     }
 
+    /// Resident memory (KiB) against the same process idle, with a goal on how much it may grow.
+    pub fn memory(id: &str, what: &str, measured_kib: u64, idle_kib: u64, goal_growth_kib: u64) -> Row {
+        let ratio = measured_kib as f64 / idle_kib.max(1) as f64;
+        Row {
+            id: id.into(),
+            what: what.into(),
+            measured: format!("{:.1} MiB", measured_kib as f64 / 1024.0),
+            baseline: format!("idle {:.1} MiB", idle_kib as f64 / 1024.0),
+            result: format!("{ratio:.2}× (+{:.1} MiB)", measured_kib.saturating_sub(idle_kib) as f64 / 1024.0),
+            goal: format!("≤ +{} MiB", goal_growth_kib / 1024),
+            met: measured_kib.saturating_sub(idle_kib) <= goal_growth_kib,
+        }
+    }
+
     pub fn count(id: &str, what: &str, count: u64, goal: u64) -> Row {
         Row {
             id: id.into(),
@@ -242,6 +256,10 @@ fn main() {
             eprintln!("2,000 join requests from fresh keys…");
             rows.push(worker::pull_after_join_flood(&url, if quick { 5 } else { 21 }));
         }
+    }
+    if !native_only && wants("15") {
+        eprintln!("pushing 101 MiB of secrets to a fresh wrangler dev…");
+        rows.extend(worker::memory_after_big_push());
     }
     let browser_figures: Vec<&str> = browser::FIGURES.into_iter().filter(|f| wants(f)).collect();
     if !native_only && !browser_figures.is_empty() {

@@ -187,3 +187,39 @@ pub fn pull_after_join_flood(url: &str, trials: usize) -> Row {
         2.0,
     )
 }
+
+/// Figure 15: the Durable Object's process memory after a member pushed 101 MiB of commits (300
+/// secrets of the largest bucket), and after a new device pulled them, against the same process
+/// idle. Its own `wrangler dev`, so that nothing else has touched the process.
+pub fn memory_after_big_push() -> Vec<Row> {
+    use meta_secret_tests::wrangler::{temp_dir, WranglerDev};
+    let dev = WranglerDev::start(&temp_dir("bench-memory"));
+    let run = meta_secret_tests::memory::push_and_pull(&dev, "memory", 300);
+    eprintln!(
+        "15 (breakdown): {:.1} MiB pushed in {:.0} s, pulled in {:.0} s; all workerd processes (with \
+         wrangler's dev proxy) {} → {} → {} KiB",
+        run.pushed_bytes as f64 / 1048576.0,
+        run.push_seconds,
+        run.pull_seconds,
+        run.idle.all_kib,
+        run.pushed.all_kib,
+        run.pulled.all_kib
+    );
+    let bound = 64 * 1024;
+    vec![
+        Row::memory(
+            "15",
+            "Durable Object's RSS after a 101 MiB push vs idle",
+            run.pushed.object_kib,
+            run.idle.object_kib,
+            bound,
+        ),
+        Row::memory(
+            "15b",
+            "Durable Object's RSS after a new device pulled it vs idle",
+            run.pulled.object_kib,
+            run.idle.object_kib,
+            bound,
+        ),
+    ]
+}
