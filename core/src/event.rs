@@ -1,6 +1,8 @@
 //! Events of the vault log: `GenericKvLogEvent` (one row), its object descriptor, and the signed
 //! envelope every device pushes.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::encoding::{Bytes, Hash32};
@@ -211,6 +213,38 @@ pub enum GenericKvLogEvent {
 }
 
 impl GenericKvLogEvent {
+    /// The event as signed and hashed: every dealing without the parts that travel beside it.
+    pub fn signed_form(&self) -> Cow<'_, GenericKvLogEvent> {
+        match self {
+            GenericKvLogEvent::GenerationDealt(dealing) if !dealing.parts.is_empty() => {
+                Cow::Owned(GenericKvLogEvent::GenerationDealt(dealing.without_parts()))
+            }
+            GenericKvLogEvent::JoinApproved { device, dealings } if dealings.iter().any(|d| !d.parts.is_empty()) => {
+                Cow::Owned(GenericKvLogEvent::JoinApproved {
+                    device: device.clone(),
+                    dealings: dealings.iter().map(GenerationDealing::without_parts).collect(),
+                })
+            }
+            _ => Cow::Borrowed(self),
+        }
+    }
+
+    /// The dealings this event carries.
+    pub fn dealings_mut(&mut self) -> &mut [GenerationDealing] {
+        match self {
+            GenericKvLogEvent::GenerationDealt(dealing) => std::slice::from_mut(dealing),
+            GenericKvLogEvent::JoinApproved { dealings, .. } => dealings,
+            _ => &mut [],
+        }
+    }
+
+    /// Keeps only the parts addressed to `reader`: what a server sends each device.
+    pub fn keep_parts_for(&mut self, reader: &DeviceId) {
+        for dealing in self.dealings_mut() {
+            dealing.parts.retain(|part| &part.target == reader);
+        }
+    }
+
     pub fn descriptor(&self) -> ObjectDescriptor {
         use GenericKvLogEvent as E;
         match self {
@@ -251,8 +285,8 @@ pub struct SignedEvent {
 }
 
 /// Version of the signed event format (3 added `time_ms`; 4: vault key generations; 5: invites
-/// and kit makers).
-pub const EVENT_FORMAT: u16 = 5;
+/// and kit makers; 6: dealings sign their parts' Merkle root, the parts travel beside).
+pub const EVENT_FORMAT: u16 = 6;
 
 #[derive(Serialize)]
 struct SignedPart<'a> {
@@ -263,7 +297,21 @@ struct SignedPart<'a> {
     author_seq: u64,
     seen: &'a Cursor,
     time_ms: u64,
-    event: &'a GenericKvLogEvent,
+    event: Cow<'a, GenericKvLogEvent>,
+}
+
+/// The whole signed event as its digest covers it: dealings' parts, which travel beside the
+/// signature (each device receives only its own), are left out.
+#[derive(Serialize)]
+struct Digested<'a> {
+    format: u16,
+    vault: &'a VaultName,
+    author: &'a DeviceId,
+    author_seq: u64,
+    seen: &'a Cursor,
+    time_ms: u64,
+    event: Cow<'a, GenericKvLogEvent>,
+    signature: &'a Bytes,
 }
 
 impl SignedPart<'_> {
@@ -322,7 +370,7 @@ impl SignedEvent {
             author_seq: self.author_seq,
             seen: &self.seen,
             time_ms: self.time_ms,
-            event: &self.event,
+            event: self.event.signed_form(),
         }
     }
 
@@ -333,9 +381,19 @@ impl SignedEvent {
         verify_signature(key, &self.signed_part().bytes(), &self.signature.0)
     }
 
-    /// Digest of the whole signed event, signature included.
+    /// Digest of the whole signed event, signature included, parts left out.
     pub fn digest(&self) -> Hash32 {
-        Hash32::digest(&[&serde_json::to_vec(self).unwrap_or_default()])
+        let digested = Digested {
+            format: self.format,
+            vault: &self.vault,
+            author: &self.author,
+            author_seq: self.author_seq,
+            seen: &self.seen,
+            time_ms: self.time_ms,
+            event: self.event.signed_form(),
+            signature: &self.signature,
+        };
+        Hash32::digest(&[&serde_json::to_vec(&digested).unwrap_or_default()])
     }
 }
 

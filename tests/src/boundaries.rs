@@ -9,11 +9,11 @@
 
 use meta_secret_core::encoding::{Bytes, Hash32};
 use meta_secret_core::event::{Cursor, GenericKvLogEvent, SignedEvent, VaultName};
-use meta_secret_core::identity::{DeviceKeys, DeviceKind};
+use meta_secret_core::identity::{DeviceId, DeviceKeys, DeviceKind};
 use meta_secret_core::secrets::events::{RecoveryRequest, SealedSecret};
 use meta_secret_core::sync::wire::{ApiError, SyncRequest, SyncResponse};
 use meta_secret_core::sync::{TransportRequest, TransportResponse};
-use meta_secret_core::vault::generations::{GenerationComplaint, GenerationDealing, GenerationId};
+use meta_secret_core::vault::generations::{AttachedPart, GenerationComplaint, GenerationDealing, GenerationId};
 use meta_secret_core::ErrorCode;
 use serde_json::{json, Value};
 
@@ -71,13 +71,20 @@ const GENERATION: GenerationId = GenerationId { level: 2, number: 1 };
 
 fn dealing() -> GenerationDealing {
     GenerationDealing {
-        format: 1,
+        format: 2,
         generation: GENERATION,
         epoch: 0,
         commitments: Vec::new(),
         proof: None,
         names_check: Hash32::ZERO,
-        parts: Vec::new(),
+        parts_root: Hash32::ZERO,
+        // One part, so its index is in the table too.
+        parts: vec![AttachedPart {
+            index: 0,
+            target: DeviceId::parse(ID).expect("id"),
+            part: Bytes(vec![0; 176]),
+            path: Vec::new(),
+        }],
     }
 }
 
@@ -189,6 +196,7 @@ fn complain(_: &Parties, _: &DeviceKeys) -> GenericKvLogEvent {
         generation: GENERATION,
         dealing_seq: 1,
         part: Bytes(Vec::new()),
+        path: Vec::new(),
         shared: Bytes(Vec::new()),
         proof: Bytes(Vec::new()),
     })

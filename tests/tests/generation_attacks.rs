@@ -98,6 +98,7 @@ fn one_member_complaining_about_every_dealing_cannot_stall_a_removal() {
                         generation: *id,
                         dealing_seq: dealing.seq,
                         part: Bytes(vec![1; 112]),
+                        path: Vec::new(),
                         shared: Bytes(vec![2; 32]),
                         proof: Bytes(vec![3; 64]),
                     };
@@ -179,7 +180,7 @@ fn a_removed_device_and_one_member_cannot_combine_old_shares_from_the_log() {
                 );
                 let refs: Vec<&[u8]> = context.iter().map(|c| c.as_slice()).collect();
                 for key in &keys {
-                    assert!(meta_secret_core::secrets::kem::open_proven_from(key, &refs, &part.0).is_err());
+                    assert!(meta_secret_core::secrets::kem::open_proven_from(key, &refs, &part.part.0).is_err());
                 }
                 old_parts += 1;
             }

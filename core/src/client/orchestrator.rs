@@ -140,15 +140,19 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
         let mut names_key = None;
         for record in &made_by.chosen {
             let (dealer, dealing) = dealing_at(store, record.seq, id).await?;
-            match open_part(state.vault.as_str(), id, &dealing, &dealer, me, index, &secret) {
-                Ok(part) => {
-                    names_key.get_or_insert(part.names_key);
-                    subs.push((record.dealer_x, part.value));
+            // The server gives each target its own part; without it there is nothing to prove.
+            let Some(part) = dealing.part_for(me).filter(|p| usize::from(p.index) == index) else {
+                return Ok(Err(None));
+            };
+            match open_part(state.vault.as_str(), id, &dealing, &dealer, part, &secret) {
+                Ok(opened) => {
+                    names_key.get_or_insert(opened.names_key);
+                    subs.push((record.dealer_x, opened.value));
                 }
                 Err(_) => {
-                    let part = dealing.parts.get(index).cloned().unwrap_or_default();
-                    let complaint = make_complaint(&state.generations, id, record.seq, &part, me, &secret).ok();
-                    return Ok(Err(complaint));
+                    let generations = &state.generations;
+                    let complaint = make_complaint(generations, id, record.seq, &dealer, dealing.epoch, part, &secret);
+                    return Ok(Err(complaint.ok()));
                 }
             }
         }
@@ -296,17 +300,27 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
                 report.skipped.push(label(*id));
                 continue;
             };
+            let mut missing = false;
             for record in round.dealings.iter().filter(|d| !d.disqualified) {
                 let (dealer, dealing) = dealing_at(store, record.seq, *id).await?;
-                if open_part(state.vault.as_str(), *id, &dealing, &dealer, &me, index, &secret).is_ok() {
+                // A part the server withheld is neither checked nor complained about: no ack.
+                let Some(part) = dealing.part_for(&me).filter(|p| usize::from(p.index) == index) else {
+                    missing = true;
+                    continue;
+                };
+                if open_part(state.vault.as_str(), *id, &dealing, &dealer, part, &secret).is_ok() {
                     continue;
                 }
-                let part = dealing.parts.get(index).cloned().unwrap_or_default();
-                let Ok(complaint) = make_complaint(&after, *id, record.seq, &part, &me, &secret) else { continue };
+                let complaint = make_complaint(&after, *id, record.seq, &dealer, dealing.epoch, part, &secret);
+                let Ok(complaint) = complaint else { continue };
                 if let Ok(verdict) = verify_complaint(&after, &me, &complaint, state) {
                     after.fold_complaint(&me, &complaint, verdict);
                     complaints.push(complaint);
                 }
+            }
+            if missing {
+                report.skipped.push(label(*id));
+                continue;
             }
             let Some(view) = after.round(*id, state) else { continue };
             let acked = after.generations.get(id).and_then(|g| g.round.as_ref()).and_then(|r| r.acks.get(&me)).copied();

@@ -392,7 +392,8 @@ impl<S: LogStore> ServerApp<S> {
                 message: "this vault's log is full; its operator can raise the limit".into(),
             });
         }
-        match loaded.state.apply_commit(&commit) {
+        let checked = loaded.state.check_parts_complete(&event.event).and_then(|()| loaded.state.apply_commit(&commit));
+        match checked {
             Ok(()) => {
                 let seq = commit.seq;
                 loaded.log_bytes += size;
@@ -469,10 +470,14 @@ impl<S: LogStore> ServerApp<S> {
         }
         let limit = sync.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE) as usize;
         let page = Page { commits: limit, bytes: self.limits.max_page_bytes };
-        let commits = match sync.cursor == state.head {
+        let mut commits = match sync.cursor == state.head {
             true => Vec::new(),
             false => self.store.read_after(sync.cursor.seq, page).await.map_err(internal)?,
         };
+        // Each device receives its own parts of a dealing, not every target's.
+        for commit in &mut commits {
+            commit.event.event.keep_parts_for(requester);
+        }
         let more = commits.last().is_some_and(|c| c.seq < state.head.seq);
         Ok(SyncResponse { status, results, commits, head: Some(state.head), more })
     }

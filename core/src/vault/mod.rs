@@ -29,6 +29,8 @@ pub use violation::RuleViolation;
 
 /// Writes a LiteMap as a JSON object even when empty (LiteMap alone writes `[]` then), so the
 /// snapshot stays what a BTreeMap wrote and older readers still read it.
+const INCOMPLETE: RuleViolation = RuleViolation::InvalidSecret("a dealing needs one sealed part per target");
+
 pub(crate) fn map_json<K: Serialize, V: Serialize, S: serde::Serializer>(
     map: &LiteMap<K, V>,
     serializer: S,
@@ -167,6 +169,29 @@ impl VaultState {
         invites::check(self, event)?;
         secrets::check_rules(self, &event.author, &event.event)?;
         secrets::check_claim_time(self, event)
+    }
+
+    /// A pushed dealing must carry every target's part: the server keeps them all, checks every
+    /// part's proof, and hands each device its own (a device's copy of the log holds only those).
+    pub fn check_parts_complete(&self, event: &crate::event::GenericKvLogEvent) -> Result<(), RuleViolation> {
+        use crate::event::GenericKvLogEvent as E;
+        let targets = match event {
+            E::GenerationDealt(dealing) => {
+                let round = self.generations.generations.get(&dealing.generation).and_then(|g| g.round.as_ref());
+                round.map_or(dealing.parts.len(), |round| round.targets.len())
+            }
+            E::JoinApproved { device, dealings } if !dealings.is_empty() => match self.is_member(device) {
+                true => self.members.len(),
+                false => membership::join_targets(self, device).len(),
+            },
+            _ => return Ok(()),
+        };
+        let complete = |d: &generations::GenerationDealing| d.parts.len() == targets;
+        match event {
+            E::GenerationDealt(dealing) if !complete(dealing) => Err(INCOMPLETE),
+            E::JoinApproved { dealings, .. } if !dealings.iter().all(complete) => Err(INCOMPLETE),
+            _ => Ok(()),
+        }
     }
 
     /// Validates `commit` against the chain and the rules, then folds it in. On error the state is

@@ -7,9 +7,10 @@
 use curve25519_dalek::scalar::Scalar;
 use serde::{Deserialize, Serialize};
 
-use super::dealing::{check_sub_share, part_context, part_hash};
+use super::dealing::{check_sub_share, part_context};
+use super::parts::{verify_path, AttachedPart};
 use super::{DealingRecord, Generation, GenerationId, Generations, Membership, Round, RoundKind};
-use crate::encoding::Bytes;
+use crate::encoding::{Bytes, Hash32};
 use crate::identity::DeviceId;
 use crate::secrets::dleq::{prove_dleq, verify_dleq, Proof};
 use crate::secrets::kem;
@@ -19,8 +20,9 @@ use crate::vault::RuleViolation;
 pub struct GenerationComplaint {
     pub generation: GenerationId,
     pub dealing_seq: u64,
-    /// The disputed part, as the dealing carried it (its hash is in the state).
+    /// The disputed part, as the dealing carried it, and its path to the dealing's signed root.
     pub part: Bytes,
+    pub path: Vec<Hash32>,
     /// `sk·R` for the part's R and the complainer's round receive key `sk·G`.
     pub shared: Bytes,
     pub proof: Bytes,
@@ -46,6 +48,8 @@ fn proof_context(vault: &str, generation: GenerationId, dealing_seq: u64, author
 struct Disputed<'a> {
     dealing: &'a DealingRecord,
     index: usize,
+    /// How many targets the dealing dealt to.
+    count: usize,
     key: &'a Bytes,
     /// The epoch the dealing was dealt from.
     epoch: u32,
@@ -57,7 +61,8 @@ fn disputed<'a>(generation: &'a Generation, author: &DeviceId, seq: u64) -> Opti
     if let Some(round) = &generation.round {
         if let Some(dealing) = round.dealings.iter().find(|d| d.seq == seq && !d.disqualified) {
             let index = round.targets.iter().position(|t| t == author)?;
-            return Some(Disputed { dealing, index, key: round.target_keys.get(index)?, epoch: generation.epoch });
+            let (key, count) = (round.target_keys.get(index)?, round.targets.len());
+            return Some(Disputed { dealing, index, count, key, epoch: generation.epoch });
         }
     }
     let made_by = generation.made_by.as_ref()?;
@@ -66,7 +71,8 @@ fn disputed<'a>(generation: &'a Generation, author: &DeviceId, seq: u64) -> Opti
         return None;
     }
     let index = usize::from(*generation.holders.get(author)?) - 1;
-    Some(Disputed { dealing, index, key: made_by.target_keys.get(index)?, epoch: generation.epoch.checked_sub(1)? })
+    let (key, count) = (made_by.target_keys.get(index)?, made_by.target_keys.len());
+    Some(Disputed { dealing, index, count, key, epoch: generation.epoch.checked_sub(1)? })
 }
 
 /// Checks a complaint's evidence and says who is at fault. `Err`: the complaint proves nothing
@@ -87,11 +93,23 @@ pub fn verify_complaint(
     let generation = gens.generations.get(&complaint.generation).ok_or(RuleViolation::UnknownSecret)?;
     let disputed =
         disputed(generation, author, complaint.dealing_seq).ok_or(bad("no such dealing to complain about"))?;
-    let Disputed { dealing, index, key, epoch } = disputed;
-    if dealing.part_hashes.get(index) != Some(&part_hash(&complaint.part.0)) {
+    let Disputed { dealing, index, count, key, epoch } = disputed;
+    let addressed = AttachedPart {
+        index: u8::try_from(index).map_err(|_| bad("no such target"))?,
+        target: author.clone(),
+        part: complaint.part.clone(),
+        path: complaint.path.clone(),
+    };
+    if !verify_path(&dealing.parts_root, count, &addressed) {
         return Err(bad("the part is not the one the dealing carried"));
     }
-    // A part without a valid R cannot be opened by anyone: the dealer is at fault.
+    let part_ctx = part_context(gens.vault.as_str(), complaint.generation, epoch, &dealing.dealer, author);
+    let refs: Vec<&[u8]> = part_ctx.iter().map(|c| c.as_slice()).collect();
+    // A part without a valid R or without the dealer's proof of it is the dealer's fault on its
+    // face (the signed root names it); nothing of the complainer's is revealed.
+    if !kem::verify_proven(&complaint.part.0, &refs) {
+        return Ok(ComplaintVerdict::DealerAtFault);
+    }
     let Ok(r) = kem::sealed_r(&complaint.part.0) else { return Ok(ComplaintVerdict::DealerAtFault) };
     let key = kem::decode_point(&key.0).map_err(|_| bad("stored receive key"))?;
     let shared = kem::decode_point(&complaint.shared.0).map_err(|_| bad("the revealed point does not parse"))?;
@@ -100,8 +118,6 @@ pub fn verify_complaint(
     if !verify_dleq(&key, &r, &shared, &context, &proof) {
         return Err(bad("the revealed point is not proven"));
     }
-    let part_ctx = part_context(gens.vault.as_str(), complaint.generation, epoch, &dealing.dealer, author);
-    let refs: Vec<&[u8]> = part_ctx.iter().map(|c| c.as_slice()).collect();
     let Ok(plain) = kem::open_proven_with_shared(&shared, &key, &refs, &complaint.part.0) else {
         return Ok(ComplaintVerdict::DealerAtFault);
     };
@@ -197,26 +213,35 @@ pub fn make_complaint(
     gens: &Generations,
     generation: GenerationId,
     dealing_seq: u64,
-    part: &Bytes,
-    me: &DeviceId,
+    dealer: &DeviceId,
+    epoch: u32,
+    part: &AttachedPart,
     receive_secret: &Scalar,
 ) -> Result<GenerationComplaint, kem::KemError> {
-    let unproven = |part: &Bytes| GenerationComplaint {
+    let unproven = || GenerationComplaint {
         generation,
         dealing_seq,
-        part: part.clone(),
+        part: part.part.clone(),
+        path: part.path.clone(),
         shared: Bytes(Vec::new()),
         proof: Bytes(Vec::new()),
     };
-    // A part without a valid R is the dealer's fault on its face: no proof needed.
-    let Ok(r) = kem::sealed_r(&part.0) else { return Ok(unproven(part)) };
+    // A part without a valid R or the dealer's proof of it is the dealer's fault on its face: no
+    // point revealed (a copied R would otherwise open another dealer's part for everyone).
+    let part_ctx = part_context(gens.vault.as_str(), generation, epoch, dealer, &part.target);
+    let refs: Vec<&[u8]> = part_ctx.iter().map(|c| c.as_slice()).collect();
+    if !kem::verify_proven(&part.part.0, &refs) {
+        return Ok(unproven());
+    }
+    let Ok(r) = kem::sealed_r(&part.part.0) else { return Ok(unproven()) };
     let shared = r * receive_secret;
-    let context = proof_context(gens.vault.as_str(), generation, dealing_seq, me);
+    let context = proof_context(gens.vault.as_str(), generation, dealing_seq, &part.target);
     let proof = prove_dleq(receive_secret, &r, &context);
     Ok(GenerationComplaint {
         generation,
         dealing_seq,
-        part: part.clone(),
+        part: part.part.clone(),
+        path: part.path.clone(),
         shared: Bytes(shared.compress().to_bytes().to_vec()),
         proof: Bytes(proof.to_bytes().to_vec()),
     })

@@ -4,6 +4,7 @@ use curve25519_dalek::ristretto::RistrettoPoint;
 use curve25519_dalek::scalar::Scalar;
 use serde::{Deserialize, Serialize};
 
+use super::parts::{attach, verify_path, AttachedPart};
 use super::{DealingRecord, GenerationId, Generations, Membership, RoundKind, GENERATION_FORMAT};
 use crate::encoding::{Bytes, Hash32};
 use crate::identity::DeviceId;
@@ -16,8 +17,9 @@ use crate::vault::RuleViolation;
 /// key, the tag.
 pub const PART_LEN: usize = 32 + 64 + 64 + 16;
 
-/// One dealer's contribution to a generation's round. `parts[j]` is target j's sub-share
-/// `f(j + 1)`, sealed to the receive key the round recorded for it.
+/// One dealer's contribution to a generation's round. Target j's part is its sub-share `f(j + 1)`,
+/// sealed to the receive key the round recorded for it; the signature covers only the parts'
+/// Merkle root, and each device receives its own part (see [`super::parts`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GenerationDealing {
     pub format: u16,
@@ -31,7 +33,33 @@ pub struct GenerationDealing {
     /// Hash of the generation's names key that every part carries: the dealer's fresh one in a
     /// DKG (the first chosen dealing's becomes the generation's), the generation's in a re-share.
     pub names_check: Hash32,
-    pub parts: Vec<Bytes>,
+    /// The Merkle root over every target's part, in target order.
+    pub parts_root: Hash32,
+    /// Not signed: every part as pushed and stored by the server; the one addressed to the reader
+    /// as a device receives it; none for a device the dealing was not for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<AttachedPart>,
+}
+
+impl GenerationDealing {
+    /// The part addressed to `target`, if it travelled with the dealing.
+    pub fn part_for(&self, target: &DeviceId) -> Option<&AttachedPart> {
+        self.parts.iter().find(|p| &p.target == target)
+    }
+
+    /// The dealing as signed: everything but the parts.
+    pub fn without_parts(&self) -> GenerationDealing {
+        GenerationDealing {
+            format: self.format,
+            generation: self.generation,
+            epoch: self.epoch,
+            commitments: self.commitments.clone(),
+            proof: self.proof.clone(),
+            names_check: self.names_check,
+            parts_root: self.parts_root,
+            parts: Vec::new(),
+        }
+    }
 }
 
 /// A holder's share of one epoch of a generation, with the generation's names key (every holder
@@ -81,10 +109,6 @@ fn pok_context(vault: &str, generation: GenerationId, dealer: &DeviceId) -> Vec<
     context
 }
 
-pub(super) fn part_hash(part: &[u8]) -> Hash32 {
-    Hash32::digest(&[b"meta-secret/generation-part/v1", part])
-}
-
 fn refs(context: &[Vec<u8>]) -> Vec<&[u8]> {
     context.iter().map(|c| c.as_slice()).collect()
 }
@@ -123,17 +147,33 @@ impl Generations {
         if !round.targets.iter().all(allowed) {
             return Err(RuleViolation::NotApprovedByDealer);
         }
-        if dealing.parts.len() != round.targets.len() || dealing.parts.iter().any(|p| p.0.len() != PART_LEN) {
-            return Err(bad("a dealing needs one sealed part per target"));
+        // The parts that travel with the dealing must be the ones its root signs, each at its
+        // target's place; a device sees its own, the server (which checks that a pushed dealing
+        // carries all of them) every one.
+        let count = round.targets.len();
+        let mut previous: Option<u8> = None;
+        for part in &dealing.parts {
+            let placed = round.targets.get(usize::from(part.index)) == Some(&part.target);
+            if !placed || previous.is_some_and(|p| part.index <= p) || part.part.0.len() != PART_LEN {
+                return Err(bad("a part is not addressed to its target's place"));
+            }
+            if !verify_path(&dealing.parts_root, count, part) {
+                return Err(bad("a part is not one the dealing's root signs"));
+            }
+            previous = Some(part.index);
         }
         // Each part's R is the dealer's own: otherwise a complaint's revealed point could open
-        // another dealer's part that the copied R belongs to.
-        let fresh = dealing.parts.iter().zip(&round.targets).all(|(part, target)| {
-            let context = part_context(self.vault.as_str(), dealing.generation, dealing.epoch, author, target);
-            kem::verify_proven(&part.0, &refs(&context))
-        });
-        if !fresh {
-            return Err(bad("a part's encapsulation is not the dealer's own"));
+        // another dealer's part that the copied R belongs to. Checked by whoever has every part
+        // (the server on push); a target checks its own when it opens it, and proves a bad one.
+        if dealing.parts.len() == count {
+            let fresh = dealing.parts.iter().all(|part| {
+                let context =
+                    part_context(self.vault.as_str(), dealing.generation, dealing.epoch, author, &part.target);
+                kem::verify_proven(&part.part.0, &refs(&context))
+            });
+            if !fresh {
+                return Err(bad("a part's encapsulation is not the dealer's own"));
+            }
         }
         let commitments = Commitments::from_wire(&dealing.commitments).map_err(|_| bad("commitments do not parse"))?;
         if commitments.threshold() != usize::from(round.new_k) {
@@ -171,7 +211,7 @@ impl Generations {
             seq,
             commitments: dealing.commitments.clone(),
             names_check: dealing.names_check,
-            part_hashes: dealing.parts.iter().map(|p| part_hash(&p.0)).collect(),
+            parts_root: dealing.parts_root,
             disqualified: false,
         });
     }
@@ -184,9 +224,9 @@ fn seal_parts(
     me: &DeviceId,
     values: &[ShareValue],
     names_key: &[u8; 32],
-) -> Result<Vec<Bytes>, RuleViolation> {
+) -> Result<(Hash32, Vec<AttachedPart>), RuleViolation> {
     let round = gens.generations.get(&id).and_then(|g| g.round.as_ref()).ok_or(RuleViolation::NoRound)?;
-    round
+    let sealed: Vec<Bytes> = round
         .targets
         .iter()
         .zip(&round.target_keys)
@@ -201,7 +241,8 @@ fn seal_parts(
                 .map(Bytes)
                 .map_err(|_| RuleViolation::InvalidSecret("bad receive key"))
         })
-        .collect()
+        .collect::<Result<_, _>>()?;
+    attach(&round.targets, sealed).ok_or(RuleViolation::InvalidSecret("a round needs 1 to 255 targets"))
 }
 
 /// My DKG dealing: a random polynomial of the round's threshold, its constant term proven.
@@ -215,6 +256,7 @@ pub fn deal_dkg(gens: &Generations, id: GenerationId, me: &DeviceId) -> Result<G
     drop(constant);
     let mut names_key = zeroize::Zeroizing::new([0u8; 32]);
     rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, names_key.as_mut());
+    let (parts_root, parts) = seal_parts(gens, id, 0, me, &values, &names_key)?;
     Ok(GenerationDealing {
         format: GENERATION_FORMAT,
         generation: id,
@@ -222,7 +264,8 @@ pub fn deal_dkg(gens: &Generations, id: GenerationId, me: &DeviceId) -> Result<G
         commitments: commitments.to_wire(),
         proof: Some(Bytes(proof.to_bytes().to_vec())),
         names_check: names_check(&names_key),
-        parts: seal_parts(gens, id, 0, me, &values, &names_key)?,
+        parts_root,
+        parts,
     })
 }
 
@@ -236,6 +279,7 @@ pub fn deal_reshare(gens: &Generations, share: &MyShare, me: &DeviceId) -> Resul
     let n = u8::try_from(round.targets.len()).map_err(|_| RuleViolation::InvalidSecret("too many targets"))?;
     let (values, commitments) =
         vss::deal(&share.value, round.new_k, n).map_err(|_| RuleViolation::InvalidSecret("bad threshold"))?;
+    let (parts_root, parts) = seal_parts(gens, share.generation, share.epoch, me, &values, &share.names_key)?;
     Ok(GenerationDealing {
         format: GENERATION_FORMAT,
         generation: share.generation,
@@ -243,7 +287,8 @@ pub fn deal_reshare(gens: &Generations, share: &MyShare, me: &DeviceId) -> Resul
         commitments: commitments.to_wire(),
         proof: None,
         names_check: names_check(&share.names_key),
-        parts: seal_parts(gens, share.generation, share.epoch, me, &values, &share.names_key)?,
+        parts_root,
+        parts,
     })
 }
 
@@ -253,21 +298,23 @@ pub struct OpenedPart {
     pub names_key: NamesKey,
 }
 
-/// Opens target `index`'s part of a dealing with its receive secret and checks it against the
+/// Opens my part of a dealing (as it travelled with the dealing, its path already checked) with
+/// my receive secret and checks it: the dealer's proof of its R, then the sub-share against the
 /// dealing's commitments and names check. `Err` means: complain.
 pub fn open_part(
     vault: &str,
     id: GenerationId,
     dealing: &GenerationDealing,
     dealer: &DeviceId,
-    me: &DeviceId,
-    index: usize,
+    part: &AttachedPart,
     receive_secret: &Scalar,
 ) -> Result<OpenedPart, KemError> {
-    let part = dealing.parts.get(index).ok_or(KemError::Open)?;
-    let context = part_context(vault, id, dealing.epoch, dealer, me);
-    let plain = kem::open_proven_from(receive_secret, &refs(&context), &part.0)?;
-    check_sub_share(&dealing.commitments, &dealing.names_check, index, &plain)
+    let context = part_context(vault, id, dealing.epoch, dealer, &part.target);
+    if !kem::verify_proven(&part.part.0, &refs(&context)) {
+        return Err(KemError::Open);
+    }
+    let plain = kem::open_proven_from(receive_secret, &refs(&context), &part.part.0)?;
+    check_sub_share(&dealing.commitments, &dealing.names_check, usize::from(part.index), &plain)
 }
 
 /// A part's plaintext must be a canonical scalar matching the commitments at the target's x,

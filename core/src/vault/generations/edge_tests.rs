@@ -37,13 +37,46 @@ fn a_dealer_cannot_copy_another_dealers_encapsulation_so_that_a_complaint_would_
     let share = sim.devices[&id(2)].shares[&gid].clone();
     let mut copied = deal_reshare(&sim.gens, &share, &id(2)).unwrap();
     // Device 3's slot gets device 1's R (with device 2's own proof and junk after it).
-    let mut part = copied.parts[2].0.clone();
-    part[..32].copy_from_slice(&honest.parts[2].0[..32]);
-    copied.parts[2] = crate::encoding::Bytes(part);
+    let mut part = copied.parts[2].part.0.clone();
+    part[..32].copy_from_slice(&honest.parts[2].part.0[..32]);
+    super::tests::replace_part(&mut copied, &round.targets, 2, crate::encoding::Bytes(part));
     assert_eq!(
         sim.push_dealing(&id(2), copied),
         Err(RuleViolation::InvalidSecret("a part's encapsulation is not the dealer's own"))
     );
+}
+
+/// A hostile server that lets such a dealing through anyway (each device sees only its own part,
+/// so only the server can check every proof): the victim's complaint reveals no point of its
+/// own, still convicts the dealer, and opens nothing of the honest dealer's.
+#[test]
+fn a_copied_encapsulation_a_hostile_server_let_through_is_proven_without_revealing_anything() {
+    let mut sim = vault_of(4, 2);
+    let gid = ready(&sim, 2);
+    sim.remove(4);
+    sim.deal_if_due(&id(1), gid);
+    let round = sim.gens.generations[&gid].round.clone().unwrap();
+    let (_, honest) = sim.dealing_at(round.dealings[0].seq);
+    let share = sim.devices[&id(2)].shares[&gid].clone();
+    let mut copied = deal_reshare(&sim.gens, &share, &id(2)).unwrap();
+    let mut part = copied.parts[2].part.0.clone();
+    part[..32].copy_from_slice(&honest.parts[2].part.0[..32]);
+    super::tests::replace_part(&mut copied, &round.targets, 2, crate::encoding::Bytes(part));
+    // What device 3 receives: its own part only, which passes the checks a device can make.
+    let mut received = copied.clone();
+    received.parts.retain(|p| p.target == id(3));
+    sim.gens.check_dealing(&id(2), &received, &sim.view()).expect("a device cannot check others' proofs");
+    let seq = sim.log.len() as u64 + 1;
+    sim.gens.fold_dealing(seq, &id(2), &received);
+    sim.log.push(Msg::Dealing(id(2), received.clone()));
+
+    let secret = sim.round_secret(&id(3), gid).unwrap();
+    let mine = received.part_for(&id(3)).unwrap();
+    assert!(open_part("family", gid, &received, &id(2), mine, &secret).is_err(), "the victim sees a bad part");
+    let complaint = make_complaint(&sim.gens, gid, seq, &id(2), received.epoch, mine, &secret).unwrap();
+    assert!(complaint.shared.0.is_empty() && complaint.proof.0.is_empty(), "no point of the victim's revealed");
+    assert_eq!(sim.push_complaint(&id(3), &complaint), Some(ComplaintVerdict::DealerAtFault));
+    assert!(sim.gens.cheaters.contains(&id(2)) && !sim.gens.cheaters.contains(&id(1)));
 }
 
 #[test]
@@ -59,8 +92,9 @@ fn a_share_reported_lost_mid_round_keeps_the_round_keys_so_no_honest_dealer_can_
     sim.gens.check_share_lost(&id(2), gid, &public).unwrap();
     sim.gens.fold_share_lost(&id(2), gid, &public);
     assert_eq!(sim.gens.check_share_lost(&id(2), gid, &public), Err(RuleViolation::NoShare), "once");
-    let (_, dealing) = sim.dealing_at(seq);
-    let complaint = make_complaint(&sim.gens, gid, seq, &dealing.parts[1], &id(2), &secret).unwrap();
+    let (dealer, dealing) = sim.dealing_at(seq);
+    let part = dealing.part_for(&id(2)).unwrap();
+    let complaint = make_complaint(&sim.gens, gid, seq, &dealer, dealing.epoch, part, &secret).unwrap();
     assert!(sim.push_complaint(&id(2), &complaint).is_none(), "refused");
     assert!(sim.gens.cheaters.is_empty());
     // The round completes, and the repair that follows gives device 2 a share again.

@@ -23,6 +23,7 @@
 
 mod complaint;
 mod dealing;
+pub mod parts;
 mod round;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -39,13 +40,15 @@ pub use dealing::{
     combine_sub_shares, deal_dkg, deal_reshare, names_check, new_receive_key, open_part, part_context,
     GenerationDealing, MyShare, NamesKey, OpenedPart,
 };
+pub use parts::AttachedPart;
 pub use round::{round_id, GenerationAck, RoundView};
 
 /// The secret half of a receive key (a ristretto255 scalar).
 pub type ReceiveSecret = curve25519_dalek::scalar::Scalar;
 
-/// Version of the generation messages and their sealed parts.
-pub const GENERATION_FORMAT: u16 = 1;
+/// Version of the generation messages and their sealed parts (2: parts addressed by target
+/// under a signed Merkle root).
+pub const GENERATION_FORMAT: u16 = 2;
 /// Protection levels a vault may have at once.
 pub const MAX_LEVELS: usize = 16;
 
@@ -100,8 +103,8 @@ pub enum RoundKind {
     Reshare,
 }
 
-/// One dealing of a round, as the state remembers it: commitments and the hash of each target's
-/// part (the parts themselves stay in the log, or beside it).
+/// One dealing of a round, as the state remembers it: commitments and the Merkle root of its
+/// parts (the parts themselves stay beside the log, each device holding its own).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DealingRecord {
     pub dealer: DeviceId,
@@ -110,7 +113,7 @@ pub struct DealingRecord {
     pub seq: u64,
     pub commitments: Vec<Bytes>,
     pub names_check: Hash32,
-    pub part_hashes: Vec<Hash32>,
+    pub parts_root: Hash32,
     pub disqualified: bool,
 }
 

@@ -12,6 +12,21 @@ use crate::secrets::kem::{decode_point, derive_key, encapsulate};
 use crate::secrets::threshold::{combine_verified, interpolate, partial, Partial};
 use crate::secrets::vss::{Commitments, ShareValue};
 
+/// Puts `part` at target `index` of a dealing and re-signs the root over its parts (what a
+/// dishonest dealer does).
+pub(super) fn replace_part(
+    dealing: &mut GenerationDealing,
+    targets: &[DeviceId],
+    index: usize,
+    part: crate::encoding::Bytes,
+) {
+    let mut parts: Vec<crate::encoding::Bytes> = dealing.parts.iter().map(|p| p.part.clone()).collect();
+    parts[index] = part;
+    let (root, attached) = super::parts::attach(targets, parts).unwrap();
+    dealing.parts_root = root;
+    dealing.parts = attached;
+}
+
 fn id(n: u8) -> DeviceId {
     DeviceId::parse(&format!("{n:032x}")).unwrap()
 }
@@ -203,8 +218,8 @@ impl Sim {
             let refs: Vec<&[u8]> = context.iter().map(|c| c.as_slice()).collect();
             let mut junk = ShareValue::random().0.as_bytes().to_vec();
             junk.extend_from_slice(&[7u8; 32]);
-            dealing.parts[last] =
-                crate::encoding::Bytes(crate::secrets::kem::seal_to_proven(&key, &refs, &junk).unwrap());
+            let junk = crate::encoding::Bytes(crate::secrets::kem::seal_to_proven(&key, &refs, &junk).unwrap());
+            replace_part(&mut dealing, &round.targets, last, junk);
         }
         self.push_dealing(me, dealing).unwrap();
     }
@@ -222,10 +237,12 @@ impl Sim {
         // Check every live dealing at once, so all bad ones are named in one pass.
         for record in round.dealings.iter().filter(|d| !d.disqualified) {
             let (dealer, dealing) = self.dealing_at(record.seq);
-            let good = open_part(self.gens.vault.as_str(), gid, &dealing, &dealer, me, index, &secret).is_ok();
+            let part = dealing.part_for(me).unwrap();
+            assert_eq!(usize::from(part.index), index);
+            let good = open_part(self.gens.vault.as_str(), gid, &dealing, &dealer, part, &secret).is_ok();
             if !good || self.devices[me].false_complainer {
                 let complaint =
-                    make_complaint(&self.gens, gid, record.seq, &dealing.parts[index], me, &secret).unwrap();
+                    make_complaint(&self.gens, gid, record.seq, &dealer, dealing.epoch, part, &secret).unwrap();
                 self.push_complaint(me, &complaint);
             }
         }
@@ -272,7 +289,8 @@ impl Sim {
             let mut names_key = None;
             for record in &made_by.chosen {
                 let (dealer, dealing) = self.dealing_at(record.seq);
-                let opened = open_part(self.gens.vault.as_str(), gid, &dealing, &dealer, me, index, &secret).ok();
+                let part = dealing.part_for(me).filter(|p| usize::from(p.index) == index).unwrap();
+                let opened = open_part(self.gens.vault.as_str(), gid, &dealing, &dealer, part, &secret).ok();
                 match opened {
                     Some(part) => {
                         names_key.get_or_insert(part.names_key);
@@ -280,7 +298,7 @@ impl Sim {
                     }
                     None => {
                         let complaint =
-                            make_complaint(&self.gens, gid, record.seq, &dealing.parts[index], me, &secret).unwrap();
+                            make_complaint(&self.gens, gid, record.seq, &dealer, dealing.epoch, part, &secret).unwrap();
                         self.push_complaint(me, &complaint);
                         break;
                     }
@@ -484,7 +502,7 @@ fn a_removed_device_old_share_combines_with_nothing_current_members_keep_or_the_
                     let context = part_context("family", dealing.generation, dealing.epoch, dealer, &target);
                     let refs: Vec<&[u8]> = context.iter().map(|c| c.as_slice()).collect();
                     assert!(
-                        crate::secrets::kem::open_proven_from(secret, &refs, &part.0).is_err(),
+                        crate::secrets::kem::open_proven_from(secret, &refs, &part.part.0).is_err(),
                         "an old part (index {index}) still opens with a kept key"
                     );
                 }

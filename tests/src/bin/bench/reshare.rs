@@ -49,11 +49,12 @@ fn generation_once(
         gens.fold_dealing(seq as u64 + 1, dealer, &dealing);
         dealings.push((dealer, dealing));
     }
-    for (index, (target, (secret, _))) in ids.iter().zip(keys).enumerate() {
+    for (target, (secret, _)) in ids.iter().zip(keys) {
         let subs: Vec<_> = dealings
             .iter()
             .map(|(dealer, dealing)| {
-                let part = open_part(vault.as_str(), generation, dealing, dealer, target, index, secret).expect("part");
+                let mine = dealing.part_for(target).expect("addressed");
+                let part = open_part(vault.as_str(), generation, dealing, dealer, mine, secret).expect("part");
                 (0u8, part.value)
             })
             .collect();
