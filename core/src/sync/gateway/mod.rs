@@ -8,19 +8,21 @@ use serde::{Deserialize, Serialize};
 
 use super::client_error::ClientError;
 use super::freeze::Checkpoints;
-use super::server::VaultUsage;
 use super::server::SNAPSHOT_EVERY_COMMITS;
 use super::snapshot::{load_state_since, put_state};
 use super::transport::{SyncProtocol, TransportRequest, TransportResponse};
 use super::wire::{
-    live_path, status_path, sync_path, ApiError, PushOutcome, RequestAuth, SyncRequest, SyncResponse, MAX_PUSH_BYTES,
+    live_path, sync_path, ApiError, PushOutcome, RequestAuth, SyncRequest, SyncResponse, MAX_PUSH_BYTES,
 };
 use crate::clock::Clock;
 use crate::error::ErrorCode;
-use crate::event::{Commit, Cursor, GenericKvLogEvent, SignedEvent, VaultName};
+use crate::event::{Cursor, GenericKvLogEvent, SignedEvent, VaultName};
 use crate::identity::DeviceKeys;
 use crate::store::{LogStore, StoreBatch};
 use crate::vault::{MembershipStatus, VaultState};
+
+mod status;
+mod vouching;
 
 const VAULT_KEY: &str = "vault/name";
 const STATE_KEY: &str = "vault/state";
@@ -208,40 +210,6 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         Ok(())
     }
 
-    /// Remembers the genesis `invite` names; the first pull that brings the vault's genesis checks
-    /// it. Only for a device with no log yet.
-    pub async fn expect_genesis(&self, invite: &crate::invite::Invite) -> Result<(), ClientError> {
-        let mut local = self.local.lock().await;
-        if local.state.as_ref().is_some_and(|s| s.head.seq > 0) {
-            return Err(ClientError::InvalidInput("this device already belongs to a vault".into()));
-        }
-        let prefix = crate::encoding::Bytes(invite.genesis_prefix().to_vec());
-        let mut batch = StoreBatch::default();
-        batch.put(INVITED_GENESIS_KEY, serde_json::to_vec(&prefix).unwrap_or_default());
-        self.store.write(batch).await?;
-        local.invited_genesis = Some(prefix);
-        Ok(())
-    }
-
-    /// Marks this store's view as unverified (`true`: its log will come from the server alone) or
-    /// verified by a person.
-    pub async fn set_unverified(&self, unverified: bool) -> Result<(), ClientError> {
-        let mut local = self.local.lock().await;
-        let mut batch = StoreBatch::default();
-        if unverified {
-            batch.put(UNVERIFIED_KEY, vec![1]);
-        } else {
-            batch.delete(UNVERIFIED_KEY);
-        }
-        self.store.write(batch).await?;
-        local.unverified = unverified;
-        Ok(())
-    }
-
-    pub async fn is_unverified(&self) -> bool {
-        self.local.lock().await.unverified
-    }
-
     /// The fork evidence this device found, if any (it then refuses to sync or act).
     pub async fn fork(&self) -> Option<String> {
         self.local.lock().await.fork.clone()
@@ -390,42 +358,6 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
         }
     }
 
-    /// Asks a vault for this device's standing without joining it or touching local state.
-    pub async fn probe_status(&self, vault: &VaultName) -> Result<MembershipStatus, ClientError> {
-        let mut local = self.local.lock().await;
-        if local.vault.as_ref() == Some(vault) {
-            return Ok(self.sync_locked(&mut local).await?.status);
-        }
-        let request = SyncRequest { cursor: Cursor::EMPTY, push: Vec::new(), limit: Some(1) };
-        let response = self.exchange(&mut local, vault, &request).await?;
-        let response = parse_response(response)?;
-        // A member probing a vault it has no local copy of (keys restored onto a fresh store) is
-        // sent the log's start like any member; it is not applied here. Anyone else gets none.
-        if !response.commits.is_empty() && response.status != MembershipStatus::Member {
-            return Err(ClientError::HostileServer("sent commits to a status probe".into()));
-        }
-        Ok(response.status)
-    }
-
-    /// The bound vault's size and quota, as the server reports it to a member.
-    pub async fn usage(&self) -> Result<VaultUsage, ClientError> {
-        let mut local = self.local.lock().await;
-        let vault = local.vault.clone().ok_or(ClientError::NotBound)?;
-        let stamp = self.bump_stamp(&mut local);
-        let path = status_path(&vault);
-        let auth = RequestAuth::sign(&self.keys, "GET", &path, stamp, b"");
-        let request = TransportRequest { method: "GET".into(), path, auth: Some(auth), body: Vec::new() };
-        let response = self.transport.send(request).await?;
-        if response.status != 200 {
-            return Err(match serde_json::from_slice::<ApiError>(&response.body) {
-                Ok(error) => ClientError::Api(error),
-                Err(_) => ClientError::HostileServer(format!("status {} without an error body", response.status)),
-            });
-        }
-        serde_json::from_slice(&response.body)
-            .map_err(|e| ClientError::HostileServer(format!("unreadable vault status: {e}")))
-    }
-
     async fn exchange(
         &self,
         local: &mut Local,
@@ -452,45 +384,6 @@ impl<S: LogStore, T: SyncProtocol> SyncGateway<S, T> {
             }
             attempt += 1;
         }
-    }
-
-    /// Checks the genesis an invite named against the first pulled commit, once the pull verified:
-    /// a mismatch stops the device for good (stored); `true` when it matched (the caller forgets
-    /// the expectation in the same write that stores the genesis).
-    async fn check_invited_genesis(&self, local: &mut Local, commits: &[Commit]) -> Result<bool, ClientError> {
-        let (Some(expected), Some(genesis)) = (&local.invited_genesis, commits.first().filter(|c| c.seq == 1)) else {
-            return Ok(false);
-        };
-        let hash = genesis.hash();
-        let mut batch = StoreBatch::default();
-        let matches = hash.0.get(..expected.0.len()).is_some_and(|prefix| prefix == &expected.0[..]);
-        let mismatch = (!matches).then(|| {
-            format!(
-                "vault {} is not the one the invite names: its genesis is {}, the invite's begins {}",
-                genesis.event.vault,
-                hash.to_hex(),
-                expected.0.iter().map(|b| format!("{b:02x}")).collect::<String>()
-            )
-        });
-        match mismatch {
-            Some(evidence) => {
-                batch.put(INVITE_MISMATCH_KEY, serde_json::to_vec(&evidence).unwrap_or_default());
-                self.store.write(batch).await?;
-                local.invite_mismatch = Some(evidence.clone());
-                Err(ClientError::InviteMismatch(evidence))
-            }
-            None => Ok(true),
-        }
-    }
-
-    /// Forgets the genesis an invite named (its join request was refused).
-    pub async fn forget_invited_genesis(&self) -> Result<(), ClientError> {
-        let mut local = self.local.lock().await;
-        let mut batch = StoreBatch::default();
-        batch.delete(INVITED_GENESIS_KEY);
-        self.store.write(batch).await?;
-        local.invited_genesis = None;
-        Ok(())
     }
 
     async fn round(&self, local: &mut Local, report: &mut SyncReport) -> Result<bool, ClientError> {
