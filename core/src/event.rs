@@ -230,6 +230,14 @@ impl GenericKvLogEvent {
     }
 
     /// The dealings this event carries.
+    pub fn dealings(&self) -> &[GenerationDealing] {
+        match self {
+            GenericKvLogEvent::GenerationDealt(dealing) => std::slice::from_ref(dealing),
+            GenericKvLogEvent::JoinApproved { dealings, .. } => dealings,
+            _ => &[],
+        }
+    }
+
     pub fn dealings_mut(&mut self) -> &mut [GenerationDealing] {
         match self {
             GenericKvLogEvent::GenerationDealt(dealing) => std::slice::from_mut(dealing),
@@ -238,10 +246,12 @@ impl GenericKvLogEvent {
         }
     }
 
-    /// Keeps only the parts addressed to `reader`: what a server sends each device.
+    /// Keeps only the part addressed to `reader`, with its path to the dealing's root: what a
+    /// server sends each device of the whole dealings it stores.
     pub fn keep_parts_for(&mut self, reader: &DeviceId) {
         for dealing in self.dealings_mut() {
-            dealing.parts.retain(|part| &part.target == reader);
+            let mine = crate::vault::generations::parts::addressed_to(&dealing.parts, reader);
+            dealing.parts = mine.into_iter().collect();
         }
     }
 

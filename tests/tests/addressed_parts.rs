@@ -2,9 +2,12 @@
 //! keeps every part and hands each device only its own, so a device downloads O(log n) per
 //! dealing, not n parts. Before this, every device downloaded every target's part.
 
+use meta_secret_core::event::VaultName;
 use meta_secret_core::event::{Commit, GenericKvLogEvent as E};
 use meta_secret_core::store::{LogStore, Page};
+use meta_secret_core::sync::BackupPage;
 use meta_secret_core::vault::generations::deal_reshare;
+use meta_secret_core::vault::generations::parts::verify_path;
 use meta_secret_core::ErrorCode;
 use meta_secret_tests::{block_on, generation_of, push_raw, settle, vault_of, Net};
 
@@ -39,6 +42,7 @@ fn each_device_receives_only_its_own_part_of_every_dealing() {
     for commit in &stored {
         for dealing in dealings(commit) {
             assert!(!dealing.parts.is_empty(), "the server keeps every target's part");
+            assert!(dealing.parts.iter().all(|p| p.path.is_empty()), "stored bare: paths are made per pull");
             widest = widest.max(dealing.parts.len());
         }
     }
@@ -54,6 +58,10 @@ fn each_device_receives_only_its_own_part_of_every_dealing() {
             for (dealing, whole) in dealings(held).iter().zip(dealings(full)) {
                 assert!(dealing.parts.iter().all(|p| p.target == me), "only parts addressed to this device");
                 assert!(dealing.parts.len() <= 1);
+                for part in &dealing.parts {
+                    assert!(verify_path(&dealing.parts_root, whole.parts.len(), part), "its path leads to the root");
+                    assert!(part.path.len() <= 3, "a path of at most log2(6) hashes");
+                }
                 let addressed_to_me = whole.parts.iter().any(|p| p.target == me);
                 assert_eq!(dealing.parts.len(), usize::from(addressed_to_me), "its own part whenever there is one");
                 mine += dealing.parts.len();
@@ -93,4 +101,43 @@ fn a_dealing_pushed_without_every_part_is_refused_and_stores_nothing() {
     assert_eq!(block_on(server.head()).expect("head"), head, "nothing was stored");
     settle(&d[..3]);
     assert!(generation_of(&d[0], &info.id).round.is_none(), "the honest dealings still complete the round");
+}
+
+/// A restore takes in whole dealings only, as a push does: a backup whose dealings lost their parts
+/// (so that no device could ever take up its share) is refused, not restored.
+#[test]
+fn a_backup_whose_dealings_lost_their_parts_is_not_restored() {
+    let source = Net::new();
+    let vault = VaultName::parse("stripped").expect("name");
+    let d = vault_of(&source, "stripped", 3);
+    block_on(d[0].add_secret("bank", b"value", 2)).expect("add");
+    settle(&d);
+    let app = source.server.app(&vault);
+    let mut pages: Vec<BackupPage> = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = block_on(app.export_page(after)).expect("export");
+        after = page.commits.last().map_or(after, |c| c.seq);
+        let more = page.more;
+        pages.push(page);
+        if !more {
+            break;
+        }
+    }
+    let mut stripped = 0;
+    for page in &mut pages {
+        for commit in &mut page.commits {
+            for dealing in commit.event.event.dealings_mut() {
+                stripped += dealing.parts.len();
+                dealing.parts.pop();
+            }
+        }
+    }
+    assert!(stripped > 0, "there were parts to strip");
+    let target = Net::new();
+    let restored = target.server.app(&vault);
+    let outcome: Result<(), String> = pages.iter().try_for_each(|page| {
+        block_on(restored.import_page(page, target.clock_now())).map(drop).map_err(|e| format!("{:?}", e.code))
+    });
+    assert_eq!(outcome, Err("Malformed".to_string()), "the restore is refused");
 }

@@ -188,7 +188,7 @@ fn a_dealing_with_a_bad_part_is_proven_bad_and_skipped() {
     junk.extend_from_slice(&[0u8; 33]);
     let mut parts: Vec<Bytes> = dealing.parts.iter().map(|p| p.part.clone()).collect();
     parts[victim] = Bytes(seal_to_proven(&key, &refs, &junk).unwrap());
-    let (root, attached) = meta_secret_core::vault::generations::parts::attach(&round.targets, parts).unwrap();
+    let (root, attached) = meta_secret_core::vault::generations::parts::seal_root(&round.targets, parts).unwrap();
     (dealing.parts_root, dealing.parts) = (root, attached);
     let seq = push_raw(cheat, &net, E::GenerationDealt(dealing)).expect("the dealing lands: its parts are sealed");
     let active: Vec<&Device> = d[..3].iter().collect();

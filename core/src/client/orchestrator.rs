@@ -144,7 +144,7 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
             let Some(part) = dealing.part_for(me).filter(|p| usize::from(p.index) == index) else {
                 return Ok(Err(None));
             };
-            match open_part(state.vault.as_str(), id, &dealing, &dealer, part, &secret) {
+            match open_part(state.vault.as_str(), id, &dealing, &dealer, me, part, &secret) {
                 Ok(opened) => {
                     names_key.get_or_insert(opened.names_key);
                     subs.push((record.dealer_x, opened.value));
@@ -308,7 +308,7 @@ impl<S: LogStore, T: SyncProtocol> VaultClient<S, T> {
                     missing = true;
                     continue;
                 };
-                if open_part(state.vault.as_str(), *id, &dealing, &dealer, part, &secret).is_ok() {
+                if open_part(state.vault.as_str(), *id, &dealing, &dealer, &me, part, &secret).is_ok() {
                     continue;
                 }
                 let complaint = make_complaint(&after, *id, record.seq, &dealer, dealing.epoch, part, &secret);

@@ -392,8 +392,7 @@ impl<S: LogStore> ServerApp<S> {
                 message: "this vault's log is full; its operator can raise the limit".into(),
             });
         }
-        let checked = loaded.state.check_parts_complete(&event.event).and_then(|()| loaded.state.apply_commit(&commit));
-        match checked {
+        match loaded.state.apply_whole_commit(&commit) {
             Ok(()) => {
                 let seq = commit.seq;
                 loaded.log_bytes += size;

@@ -93,12 +93,11 @@ pub(super) fn check_rules(
             if device == author || state.approved_by.get(device).is_some_and(|v| v.contains(author)) {
                 return Err(RuleViolation::AlreadyVoted);
             }
-            let members: Vec<DeviceId> = state.members.keys().cloned().collect();
-            check_join_dealings(state, author, device, dealings, &members)
+            check_join_dealings(state, author, device, dealings, &approval_targets(state, device))
         }
         JoinApproved { device, dealings } => {
             governance::check_vote(state, author, &Proposal::Accept { device: device.clone() })?;
-            check_join_dealings(state, author, device, dealings, &join_targets(state, device))
+            check_join_dealings(state, author, device, dealings, &approval_targets(state, device))
         }
         JoinDeclined { device } => state.pending.contains_key(device).then_some(()).ok_or(RuleViolation::NotPending),
         DeviceLeft => (state.members.len() > 1).then_some(()).ok_or(RuleViolation::LastMember),
@@ -152,6 +151,15 @@ fn check_join_dealings(
     join_dealings_into(&mut probe, &members_view!(state, Some(device)), None, author, dealings, targets)
 }
 
+/// Who an approval of `device` deals to: the members (a late approval of a member), or the member
+/// set `device` joins.
+pub(super) fn approval_targets(state: &VaultState, device: &DeviceId) -> Vec<DeviceId> {
+    match state.is_member(device) {
+        true => state.members.keys().cloned().collect(),
+        false => join_targets(state, device),
+    }
+}
+
 /// The member set after `device` joins.
 pub(super) fn join_targets(state: &VaultState, device: &DeviceId) -> Vec<DeviceId> {
     let mut targets: Vec<DeviceId> = state.members.keys().cloned().collect();
@@ -187,11 +195,7 @@ pub(super) fn fold(state: &mut VaultState, seq: u64, author: &DeviceId, event: &
         }
         JoinApproved { device, dealings } => {
             if !dealings.is_empty() {
-                let targets = if state.is_member(device) {
-                    state.members.keys().cloned().collect()
-                } else {
-                    join_targets(state, device)
-                };
+                let targets = approval_targets(state, device);
                 let view = members_view!(state, Some(device));
                 let _ = join_dealings_into(&mut state.generations, &view, Some(seq), author, dealings, &targets);
             }

@@ -29,8 +29,6 @@ pub use violation::RuleViolation;
 
 /// Writes a LiteMap as a JSON object even when empty (LiteMap alone writes `[]` then), so the
 /// snapshot stays what a BTreeMap wrote and older readers still read it.
-const INCOMPLETE: RuleViolation = RuleViolation::InvalidSecret("a dealing needs one sealed part per target");
-
 pub(crate) fn map_json<K: Serialize, V: Serialize, S: serde::Serializer>(
     map: &LiteMap<K, V>,
     serializer: S,
@@ -171,27 +169,23 @@ impl VaultState {
         secrets::check_claim_time(self, event)
     }
 
-    /// A pushed dealing must carry every target's part: the server keeps them all, checks every
-    /// part's proof, and hands each device its own (a device's copy of the log holds only those).
-    pub fn check_parts_complete(&self, event: &crate::event::GenericKvLogEvent) -> Result<(), RuleViolation> {
+    /// [`Self::apply_commit`] for a commit the server takes in (pushed, or restored from a backup):
+    /// a dealing must carry every target's part, so the server checks every part's proof and
+    /// can hand each device its own (a device's copy of the log holds only those).
+    pub fn apply_whole_commit(&mut self, commit: &Commit) -> Result<(), RuleViolation> {
         use crate::event::GenericKvLogEvent as E;
-        let targets = match event {
+        let targets = match &commit.event.event {
             E::GenerationDealt(dealing) => {
                 let round = self.generations.generations.get(&dealing.generation).and_then(|g| g.round.as_ref());
                 round.map_or(dealing.parts.len(), |round| round.targets.len())
             }
-            E::JoinApproved { device, dealings } if !dealings.is_empty() => match self.is_member(device) {
-                true => self.members.len(),
-                false => membership::join_targets(self, device).len(),
-            },
-            _ => return Ok(()),
+            E::JoinApproved { device, .. } => membership::approval_targets(self, device).len(),
+            _ => 0,
         };
-        let complete = |d: &generations::GenerationDealing| d.parts.len() == targets;
-        match event {
-            E::GenerationDealt(dealing) if !complete(dealing) => Err(INCOMPLETE),
-            E::JoinApproved { dealings, .. } if !dealings.iter().all(complete) => Err(INCOMPLETE),
-            _ => Ok(()),
+        if commit.event.event.dealings().iter().any(|d| d.parts.len() != targets) {
+            return Err(RuleViolation::InvalidSecret("a dealing needs one sealed part per target"));
         }
+        self.apply_commit(commit)
     }
 
     /// Validates `commit` against the chain and the rules, then folds it in. On error the state is

@@ -96,7 +96,7 @@ impl<S: LogStore> ServerApp<S> {
                     format!("commit {} cites a head that is not on this log", commit.seq),
                 ));
             }
-            next.state.apply_commit(commit).map_err(|violation| {
+            next.state.apply_whole_commit(commit).map_err(|violation| {
                 let code = if violation.code() == ErrorCode::BadSignature {
                     ErrorCode::BadSignature
                 } else {

@@ -7,7 +7,7 @@
 use curve25519_dalek::scalar::Scalar;
 use serde::{Deserialize, Serialize};
 
-use super::dealing::{check_sub_share, part_context};
+use super::dealing::{check_sub_share, part_context, refs};
 use super::parts::{verify_path, AttachedPart};
 use super::{DealingRecord, Generation, GenerationId, Generations, Membership, Round, RoundKind};
 use crate::encoding::{Bytes, Hash32};
@@ -104,7 +104,7 @@ pub fn verify_complaint(
         return Err(bad("the part is not the one the dealing carried"));
     }
     let part_ctx = part_context(gens.vault.as_str(), complaint.generation, epoch, &dealing.dealer, author);
-    let refs: Vec<&[u8]> = part_ctx.iter().map(|c| c.as_slice()).collect();
+    let refs = refs(&part_ctx);
     // A part without a valid R or without the dealer's proof of it is the dealer's fault on its
     // face (the signed root names it); nothing of the complainer's is revealed.
     if !kem::verify_proven(&complaint.part.0, &refs) {
@@ -229,7 +229,7 @@ pub fn make_complaint(
     // A part without a valid R or the dealer's proof of it is the dealer's fault on its face: no
     // point revealed (a copied R would otherwise open another dealer's part for everyone).
     let part_ctx = part_context(gens.vault.as_str(), generation, epoch, dealer, &part.target);
-    let refs: Vec<&[u8]> = part_ctx.iter().map(|c| c.as_slice()).collect();
+    let refs = refs(&part_ctx);
     if !kem::verify_proven(&part.part.0, &refs) {
         return Ok(unproven());
     }

@@ -4,7 +4,7 @@ use curve25519_dalek::ristretto::RistrettoPoint;
 use curve25519_dalek::scalar::Scalar;
 use serde::{Deserialize, Serialize};
 
-use super::parts::{attach, verify_path, AttachedPart};
+use super::parts::{root_of, seal_root, verify_path, AttachedPart};
 use super::{DealingRecord, GenerationId, Generations, Membership, RoundKind, GENERATION_FORMAT};
 use crate::encoding::{Bytes, Hash32};
 use crate::identity::DeviceId;
@@ -109,7 +109,7 @@ fn pok_context(vault: &str, generation: GenerationId, dealer: &DeviceId) -> Vec<
     context
 }
 
-fn refs(context: &[Vec<u8>]) -> Vec<&[u8]> {
+pub(super) fn refs(context: &[Vec<u8>]) -> Vec<&[u8]> {
     context.iter().map(|c| c.as_slice()).collect()
 }
 
@@ -148,8 +148,8 @@ impl Generations {
             return Err(RuleViolation::NotApprovedByDealer);
         }
         // The parts that travel with the dealing must be the ones its root signs, each at its
-        // target's place; a device sees its own, the server (which checks that a pushed dealing
-        // carries all of them) every one.
+        // target's place: the server (which takes in only whole dealings) has every one, bare, and
+        // rebuilds the tree; a device has its own, with its path.
         let count = round.targets.len();
         let mut previous: Option<u8> = None;
         for part in &dealing.parts {
@@ -157,10 +157,16 @@ impl Generations {
             if !placed || previous.is_some_and(|p| part.index <= p) || part.part.0.len() != PART_LEN {
                 return Err(bad("a part is not addressed to its target's place"));
             }
-            if !verify_path(&dealing.parts_root, count, part) {
-                return Err(bad("a part is not one the dealing's root signs"));
-            }
             previous = Some(part.index);
+        }
+        let signed = match dealing.parts.len() == count {
+            true => {
+                dealing.parts.iter().all(|p| p.path.is_empty()) && root_of(&dealing.parts) == Some(dealing.parts_root)
+            }
+            false => dealing.parts.iter().all(|part| verify_path(&dealing.parts_root, count, part)),
+        };
+        if !signed {
+            return Err(bad("a part is not one the dealing's root signs"));
         }
         // Each part's R is the dealer's own: otherwise a complaint's revealed point could open
         // another dealer's part that the copied R belongs to. Checked by whoever has every part
@@ -242,7 +248,7 @@ fn seal_parts(
                 .map_err(|_| RuleViolation::InvalidSecret("bad receive key"))
         })
         .collect::<Result<_, _>>()?;
-    attach(&round.targets, sealed).ok_or(RuleViolation::InvalidSecret("a round needs 1 to 255 targets"))
+    seal_root(&round.targets, sealed).ok_or(RuleViolation::InvalidSecret("a round needs 1 to 255 targets"))
 }
 
 /// My DKG dealing: a random polynomial of the round's threshold, its constant term proven.
@@ -306,11 +312,12 @@ pub fn open_part(
     id: GenerationId,
     dealing: &GenerationDealing,
     dealer: &DeviceId,
+    me: &DeviceId,
     part: &AttachedPart,
     receive_secret: &Scalar,
 ) -> Result<OpenedPart, KemError> {
     let context = part_context(vault, id, dealing.epoch, dealer, &part.target);
-    if !kem::verify_proven(&part.part.0, &refs(&context)) {
+    if &part.target != me || !kem::verify_proven(&part.part.0, &refs(&context)) {
         return Err(KemError::Open);
     }
     let plain = kem::open_proven_from(receive_secret, &refs(&context), &part.part.0)?;

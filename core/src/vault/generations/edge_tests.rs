@@ -64,7 +64,7 @@ fn a_copied_encapsulation_a_hostile_server_let_through_is_proven_without_reveali
     super::tests::replace_part(&mut copied, &round.targets, 2, crate::encoding::Bytes(part));
     // What device 3 receives: its own part only, which passes the checks a device can make.
     let mut received = copied.clone();
-    received.parts.retain(|p| p.target == id(3));
+    received.parts = super::parts::addressed_to(&copied.parts, &id(3)).into_iter().collect();
     sim.gens.check_dealing(&id(2), &received, &sim.view()).expect("a device cannot check others' proofs");
     let seq = sim.log.len() as u64 + 1;
     sim.gens.fold_dealing(seq, &id(2), &received);
@@ -72,7 +72,7 @@ fn a_copied_encapsulation_a_hostile_server_let_through_is_proven_without_reveali
 
     let secret = sim.round_secret(&id(3), gid).unwrap();
     let mine = received.part_for(&id(3)).unwrap();
-    assert!(open_part("family", gid, &received, &id(2), mine, &secret).is_err(), "the victim sees a bad part");
+    assert!(open_part("family", gid, &received, &id(2), &id(3), mine, &secret).is_err(), "the victim sees a bad part");
     let complaint = make_complaint(&sim.gens, gid, seq, &id(2), received.epoch, mine, &secret).unwrap();
     assert!(complaint.shared.0.is_empty() && complaint.proof.0.is_empty(), "no point of the victim's revealed");
     assert_eq!(sim.push_complaint(&id(3), &complaint), Some(ComplaintVerdict::DealerAtFault));
@@ -93,7 +93,7 @@ fn a_share_reported_lost_mid_round_keeps_the_round_keys_so_no_honest_dealer_can_
     sim.gens.fold_share_lost(&id(2), gid, &public);
     assert_eq!(sim.gens.check_share_lost(&id(2), gid, &public), Err(RuleViolation::NoShare), "once");
     let (dealer, dealing) = sim.dealing_at(seq);
-    let part = dealing.part_for(&id(2)).unwrap();
+    let part = &super::parts::addressed_to(&dealing.parts, &id(2)).unwrap();
     let complaint = make_complaint(&sim.gens, gid, seq, &dealer, dealing.epoch, part, &secret).unwrap();
     assert!(sim.push_complaint(&id(2), &complaint).is_none(), "refused");
     assert!(sim.gens.cheaters.is_empty());

@@ -1,7 +1,7 @@
-//! Parts addressed by target. A dealing signs only the Merkle root of its sealed parts; each part
-//! travels beside the signed event with its path to that root. The server keeps every part (and
-//! checks all of them when the dealing is pushed) but gives each device only its own, so a device
-//! downloads O(log n) per dealing instead of n parts.
+//! Parts addressed by target. A dealing signs only the Merkle root of its sealed parts, which
+//! travel beside the signed event. A dealer pushes them bare (no paths) and the server stores them
+//! so, checking the whole tree; it gives each device only its own part with the path to the root,
+//! so a device downloads O(log n) per dealing instead of n parts.
 //!
 //! Leaf `i` = H(leaf domain, i, target, part); a node = H(node domain, left, right); a level with
 //! an odd count carries its last node up unchanged. A path lists the siblings from the leaf up,
@@ -28,6 +28,28 @@ fn leaf(index: u8, target: &DeviceId, part: &[u8]) -> Hash32 {
 
 fn node(left: &Hash32, right: &Hash32) -> Hash32 {
     Hash32::digest(&[b"meta-secret/part-node/v1", &left.0, &right.0])
+}
+
+/// The root over `parts` (in target order) and every part without a path, as a dealer pushes
+/// them. `None` when the counts differ, there are none, or more than 255.
+pub fn seal_root(targets: &[DeviceId], parts: Vec<Bytes>) -> Option<(Hash32, Vec<AttachedPart>)> {
+    let (root, mut attached) = attach(targets, parts)?;
+    attached.iter_mut().for_each(|part| part.path.clear());
+    Some((root, attached))
+}
+
+/// The root over a whole dealing's bare parts (each at its index), for checking it.
+pub fn root_of(parts: &[AttachedPart]) -> Option<Hash32> {
+    let targets: Vec<DeviceId> = parts.iter().map(|p| p.target.clone()).collect();
+    attach(&targets, parts.iter().map(|p| p.part.clone()).collect()).map(|(root, _)| root)
+}
+
+/// `reader`'s part of a whole dealing's parts, with its path to the root.
+pub fn addressed_to(parts: &[AttachedPart], reader: &DeviceId) -> Option<AttachedPart> {
+    let position = parts.iter().position(|p| &p.target == reader)?;
+    let targets: Vec<DeviceId> = parts.iter().map(|p| p.target.clone()).collect();
+    let (_, mut attached) = attach(&targets, parts.iter().map(|p| p.part.clone()).collect())?;
+    Some(attached.swap_remove(position))
 }
 
 /// The root over `parts` (in target order) and every target's part with its path. `None` when
@@ -114,6 +136,26 @@ mod tests {
                 let mut longer = part.clone();
                 longer.path.push(root);
                 assert!(!verify_path(&root, n, &longer), "a padded path verified");
+            }
+        }
+    }
+
+    #[test]
+    fn bare_parts_rebuild_the_root_and_each_reader_gets_its_path() {
+        for n in 1..=20 {
+            let (root, bare) = seal_root(&targets(n), parts(n)).unwrap();
+            assert!(bare.iter().all(|p| p.path.is_empty()));
+            assert_eq!(root_of(&bare), Some(root));
+            for target in targets(n) {
+                let mine = addressed_to(&bare, &target).unwrap();
+                assert_eq!(mine.target, target);
+                assert!(verify_path(&root, n, &mine));
+            }
+            assert!(addressed_to(&bare, &DeviceId::parse(&format!("{:032x}", 999)).unwrap()).is_none());
+            let mut swapped = bare.clone();
+            if n > 1 {
+                swapped.swap(0, 1);
+                assert_ne!(root_of(&swapped), Some(root), "order matters");
             }
         }
     }

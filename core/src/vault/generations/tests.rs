@@ -22,7 +22,7 @@ pub(super) fn replace_part(
 ) {
     let mut parts: Vec<crate::encoding::Bytes> = dealing.parts.iter().map(|p| p.part.clone()).collect();
     parts[index] = part;
-    let (root, attached) = super::parts::attach(targets, parts).unwrap();
+    let (root, attached) = super::parts::seal_root(targets, parts).unwrap();
     dealing.parts_root = root;
     dealing.parts = attached;
 }
@@ -237,9 +237,10 @@ impl Sim {
         // Check every live dealing at once, so all bad ones are named in one pass.
         for record in round.dealings.iter().filter(|d| !d.disqualified) {
             let (dealer, dealing) = self.dealing_at(record.seq);
-            let part = dealing.part_for(me).unwrap();
+            // What the server hands this device: its part with the path to the root.
+            let part = &super::parts::addressed_to(&dealing.parts, me).unwrap();
             assert_eq!(usize::from(part.index), index);
-            let good = open_part(self.gens.vault.as_str(), gid, &dealing, &dealer, part, &secret).is_ok();
+            let good = open_part(self.gens.vault.as_str(), gid, &dealing, &dealer, me, part, &secret).is_ok();
             if !good || self.devices[me].false_complainer {
                 let complaint =
                     make_complaint(&self.gens, gid, record.seq, &dealer, dealing.epoch, part, &secret).unwrap();
@@ -289,8 +290,9 @@ impl Sim {
             let mut names_key = None;
             for record in &made_by.chosen {
                 let (dealer, dealing) = self.dealing_at(record.seq);
-                let part = dealing.part_for(me).filter(|p| usize::from(p.index) == index).unwrap();
-                let opened = open_part(self.gens.vault.as_str(), gid, &dealing, &dealer, part, &secret).ok();
+                let part = &super::parts::addressed_to(&dealing.parts, me).unwrap();
+                assert_eq!(usize::from(part.index), index);
+                let opened = open_part(self.gens.vault.as_str(), gid, &dealing, &dealer, me, part, &secret).ok();
                 match opened {
                     Some(part) => {
                         names_key.get_or_insert(part.names_key);

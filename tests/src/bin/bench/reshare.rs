@@ -54,7 +54,7 @@ fn generation_once(
             .iter()
             .map(|(dealer, dealing)| {
                 let mine = dealing.part_for(target).expect("addressed");
-                let part = open_part(vault.as_str(), generation, dealing, dealer, mine, secret).expect("part");
+                let part = open_part(vault.as_str(), generation, dealing, dealer, target, mine, secret).expect("part");
                 (0u8, part.value)
             })
             .collect();
