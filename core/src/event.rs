@@ -310,17 +310,12 @@ struct SignedPart<'a> {
     event: Cow<'a, GenericKvLogEvent>,
 }
 
-/// The whole signed event as its digest covers it: dealings' parts, which travel beside the
-/// signature (each device receives only its own), are left out.
+/// The whole signed event as its digest covers it: the signed part and the signature. Dealings'
+/// parts, which travel beside the signature (each device receives only its own), are left out.
 #[derive(Serialize)]
 struct Digested<'a> {
-    format: u16,
-    vault: &'a VaultName,
-    author: &'a DeviceId,
-    author_seq: u64,
-    seen: &'a Cursor,
-    time_ms: u64,
-    event: Cow<'a, GenericKvLogEvent>,
+    #[serde(flatten)]
+    signed: SignedPart<'a>,
     signature: &'a Bytes,
 }
 
@@ -393,16 +388,7 @@ impl SignedEvent {
 
     /// Digest of the whole signed event, signature included, parts left out.
     pub fn digest(&self) -> Hash32 {
-        let digested = Digested {
-            format: self.format,
-            vault: &self.vault,
-            author: &self.author,
-            author_seq: self.author_seq,
-            seen: &self.seen,
-            time_ms: self.time_ms,
-            event: self.event.signed_form(),
-            signature: &self.signature,
-        };
+        let digested = Digested { signed: self.signed_part(), signature: &self.signature };
         Hash32::digest(&[&serde_json::to_vec(&digested).unwrap_or_default()])
     }
 }

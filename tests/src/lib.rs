@@ -381,3 +381,19 @@ pub fn sealed_event<T: SyncProtocol>(
         .expect("seal");
     meta_secret_core::event::GenericKvLogEvent::SecretSealed(sealed)
 }
+
+/// Every page of `vault`'s backup, as an operator exports it.
+pub fn export_all(net: &Net, vault: &meta_secret_core::event::VaultName) -> Vec<meta_secret_core::sync::BackupPage> {
+    let app = net.server.app(vault);
+    let mut pages = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = block_on(app.export_page(after)).expect("export");
+        after = page.commits.last().map_or(after, |commit| commit.seq);
+        let more = page.more;
+        pages.push(page);
+        if !more {
+            return pages;
+        }
+    }
+}

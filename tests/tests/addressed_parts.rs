@@ -5,11 +5,10 @@
 use meta_secret_core::event::VaultName;
 use meta_secret_core::event::{Commit, GenericKvLogEvent as E};
 use meta_secret_core::store::{LogStore, Page};
-use meta_secret_core::sync::BackupPage;
 use meta_secret_core::vault::generations::deal_reshare;
 use meta_secret_core::vault::generations::parts::verify_path;
 use meta_secret_core::ErrorCode;
-use meta_secret_tests::{block_on, generation_of, push_raw, settle, vault_of, Net};
+use meta_secret_tests::{block_on, export_all, generation_of, push_raw, settle, vault_of, Net};
 
 fn dealings(commit: &Commit) -> Vec<meta_secret_core::vault::generations::GenerationDealing> {
     match &commit.event.event {
@@ -112,18 +111,7 @@ fn a_backup_whose_dealings_lost_their_parts_is_not_restored() {
     let d = vault_of(&source, "stripped", 3);
     block_on(d[0].add_secret("bank", b"value", 2)).expect("add");
     settle(&d);
-    let app = source.server.app(&vault);
-    let mut pages: Vec<BackupPage> = Vec::new();
-    let mut after = 0;
-    loop {
-        let page = block_on(app.export_page(after)).expect("export");
-        after = page.commits.last().map_or(after, |c| c.seq);
-        let more = page.more;
-        pages.push(page);
-        if !more {
-            break;
-        }
-    }
+    let mut pages = export_all(&source, &vault);
     let mut stripped = 0;
     for page in &mut pages {
         for commit in &mut page.commits {

@@ -9,22 +9,7 @@ use meta_secret_core::event::{Cursor, VaultName};
 use meta_secret_core::store::MemoryStore;
 use meta_secret_core::sync::{BackupPage, BACKUP_FORMAT};
 use meta_secret_core::vault::MembershipStatus;
-use meta_secret_tests::{block_on, Net};
-
-fn export_all(net: &Net, vault: &VaultName) -> Vec<BackupPage> {
-    let app = net.server.app(vault);
-    let mut pages = Vec::new();
-    let mut after = 0;
-    loop {
-        let page = block_on(app.export_page(after)).expect("export");
-        after = page.commits.last().map_or(after, |commit| commit.seq);
-        let more = page.more;
-        pages.push(page);
-        if !more {
-            return pages;
-        }
-    }
-}
+use meta_secret_tests::{block_on, export_all, Net};
 
 #[test]
 fn a_restored_vault_is_verified_and_used_by_its_devices() {

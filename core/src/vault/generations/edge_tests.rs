@@ -26,8 +26,9 @@ fn a_removal_during_a_dkg_abandons_it_and_the_removed_device_holds_nothing_made_
     assert!(sim.gens.generations.values().filter(|g| g.is_ready()).all(|g| !g.holders.contains_key(&id(4))));
 }
 
-#[test]
-fn a_dealer_cannot_copy_another_dealers_encapsulation_so_that_a_complaint_would_open_it() {
+/// A removal's re-share in a 4-device vault where device 1 dealt honestly, and device 2's dealing
+/// whose part for device 3 carries device 1's R (with device 2's own proof and junk after it).
+fn copied_encapsulation() -> (Sim, GenerationId, GenerationDealing) {
     let mut sim = vault_of(4, 2);
     let gid = ready(&sim, 2);
     sim.remove(4);
@@ -36,10 +37,15 @@ fn a_dealer_cannot_copy_another_dealers_encapsulation_so_that_a_complaint_would_
     let (_, honest) = sim.dealing_at(round.dealings[0].seq);
     let share = sim.devices[&id(2)].shares[&gid].clone();
     let mut copied = deal_reshare(&sim.gens, &share, &id(2)).unwrap();
-    // Device 3's slot gets device 1's R (with device 2's own proof and junk after it).
     let mut part = copied.parts[2].part.0.clone();
     part[..32].copy_from_slice(&honest.parts[2].part.0[..32]);
     super::tests::replace_part(&mut copied, &round.targets, 2, crate::encoding::Bytes(part));
+    (sim, gid, copied)
+}
+
+#[test]
+fn a_dealer_cannot_copy_another_dealers_encapsulation_so_that_a_complaint_would_open_it() {
+    let (mut sim, _, copied) = copied_encapsulation();
     assert_eq!(
         sim.push_dealing(&id(2), copied),
         Err(RuleViolation::InvalidSecret("a part's encapsulation is not the dealer's own"))
@@ -51,17 +57,7 @@ fn a_dealer_cannot_copy_another_dealers_encapsulation_so_that_a_complaint_would_
 /// own, still convicts the dealer, and opens nothing of the honest dealer's.
 #[test]
 fn a_copied_encapsulation_a_hostile_server_let_through_is_proven_without_revealing_anything() {
-    let mut sim = vault_of(4, 2);
-    let gid = ready(&sim, 2);
-    sim.remove(4);
-    sim.deal_if_due(&id(1), gid);
-    let round = sim.gens.generations[&gid].round.clone().unwrap();
-    let (_, honest) = sim.dealing_at(round.dealings[0].seq);
-    let share = sim.devices[&id(2)].shares[&gid].clone();
-    let mut copied = deal_reshare(&sim.gens, &share, &id(2)).unwrap();
-    let mut part = copied.parts[2].part.0.clone();
-    part[..32].copy_from_slice(&honest.parts[2].part.0[..32]);
-    super::tests::replace_part(&mut copied, &round.targets, 2, crate::encoding::Bytes(part));
+    let (mut sim, gid, copied) = copied_encapsulation();
     // What device 3 receives: its own part only, which passes the checks a device can make.
     let mut received = copied.clone();
     received.parts = super::parts::addressed_to(&copied.parts, &id(3)).into_iter().collect();
