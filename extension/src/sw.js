@@ -8,7 +8,7 @@ import { decodeName, decodeValue, encodeName, encodeValue, fillsPage, loginForPa
 import { fillTab } from "./inject.js";
 import * as offers from "./offers.js";
 import * as approvals from "./approvals.js";
-import { keyWorkOffThread } from "./kdf-offscreen.js";
+import { offscreenKeyWork } from "./kdf-offscreen.js";
 import { ensureOffscreen } from "./offscreen-doc.js";
 import { parseTotp, totpCode } from "./totp.js";
 import { exportBitwardenJson } from "./importers.js";
@@ -16,8 +16,6 @@ import { exportBitwardenJson } from "./importers.js";
 const DB_NAME = "meta-secret-extension";
 const DEFAULT_IDLE_MINUTES = 15;
 const ready = init({ module_or_path: new URL("./pkg/meta_secret_bg.wasm", import.meta.url) });
-// The unlock's scrypt runs in the offscreen document: this worker keeps answering meanwhile.
-keyWorkOffThread();
 
 /** @type {MetaSecret | null} */
 let device = null;
@@ -126,6 +124,8 @@ async function openDevice(passphrase, deviceName) {
     deviceName: deviceName ?? saved?.deviceName ?? "extension",
     deviceKind: "extension",
     passphrase,
+    // The unlock's scrypt runs off this worker's thread: it keeps answering meanwhile.
+    kdf: offscreenKeyWork,
   });
 }
 
