@@ -338,6 +338,16 @@ async function importLogins(list) {
   await touch();
 }
 
+/** Asks the server whether the vault exists before the seconds of key work a setup starts with:
+ *  a mistyped vault (or a taken name, to create) is reported at once and nothing is kept.
+ * @param {string} serverUrl @param {string} vault @param {boolean} create */
+async function checkVault(serverUrl, vault, create) {
+  await ready;
+  const exists = await MetaSecret.vaultExists(serverUrl, vault);
+  if (create && exists) throw new ExtensionError("VAULT_EXISTS", `a vault named ${vault} exists already`);
+  if (!create && !exists) throw new ExtensionError("NO_VAULT", `no vault named ${vault} on ${serverUrl}: check its name`);
+}
+
 /** @param {any} message */
 async function handle(message) {
   switch (message?.type) {
@@ -345,6 +355,7 @@ async function handle(message) {
       return state();
     case "setup": {
       const { serverUrl, deviceName, passphrase, vault, action } = message;
+      await checkVault(String(serverUrl ?? ""), String(vault ?? ""), action === "create");
       await chrome.storage.local.set({ settings: { serverUrl, deviceName, vault, idleMinutes: DEFAULT_IDLE_MINUTES } });
       try {
         const opened = await open(passphrase, deviceName);

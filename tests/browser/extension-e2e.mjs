@@ -92,6 +92,15 @@ async function main() {
     await setup.getByRole("button", { name: "Ask to join" }).click();
     // At once: before the seconds of key derivation a setup starts with.
     await popup.locator("#error", { hasText: "letters, digits, '-', '_' and '.' only (INVALID_INPUT)" }).waitFor({ timeout: 1500 });
+    // A well-formed name of no vault is reported at once too (the server is asked before any key
+    // work), and so is creating a vault whose name is taken; neither leaves a setup behind.
+    await setup.getByLabel("Vault").fill(`nowhere-${Date.now()}`);
+    await setup.getByRole("button", { name: "Ask to join" }).click();
+    await popup.locator("#error", { hasText: /no vault named nowhere-\d+ .*\(NO_VAULT\)/ }).waitFor({ timeout: 1500 });
+    await setup.getByLabel("Vault").fill(vault);
+    await setup.getByRole("button", { name: "Create a vault" }).click();
+    await popup.locator("#error", { hasText: `a vault named ${vault} exists already (VAULT_EXISTS)` }).waitFor({ timeout: 1500 });
+    assert.equal((await popup.evaluate(() => chrome.runtime.sendMessage({ type: "state" }))).value.setUp, false, "nothing kept");
     await setup.getByLabel("Server address").fill(demo.url);
     await setup.getByLabel("Passphrase for").fill("extension keys");
     await setup.getByLabel("The passphrase again").fill("extension keys");
