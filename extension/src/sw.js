@@ -33,8 +33,9 @@ let generation = 0;
 /** @type {Promise<MetaSecret> | null} */
 let opening = null;
 
-// A worker that starts has nothing unlocked: no stale count on the icon.
+// A worker that starts has nothing unlocked: no stale count on the icon, no notifications left.
 chrome.action.setBadgeText({ text: "" }).catch(() => {});
+approvals.clearEnded().catch(() => {});
 
 /** @typedef {{ serverUrl: string, deviceName: string, vault: string, idleMinutes: number }} Settings */
 
@@ -538,7 +539,7 @@ offers.registerDetector().catch(() => {});
 chrome.permissions.onAdded.addListener(() => offers.registerDetector().catch(() => {}));
 chrome.permissions.onRemoved.addListener(() => offers.registerDetector().catch(() => {}));
 chrome.notifications.onClicked.addListener((id) => {
-  if (id.startsWith("join/") || id.startsWith("claim/")) approvals.openApprovals().catch(() => {});
+  approvals.clicked(id).catch(() => {});
 });
 
 chrome.alarms.onAlarm.addListener((alarm) => {

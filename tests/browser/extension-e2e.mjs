@@ -13,6 +13,7 @@ import { launchChromium, launchWithExtension } from "./chromium.mjs";
 import { WAIT, openDevice, panel, root, startDemo, vaultAction } from "./demo-page.mjs";
 import { checkHostileForms, trickSite } from "./extension-fill-tricks.mjs";
 import { attackerServer } from "./hostile-forms.mjs";
+import { HTTPS_ARGS, checkHttpsSaveOnSubmit, httpsSite } from "./extension-https.mjs";
 import { parseTotp, totpCode } from "../../extension/src/totp.js";
 import { parseImport } from "../../extension/src/importers.js";
 
@@ -58,7 +59,9 @@ async function main() {
   const loginOrigin = `http://127.0.0.1:${port}`;
   const profile = mkdtempSync(join(tmpdir(), "meta-secret-extension-"));
   const browser = await launchChromium();
-  let context = await launchWithExtension(join(root, "extension/dist"), profile);
+  // The https site's certificate is self-signed (extension-https.mjs).
+  const secure = await httpsSite({ "/login.html": LOGIN_PAGE });
+  let context = await launchWithExtension(join(root, "extension/dist"), profile, HTTPS_ARGS);
   try {
     // Alice's vault on the web demo.
     const alice = await (await browser.newContext()).newPage();
@@ -248,6 +251,29 @@ async function main() {
     // …and as a notification that says who asks and for what.
     const notifications = await worker.evaluate(() => chrome.notifications.getAll());
     assert.deepEqual(Object.keys(notifications).filter((key) => key.startsWith("claim/")).length, 1, JSON.stringify(notifications));
+    // A click on it (the browser runs the worker's onClicked listeners) opens the popup, where it
+    // is answered, and the notification goes.
+    const claimKey = Object.keys(notifications).find((key) => key.startsWith("claim/"));
+    await worker.evaluate((key) => /** @type {any} */ (chrome.notifications.onClicked).dispatch(key), claimKey);
+    const opened = await worker.evaluate(async () => {
+      for (let tries = 0; tries < 40; tries++) {
+        const popups = await chrome.runtime.getContexts({ contextTypes: [chrome.runtime.ContextType.POPUP, chrome.runtime.ContextType.TAB] });
+        const urls = popups.map((context) => context.documentUrl ?? "").filter((url) => url.endsWith("/popup.html"));
+        if (urls.length) return urls;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      return [];
+    });
+    assert.equal(opened.length, 1, `a click opens the popup: ${opened}`);
+    await worker.evaluate(() => new Promise((resolve, reject) => {
+      const deadline = Date.now() + 5_000;
+      const check = async () => {
+        if (!Object.keys(await chrome.notifications.getAll()).length) return resolve(undefined);
+        if (Date.now() > deadline) return reject(new Error("the clicked notification stays"));
+        setTimeout(check, 100);
+      };
+      check();
+    }));
     const ask = popup.locator("#requests li", { hasText: "alice asks to use ada at" });
     await ask.locator(".age", { hasText: /asked (just now|\d+ s ago) · expires in 1[45] min/ }).waitFor({ timeout: WAIT });
     await ask.waitFor({ timeout: WAIT }); // no reload: the popup redraws when the worker syncs
@@ -338,6 +364,8 @@ async function main() {
       const rows = value.logins.filter((login) => login.username === "newcomer");
       return rows.length === 1 && rows[0].id !== old;
     }, newcomerId, { timeout: WAIT, polling: 250 });
+    // Save on submit on an https site, once the person allows https sites (extension-https.mjs).
+    await checkHttpsSaveOnSubmit(context, popup, popupUrl, id, secure.url);
     // The generator at a sign-up form: both new-password fields get the generated password.
     const signup = await context.newPage();
     await signup.goto(`${loginOrigin}/signup.html`);
@@ -405,7 +433,7 @@ async function main() {
     await popup.locator("#idle").getByLabel(/Lock after/).fill("0");
     await popup.locator("#idle").getByRole("button", { name: "Set" }).click();
     await popup.locator("#error", { hasText: "INVALID_INPUT" }).waitFor({ timeout: WAIT });
-    assert.equal(await popup.locator("#logins li").count(), 3, "nothing lost after a refused setting (ada, newcomer, the import)");
+    assert.equal(await popup.locator("#logins li").count(), 4, "nothing lost after a refused setting (ada, newcomer, tls-user, the import)");
 
     // The lock shortcut (Ctrl+Shift+K) locks at once; the next unlock asks for the passphrase.
     await page.reload();
@@ -495,12 +523,23 @@ async function main() {
     await popup.evaluate(() => chrome.runtime.sendMessage({ type: "setIdle", minutes: 15 })).catch(() => {});
     await unlockAgain();
     assert.equal((await fillInto(loginTab)).code, "LOCKED_LOGIN", "unlocked, but the login needs a new approval");
+    // A notification of a session that ended with its worker (it stays on screen in the browser)
+    // is gone once the worker runs again: a stopped worker locked, as a lock clears them.
+    ({ worker } = await extensionWorker(context));
+    await worker.evaluate(() => chrome.notifications.create("claim/leftover", {
+      type: "basic", iconUrl: "icons/icon-128.png", title: "alice asks to use a login", message: "from the ended session",
+    }));
     const cdp = await context.newCDPSession(popup);
     await cdp.send("ServiceWorker.enable");
     await cdp.send("ServiceWorker.stopAllWorkers");
     await unlockAgain();
+    const leftovers = await popup.evaluate(async () => {
+      const { value } = await chrome.runtime.sendMessage({ type: "state" }); // the worker runs again
+      return value.unlocked ? Object.keys(await new Promise((resolve) => chrome.notifications.getAll(resolve))) : ["locked?"];
+    });
+    assert.ok(!leftovers.includes("claim/leftover"), `the ended session's notification is gone: ${leftovers}`);
     await context.close();
-    context = await launchWithExtension(join(root, "extension/dist"), profile);
+    context = await launchWithExtension(join(root, "extension/dist"), profile, HTTPS_ARGS);
     popup = await context.newPage();
     await unlockAgain();
     const restartedPage = await context.newPage();
@@ -512,6 +551,7 @@ async function main() {
     await context.close().catch(() => {});
     await browser.close();
     await site.close();
+    await secure.close();
     await attacker.close();
     await demo.stop();
     rmSync(profile, { recursive: true, force: true });
