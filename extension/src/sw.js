@@ -8,6 +8,7 @@ import { decodeName, decodeValue, encodeName, encodeValue, fillsPage, loginForPa
 import { fillTab } from "./inject.js";
 import * as offers from "./offers.js";
 import * as approvals from "./approvals.js";
+import * as menu from "./menu.js";
 import { offscreenKeyWork } from "./kdf-offscreen.js";
 import { ensureOffscreen } from "./offscreen-doc.js";
 import { parseTotp, totpCode } from "./totp.js";
@@ -439,7 +440,10 @@ async function handle(message) {
     case "saveOffer": {
       const submission = offers.waiting(Number(message.tabId));
       if (!submission) throw new ExtensionError("NO_OFFER", "nothing to save: the login was sent more than 3 minutes ago");
-      await saveLogin(submission);
+      // A generated password (context menu) has no username until the person types one.
+      const username = submission.username || String(message.username ?? "").trim();
+      if (!username) throw new ExtensionError("INVALID_INPUT", "type the username this password is for");
+      await saveLogin({ ...submission, username });
       offers.forget(Number(message.tabId));
       return state();
     }
@@ -530,7 +534,7 @@ async function offerView(tabId) {
   const submission = offers.waiting(tabId);
   if (!submission) return null;
   const exists = device ? (await logins()).some((login) => sameLogin(login, submission)) : false;
-  return { origin: submission.origin, username: submission.username, exists };
+  return { origin: submission.origin, username: submission.username, exists, generated: !submission.username };
 }
 
 chrome.tabs.onRemoved.addListener((tabId) => offers.forget(tabId));
@@ -538,6 +542,10 @@ chrome.tabs.onRemoved.addListener((tabId) => offers.forget(tabId));
 offers.registerDetector().catch(() => {});
 chrome.permissions.onAdded.addListener(() => offers.registerDetector().catch(() => {}));
 chrome.permissions.onRemoved.addListener(() => offers.registerDetector().catch(() => {}));
+chrome.runtime.onInstalled.addListener(() => menu.install());
+chrome.contextMenus.onClicked.addListener((info, tab) => {
+  menu.clicked(info, tab).catch(() => {});
+});
 chrome.notifications.onClicked.addListener((id) => {
   approvals.clicked(id).catch(() => {});
 });

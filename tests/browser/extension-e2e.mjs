@@ -14,6 +14,7 @@ import { WAIT, openDevice, panel, root, startDemo, vaultAction } from "./demo-pa
 import { checkHostileForms, trickSite } from "./extension-fill-tricks.mjs";
 import { attackerServer } from "./hostile-forms.mjs";
 import { HTTPS_ARGS, checkHttpsSaveOnSubmit, httpsSite } from "./extension-https.mjs";
+import { checkGeneratedPasswordMenu } from "./extension-menu.mjs";
 import { parseTotp, totpCode } from "../../extension/src/totp.js";
 import { parseImport } from "../../extension/src/importers.js";
 
@@ -379,6 +380,10 @@ async function main() {
     const generated = await popup.locator("#generated").textContent();
     assert.equal(generated.length, 20);
     assert.deepEqual(await fields(signup), ["", generated, generated], "new password and its confirmation");
+    // The context menu's "Fill a generated password" on the same form (extension-menu.mjs).
+    await signup.reload();
+    ({ worker } = await extensionWorker(context));
+    await checkGeneratedPasswordMenu(worker, popup, popupUrl, signup, signupTab, loginOrigin);
     await signup.close();
 
     // Import: each format's fixture is previewed with its counts; a broken file is refused and
@@ -433,7 +438,7 @@ async function main() {
     await popup.locator("#idle").getByLabel(/Lock after/).fill("0");
     await popup.locator("#idle").getByRole("button", { name: "Set" }).click();
     await popup.locator("#error", { hasText: "INVALID_INPUT" }).waitFor({ timeout: WAIT });
-    assert.equal(await popup.locator("#logins li").count(), 4, "nothing lost after a refused setting (ada, newcomer, tls-user, the import)");
+    assert.equal(await popup.locator("#logins li").count(), 5, "nothing lost after a refused setting (ada, newcomer, tls-user, menu-user, the import)");
 
     // The lock shortcut (Ctrl+Shift+K) locks at once; the next unlock asks for the passphrase.
     await page.reload();
