@@ -255,16 +255,19 @@ async function main() {
     // A click on it (the browser runs the worker's onClicked listeners) opens the popup, where it
     // is answered, and the notification goes.
     const claimKey = Object.keys(notifications).find((key) => key.startsWith("claim/"));
+    // The popup (or, where the browser will not open it, the popup page in a tab): a context that
+    // was not there before the click (this test's own popup page is one already).
+    const popupContexts = () => worker.evaluate(async () => (await chrome.runtime.getContexts({
+      contextTypes: [chrome.runtime.ContextType.POPUP, chrome.runtime.ContextType.TAB],
+    })).filter((context) => new URL(context.documentUrl ?? "about:blank").pathname === "/popup.html")
+      .map((context) => `${context.contextType} ${context.contextId}`));
+    const before = new Set(await popupContexts());
     await worker.evaluate((key) => /** @type {any} */ (chrome.notifications.onClicked).dispatch(key), claimKey);
-    const opened = await worker.evaluate(async () => {
-      for (let tries = 0; tries < 40; tries++) {
-        const popups = await chrome.runtime.getContexts({ contextTypes: [chrome.runtime.ContextType.POPUP, chrome.runtime.ContextType.TAB] });
-        const urls = popups.map((context) => context.documentUrl ?? "").filter((url) => url.endsWith("/popup.html"));
-        if (urls.length) return urls;
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-      return [];
-    });
+    let opened = [];
+    for (let tries = 0; tries < 40 && !opened.length; tries++) {
+      await popup.waitForTimeout(250);
+      opened = (await popupContexts()).filter((context) => !before.has(context));
+    }
     assert.equal(opened.length, 1, `a click opens the popup: ${opened}`);
     await worker.evaluate(() => new Promise((resolve, reject) => {
       const deadline = Date.now() + 5_000;
