@@ -9,6 +9,7 @@ use meta_secret_core::vault::MembershipStatus;
 use wasm_bindgen::prelude::*;
 
 use crate::api::{text_arg, MetaSecret};
+use crate::device_store::DeviceStore;
 use crate::fetch_transport::FetchTransport;
 use crate::js_error::{client_error, invalid_input};
 use crate::timer::JsClock;
@@ -30,9 +31,9 @@ impl MetaSecret {
         }
         let keys = DeviceKeys::generate("probe", DeviceKind::Browser).map_err(|e| client_error(e.into()))?;
         let transport = FetchTransport::new(&server_url);
-        let client = VaultClient::open_with_keys(MemoryStore::new(), transport, Box::new(JsClock), keys)
-            .await
-            .map_err(client_error)?;
+        let store = DeviceStore::Memory(MemoryStore::new());
+        let client =
+            VaultClient::open_with_keys(store, transport, Box::new(JsClock), keys).await.map_err(client_error)?;
         let status = client.status(&vault).await.map_err(client_error)?;
         Ok(status != MembershipStatus::NoVault)
     }
