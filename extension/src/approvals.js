@@ -69,10 +69,26 @@ export async function announce(requests) {
   }
 }
 
+/** A worker that starts has nothing unlocked: notifications of the session that ended with the
+ *  last worker (they outlive it on screen) go, as a lock clears them. */
+export async function clearEnded() {
+  const shown = await chrome.notifications.getAll();
+  await Promise.all(Object.keys(shown).filter((key) => !announced.has(key)).map((key) => chrome.notifications.clear(key)));
+}
+
 /** A lock ends the session: its notifications go (the next unlock announces afresh). */
 export function forgetAnnounced() {
   for (const key of announced) chrome.notifications.clear(key).catch(() => {});
   announced.clear();
+}
+
+/** A click on a request's notification: it has done its work (the popup shows the request until
+ *  it is answered), so it goes, and the popup opens. The request stays announced: not raised again.
+ * @param {string} id */
+export async function clicked(id) {
+  if (!id.startsWith("join/") && !id.startsWith("claim/")) return;
+  await chrome.notifications.clear(id).catch(() => {});
+  await openApprovals();
 }
 
 /** Opens where the request is answered: the popup, or (when the browser will not open it

@@ -27,13 +27,13 @@ function read() {
   return text;
 }
 
-/** One passphrase operation in the package's own key worker (a dedicated worker started from
- *  here): not on this document's thread either, which the extension's pages (the popup) share.
+/** One passphrase operation in kdf-worker.js (a dedicated worker started from here, running the
+ *  package's `runKeyWork`): not on this document's thread either, which the popup shares.
  * @param {{ op: string, data: string, passphrase: string, workFactor: number }} request
  * @returns {Promise<{ ok: string } | { error: { code: string, message: string } } | { unavailable: string }>} */
 function derive(request) {
   return new Promise((resolve) => {
-    const worker = new Worker(new URL("./pkg/meta_secret_kdf_worker.js", import.meta.url), { type: "module", name: "meta-secret-kdf" });
+    const worker = new Worker(new URL("./kdf-worker.js", import.meta.url), { type: "module", name: "meta-secret-kdf" });
     /** @param {{ ok: string } | { error: { code: string, message: string } } | { unavailable: string }} answer */
     const finish = (answer) => {
       worker.terminate(); // frees scrypt's memory at once
@@ -55,9 +55,8 @@ function derive(request) {
       finish({ unavailable: event.message || "the key worker did not start" });
     };
     const data = fromBase64(request.data);
-    const module = new URL("./pkg/meta_secret_bg.wasm", import.meta.url).href;
     // The bytes move to the worker, which wipes them.
-    worker.postMessage({ module, request: { ...request, data } }, [data.buffer]);
+    worker.postMessage({ request: { ...request, data } }, [data.buffer]);
   });
 }
 

@@ -111,12 +111,16 @@ async function renderOffer() {
   const offer = tab?.id === undefined ? null : await ask({ type: "offer", tabId: tab.id }).catch(() => null);
   $("offer").hidden = !offer;
   if (!offer || tab?.id === undefined) return;
-  $("offer-text").textContent = offer.exists
-    ? `Update the stored password of ${offer.username} at ${offer.origin} to the one just used?`
-    : `Save the login ${offer.username} at ${offer.origin} you just used?`;
+  $("offer-text").textContent = offer.generated
+    ? `Save the password just generated for ${offer.origin}? It is for the username:`
+    : offer.exists
+      ? `Update the stored password of ${offer.username} at ${offer.origin} to the one just used?`
+      : `Save the login ${offer.username} at ${offer.origin} you just used?`;
+  $("offer-user").hidden = !offer.generated;
+  const username = /** @type {HTMLInputElement} */ ($("offer-user").querySelector("input"));
   $("offer-save").textContent = offer.exists ? "Update" : "Save";
   const tabId = tab.id;
-  $("offer-save").onclick = () => act({ type: "saveOffer", tabId });
+  $("offer-save").onclick = () => act({ type: "saveOffer", tabId, username: username.value });
   $("offer-dismiss").onclick = () => ask({ type: "dismissOffer", tabId }).then(() => ($("offer").hidden = true));
 }
 

@@ -8,7 +8,8 @@ import { decodeName, decodeValue, encodeName, encodeValue, fillsPage, loginForPa
 import { fillTab } from "./inject.js";
 import * as offers from "./offers.js";
 import * as approvals from "./approvals.js";
-import { keyWorkOffThread } from "./kdf-offscreen.js";
+import * as menu from "./menu.js";
+import { offscreenKeyWork } from "./kdf-offscreen.js";
 import { ensureOffscreen } from "./offscreen-doc.js";
 import { parseTotp, totpCode } from "./totp.js";
 import { exportBitwardenJson } from "./importers.js";
@@ -16,8 +17,6 @@ import { exportBitwardenJson } from "./importers.js";
 const DB_NAME = "meta-secret-extension";
 const DEFAULT_IDLE_MINUTES = 15;
 const ready = init({ module_or_path: new URL("./pkg/meta_secret_bg.wasm", import.meta.url) });
-// The unlock's scrypt runs in the offscreen document: this worker keeps answering meanwhile.
-keyWorkOffThread();
 
 /** @type {MetaSecret | null} */
 let device = null;
@@ -35,8 +34,9 @@ let generation = 0;
 /** @type {Promise<MetaSecret> | null} */
 let opening = null;
 
-// A worker that starts has nothing unlocked: no stale count on the icon.
+// A worker that starts has nothing unlocked: no stale count on the icon, no notifications left.
 chrome.action.setBadgeText({ text: "" }).catch(() => {});
+approvals.clearEnded().catch(() => {});
 
 /** @typedef {{ serverUrl: string, deviceName: string, vault: string, idleMinutes: number }} Settings */
 
@@ -126,6 +126,8 @@ async function openDevice(passphrase, deviceName) {
     deviceName: deviceName ?? saved?.deviceName ?? "extension",
     deviceKind: "extension",
     passphrase,
+    // The unlock's scrypt runs off this worker's thread: it keeps answering meanwhile.
+    kdf: offscreenKeyWork,
   });
 }
 
@@ -338,6 +340,16 @@ async function importLogins(list) {
   await touch();
 }
 
+/** Asks the server whether the vault exists before the seconds of key work a setup starts with:
+ *  a mistyped vault (or a taken name, to create) is reported at once and nothing is kept.
+ * @param {string} serverUrl @param {string} vault @param {boolean} create */
+async function checkVault(serverUrl, vault, create) {
+  await ready;
+  const exists = await MetaSecret.vaultExists(serverUrl, vault);
+  if (create && exists) throw new ExtensionError("VAULT_EXISTS", `a vault named ${vault} exists already`);
+  if (!create && !exists) throw new ExtensionError("NO_VAULT", `no vault named ${vault} on ${serverUrl}: check its name`);
+}
+
 /** @param {any} message */
 async function handle(message) {
   switch (message?.type) {
@@ -345,6 +357,7 @@ async function handle(message) {
       return state();
     case "setup": {
       const { serverUrl, deviceName, passphrase, vault, action } = message;
+      await checkVault(String(serverUrl ?? ""), String(vault ?? ""), action === "create");
       await chrome.storage.local.set({ settings: { serverUrl, deviceName, vault, idleMinutes: DEFAULT_IDLE_MINUTES } });
       try {
         const opened = await open(passphrase, deviceName);
@@ -427,7 +440,10 @@ async function handle(message) {
     case "saveOffer": {
       const submission = offers.waiting(Number(message.tabId));
       if (!submission) throw new ExtensionError("NO_OFFER", "nothing to save: the login was sent more than 3 minutes ago");
-      await saveLogin(submission);
+      // A generated password (context menu) has no username until the person types one.
+      const username = submission.username || String(message.username ?? "").trim();
+      if (!username) throw new ExtensionError("INVALID_INPUT", "type the username this password is for");
+      await saveLogin({ ...submission, username });
       offers.forget(Number(message.tabId));
       return state();
     }
@@ -518,7 +534,7 @@ async function offerView(tabId) {
   const submission = offers.waiting(tabId);
   if (!submission) return null;
   const exists = device ? (await logins()).some((login) => sameLogin(login, submission)) : false;
-  return { origin: submission.origin, username: submission.username, exists };
+  return { origin: submission.origin, username: submission.username, exists, generated: !submission.username };
 }
 
 chrome.tabs.onRemoved.addListener((tabId) => offers.forget(tabId));
@@ -526,8 +542,12 @@ chrome.tabs.onRemoved.addListener((tabId) => offers.forget(tabId));
 offers.registerDetector().catch(() => {});
 chrome.permissions.onAdded.addListener(() => offers.registerDetector().catch(() => {}));
 chrome.permissions.onRemoved.addListener(() => offers.registerDetector().catch(() => {}));
+chrome.runtime.onInstalled.addListener(() => menu.install());
+chrome.contextMenus.onClicked.addListener((info, tab) => {
+  menu.clicked(info, tab).catch(() => {});
+});
 chrome.notifications.onClicked.addListener((id) => {
-  if (id.startsWith("join/") || id.startsWith("claim/")) approvals.openApprovals().catch(() => {});
+  approvals.clicked(id).catch(() => {});
 });
 
 chrome.alarms.onAlarm.addListener((alarm) => {

@@ -8,14 +8,15 @@ export function launchChromium() {
   });
 }
 
-/** A persistent profile (in `userDataDir`) with the unpacked extension in `extensionDir` loaded. */
-export function launchWithExtension(extensionDir, userDataDir) {
+/** A persistent profile (in `userDataDir`) with the unpacked extension in `extensionDir` loaded;
+ *  `extraArgs` are more Chromium flags. */
+export function launchWithExtension(extensionDir, userDataDir, extraArgs = []) {
   return chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
     args: [
       "--no-sandbox", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update",
-      `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`,
+      `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`, ...extraArgs,
     ],
   });
 }

@@ -13,6 +13,8 @@ import { launchChromium, launchWithExtension } from "./chromium.mjs";
 import { WAIT, openDevice, panel, root, startDemo, vaultAction } from "./demo-page.mjs";
 import { checkHostileForms, trickSite } from "./extension-fill-tricks.mjs";
 import { attackerServer } from "./hostile-forms.mjs";
+import { HTTPS_ARGS, checkHttpsSaveOnSubmit, httpsSite } from "./extension-https.mjs";
+import { checkGeneratedPasswordMenu } from "./extension-menu.mjs";
 import { parseTotp, totpCode } from "../../extension/src/totp.js";
 import { parseImport } from "../../extension/src/importers.js";
 
@@ -58,7 +60,9 @@ async function main() {
   const loginOrigin = `http://127.0.0.1:${port}`;
   const profile = mkdtempSync(join(tmpdir(), "meta-secret-extension-"));
   const browser = await launchChromium();
-  let context = await launchWithExtension(join(root, "extension/dist"), profile);
+  // The https site's certificate is self-signed (extension-https.mjs).
+  const secure = await httpsSite({ "/login.html": LOGIN_PAGE });
+  let context = await launchWithExtension(join(root, "extension/dist"), profile, HTTPS_ARGS);
   try {
     // Alice's vault on the web demo.
     const alice = await (await browser.newContext()).newPage();
@@ -92,6 +96,15 @@ async function main() {
     await setup.getByRole("button", { name: "Ask to join" }).click();
     // At once: before the seconds of key derivation a setup starts with.
     await popup.locator("#error", { hasText: "letters, digits, '-', '_' and '.' only (INVALID_INPUT)" }).waitFor({ timeout: 1500 });
+    // A well-formed name of no vault is reported at once too (the server is asked before any key
+    // work), and so is creating a vault whose name is taken; neither leaves a setup behind.
+    await setup.getByLabel("Vault").fill(`nowhere-${Date.now()}`);
+    await setup.getByRole("button", { name: "Ask to join" }).click();
+    await popup.locator("#error", { hasText: /no vault named nowhere-\d+ .*\(NO_VAULT\)/ }).waitFor({ timeout: 1500 });
+    await setup.getByLabel("Vault").fill(vault);
+    await setup.getByRole("button", { name: "Create a vault" }).click();
+    await popup.locator("#error", { hasText: `a vault named ${vault} exists already (VAULT_EXISTS)` }).waitFor({ timeout: 1500 });
+    assert.equal((await popup.evaluate(() => chrome.runtime.sendMessage({ type: "state" }))).value.setUp, false, "nothing kept");
     await setup.getByLabel("Server address").fill(demo.url);
     await setup.getByLabel("Passphrase for").fill("extension keys");
     await setup.getByLabel("The passphrase again").fill("extension keys");
@@ -239,6 +252,32 @@ async function main() {
     // …and as a notification that says who asks and for what.
     const notifications = await worker.evaluate(() => chrome.notifications.getAll());
     assert.deepEqual(Object.keys(notifications).filter((key) => key.startsWith("claim/")).length, 1, JSON.stringify(notifications));
+    // A click on it (the browser runs the worker's onClicked listeners) opens the popup, where it
+    // is answered, and the notification goes.
+    const claimKey = Object.keys(notifications).find((key) => key.startsWith("claim/"));
+    // The popup (or, where the browser will not open it, the popup page in a tab): a context that
+    // was not there before the click (this test's own popup page is one already).
+    const popupContexts = () => worker.evaluate(async () => (await chrome.runtime.getContexts({
+      contextTypes: [chrome.runtime.ContextType.POPUP, chrome.runtime.ContextType.TAB],
+    })).filter((context) => new URL(context.documentUrl ?? "about:blank").pathname === "/popup.html")
+      .map((context) => `${context.contextType} ${context.contextId}`));
+    const before = new Set(await popupContexts());
+    await worker.evaluate((key) => /** @type {any} */ (chrome.notifications.onClicked).dispatch(key), claimKey);
+    let opened = [];
+    for (let tries = 0; tries < 40 && !opened.length; tries++) {
+      await popup.waitForTimeout(250);
+      opened = (await popupContexts()).filter((context) => !before.has(context));
+    }
+    assert.equal(opened.length, 1, `a click opens the popup: ${opened}`);
+    await worker.evaluate(() => new Promise((resolve, reject) => {
+      const deadline = Date.now() + 5_000;
+      const check = async () => {
+        if (!Object.keys(await chrome.notifications.getAll()).length) return resolve(undefined);
+        if (Date.now() > deadline) return reject(new Error("the clicked notification stays"));
+        setTimeout(check, 100);
+      };
+      check();
+    }));
     const ask = popup.locator("#requests li", { hasText: "alice asks to use ada at" });
     await ask.locator(".age", { hasText: /asked (just now|\d+ s ago) · expires in 1[45] min/ }).waitFor({ timeout: WAIT });
     await ask.waitFor({ timeout: WAIT }); // no reload: the popup redraws when the worker syncs
@@ -329,6 +368,8 @@ async function main() {
       const rows = value.logins.filter((login) => login.username === "newcomer");
       return rows.length === 1 && rows[0].id !== old;
     }, newcomerId, { timeout: WAIT, polling: 250 });
+    // Save on submit on an https site, once the person allows https sites (extension-https.mjs).
+    await checkHttpsSaveOnSubmit(context, popup, popupUrl, id, secure.url);
     // The generator at a sign-up form: both new-password fields get the generated password.
     const signup = await context.newPage();
     await signup.goto(`${loginOrigin}/signup.html`);
@@ -342,6 +383,10 @@ async function main() {
     const generated = await popup.locator("#generated").textContent();
     assert.equal(generated.length, 20);
     assert.deepEqual(await fields(signup), ["", generated, generated], "new password and its confirmation");
+    // The context menu's "Fill a generated password" on the same form (extension-menu.mjs).
+    await signup.reload();
+    ({ worker } = await extensionWorker(context));
+    await checkGeneratedPasswordMenu(worker, popup, popupUrl, signup, signupTab, loginOrigin);
     await signup.close();
 
     // Import: each format's fixture is previewed with its counts; a broken file is refused and
@@ -396,7 +441,7 @@ async function main() {
     await popup.locator("#idle").getByLabel(/Lock after/).fill("0");
     await popup.locator("#idle").getByRole("button", { name: "Set" }).click();
     await popup.locator("#error", { hasText: "INVALID_INPUT" }).waitFor({ timeout: WAIT });
-    assert.equal(await popup.locator("#logins li").count(), 3, "nothing lost after a refused setting (ada, newcomer, the import)");
+    assert.equal(await popup.locator("#logins li").count(), 5, "nothing lost after a refused setting (ada, newcomer, tls-user, menu-user, the import)");
 
     // The lock shortcut (Ctrl+Shift+K) locks at once; the next unlock asks for the passphrase.
     await page.reload();
@@ -486,12 +531,23 @@ async function main() {
     await popup.evaluate(() => chrome.runtime.sendMessage({ type: "setIdle", minutes: 15 })).catch(() => {});
     await unlockAgain();
     assert.equal((await fillInto(loginTab)).code, "LOCKED_LOGIN", "unlocked, but the login needs a new approval");
+    // A notification of a session that ended with its worker (it stays on screen in the browser)
+    // is gone once the worker runs again: a stopped worker locked, as a lock clears them.
+    ({ worker } = await extensionWorker(context));
+    await worker.evaluate(() => chrome.notifications.create("claim/leftover", {
+      type: "basic", iconUrl: "icons/icon-128.png", title: "alice asks to use a login", message: "from the ended session",
+    }));
     const cdp = await context.newCDPSession(popup);
     await cdp.send("ServiceWorker.enable");
     await cdp.send("ServiceWorker.stopAllWorkers");
     await unlockAgain();
+    const leftovers = await popup.evaluate(async () => {
+      const { value } = await chrome.runtime.sendMessage({ type: "state" }); // the worker runs again
+      return value.unlocked ? Object.keys(await new Promise((resolve) => chrome.notifications.getAll(resolve))) : ["locked?"];
+    });
+    assert.ok(!leftovers.includes("claim/leftover"), `the ended session's notification is gone: ${leftovers}`);
     await context.close();
-    context = await launchWithExtension(join(root, "extension/dist"), profile);
+    context = await launchWithExtension(join(root, "extension/dist"), profile, HTTPS_ARGS);
     popup = await context.newPage();
     await unlockAgain();
     const restartedPage = await context.newPage();
@@ -503,6 +559,7 @@ async function main() {
     await context.close().catch(() => {});
     await browser.close();
     await site.close();
+    await secure.close();
     await attacker.close();
     await demo.stop();
     rmSync(profile, { recursive: true, force: true });

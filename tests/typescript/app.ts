@@ -2,6 +2,9 @@
 // (tsc, skipLibCheck: false) on lib ES2022 and on ESNext.
 import init, {
   MetaSecret,
+  runKeyWork,
+  type KeyWork,
+  type KeyWorkRequest,
   type ClaimId,
   type DeviceId,
   type ErrorCode,
@@ -39,4 +42,15 @@ export async function twoStepFlow(serverUrl: string): Promise<string> {
   const text = await device.revealText(claim);
   await device.close();
   return text;
+}
+
+/** The `kdf` option: the passphrase work wherever the caller runs `runKeyWork`; `vaultExists`
+ *  before any key work. */
+export async function keyWorkElsewhere(serverUrl: string): Promise<boolean> {
+  await init();
+  const kdf: KeyWork = async (request: KeyWorkRequest) => runKeyWork(request);
+  if (!(await MetaSecret.vaultExists(serverUrl, "family"))) return false;
+  const device = await MetaSecret.open({ serverUrl, dbName: "laptop", deviceName: "laptop", passphrase: "pw", kdf });
+  await device.close();
+  return true;
 }

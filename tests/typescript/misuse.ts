@@ -13,6 +13,10 @@ export async function misuse(device: MetaSecret, secretId: SecretId, claimId: Cl
   await device.revealText("claim-1");
   // @ts-expect-error the threshold is a number
   await device.addSecret("x", "y", { threshold: "2" });
+  // @ts-expect-error the kdf option is a function answering bytes
+  await MetaSecret.open({ serverUrl: "u", dbName: "d", deviceName: "n", passphrase: "p", kdf: async () => "sealed" });
+  // @ts-expect-error vaultExists takes the server and the vault name
+  await MetaSecret.vaultExists("family");
   // @ts-expect-error options are checked, unknown keys included
   await MetaSecret.open({ serverUrl: "u", dbName: "d", deviceName: "n", passphrase: "p", typo: 1 });
   // @ts-expect-error a level's k is a number

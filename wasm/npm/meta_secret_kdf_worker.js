@@ -1,7 +1,7 @@
 // Started by the package itself (never import this): runs one passphrase operation off the page's
 // thread and answers `{ ok: Uint8Array }`, `{ error: { code, message } }`, or `{ unavailable }`
 // when it cannot run at all (the page then does the work itself).
-import init, { __metaSecretKdf } from "./meta_secret.js";
+import init, { runKeyWork } from "./meta_secret.js";
 
 self.onmessage = async ({ data }) => {
   try {
@@ -11,7 +11,7 @@ self.onmessage = async ({ data }) => {
     return;
   }
   try {
-    const ok = __metaSecretKdf(data.request);
+    const ok = runKeyWork(data.request);
     self.postMessage({ ok }, [ok.buffer]);
   } catch (error) {
     self.postMessage({ error: { code: error?.code ?? "INTERNAL", message: String(error?.message ?? error) } });

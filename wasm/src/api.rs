@@ -97,6 +97,7 @@ impl MetaSecret {
     pub async fn open(options: Ts<OpenOptions>) -> Result<MetaSecret, JsValue> {
         console_error_panic_hook::set_once();
         refuse_unknown_keys(&options.js_value(), OpenOptions::KEYS, "open options")?;
+        let hook = crate::kdf::hook_option(&options.js_value())?;
         let mut options = options.to_rust().map_err(|e| invalid_input(format!("open options: {e}")))?;
         let passphrase = Zeroizing::new(options.passphrase.take().unwrap_or_default());
         if options.server_url.is_empty() || options.db_name.is_empty() {
@@ -126,7 +127,7 @@ impl MetaSecret {
             work_factor,
         };
         let transport = FetchTransport::new(&options.server_url);
-        let keys = crate::kdf::load_or_create_keys(&idb, &options.db_name, &setup).await?;
+        let keys = crate::kdf::load_or_create_keys(&idb, &options.db_name, &setup, hook.as_ref()).await?;
         let store = DeviceStore::Idb(idb);
         let client = match VaultClient::open_with_keys(store, transport, Box::new(JsClock), keys).await {
             Ok(client) => client,

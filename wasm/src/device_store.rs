@@ -1,9 +1,9 @@
 //! Where a `MetaSecret` keeps its log: IndexedDB for a device, memory for a recovery-kit session
-//! (a kit is never written to the browser it is typed into).
+//! (a kit is never written to the browser it is typed into) and for `vaultExists`'s probe (one
+//! store type keeps one copy of the client's code in the package).
 
 use meta_secret_core::event::{Commit, Cursor};
 use meta_secret_core::identity::DeviceId;
-#[cfg(feature = "recovery-kit")]
 use meta_secret_core::store::MemoryStore;
 use meta_secret_core::store::{LogStore, Page, StoreBatch, StoreError};
 
@@ -11,7 +11,6 @@ use crate::idb_store::IdbStore;
 
 pub enum DeviceStore {
     Idb(IdbStore),
-    #[cfg(feature = "recovery-kit")]
     Memory(MemoryStore),
 }
 
@@ -19,7 +18,6 @@ impl DeviceStore {
     pub fn close(&self) {
         match self {
             DeviceStore::Idb(store) => store.close(),
-            #[cfg(feature = "recovery-kit")]
             DeviceStore::Memory(store) => store.clear(),
         }
     }
@@ -29,7 +27,6 @@ macro_rules! each {
     ($self:ident, $store:ident => $call:expr) => {
         match $self {
             DeviceStore::Idb($store) => $call.await,
-            #[cfg(feature = "recovery-kit")]
             DeviceStore::Memory($store) => $call.await,
         }
     };

@@ -16,6 +16,7 @@ mod kdf;
 #[cfg(feature = "recovery-kit")]
 mod kit;
 mod live;
+mod probe;
 mod random;
 mod timer;
 mod types;

@@ -30,11 +30,26 @@ pub struct OpenOptions {
     /// scrypt cost (log2 N) for new keys: 14 to 20, default 18.
     #[tsify(optional)]
     pub key_work_factor: Option<u8>,
+    /// Runs the passphrase work (scrypt, seconds by design) where the caller chooses, for example
+    /// in a worker it starts: it gets each request and resolves with `runKeyWork(request)`'s
+    /// answer, computed there. Without it the package uses its own key worker on a page and the
+    /// calling thread elsewhere. Read from the options object directly (a function is no data).
+    #[tsify(optional, type = "KeyWork")]
+    #[serde(default, deserialize_with = "crate::kdf::skip_hook")]
+    pub kdf: Option<()>,
 }
 
 impl OpenOptions {
-    pub const KEYS: &'static [&'static str] =
-        &["serverUrl", "dbName", "deviceName", "passphrase", "insecureNoPassphrase", "deviceKind", "keyWorkFactor"];
+    pub const KEYS: &'static [&'static str] = &[
+        "serverUrl",
+        "dbName",
+        "deviceName",
+        "passphrase",
+        "insecureNoPassphrase",
+        "deviceKind",
+        "keyWorkFactor",
+        "kdf",
+    ];
 }
 
 #[derive(Debug, Clone, Copy, Tsify, Serialize, Deserialize)]
