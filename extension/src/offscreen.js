@@ -61,7 +61,9 @@ function derive(request) {
 }
 
 chrome.runtime.onMessage.addListener((message, sender, reply) => {
-  if (message?.target !== "offscreen" || sender.id !== chrome.runtime.id) return false;
+  // Only the extension's own pages and worker: a content script (it runs inside web pages) has
+  // a tab and may not ask for key work or the clipboard.
+  if (message?.target !== "offscreen" || sender.id !== chrome.runtime.id || sender.tab) return false;
   if (message.type === "copy") {
     const text = String(message.text);
     clearTimeout(timer);
