@@ -3,6 +3,7 @@
 
 mod browser;
 mod churn;
+mod extension;
 mod membership;
 mod native;
 mod reshare;
@@ -265,6 +266,13 @@ fn main() {
     if !native_only && !browser_figures.is_empty() {
         eprintln!("browser figures ({})…", browser_figures.join(", "));
         rows.extend(browser::figures(rounds.min(9), &browser_figures));
+    }
+    if !native_only && wants("16") {
+        eprintln!("the extension's unlock in Chromium…");
+        match extension::unlock_longest_task(if quick { 3 } else { 5 }) {
+            Some(row) => rows.push(row),
+            None => eprintln!("16: the extension's unlock could not be measured (see above)"),
+        }
     }
     if wants("8") {
         match wasm_size() {
