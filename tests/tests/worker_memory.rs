@@ -8,7 +8,7 @@ use meta_secret_tests::wrangler::{temp_dir, WranglerDev};
 /// Bound on the resident memory the Durable Object's process keeps above idle.
 const BOUND_KIB: u64 = 64 * 1024;
 
-// About 70 s (a fresh `wrangler dev`, a 35 s push, a 5 s pull). The object's workerd process, idle
+// About 60 to 100 s (a fresh `wrangler dev`, a 35 s push, a 4 to 10 s pull). The object's workerd process, idle
 // at ~95 MiB: before issue 25, +96 to +98 MiB after the push and +109 to +125 MiB after the pull;
 // with bodies crossing into JavaScript as strings (worker/src/memory.rs) and the gate forwarding a
 // branch of the body's stream, +44 to +51 and +73 to +84 MiB; with stored commits read in slices
