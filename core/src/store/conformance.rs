@@ -4,6 +4,7 @@
 use std::fmt;
 
 use super::{stored_size, LogStore, Page, StoreBatch, StoreError};
+use crate::encoding::Bytes;
 use crate::event::{Commit, Cursor, GenericKvLogEvent, SignedEvent, VaultName};
 use crate::identity::{DeviceKeys, DeviceKind};
 
@@ -92,6 +93,7 @@ pub async fn run_conformance<F: StoreFactory>(factory: &mut F) -> ConformanceRep
     case!(commits_and_kv_land_together);
     case!(find_by_author_locates_commits);
     case!(large_values_round_trip);
+    case!(large_commits_round_trip);
     case!(pages_of_a_long_log);
     case!(pages_are_bounded_by_bytes);
     match reopen_sees_earlier_writes(factory, &keys).await {
@@ -224,6 +226,44 @@ async fn large_values_round_trip<S: LogStore>(store: &S, _keys: &DeviceKeys) -> 
     batch.put("big", big.clone());
     store.write(batch).await.map_err(fail("write"))?;
     ensure_eq!(store.kv_get("big").await.map_err(fail("get"))?, Some(big), "3 MiB value");
+    Ok(())
+}
+
+/// Commits of up to ~350 KB (a secret of the largest bucket), some with multi-byte characters,
+/// read back whole by every read: a backend may read a large body in pieces (the Durable Object
+/// reads 48 Ki characters at a time), and a piece must not split or drop a character.
+async fn large_commits_round_trip<S: LogStore>(store: &S, keys: &DeviceKeys) -> CaseResult {
+    let vault = VaultName::parse("conformance").unwrap_or_else(|_| unreachable!("constant name is valid"));
+    let mut head = Cursor::EMPTY;
+    let mut commits = Vec::new();
+    let sizes = [49_151usize, 49_152, 49_153, 98_304, 350_000];
+    for (i, size) in sizes.into_iter().enumerate() {
+        let mut owner = keys.info().clone();
+        // Mostly ASCII, with a 2-, 3- or 4-byte character every 997, so some piece ends next to one.
+        let unit = ["é", "€", "𝄞", "a"][i % 4];
+        owner.name = (0..size).map(|j| if j % 997 == 0 { unit } else { "x" }).collect();
+        let event = GenericKvLogEvent::VaultCreated { owner, quorum: 1, receive_key: Bytes(vec![7; 33]) };
+        let commit = Commit::after(head, SignedEvent::sign(keys, &vault, 1 + i as u64, event));
+        head = commit.cursor();
+        commits.push(commit);
+    }
+    store.write(batch_of(&commits)).await.map_err(fail("write"))?;
+    // Compared without printing them (hundreds of KB each).
+    let differ = |what: &str, read: Option<&Commit>, commit: &Commit| match read == Some(commit) {
+        true => Ok(()),
+        false => Err(format!("{what}: commit {} of {} B reads back differently", commit.seq, stored_size(commit))),
+    };
+    let all = store.read_after(0, Page { commits: 10, bytes: usize::MAX }).await.map_err(fail("read"))?;
+    ensure_eq!(all.len(), commits.len(), "a page of large commits");
+    for (read, commit) in all.iter().zip(&commits) {
+        differ("read_after", Some(read), commit)?;
+    }
+    for commit in &commits {
+        let at = store.commit_at(commit.seq).await.map_err(fail("commit_at"))?;
+        differ("commit_at", at.as_ref(), commit)?;
+        let found = store.find_by_author(&commit.event.author, commit.event.author_seq).await.map_err(fail("find"))?;
+        differ("find_by_author", found.as_ref(), commit)?;
+    }
     Ok(())
 }
 
