@@ -27,7 +27,8 @@ pub struct Churn {
     stamp: u64,
 }
 
-const POOL: usize = 32;
+/// The server keeps at most 16 join requests without an invite waiting (issue 24, attack 8).
+const POOL: usize = 16;
 
 impl Churn {
     /// `member_keys` must be the only member, whose highest author_seq so far is `member_seq`.
@@ -100,7 +101,7 @@ impl Churn {
             count -= 3 * wave;
         }
         for _ in 0..count {
-            if self.waiting.len() >= 32 {
+            if self.waiting.len() >= POOL {
                 let device = self.waiting.remove(0);
                 let decline = GenericKvLogEvent::JoinDeclined { device };
                 Self::push(&self.vault, &mut self.stamp, send, &mut self.member, vec![decline]);
