@@ -15,6 +15,7 @@ import { checkHostileForms, trickSite } from "./extension-fill-tricks.mjs";
 import { attackerServer } from "./hostile-forms.mjs";
 import { HTTPS_ARGS, checkHttpsSaveOnSubmit, httpsSite } from "./extension-https.mjs";
 import { checkGeneratedPasswordMenu } from "./extension-menu.mjs";
+import { startTicker, stopTicker } from "./worker-ticker.mjs";
 import { parseTotp, totpCode } from "../../extension/src/totp.js";
 import { parseImport } from "../../extension/src/importers.js";
 
@@ -464,16 +465,7 @@ async function main() {
     // on it (its longest task).
     await popup.evaluate(() => chrome.runtime.sendMessage({ type: "lock" }));
     ({ worker } = await extensionWorker(context));
-    await worker.evaluate(() => {
-      const scope = /** @type {any} */ (globalThis);
-      scope.testGaps = [];
-      let last = performance.now();
-      scope.testTicker = setInterval(() => {
-        const now = performance.now();
-        scope.testGaps.push(now - last);
-        last = now;
-      }, 10);
-    });
+    await startTicker(worker);
     const unlockStarted = Date.now();
     await popup.evaluate(() => {
       const scope = /** @type {any} */ (globalThis);
@@ -489,11 +481,7 @@ async function main() {
     }
     assert.equal((await popup.evaluate(() => /** @type {any} */ (globalThis).unlockAnswer)).ok, true, "unlocked");
     const unlockMs = Date.now() - unlockStarted;
-    const gaps = await worker.evaluate(() => {
-      const scope = /** @type {any} */ (globalThis);
-      clearInterval(scope.testTicker);
-      return scope.testGaps;
-    });
+    const gaps = await stopTicker(worker);
     await popup.locator(`#logins li[data-origin="${loginOrigin}"]`, { hasText: "ada" }).waitFor({ timeout: 60_000 });
     const longest = Math.round(Math.max(...gaps) - 10);
     console.log(`unlock ${unlockMs} ms: ${roundTrips.length} answers from the worker meanwhile, slowest ${Math.max(...roundTrips)} ms; longest task on the worker ≈ ${longest} ms`);

@@ -10,30 +10,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launchWithExtension } from "./chromium.mjs";
 import { WAIT, root, startDemo } from "./demo-page.mjs";
+import { startTicker, stopTicker } from "./worker-ticker.mjs";
 
 const rounds = Number(process.argv[2] ?? 3);
 const PASSPHRASE = "bench keys";
 
 async function unlockOnce(popup, worker) {
   await popup.evaluate(() => chrome.runtime.sendMessage({ type: "lock" }));
-  await worker.evaluate(() => {
-    const scope = /** @type {any} */ (globalThis);
-    scope.benchGaps = [];
-    let last = performance.now();
-    scope.benchTicker = setInterval(() => {
-      const now = performance.now();
-      scope.benchGaps.push(now - last);
-      last = now;
-    }, 10);
-  });
+  await startTicker(worker);
   const started = Date.now();
   const answer = await popup.evaluate((passphrase) => chrome.runtime.sendMessage({ type: "unlock", passphrase }), PASSPHRASE);
   const unlockMs = Date.now() - started;
-  const gaps = await worker.evaluate(() => {
-    const scope = /** @type {any} */ (globalThis);
-    clearInterval(scope.benchTicker);
-    return scope.benchGaps;
-  });
+  const gaps = await stopTicker(worker);
   if (!answer?.ok) throw new Error(`the unlock failed: ${JSON.stringify(answer)}`);
   // A worker that never ran its timer would leave no gaps: that is a blocked worker, not 0 ms.
   if (gaps.length < unlockMs / 100) throw new Error(`the worker's timer ticked ${gaps.length} times in ${unlockMs} ms`);

@@ -2,13 +2,14 @@
 //! keeps every part and hands each device only its own, so a device downloads O(log n) per
 //! dealing, not n parts. Before this, every device downloaded every target's part.
 
+use meta_secret_core::client::SecretInfo;
 use meta_secret_core::event::VaultName;
 use meta_secret_core::event::{Commit, GenericKvLogEvent as E};
 use meta_secret_core::store::{LogStore, Page};
 use meta_secret_core::vault::generations::deal_reshare;
 use meta_secret_core::vault::generations::parts::verify_path;
 use meta_secret_core::ErrorCode;
-use meta_secret_tests::{block_on, export_all, generation_of, push_raw, settle, vault_of, Net};
+use meta_secret_tests::{block_on, export_all, generation_of, push_raw, settle, vault_of, Device, Net};
 
 fn dealings(commit: &Commit) -> Vec<meta_secret_core::vault::generations::GenerationDealing> {
     match &commit.event.event {
@@ -22,16 +23,22 @@ fn all_commits<S: LogStore>(store: &S) -> Vec<Commit> {
     block_on(store.read_after(0, Page::commits(100_000))).expect("read")
 }
 
+/// A vault of `count` devices with one secret, whose first two devices have voted out the last.
+fn vault_voting_out_its_last(net: &Net, vault: &str, count: usize) -> (Vec<Device>, SecretInfo) {
+    let d = vault_of(net, vault, count);
+    let info = block_on(d[0].add_secret("bank", b"value", 2)).expect("add");
+    settle(&d);
+    let removed = d[count - 1].device().id.clone();
+    block_on(d[0].remove_device(&removed)).expect("vote");
+    block_on(d[1].remove_device(&removed)).expect("vote");
+    (d, info)
+}
+
 #[test]
 fn each_device_receives_only_its_own_part_of_every_dealing() {
     let net = Net::new();
-    let d = vault_of(&net, "addressed", 6);
-    let info = block_on(d[0].add_secret("bank", b"value", 2)).expect("add");
-    settle(&d);
     // A removal re-shares the generation to five devices and opens the next one among them.
-    let removed = d[5].device().id.clone();
-    block_on(d[0].remove_device(&removed)).expect("vote");
-    block_on(d[1].remove_device(&removed)).expect("vote");
+    let (d, info) = vault_voting_out_its_last(&net, "addressed", 6);
     settle(&d[..5]);
     assert!(generation_of(&d[0], &info.id).round.is_none(), "the re-share completed");
 
@@ -80,12 +87,7 @@ fn each_device_receives_only_its_own_part_of_every_dealing() {
 #[test]
 fn a_dealing_pushed_without_every_part_is_refused_and_stores_nothing() {
     let net = Net::new();
-    let d = vault_of(&net, "incomplete", 4);
-    let info = block_on(d[0].add_secret("bank", b"value", 2)).expect("add");
-    settle(&d);
-    let removed = d[3].device().id.clone();
-    block_on(d[0].remove_device(&removed)).expect("vote");
-    block_on(d[1].remove_device(&removed)).expect("vote");
+    let (d, info) = vault_voting_out_its_last(&net, "incomplete", 4);
     let dealer = &d[2];
     block_on(dealer.gateway().sync()).expect("sync");
     let state = block_on(dealer.state()).expect("state");
