@@ -6,9 +6,13 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use meta_secret_core::client::VaultClient;
+use meta_secret_core::encoding::Bytes;
+use meta_secret_core::event::GenericKvLogEvent as E;
 use meta_secret_core::store::MemoryStore;
 use meta_secret_core::sync::{InProcessTransport, SyncProtocol, TransportError, TransportRequest, TransportResponse};
-use meta_secret_tests::{admit, block_on, settle, Net};
+use meta_secret_core::vault::generations::GenerationComplaint;
+use meta_secret_tests::{admit, block_on, push_raw, settle, Net};
 
 use crate::Row;
 
@@ -35,6 +39,8 @@ struct Change {
     remove_bytes: usize,
     remove_passes: usize,
     newcomer_bytes: usize,
+    /// Passes for a second removal against a silent member and a disputing one.
+    hostile_passes: usize,
 }
 
 fn change(secrets: usize) -> Change {
@@ -90,7 +96,64 @@ fn change(secrets: usize) -> Change {
         }
     }
     let remove_bytes = bytes.load(Ordering::SeqCst) + own.load(Ordering::SeqCst);
-    Change { add_bytes, add_passes, remove_bytes, remove_passes, newcomer_bytes }
+    let hostile_passes = removal_against_a_staller(&net, &devices, &newcomer);
+    Change { add_bytes, add_passes, remove_bytes, remove_passes, newcomer_bytes, hostile_passes }
+}
+
+/// Unproven complaints about every live dealing `disputer` sees; each must be refused.
+fn dispute_live_dealings<T: SyncProtocol>(net: &Net, disputer: &VaultClient<MemoryStore, T>) -> usize {
+    block_on(disputer.gateway().sync()).expect("sync");
+    let state = block_on(disputer.state()).expect("state");
+    let mut disputed = 0;
+    for (id, generation) in &state.generations.generations {
+        for dealing in generation.round.iter().flat_map(|r| r.dealings.iter()) {
+            let complaint = GenerationComplaint {
+                generation: *id,
+                dealing_seq: dealing.seq,
+                part: Bytes(vec![1; 176]),
+                path: Vec::new(),
+                shared: Bytes(vec![2; 32]),
+                proof: Bytes(vec![3; 64]),
+            };
+            assert!(push_raw(disputer, net, E::GenerationComplained(complaint)).is_err(), "refused");
+            disputed += 1;
+        }
+    }
+    disputed
+}
+
+/// A second removal while one member stays silent and another disputes every live dealing after
+/// every pass (its complaints carry no proof, so the server refuses them). Returns the honest
+/// members' sync passes until the removed device holds nothing usable.
+fn removal_against_a_staller<T: SyncProtocol>(
+    net: &Net,
+    devices: &[VaultClient<MemoryStore, T>],
+    newcomer: &VaultClient<MemoryStore, T>,
+) -> usize {
+    let disputer = &devices[7];
+    let gone = devices[8].device().id.clone();
+    block_on(devices[0].remove_device(&gone)).expect("vote");
+    block_on(devices[1].remove_device(&gone)).expect("vote");
+    // devices[6] is silent: it never syncs again.
+    let honest: Vec<_> = devices[..6].iter().chain([newcomer]).collect();
+    let (mut passes, mut disputed) = (0, 0);
+    while passes < 10 {
+        passes += 1;
+        // After every honest device's sync the disputer complains about every live dealing.
+        for device in &honest {
+            block_on(device.sync()).expect("sync");
+            disputed += dispute_live_dealings(net, disputer);
+        }
+        let state = block_on(devices[0].state()).expect("state");
+        if state.generations.generations.values().all(|g| g.round.is_none()) {
+            let mut usable = state.generations.generations.values().filter(|g| g.is_ready());
+            assert!(usable.all(|g| !g.holders.contains_key(&gone)), "the removed device holds nothing");
+            assert!(disputed > 0, "the disputer had live dealings to dispute");
+            eprintln!("13f: {disputed} complaints refused");
+            break;
+        }
+    }
+    passes
 }
 
 /// Bytes one remaining device downloads, on average, until a removal's re-share completed in a
@@ -145,6 +208,12 @@ pub fn membership_change() -> Vec<Row> {
             "13c",
             "sync passes to complete an add / a removal (the larger)",
             big.add_passes.max(big.remove_passes) as u64,
+            3,
+        ),
+        Row::count(
+            "13f",
+            "a removal at 1,000 × 10 with one member silent and one disputing every dealing: sync passes",
+            big.hostile_passes as u64,
             3,
         ),
         Row::ratio_bytes(
